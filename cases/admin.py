@@ -1,0 +1,142 @@
+"""The Django admin: reference data and policies are edited here (with history); domain rows
+are shown read-only, because they change only through services (STYLE §1). History is
+read-only everywhere and revert is disabled (SIMPLE_HISTORY_REVERT_DISABLED)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases import models as m
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """View-only: cases, subjects, measures and the like move through the services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "level", "parent", "code"]
+    list_filter = ["kind", "level"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "department", "rank"]
+    list_filter = ["rank", "department__kind"]
+    search_fields = ["user__username", "department__name"]
+
+
+class PostInline(ReadOnlyInline):
+    model = m.Post
+    fk_name = "cadre"
+    fields = ["organization", "role", "title", "start", "end", "managing_authority", "move_kind"]
+
+
+@admin.register(m.Cadre)
+class CadreAdmin(ReadOnlyAdmin):
+    list_display = ["name", "status", "retired_on"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+    inlines = [PostInline]
+
+
+@admin.register(m.Post)
+class PostAdmin(ReadOnlyAdmin):
+    list_display = ["cadre", "organization", "role", "title", "start", "end"]
+    list_filter = ["role"]
+    search_fields = ["cadre__name", "title"]
+
+
+@admin.register(m.Accident)
+class AccidentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "occurred_at", "grade", "deaths", "serious_injuries", "direct_loss_yuan"]
+    list_filter = ["grade"]
+    search_fields = ["title"]
+
+
+class SubjectInline(ReadOnlyInline):
+    model = m.CaseSubject
+    fields = ["cadre", "post"]
+
+
+class EventInline(ReadOnlyInline):
+    model = m.CaseEvent
+    fields = ["seq", "kind", "from_state", "to_state", "actor", "reason", "created_at"]
+
+
+@admin.register(m.Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "state", "owner_department", "source_department", "created_at"]
+    list_filter = ["state", "source_kind", "owner_department"]
+    search_fields = ["number", "title", "facts"]
+    inlines = [SubjectInline, EventInline]
+
+
+for model in (
+    m.CaseSubject,
+    m.Finding,
+    m.Assessment,
+    m.MeasureDecision,
+    m.ExecutionTask,
+    m.Referral,
+    m.Appeal,
+):
+    admin.site.register(model, ReadOnlyAdmin)
+
+
+@admin.register(m.CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):
+    list_display = ["case", "seq", "kind", "from_state", "to_state", "actor", "created_at"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.DeadlinePolicy)
+class DeadlinePolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "amount", "unit", "verified", "valid_from", "valid_to"]
+    list_filter = ["verified", "code"]
+
+
+class MeasurePolicyRuleInline(admin.TabularInline):
+    model = m.MeasurePolicyRule
+    extra = 0
+
+
+@admin.register(m.MeasurePolicy)
+class MeasurePolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "valid_from", "valid_to"]
+    inlines = [MeasurePolicyRuleInline]
+
+
+@admin.register(m.MeasurePolicyRule)
+class MeasurePolicyRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["policy", "circumstance", "severity", "measures"]
+    list_filter = ["policy", "circumstance", "severity"]

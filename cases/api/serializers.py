@@ -1,0 +1,350 @@
+"""Serializers of API v1 (PRODUCT §9). Field names listed in the spec are a public contract."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from cases.codes import CaseState, MoveKind, Role, SourceKind
+from cases.models import (
+    Accident,
+    Appeal,
+    Cadre,
+    Case,
+    CaseEvent,
+    Department,
+    ExecutionTask,
+    MeasureDecision,
+    Post,
+    Referral,
+)
+
+
+class DepartmentBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "kind", "name"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "kind", "name", "level", "parent"]
+
+
+class PostSerializer(serializers.ModelSerializer):
+    organization = DepartmentBriefSerializer(read_only=True)
+    managing_authority = DepartmentBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Post
+        fields = ["id", "organization", "role", "title", "start", "end", "managing_authority", "move_kind"]
+
+
+class CurrentPostSerializer(serializers.Serializer):
+    organization = DepartmentBriefSerializer()
+    role = serializers.CharField()
+    title = serializers.CharField()
+    since = serializers.DateField(source="start")
+
+
+class CadreSerializer(serializers.ModelSerializer):
+    current_post = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cadre
+        fields = ["id", "name", "status", "retired_on", "current_post"]
+
+    def get_current_post(self, cadre: Cadre):
+        posts = [p for p in cadre.posts.all() if p.end is None]
+        if not posts:
+            return None
+        return CurrentPostSerializer(max(posts, key=lambda p: (p.start, p.pk))).data
+
+
+class CadreDetailSerializer(CadreSerializer):
+    posts = PostSerializer(many=True, read_only=True)
+
+    class Meta(CadreSerializer.Meta):
+        fields = CadreSerializer.Meta.fields + ["posts"]
+
+
+class CadreCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    organization = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    role = serializers.ChoiceField(choices=Role.choices)
+    title = serializers.CharField(max_length=200)
+    since = serializers.DateField()
+    managing_authority = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
+
+
+class MoveSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[MoveKind.TRANSFER, MoveKind.PROMOTION, MoveKind.RETIREMENT])
+    organization = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    effective_date = serializers.DateField()
+    managing_authority = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
+
+    def validate(self, attrs):
+        if attrs["kind"] != MoveKind.RETIREMENT:
+            missing = {name: ["This field is required for a transfer or promotion."] for name in ("organization", "role", "title") if not attrs.get(name)}
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
+class AccidentSerializer(serializers.ModelSerializer):
+    grade = serializers.CharField(read_only=True)
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+
+    class Meta:
+        model = Accident
+        fields = [
+            "id", "title", "occurred_at", "location", "description", "deaths", "serious_injuries",
+            "direct_loss_yuan", "unit_reported_at", "grade", "grade_display",
+        ]
+
+    def validate_direct_loss_yuan(self, value):
+        if value < 0:
+            raise serializers.ValidationError("Cannot be negative.")
+        return value
+
+
+class LeadSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    facts = serializers.CharField()
+    source_kind = serializers.ChoiceField(choices=SourceKind.choices)
+    subjects = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), many=True, allow_empty=False)
+    target_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+    accident = serializers.PrimaryKeyRelatedField(queryset=Accident.objects.all(), required=False, allow_null=True)
+    circumstances = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeasureDecision
+        fields = ["id", "measure", "sanction_kind", "state", "proposed_at", "decided_on"]
+
+
+class SubjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cadre = serializers.SerializerMethodField()
+    post = serializers.SerializerMethodField()
+    finding = serializers.SerializerMethodField()
+    assessment = serializers.SerializerMethodField()
+    measures = MeasureSerializer(many=True)
+
+    def get_cadre(self, subject):
+        return {"id": subject.cadre_id, "name": subject.cadre.name, "status": subject.cadre.status}
+
+    def get_post(self, subject):
+        post = subject.post
+        if post is None:
+            return None
+        return {"organization": {"id": post.organization_id, "name": post.organization.name}, "role": post.role, "title": post.title}
+
+    def get_finding(self, subject):
+        finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
+        if finding is None:
+            return None
+        return {
+            "circumstances": finding.circumstances,
+            "aggravating": finding.aggravating,
+            "mitigating": finding.mitigating,
+            "duties_fully_performed": finding.duties_fully_performed,
+            "fault_tolerance": finding.fault_tolerance,
+            "suspected_crime": finding.suspected_crime,
+            "egregious": finding.egregious,
+            "conduct_date": finding.conduct_date,
+            "post_duties": finding.post_duties,
+            "performance": finding.performance,
+            "conditions": finding.conditions,
+            "evidence": finding.evidence,
+        }
+
+    def get_assessment(self, subject):
+        """The conclusion the case was decided on: output and the policy version it used."""
+        assessments = list(subject.assessments.all())
+        if not assessments:
+            return None
+        last = assessments[-1]
+        return {"id": last.pk, "output": last.output, "policy_version": last.policy_version, "created_at": last.created_at}
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    owner_department = DepartmentBriefSerializer()
+    source_department = DepartmentBriefSerializer()
+    state_display = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "title", "state", "state_display", "source_kind", "owner_department", "source_department", "created_at"]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    subjects = SubjectSerializer(many=True)
+    available_transitions = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField()
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    access = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + [
+            "facts", "accident", "circumstances", "subjects", "available_transitions", "team",
+            "proposed_by", "approved_by", "decided_on", "delivered_on", "closed_at", "access",
+        ]
+
+    def get_available_transitions(self, case):
+        from cases.services.lifecycle import available_transitions
+
+        return available_transitions(case, self.context["request"].user)
+
+    def get_team(self, case):
+        return sorted(u.username for u in case.team.all())
+
+    def get_access(self, case):
+        return "full"
+
+
+class CaseOutcomeSerializer(serializers.ModelSerializer):
+    """What a referring agency sees of a lead it referred: status and outcome, nothing else."""
+
+    owner_department = DepartmentBriefSerializer()
+    state_display = serializers.CharField(source="get_state_display")
+    outcome = serializers.SerializerMethodField()
+    access = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "title", "state", "state_display", "owner_department", "created_at", "closed_at", "outcome", "access"]
+
+    def get_access(self, case):
+        return "source"
+
+    def get_outcome(self, case):
+        if case.state not in (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED):
+            return None
+        measures = MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED).select_related("subject__cadre")
+        return {
+            "state": case.state,
+            "decided_on": case.decided_on,
+            "measures": [{"cadre": m.subject.cadre.name, "measure": m.measure, "sanction_kind": m.sanction_kind} for m in measures],
+        }
+
+
+class TransitionSerializer(serializers.Serializer):
+    """``{name, ...payload}``: the payload fields depend on the transition (PRODUCT §9)."""
+
+    name = serializers.ChoiceField(
+        choices=[
+            "transfer", "inquire", "hold", "accept", "dismiss", "submit_findings", "conclude",
+            "propose", "reject", "approve", "deliver", "close",
+        ]
+    )
+    to_department = serializers.IntegerField(required=False, help_text="transfer")
+    reason = serializers.CharField(required=False, help_text="transfer, hold, dismiss, reject (required); others optional")
+    team = serializers.ListField(child=serializers.CharField(), required=False, help_text="accept: ≥ 2 usernames")
+    measures = serializers.ListField(child=serializers.DictField(), required=False, help_text="propose: [{subject, measure, sanction_kind?}]")
+    delivered_on = serializers.DateField(required=False, help_text="deliver")
+
+
+class FindingInputSerializer(serializers.Serializer):
+    circumstances = serializers.ListField(child=serializers.CharField())
+    aggravating = serializers.ListField(child=serializers.CharField(), required=False)
+    mitigating = serializers.BooleanField(required=False)
+    duties_fully_performed = serializers.BooleanField(required=False)
+    fault_tolerance = serializers.BooleanField(required=False)
+    suspected_crime = serializers.BooleanField(required=False)
+    egregious = serializers.BooleanField(required=False)
+    conduct_date = serializers.DateField()
+    post_duties = serializers.CharField(required=False, allow_blank=True)
+    performance = serializers.CharField(required=False, allow_blank=True)
+    conditions = serializers.CharField(required=False, allow_blank=True)
+    evidence = serializers.CharField(required=False, allow_blank=True)
+
+
+class AssessmentInputSerializer(serializers.Serializer):
+    circumstances = serializers.ListField(child=serializers.CharField())
+    aggravating = serializers.ListField(child=serializers.CharField(), required=False)
+    mitigating = serializers.BooleanField(required=False)
+    duties_fully_performed = serializers.BooleanField(required=False)
+    fault_tolerance = serializers.BooleanField(required=False)
+    suspected_crime = serializers.BooleanField(required=False)
+    egregious = serializers.BooleanField(required=False)
+    cadre_status = serializers.ChoiceField(choices=["in_office", "transferred", "promoted", "retired"], required=False)
+    conduct_date = serializers.DateField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["seq", "kind", "from_state", "to_state", "actor", "reason", "payload", "created_at", "hash"]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    from_department = DepartmentBriefSerializer()
+    to_department = DepartmentBriefSerializer()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "case", "kind", "from_department", "to_department", "state", "reason", "return_reason",
+            "materials", "acknowledge_by", "created_at", "handled_at",
+        ]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class ExecutionSerializer(serializers.ModelSerializer):
+    department = DepartmentBriefSerializer()
+    measure = serializers.SerializerMethodField()
+    sanction_kind = serializers.SerializerMethodField()
+    subject = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExecutionTask
+        fields = ["id", "case", "subject", "kind", "measure", "sanction_kind", "archive", "department", "state", "due_on", "completed_at", "note"]
+
+    def get_measure(self, task):
+        return task.measure.measure if task.measure_id else None
+
+    def get_sanction_kind(self, task):
+        return task.measure.sanction_kind if task.measure_id else None
+
+    def get_subject(self, task):
+        return {"id": task.subject_id, "cadre": task.subject.cadre.name}
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    deciding_department = DepartmentBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Appeal
+        fields = ["id", "case", "subject", "filed_on", "grounds", "state", "deciding_department", "decision_reason", "decided_at"]
+        read_only_fields = ["state", "decision_reason", "decided_at"]
+
+
+class AppealCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    subject = serializers.IntegerField()
+    filed_on = serializers.DateField()
+    grounds = serializers.CharField()
+
+
+class AppealDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    measures = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})

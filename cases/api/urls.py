@@ -1,0 +1,22 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from cases.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("cadres", views.CadreViewSet, basename="cadre")
+router.register("accidents", views.AccidentViewSet, basename="accident")
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("executions", views.ExecutionViewSet, basename="execution")
+router.register("appeals", views.AppealViewSet, basename="appeal")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("auth/me/", views.MeView.as_view(), name="auth-me"),
+    path("leads/", views.LeadView.as_view(), name="leads"),
+    path("cases/<int:case_pk>/subjects/<int:subject_pk>/findings/", views.FindingView.as_view(), name="case-findings"),
+    path("assessments/evaluate/", views.EvaluateView.as_view(), name="assessment-evaluate"),
+    *router.urls,
+]

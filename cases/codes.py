@@ -1,0 +1,154 @@
+"""The public codes of PRODUCT §1. External clients depend on these slugs: never rename them.
+
+Each label keeps the seed's Chinese legal term; the English gloss is the msgid so the UI can be
+shown in either language.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DepartmentKind(models.TextChoices):
+    DISCIPLINE = "discipline", _("Discipline inspection and supervision organ (纪检监察机关)")
+    ORGANIZATION = "organization", _("Organization and personnel department (组织人事部门)")
+    EMERGENCY = "emergency", _("Emergency management department (应急管理部门)")
+    INSPECTION = "inspection", _("Inspection (xunca) body (巡察机构)")
+    AUDIT = "audit", _("Audit office (审计机关)")
+    LAW_ENFORCEMENT = "law_enforcement", _("Administrative law enforcement (行政执法机关)")
+    REGULATOR = "regulator", _("Department with safety supervision duties (负有安全生产监管职责的部门)")
+    INDUSTRY = "industry", _("Industry competent department (行业（领域）主管部门)")
+    PARTY_GOVERNMENT = "party_government", _("Party committee, government and their organs (党委、政府及其工作机关)")
+    TOWNSHIP = "township", _("Township or subdistrict (乡镇（街道）)")
+    PARK = "park", _("Industrial park (工业园区)")
+
+
+class Role(models.TextChoices):
+    """Cadre posts of PRODUCT §1.2; they drive the duties of Chapters 2–3."""
+
+    COUNTY_PARTY_SECRETARY = "county_party_secretary", _("County Party committee principal (县委主要负责人)")
+    COUNTY_STANDING_MEMBER = "county_standing_member", _("Other member of the county standing committee (县委常委会其他成员)")
+    COUNTY_MAGISTRATE = "county_magistrate", _("County government principal (县政府主要负责人)")
+    COUNTY_SAFETY_DEPUTY = "county_safety_deputy", _("County leader in charge of work safety (分管安全生产的县政府领导干部)")
+    COUNTY_DEPUTY = "county_deputy", _("Other county government leader (县政府其他领导干部)")
+    PARK_PARTY_SECRETARY = "park_party_secretary", _("Park Party working committee principal (园区党工委主要负责人)")
+    PARK_DIRECTOR = "park_director", _("Park management committee principal (园区管委会主要负责人)")
+    PARK_DEPUTY = "park_deputy", _("Other park management committee leader (园区管委会领导班子其他成员)")
+    TOWNSHIP_PARTY_SECRETARY = "township_party_secretary", _("Township Party committee principal (乡镇党委主要负责人)")
+    TOWNSHIP_HEAD = "township_head", _("Township government principal (乡镇政府（街道）主要负责人)")
+    TOWNSHIP_DEPUTY = "township_deputy", _("Other township leader (乡镇政府（街道）其他领导干部)")
+    REGULATOR_HEAD = "regulator_head", _("Principal of a supervising department (负有安全生产监管职责的部门主要负责人)")
+    REGULATOR_SAFETY_DEPUTY = "regulator_safety_deputy", _("Its deputy in charge of work safety (该部门分管安全生产工作负责人)")
+    REGULATOR_DEPUTY = "regulator_deputy", _("Other leader of a supervising department (该部门领导班子其他成员)")
+    INDUSTRY_HEAD = "industry_head", _("Principal of an industry competent department (行业（领域）主管部门主要负责人)")
+    DEPARTMENT_HEAD = "department_head", _("Leader of another working department (其他工作部门领导干部)")
+
+
+class Measure(models.TextChoices):
+    """Art. 27 measures in the seed's order. 约谈 (Art. 15) is deliberately absent."""
+
+    NOTICE = "notice", _("Circulated notice (通报)")
+    ADMONISHMENT = "admonishment", _("Admonishment (诫勉)")
+    SUSPENSION = "suspension", _("Suspension for examination (停职检查)")
+    REASSIGNMENT = "reassignment", _("Reassignment (调整职务)")
+    ORDERED_RESIGNATION = "ordered_resignation", _("Ordered resignation (责令辞职)")
+    DEMOTION = "demotion", _("Demotion (降职)")
+    DISMISSAL = "dismissal", _("Dismissal from post (免职)")
+    SANCTION = "sanction", _("Disciplinary sanction (处分)")
+
+
+MEASURE_ORDER = [m.value for m in Measure]
+ORGANIZATIONAL_MEASURES = {"suspension", "reassignment", "ordered_resignation", "demotion", "dismissal"}
+
+
+class SanctionKind(models.TextChoices):
+    """Party discipline (党纪处分) and government sanctions (政务处分) for the `sanction` measure."""
+
+    PARTY_WARNING = "party_warning", _("Party warning (党内警告)")
+    PARTY_SERIOUS_WARNING = "party_serious_warning", _("Serious Party warning (党内严重警告)")
+    PARTY_REMOVAL_FROM_POST = "party_removal_from_post", _("Removal from Party post (撤销党内职务)")
+    PARTY_PROBATION_1Y = "party_probation_1y", _("Probation within the Party, one year (留党察看一年)")
+    PARTY_PROBATION_2Y = "party_probation_2y", _("Probation within the Party, two years (留党察看二年)")
+    PARTY_EXPULSION = "party_expulsion", _("Expulsion from the Party (开除党籍)")
+    GOV_WARNING = "gov_warning", _("Government warning (警告)")
+    GOV_DEMERIT = "gov_demerit", _("Demerit (记过)")
+    GOV_MAJOR_DEMERIT = "gov_major_demerit", _("Major demerit (记大过)")
+    GOV_DEMOTION_IN_GRADE = "gov_demotion_in_grade", _("Demotion in grade (降级)")
+    GOV_REMOVAL = "gov_removal", _("Removal from office (撤职)")
+    GOV_EXPULSION = "gov_expulsion", _("Expulsion from public office (开除)")
+
+
+class Circumstance(models.TextChoices):
+    """Art. 26: the seven circumstances that call for accountability."""
+
+    C1 = "26.1", _("Duties of Chapters 2–3 not performed (履行职责不到位)")
+    C2 = "26.2", _("Obstructing supervision or accident investigation (阻挠、干涉、妨碍监管执法或事故调查处理)")
+    C3 = "26.3", _("Interceding for violating firms or meddling in cases (说情、打招呼、插手具体案件)")
+    C4 = "26.4", _("Leadership responsibility for late, omitted, false or concealed accident reports (迟报、漏报、谎报、瞒报)")
+    C5 = "26.5", _("Leadership responsibility for an accident (对发生生产安全事故负有领导责任)")
+    C6 = "26.6", _("Ineffective crackdown on illegal production with repeated accidents (打非治违不力)")
+    C7 = "26.7", _("Other circumstances calling for accountability (其他应当问责情形)")
+
+
+class Aggravating(models.TextChoices):
+    """Art. 29: circumstances that make accountability heavier (从重)."""
+
+    A1 = "29.1", _("Poor work enlarged casualties or losses, or caused serious social impact (29.1)")
+    A2 = "29.2", _("Refused to execute supervised matters or poorly rectified major hazards (29.2)")
+    A3 = "29.3", _("Similar problem again in the same term after being held accountable (29.3)")
+    A4 = "29.4", _("Other circumstances calling for heavier accountability (29.4)")
+
+
+class SourceKind(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection (xunca) (巡察)")
+    AUDIT = "audit", _("Audit (审计)")
+    LAW_ENFORCEMENT = "law_enforcement", _("Administrative law enforcement (行政执法)")
+    ACCIDENT_INVESTIGATION = "accident_investigation", _("Accident investigation (事故调查)")
+    PETITION = "petition", _("Petition or report (信访举报)")
+    SUPERVISION = "supervision", _("Supervision and inspection (监督检查)")
+    OTHER = "other", _("Other (其他)")
+
+
+class CaseState(models.TextChoices):
+    RECEIVED = "received", _("Lead received (线索受理)")
+    INQUIRING = "inquiring", _("Talk or letter inquiry (谈话函询)")
+    HELD = "held", _("Held for later (暂存待查)")
+    INVESTIGATING = "investigating", _("Verification and investigation (初步核实/调查)")
+    ASSESSING = "assessing", _("Assessing circumstances (情节认定)")
+    PROPOSING = "proposing", _("Proposing measures (拟定问责方式)")
+    APPROVING = "approving", _("Awaiting approval (审批)")
+    DECIDED = "decided", _("Decided (已决定)")
+    EXECUTING = "executing", _("Executing (执行中)")
+    CLOSED = "closed", _("Closed (结案)")
+    DISMISSED = "dismissed", _("Disposed of (予以了结)")
+    NOT_PURSUED = "not_pursued", _("Not pursued (不予追究)")
+
+
+TERMINAL_STATES = {CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED}
+
+
+class Rank(models.TextChoices):
+    """A user's rank inside their department: officers do the work, leaders decide."""
+
+    OFFICER = "officer", _("Officer (承办人)")
+    LEADER = "leader", _("Leader (负责人)")
+
+
+class CadreStatus(models.TextChoices):
+    IN_OFFICE = "in_office", _("In office (在职)")
+    TRANSFERRED = "transferred", _("Transferred (调离转岗)")
+    PROMOTED = "promoted", _("Promoted (提拔)")
+    RETIRED = "retired", _("Retired (退休)")
+
+
+class MoveKind(models.TextChoices):
+    APPOINTMENT = "appointment", _("First appointment (任职)")
+    TRANSFER = "transfer", _("Transfer (调离转岗)")
+    PROMOTION = "promotion", _("Promotion (提拔)")
+    RETIREMENT = "retirement", _("Retirement (退休)")
+
+
+class AccidentGrade(models.TextChoices):
+    ESPECIALLY_MAJOR = "especially_major", _("Especially major (特别重大)")
+    MAJOR = "major", _("Major (重大)")
+    LARGER = "larger", _("Larger (较大)")
+    GENERAL = "general", _("General (一般)")

@@ -1,0 +1,89 @@
+"""Taking in a lead (PRODUCT §1.6, "create lead"; Art. 34: agencies hand leads over)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.codes import CaseState, DepartmentKind
+from cases.errors import field_error
+from cases.models import Accident, Cadre, Case, CaseNumberCounter, CaseSubject, Department, Post
+from cases.rules.engine import CIRCUMSTANCES
+from cases.services.common import case_event_record, department_of_kind, lock, require_membership, save_with_history
+
+
+def next_case_number(year: int) -> str:
+    """``ZR-2026-0001``: a per-year sequence taken under a row lock."""
+    CaseNumberCounter.objects.get_or_create(year=year)
+    counter = lock(CaseNumberCounter, year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"ZR-{year}-{counter.last:04d}"
+
+
+def current_post(cadre: Cadre, day=None) -> Post | None:
+    day = day or timezone.localdate()
+    for post in sorted(cadre.posts.all(), key=lambda p: (p.start, p.pk), reverse=True):
+        if post.held_on(day):
+            return post
+    return None
+
+
+@transaction.atomic
+def lead_create(
+    *,
+    acting_user,
+    title: str,
+    facts: str,
+    source_kind: str,
+    subjects: list[Cadre],
+    target_department: Department | None = None,
+    accident: Accident | None = None,
+    circumstances: list[str] | None = None,
+) -> Case:
+    """Create a case in ``received``. It goes to the county's discipline organ unless the caller
+    names a target; the caller's department is the source and may follow status and outcome."""
+    membership = require_membership(acting_user)
+    source = membership.department
+    if not subjects:
+        raise field_error("subjects", _("Name at least one cadre."))
+    if len({c.pk for c in subjects}) != len(subjects):
+        raise field_error("subjects", _("A cadre is listed twice."))
+    codes = list(circumstances or [])
+    unknown = [c for c in codes if c not in CIRCUMSTANCES]
+    if unknown:
+        raise field_error(
+            "circumstances", _("Unknown circumstance code(s): %(codes)s") % {"codes": ", ".join(map(str, unknown))}
+        )
+    owner = target_department or department_of_kind(DepartmentKind.DISCIPLINE, near=source)
+    now = timezone.now()
+    case = Case(
+        number=next_case_number(timezone.localdate(now).year),
+        title=title,
+        facts=facts,
+        source_kind=source_kind,
+        source_department=source,
+        owner_department=owner,
+        accident=accident,
+        circumstances=[c for c in CIRCUMSTANCES if c in codes],
+        created_by=acting_user,
+        created_at=now,
+    )
+    save_with_history(case, acting_user=acting_user, reason="lead")
+    for cadre in subjects:
+        subject = CaseSubject(case=case, cadre=cadre, post=current_post(cadre))
+        save_with_history(subject, acting_user=acting_user, reason="lead")
+    case_event_record(
+        case=case,
+        kind="lead",
+        acting_user=acting_user,
+        to_state=CaseState.RECEIVED,
+        payload={
+            "source_department": source.pk,
+            "owner_department": owner.pk,
+            "subjects": [c.pk for c in subjects],
+            "source_kind": source_kind,
+        },
+    )
+    return case
