@@ -107,7 +107,9 @@ class Post(models.Model):
         on_delete=models.PROTECT,
         related_name="managed_posts",
     )
-    move_kind = models.CharField(_("how the post was taken"), max_length=16, choices=MoveKind.choices, default=MoveKind.APPOINTMENT)
+    move_kind = models.CharField(
+        _("how the post was taken"), max_length=16, choices=MoveKind.choices, default=MoveKind.APPOINTMENT
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -154,6 +156,9 @@ class CaseNumberCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -314,6 +319,9 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
 
+    def __str__(self) -> str:
+        return f"{self.subject}: {', '.join(self.circumstances) or '—'}"
+
 
 class Assessment(models.Model):
     """A stored rule-engine evaluation: input, output and policy version, replayable later (PRODUCT §2)."""
@@ -335,6 +343,9 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.policy_version}"
 
 
 class MeasureDecision(models.Model):
@@ -388,7 +399,9 @@ class ExecutionTask(models.Model):
         MeasureDecision, verbose_name=_("measure"), null=True, blank=True, on_delete=models.PROTECT, related_name="executions"
     )
     archive = models.CharField(_("archive"), max_length=16, choices=Archive.choices, blank=True)
-    department = models.ForeignKey(Department, verbose_name=_("executing department"), on_delete=models.PROTECT, related_name="executions")
+    department = models.ForeignKey(
+        Department, verbose_name=_("executing department"), on_delete=models.PROTECT, related_name="executions"
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -401,6 +414,9 @@ class ExecutionTask(models.Model):
         verbose_name_plural = _("execution tasks")
         ordering = ["id"]
         indexes = [models.Index(fields=["department", "state"], name="execution_dept_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} · {self.get_kind_display()} · {self.department}"
 
 
 class Referral(models.Model):
@@ -418,8 +434,12 @@ class Referral(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="referrals")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    from_department = models.ForeignKey(Department, verbose_name=_("from"), on_delete=models.PROTECT, related_name="referrals_sent")
-    to_department = models.ForeignKey(Department, verbose_name=_("to"), on_delete=models.PROTECT, related_name="referrals_received")
+    from_department = models.ForeignKey(
+        Department, verbose_name=_("from"), on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_department = models.ForeignKey(
+        Department, verbose_name=_("to"), on_delete=models.PROTECT, related_name="referrals_received"
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SENT)
     reason = models.TextField(_("reason"))
     return_reason = models.TextField(_("reason for return"), blank=True)
@@ -437,6 +457,9 @@ class Referral(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["to_department", "state"], name="referral_to_state_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.from_department} → {self.to_department}"
+
 
 class Appeal(models.Model):
     """An appeal (申诉) against the measures of one subject; it does not suspend execution."""
@@ -451,7 +474,9 @@ class Appeal(models.Model):
     filed_on = models.DateField(_("filed on"))
     grounds = models.TextField(_("grounds"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.FILED)
-    deciding_department = models.ForeignKey(Department, verbose_name=_("deciding department"), on_delete=models.PROTECT, related_name="+")
+    deciding_department = models.ForeignKey(
+        Department, verbose_name=_("deciding department"), on_delete=models.PROTECT, related_name="+"
+    )
     decision_reason = models.TextField(_("decision reason"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -462,6 +487,9 @@ class Appeal(models.Model):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         ordering = ["-filed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} · {self.subject.cadre} · {self.get_state_display()}"
 
 
 class CaseEvent(models.Model):
@@ -569,3 +597,6 @@ class MeasurePolicyRule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["policy", "circumstance", "severity"], name="policy_rule_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} {self.circumstance}/{self.severity}"

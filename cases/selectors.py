@@ -27,7 +27,11 @@ SOURCE_ONLY = "source"
 def _involved(department_id: int) -> Q:
     return (
         Q(owner_department_id=department_id)
-        | Exists(Referral.objects.filter(case=OuterRef("pk")).filter(Q(to_department_id=department_id) | Q(from_department_id=department_id)))
+        | Exists(
+            Referral.objects.filter(case=OuterRef("pk")).filter(
+                Q(to_department_id=department_id) | Q(from_department_id=department_id)
+            )
+        )
         | Exists(ExecutionTask.objects.filter(case=OuterRef("pk"), department_id=department_id))
         | Exists(Appeal.objects.filter(case=OuterRef("pk"), deciding_department_id=department_id))
     )
@@ -66,7 +70,9 @@ def case_list(*, user, state: str | None = None, department: int | None = None, 
         qs = qs.filter(owner_department_id=department)
     if q:
         qs = qs.filter(
-            Q(number__icontains=q) | Q(title__icontains=q) | Q(facts__icontains=q)
+            Q(number__icontains=q)
+            | Q(title__icontains=q)
+            | Q(facts__icontains=q)
             | Exists(CaseSubject.objects.filter(case=OuterRef("pk"), cadre__name__icontains=q))
         )
     return qs.order_by("-created_at", "-id")

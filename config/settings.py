@@ -115,6 +115,8 @@ else:
             "NAME": LOCAL_DIR / "zeren.sqlite3",
             # A writer waits for the lock instead of failing at once.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file, not memory, so concurrency tests get real separate connections.
+            "TEST": {"NAME": str(LOCAL_DIR / "test-zeren.sqlite3")},
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -158,7 +160,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / ".local" / "static"
+STATIC_ROOT = LOCAL_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing folder
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

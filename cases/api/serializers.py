@@ -87,7 +87,11 @@ class MoveSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["kind"] != MoveKind.RETIREMENT:
-            missing = {name: ["This field is required for a transfer or promotion."] for name in ("organization", "role", "title") if not attrs.get(name)}
+            missing = {
+                name: ["This field is required for a transfer or promotion."]
+                for name in ("organization", "role", "title")
+                if not attrs.get(name)
+            }
             if missing:
                 raise serializers.ValidationError(missing)
         return attrs
@@ -100,8 +104,17 @@ class AccidentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Accident
         fields = [
-            "id", "title", "occurred_at", "location", "description", "deaths", "serious_injuries",
-            "direct_loss_yuan", "unit_reported_at", "grade", "grade_display",
+            "id",
+            "title",
+            "occurred_at",
+            "location",
+            "description",
+            "deaths",
+            "serious_injuries",
+            "direct_loss_yuan",
+            "unit_reported_at",
+            "grade",
+            "grade_display",
         ]
 
     def validate_direct_loss_yuan(self, value):
@@ -141,7 +154,11 @@ class SubjectSerializer(serializers.Serializer):
         post = subject.post
         if post is None:
             return None
-        return {"organization": {"id": post.organization_id, "name": post.organization.name}, "role": post.role, "title": post.title}
+        return {
+            "organization": {"id": post.organization_id, "name": post.organization.name},
+            "role": post.role,
+            "title": post.title,
+        }
 
     def get_finding(self, subject):
         finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
@@ -178,7 +195,17 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "number", "title", "state", "state_display", "source_kind", "owner_department", "source_department", "created_at"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_display",
+            "source_kind",
+            "owner_department",
+            "source_department",
+            "created_at",
+        ]
 
 
 class CaseDetailSerializer(CaseListSerializer):
@@ -191,8 +218,18 @@ class CaseDetailSerializer(CaseListSerializer):
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
-            "facts", "accident", "circumstances", "subjects", "available_transitions", "team",
-            "proposed_by", "approved_by", "decided_on", "delivered_on", "closed_at", "access",
+            "facts",
+            "accident",
+            "circumstances",
+            "subjects",
+            "available_transitions",
+            "team",
+            "proposed_by",
+            "approved_by",
+            "decided_on",
+            "delivered_on",
+            "closed_at",
+            "access",
         ]
 
     def get_available_transitions(self, case):
@@ -217,19 +254,40 @@ class CaseOutcomeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "number", "title", "state", "state_display", "owner_department", "created_at", "closed_at", "outcome", "access"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_display",
+            "owner_department",
+            "created_at",
+            "closed_at",
+            "outcome",
+            "access",
+        ]
 
     def get_access(self, case):
         return "source"
 
     def get_outcome(self, case):
-        if case.state not in (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED):
+        if case.state not in (
+            CaseState.DECIDED,
+            CaseState.EXECUTING,
+            CaseState.CLOSED,
+            CaseState.DISMISSED,
+            CaseState.NOT_PURSUED,
+        ):
             return None
-        measures = MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED).select_related("subject__cadre")
+        measures = MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED).select_related(
+            "subject__cadre"
+        )
         return {
             "state": case.state,
             "decided_on": case.decided_on,
-            "measures": [{"cadre": m.subject.cadre.name, "measure": m.measure, "sanction_kind": m.sanction_kind} for m in measures],
+            "measures": [
+                {"cadre": m.subject.cadre.name, "measure": m.measure, "sanction_kind": m.sanction_kind} for m in measures
+            ],
         }
 
 
@@ -238,14 +296,26 @@ class TransitionSerializer(serializers.Serializer):
 
     name = serializers.ChoiceField(
         choices=[
-            "transfer", "inquire", "hold", "accept", "dismiss", "submit_findings", "conclude",
-            "propose", "reject", "approve", "deliver", "close",
+            "transfer",
+            "inquire",
+            "hold",
+            "accept",
+            "dismiss",
+            "submit_findings",
+            "conclude",
+            "propose",
+            "reject",
+            "approve",
+            "deliver",
+            "close",
         ]
     )
     to_department = serializers.IntegerField(required=False, help_text="transfer")
     reason = serializers.CharField(required=False, help_text="transfer, hold, dismiss, reject (required); others optional")
     team = serializers.ListField(child=serializers.CharField(), required=False, help_text="accept: ≥ 2 usernames")
-    measures = serializers.ListField(child=serializers.DictField(), required=False, help_text="propose: [{subject, measure, sanction_kind?}]")
+    measures = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="propose: [{subject, measure, sanction_kind?}]"
+    )
     delivered_on = serializers.DateField(required=False, help_text="deliver")
 
 
@@ -291,8 +361,18 @@ class ReferralSerializer(serializers.ModelSerializer):
     class Meta:
         model = Referral
         fields = [
-            "id", "case", "kind", "from_department", "to_department", "state", "reason", "return_reason",
-            "materials", "acknowledge_by", "created_at", "handled_at",
+            "id",
+            "case",
+            "kind",
+            "from_department",
+            "to_department",
+            "state",
+            "reason",
+            "return_reason",
+            "materials",
+            "acknowledge_by",
+            "created_at",
+            "handled_at",
         ]
 
 
@@ -308,7 +388,20 @@ class ExecutionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExecutionTask
-        fields = ["id", "case", "subject", "kind", "measure", "sanction_kind", "archive", "department", "state", "due_on", "completed_at", "note"]
+        fields = [
+            "id",
+            "case",
+            "subject",
+            "kind",
+            "measure",
+            "sanction_kind",
+            "archive",
+            "department",
+            "state",
+            "due_on",
+            "completed_at",
+            "note",
+        ]
 
     def get_measure(self, task):
         return task.measure.measure if task.measure_id else None

@@ -16,9 +16,25 @@ from rest_framework.views import APIView
 
 from cases.api import serializers as s
 from cases.errors import NOT_FOUND, InvalidInput, NotFound, NotPermitted
-from cases.models import Accident, Appeal, Cadre, Case, Department, ExecutionTask, Post, Referral
+from cases.models import (
+    Accident,
+    Appeal,
+    Cadre,
+    Case,
+    Department,
+    ExecutionTask,
+    Post,
+    Referral,
+)
 from cases.rules.engine import AssessmentInputError
-from cases.selectors import FULL, case_access, case_detail_qs, case_history, case_list, case_visible_qs
+from cases.selectors import (
+    FULL,
+    case_access,
+    case_detail_qs,
+    case_history,
+    case_list,
+    case_visible_qs,
+)
 from cases.services import accidents as accident_services
 from cases.services import appeals as appeal_services
 from cases.services import cadres as cadre_services
@@ -113,9 +129,7 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             qs = qs.filter(name__icontains=q)
         return qs.distinct()
 
-    @extend_schema(
-        parameters=[OpenApiParameter("role", str), OpenApiParameter("department", int), OpenApiParameter("q", str)]
-    )
+    @extend_schema(parameters=[OpenApiParameter("role", str), OpenApiParameter("department", int), OpenApiParameter("q", str)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -225,7 +239,10 @@ class CaseViewSet(viewsets.GenericViewSet):
 
 
 class FindingView(APIView):
-    @extend_schema(request=s.FindingInputSerializer, responses=inline_serializer("AssessmentOutput", {"accountable": serializers.BooleanField()}))
+    @extend_schema(
+        request=s.FindingInputSerializer,
+        responses=inline_serializer("AssessmentOutput", {"accountable": serializers.BooleanField()}),
+    )
     def put(self, request, case_pk, subject_pk):
         case, access = _case_for(request, case_pk)
         if access != FULL:
@@ -318,7 +335,9 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             membership = membership_of(user)
             if membership is None:
                 return qs.none()
-            qs = qs.filter(Q(deciding_department_id=membership.department_id) | Q(case__owner_department_id=membership.department_id))
+            qs = qs.filter(
+                Q(deciding_department_id=membership.department_id) | Q(case__owner_department_id=membership.department_id)
+            )
         if case := self.request.query_params.get("case"):
             qs = qs.filter(case_id=_int_param("case", case))
         return qs
@@ -330,7 +349,11 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if access != FULL:
             raise NotFound(NOT_FOUND)
         appeal = appeal_services.appeal_file(
-            case_id=case.pk, subject_id=data["subject"], filed_on=data["filed_on"], grounds=data["grounds"], acting_user=request.user
+            case_id=case.pk,
+            subject_id=data["subject"],
+            filed_on=data["filed_on"],
+            grounds=data["grounds"],
+            acting_user=request.user,
         )
         return Response(s.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
@@ -356,7 +379,10 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class EvaluateView(APIView):
     """The rule engine over HTTP: the same function as ``manage.py assess``."""
 
-    @extend_schema(request=s.AssessmentInputSerializer, responses=inline_serializer("Evaluation", {"accountable": serializers.BooleanField()}))
+    @extend_schema(
+        request=s.AssessmentInputSerializer,
+        responses=inline_serializer("Evaluation", {"accountable": serializers.BooleanField()}),
+    )
     def post(self, request):
         try:
             output, _snap = evaluate(request.data)

@@ -176,7 +176,9 @@ def _severity(inp: AssessmentInput, out: _Result) -> str:
     heavier = bool(inp.aggravating)
     lighter = inp.mitigating
     if heavier:
-        out.cite("29", f"存在第二十九条第（{'）、（'.join(code.split('.')[1] for code in inp.aggravating)}）项情形，应当从重追究责任。")
+        out.cite(
+            "29", f"存在第二十九条第（{'）、（'.join(code.split('.')[1] for code in inp.aggravating)}）项情形，应当从重追究责任。"
+        )
     if lighter:
         out.cite("30", "主动采取补救措施，减少事故损失或者挽回社会不良影响，可以从轻、减轻追究责任。")
     if heavier and lighter:
@@ -199,7 +201,10 @@ def _allowed_measures(pursued: list[str], severity: str, policy: Policy, out: _R
                 raise LookupError(f"policy {policy.version} has no row for {circumstance}/{sev}")
             allowed.update(rule.measures)
             names = "、".join(MEASURE_LABELS_ZH[m] for m in MEASURE_ORDER if m in rule.measures)
-            out.cite("27", f"第二十六条第（{circumstance.split('.')[1]}）项、{SEVERITY_ZH[sev]}：可采取{names}（政策 {policy.version}：{rule.reasoning}）。")
+            out.cite(
+                "27",
+                f"第二十六条第（{circumstance.split('.')[1]}）项、{SEVERITY_ZH[sev]}：可采取{names}（政策 {policy.version}：{rule.reasoning}）。",
+            )
     return [m for m in MEASURE_ORDER if m in allowed]
 
 
@@ -249,7 +254,10 @@ def assess(data: Any, policy: Policy) -> dict[str, Any]:
         exempted = [c for c in pursued if c in EXEMPTIBLE_ART31]
         if exempted:
             pursued = [c for c in pursued if c not in EXEMPTIBLE_ART31]
-            out.cite("31", "职责范围内发生生产安全事故，经查实已全面履行职责并落实有关工作部署，不予追究领导责任（第二十六条第（五）项）。")
+            out.cite(
+                "31",
+                "职责范围内发生生产安全事故，经查实已全面履行职责并落实有关工作部署，不予追究领导责任（第二十六条第（五）项）。",
+            )
         not_covered = [c for c in pursued]
         if not_covered:
             out.cite(
@@ -291,7 +299,10 @@ def assess(data: Any, policy: Policy) -> dict[str, Any]:
 
     accident_pursued = accountable and any(c in ACCIDENT_RESPONSIBILITY for c in pursued)
     if accident_pursued:
-        out.cite("28", "因发生生产安全事故被追究领导责任，适用“一票否决”：在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职。")
+        out.cite(
+            "28",
+            "因发生生产安全事故被追究领导责任，适用“一票否决”：在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职。",
+        )
 
     lifelong = {"applies": False, "action": "none"}
     if accident_pursued and inp.egregious:

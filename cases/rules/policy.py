@@ -32,7 +32,12 @@ WITHOUT_NOTICE = (A, S, R, OR, D, DM, SA)
 DEFAULT_POLICY_CODE = "pingluo-2021"
 DEFAULT_VALID_FROM = dt.date(2021, 6, 11)
 DEFAULT_RULES: list[tuple[str, str, tuple[str, ...], str]] = [
-    ("26.1", "standard", (N, A, S, R, SA), "履职不到位而未造成事故：以通报、诫勉、停职检查、调整职务为主，必要时给予处分；不适宜直接责令辞职、降职、免职。"),
+    (
+        "26.1",
+        "standard",
+        (N, A, S, R, SA),
+        "履职不到位而未造成事故：以通报、诫勉、停职检查、调整职务为主，必要时给予处分；不适宜直接责令辞职、降职、免职。",
+    ),
     ("26.1", "heavier", WITHOUT_NOTICE, "从重：排除最轻的通报，可至组织处理的全部方式和处分。"),
     ("26.1", "lighter", (N, A, SA), "从轻、减轻：通报、诫勉，或较轻的处分。"),
     ("26.2", "standard", WITHOUT_NOTICE, "阻挠、干涉监管执法或事故调查属故意妨碍，仅通报不足以问责。"),
@@ -74,16 +79,12 @@ def snapshot(code: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
 def policy_from_snapshot(snap: dict[str, Any]) -> Policy:
     return Policy(
         version=snap["version"],
-        rules=tuple(
-            MeasureRule(r["circumstance"], r["severity"], tuple(r["measures"]), r["reasoning"]) for r in snap["rules"]
-        ),
+        rules=tuple(MeasureRule(r["circumstance"], r["severity"], tuple(r["measures"]), r["reasoning"]) for r in snap["rules"]),
     )
 
 
 def default_snapshot() -> dict[str, Any]:
-    rules = [
-        {"circumstance": c, "severity": s, "measures": list(m), "reasoning": why} for c, s, m, why in DEFAULT_RULES
-    ]
+    rules = [{"circumstance": c, "severity": s, "measures": list(m), "reasoning": why} for c, s, m, why in DEFAULT_RULES]
     return snapshot(DEFAULT_POLICY_CODE, rules)
 
 

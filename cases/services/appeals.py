@@ -58,8 +58,13 @@ def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: st
     )
     save_with_history(appeal, acting_user=acting_user, reason="appeal filed")
     case_event_record(
-        case=case, kind="appeal_filed", acting_user=acting_user, from_state=case.state, to_state=case.state,
-        reason=grounds, payload={"appeal": appeal.pk, "subject": subject.pk, "filed_on": filed_on.isoformat()},
+        case=case,
+        kind="appeal_filed",
+        acting_user=acting_user,
+        from_state=case.state,
+        to_state=case.state,
+        reason=grounds,
+        payload={"appeal": appeal.pk, "subject": subject.pk, "filed_on": filed_on.isoformat()},
     )
     return appeal
 
@@ -92,8 +97,12 @@ def appeal_decide(
         new_rows = []
         for subject, measure, kind in chosen:
             row = MeasureDecision(
-                subject=subject, measure=measure, sanction_kind=kind, state=MeasureDecision.State.DECIDED,
-                proposed_by=acting_user, decided_on=today,
+                subject=subject,
+                measure=measure,
+                sanction_kind=kind,
+                state=MeasureDecision.State.DECIDED,
+                proposed_by=acting_user,
+                decided_on=today,
             )
             save_with_history(row, acting_user=acting_user, reason="appeal revised")
             new_rows.append(row)
@@ -110,7 +119,12 @@ def appeal_decide(
     appeal.decided_at = timezone.now()
     save_with_history(appeal, acting_user=acting_user, reason=f"appeal {outcome}")
     case_event_record(
-        case=case, kind=f"appeal_{outcome}", acting_user=acting_user, from_state=case.state, to_state=case.state,
-        reason=reason, payload=payload,
+        case=case,
+        kind=f"appeal_{outcome}",
+        acting_user=acting_user,
+        from_state=case.state,
+        to_state=case.state,
+        reason=reason,
+        payload=payload,
     )
     return appeal

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from cases.codes import CadreStatus, DepartmentKind, MoveKind, Role
 from cases.errors import NotPermitted, PreconditionFailed, field_error
 from cases.models import Cadre, Department, Post
-from cases.services.common import department_of_kind, lock, require_membership, save_with_history
+from cases.services.common import (
+    department_of_kind,
+    lock,
+    require_membership,
+    save_with_history,
+)
 
 PERSONNEL_KINDS = {DepartmentKind.ORGANIZATION}
 MOVE_STATUS = {
@@ -33,7 +38,13 @@ def _check_role(role: str) -> None:
 
 @transaction.atomic
 def cadre_register(
-    *, name: str, organization: Department, role: str, title: str, since: dt.date, acting_user,
+    *,
+    name: str,
+    organization: Department,
+    role: str,
+    title: str,
+    since: dt.date,
+    acting_user,
     managing_authority: Department | None = None,
 ) -> Cadre:
     _require_personnel(acting_user)
@@ -44,7 +55,11 @@ def cadre_register(
     cadre = Cadre(name=name)
     save_with_history(cadre, acting_user=acting_user, reason="register")
     post = Post(
-        cadre=cadre, organization=organization, role=role, title=title, start=since,
+        cadre=cadre,
+        organization=organization,
+        role=role,
+        title=title,
+        start=since,
         managing_authority=managing_authority or department_of_kind(DepartmentKind.ORGANIZATION, near=organization),
     )
     save_with_history(post, acting_user=acting_user, reason="register")
@@ -53,8 +68,14 @@ def cadre_register(
 
 @transaction.atomic
 def cadre_move(
-    *, cadre_id: int, kind: str, effective_date: dt.date, acting_user,
-    organization: Department | None = None, role: str = "", title: str = "",
+    *,
+    cadre_id: int,
+    kind: str,
+    effective_date: dt.date,
+    acting_user,
+    organization: Department | None = None,
+    role: str = "",
+    title: str = "",
     managing_authority: Department | None = None,
 ) -> Cadre:
     """Transfer, promote or retire a cadre: the current post ends the day before
@@ -80,7 +101,12 @@ def cadre_move(
         if not title.strip():
             raise field_error("title", _("This field is required."))
         post = Post(
-            cadre=cadre, organization=organization, role=role, title=title.strip(), start=effective_date, move_kind=kind,
+            cadre=cadre,
+            organization=organization,
+            role=role,
+            title=title.strip(),
+            start=effective_date,
+            move_kind=kind,
             managing_authority=managing_authority or department_of_kind(DepartmentKind.ORGANIZATION, near=organization),
         )
         save_with_history(post, acting_user=acting_user, reason=kind)

@@ -143,12 +143,7 @@ def department_of_kind(kind: str, *, near: Department) -> Department:
     county = county_of(near)
     if county.kind == kind:
         return county
-    found = (
-        Department.objects.filter(kind=kind)
-        .filter(Q(parent=county) | Q(pk=county.pk))
-        .order_by("id")
-        .first()
-    )
+    found = Department.objects.filter(kind=kind).filter(Q(parent=county) | Q(pk=county.pk)).order_by("id").first()
     if found is None:
         raise InvalidReference(
             f"No department of kind “{DepartmentKind(kind).label}” is configured for {county.name}.",

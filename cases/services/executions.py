@@ -8,7 +8,12 @@ from django.utils.translation import gettext as _
 
 from cases.errors import TransitionNotAllowed
 from cases.models import Case, ExecutionTask
-from cases.services.common import case_event_record, lock, require_member_of, save_with_history
+from cases.services.common import (
+    case_event_record,
+    lock,
+    require_member_of,
+    save_with_history,
+)
 
 
 @transaction.atomic

@@ -13,7 +13,12 @@ from cases.errors import InvalidInput, PreconditionFailed
 from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
 from cases.services.assessments import cadre_status_for, evaluate
-from cases.services.common import case_event_record, lock, require_member_of, save_with_history
+from cases.services.common import (
+    case_event_record,
+    lock,
+    require_member_of,
+    save_with_history,
+)
 
 FINDING_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING)
 ENGINE_FIELDS = (
@@ -58,7 +63,9 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
             raise InvalidInput({name: [_("Expected text.")]})
     engine_input = {k: data[k] for k in ENGINE_FIELDS if k in data}
     try:
-        conduct = dt.date.fromisoformat(engine_input["conduct_date"]) if isinstance(engine_input.get("conduct_date"), str) else None
+        conduct = (
+            dt.date.fromisoformat(engine_input["conduct_date"]) if isinstance(engine_input.get("conduct_date"), str) else None
+        )
     except ValueError:
         conduct = None
     if conduct is not None:

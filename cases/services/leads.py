@@ -8,9 +8,23 @@ from django.utils.translation import gettext as _
 
 from cases.codes import CaseState, DepartmentKind
 from cases.errors import field_error
-from cases.models import Accident, Cadre, Case, CaseNumberCounter, CaseSubject, Department, Post
+from cases.models import (
+    Accident,
+    Cadre,
+    Case,
+    CaseNumberCounter,
+    CaseSubject,
+    Department,
+    Post,
+)
 from cases.rules.engine import CIRCUMSTANCES
-from cases.services.common import case_event_record, department_of_kind, lock, require_membership, save_with_history
+from cases.services.common import (
+    case_event_record,
+    department_of_kind,
+    lock,
+    require_membership,
+    save_with_history,
+)
 
 
 def next_case_number(year: int) -> str:
@@ -53,9 +67,7 @@ def lead_create(
     codes = list(circumstances or [])
     unknown = [c for c in codes if c not in CIRCUMSTANCES]
     if unknown:
-        raise field_error(
-            "circumstances", _("Unknown circumstance code(s): %(codes)s") % {"codes": ", ".join(map(str, unknown))}
-        )
+        raise field_error("circumstances", _("Unknown circumstance code(s): %(codes)s") % {"codes": ", ".join(map(str, unknown))})
     owner = target_department or department_of_kind(DepartmentKind.DISCIPLINE, near=source)
     now = timezone.now()
     case = Case(

@@ -8,8 +8,9 @@ append the event. Any error raised before the commit leaves nothing written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,7 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES, CaseState, DepartmentKind, Rank
+from cases.codes import (
+    MEASURE_ORDER,
+    ORGANIZATIONAL_MEASURES,
+    CaseState,
+    DepartmentKind,
+    Rank,
+)
 from cases.errors import (
     CONCURRENT_MODIFICATION,
     PROPOSER_CANNOT_APPROVE,
@@ -181,22 +188,23 @@ def _accept(case: Case, user, payload: dict[str, Any]) -> Case:
     if len(names) < 2:
         raise field_error("team", _("An investigation team needs at least two members."))
     users = list(
-        get_user_model().objects.filter(
-            username__in=names, is_active=True, membership__department_id=case.owner_department_id
-        )
+        get_user_model().objects.filter(username__in=names, is_active=True, membership__department_id=case.owner_department_id)
     )
     missing = sorted(set(names) - {u.username for u in users})
     if missing:
-        raise field_error(
-            "team", _("Not active members of the handling department: %(names)s") % {"names": ", ".join(missing)}
-        )
+        raise field_error("team", _("Not active members of the handling department: %(names)s") % {"names": ", ".join(missing)})
     reason = _text(payload, "reason", required=False)
     before = case.state
     case.accept()
     _save_case(case, acting_user=user, reason="accept")
     case.team.set(users)
     case_event_record(
-        case=case, kind="accept", acting_user=user, from_state=before, to_state=case.state, reason=reason,
+        case=case,
+        kind="accept",
+        acting_user=user,
+        from_state=before,
+        to_state=case.state,
+        reason=reason,
         payload={"team": sorted(names)},
     )
     return case
@@ -243,9 +251,7 @@ def _conclude(case: Case, user, payload: dict[str, Any]) -> Case:
         from_state=before,
         to_state=case.state,
         payload={
-            "subjects": {
-                str(s.pk): {"outcome": o["outcome"], "policy_version": o["policy_version"]} for s, _d, o, _p in results
-            }
+            "subjects": {str(s.pk): {"outcome": o["outcome"], "policy_version": o["policy_version"]} for s, _d, o, _p in results}
         },
     )
     return case
@@ -337,7 +343,12 @@ def _propose(case: Case, user, payload: dict[str, Any]) -> Case:
         save_with_history(row, acting_user=user, reason="propose")
         rows.append({"id": row.pk, "subject": subject.pk, "measure": measure, "sanction_kind": kind})
     case_event_record(
-        case=case, kind="propose", acting_user=user, from_state=before, to_state=case.state, reason=reason,
+        case=case,
+        kind="propose",
+        acting_user=user,
+        from_state=before,
+        to_state=case.state,
+        reason=reason,
         payload={"measures": rows},
     )
     return case
@@ -373,7 +384,12 @@ def _approve(case: Case, user, payload: dict[str, Any]) -> Case:
         row.decided_on = today
         save_with_history(row, acting_user=user, reason="approve")
     case_event_record(
-        case=case, kind="approve", acting_user=user, from_state=before, to_state=case.state, reason=reason,
+        case=case,
+        kind="approve",
+        acting_user=user,
+        from_state=before,
+        to_state=case.state,
+        reason=reason,
         payload={"decided_on": today.isoformat(), "proposed_by": proposer},
     )
     return case
@@ -440,7 +456,11 @@ def _deliver(case: Case, user, payload: dict[str, Any]) -> Case:
             save_with_history(task, acting_user=user, reason="deliver")
             tasks.append(task)
     case_event_record(
-        case=case, kind="deliver", acting_user=user, from_state=before, to_state=case.state,
+        case=case,
+        kind="deliver",
+        acting_user=user,
+        from_state=before,
+        to_state=case.state,
         payload={
             "delivered_on": delivered_on.isoformat(),
             "appeal_until": deadline_after("appeal_window", delivered_on).isoformat(),

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from cases.codes import CaseState
 from cases.errors import PreconditionFailed, TransitionNotAllowed, field_error
 from cases.models import Case, Referral
-from cases.services.common import case_event_record, lock, require_member_of, save_with_history
+from cases.services.common import (
+    case_event_record,
+    lock,
+    require_member_of,
+    save_with_history,
+)
 
 REFERRAL_MOVES = {
     "acknowledge": ({Referral.State.SENT}, Referral.State.ACKNOWLEDGED),

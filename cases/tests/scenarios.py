@@ -1,0 +1,67 @@
+"""Drive a case to any state through the services, as the personas would."""
+
+from __future__ import annotations
+
+from cases.codes import CaseState, SourceKind
+from cases.models import Case
+from cases.services.findings import finding_put
+from cases.services.leads import lead_create
+from cases.services.lifecycle import case_transition
+
+# The path from intake to each state, as (transition, persona, payload) steps.
+TEAM = {"team": ["discipline_officer", "discipline_officer2"]}
+PATHS: dict[str, list[tuple[str, str, dict]]] = {
+    CaseState.RECEIVED: [],
+    CaseState.INQUIRING: [("inquire", "discipline_officer", {})],
+    CaseState.HELD: [("hold", "discipline_officer", {"reason": "线索笼统"})],
+    CaseState.INVESTIGATING: [("accept", "discipline_officer", TEAM)],
+    CaseState.DISMISSED: [("dismiss", "discipline_leader", {"reason": "不属实"})],
+}
+_ASSESSING = PATHS[CaseState.INVESTIGATING] + [("@findings", "", {}), ("submit_findings", "discipline_officer", {})]
+PATHS[CaseState.ASSESSING] = _ASSESSING
+PATHS[CaseState.PROPOSING] = _ASSESSING + [("conclude", "discipline_officer", {})]
+PATHS[CaseState.APPROVING] = PATHS[CaseState.PROPOSING] + [("@propose", "discipline_officer", {})]
+PATHS[CaseState.DECIDED] = PATHS[CaseState.APPROVING] + [("approve", "discipline_leader", {})]
+PATHS[CaseState.EXECUTING] = PATHS[CaseState.DECIDED] + [("@deliver", "discipline_officer", {})]
+PATHS[CaseState.NOT_PURSUED] = PATHS[CaseState.INVESTIGATING] + [
+    ("@findings_exempt", "", {}),
+    ("submit_findings", "discipline_officer", {}),
+    ("conclude", "discipline_officer", {}),
+]
+
+ACCIDENT_FINDING = {"circumstances": ["26.5"], "conduct_date": "2026-03-15", "performance": "未按期检查"}
+
+
+def new_lead(world, *, source="emergency_officer", cadres=("pl-baofeng:township_deputy:0",), circumstances=("26.5",)) -> Case:
+    return lead_create(
+        acting_user=world.users[source],
+        title="测试线索",
+        facts="测试事实",
+        source_kind=SourceKind.ACCIDENT_INVESTIGATION,
+        subjects=[world.cadres[key] for key in cadres],
+        circumstances=list(circumstances),
+    )
+
+
+def advance(world, case: Case, state: str) -> Case:
+    """Move a fresh case along ``PATHS[state]``; returns it re-read."""
+    from cases.services.common import local_today
+
+    for name, persona, payload in PATHS[state]:
+        if name in ("@findings", "@findings_exempt"):
+            data = dict(ACCIDENT_FINDING)
+            if name == "@findings_exempt":
+                data["duties_fully_performed"] = True
+            for subject in case.subjects.all():
+                finding_put(case_id=case.pk, subject_id=subject.pk, data=data, acting_user=world.users["discipline_officer"])
+            continue
+        if name == "@propose":
+            name, payload = "propose", {"measures": [{"subject": s.pk, "measure": "admonishment"} for s in case.subjects.all()]}
+        if name == "@deliver":
+            name, payload = "deliver", {"delivered_on": local_today().isoformat()}
+        case_transition(case_id=case.pk, name=name, payload=payload, acting_user=world.users[persona])
+    return Case.objects.get(pk=case.pk)
+
+
+def case_in_state(world, state: str, **lead_kwargs) -> Case:
+    return advance(world, new_lead(world, **lead_kwargs), state)

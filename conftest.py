@@ -1,0 +1,44 @@
+"""Shared fixtures: the demo county's reference data and its personas (STYLE §7).
+
+Personas (all in the county of Pingluo):
+- discipline_officer / discipline_officer2: officers of the county discipline organ; handle cases.
+- discipline_leader / discipline_leader2: leaders there; dismiss, reject, approve (not their own proposals).
+- organization_officer / organization_leader: organization department; cadre records, organizational measures.
+- emergency_officer: emergency management; records accidents, refers leads.
+- audit_officer, inspection_officer: referring agencies; see only status and outcome of what they referred.
+- city_discipline_officer: the city's discipline organ, an outsider to the county's cases.
+- admin: superuser.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def world(db):
+    from cases.demo import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def api(world):
+    """``api("discipline_officer")`` → an APIClient authenticated by that persona's token."""
+    from rest_framework.authtoken.models import Token
+
+    def make(username: str | None = None) -> APIClient:
+        client = APIClient()
+        if username:
+            token, _ = Token.objects.get_or_create(user=world.users[username])
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing demo passwords with PBKDF2 dominates fixture time; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
