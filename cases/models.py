@@ -192,6 +192,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Bumped on every save. A client that sends the version it saw (``If-Match`` or
+    # ``version``) gets 409 if anyone changed the case since: one winner per conflict.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -206,6 +209,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Callers hold the row lock (services.common.lock), so the increment cannot race.
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
 
     # The transitions below only move ``state`` and set fields, without I/O. Rights, payload
     # checks, events and notifications belong to the services (STYLE §1). Method names are the

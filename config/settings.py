@@ -9,6 +9,7 @@ Every value is read through the typed helpers in ``config.env``; a bad value rai
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -115,8 +116,9 @@ else:
             "NAME": LOCAL_DIR / "zeren.sqlite3",
             # A writer waits for the lock instead of failing at once.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-            # A file, not memory, so concurrency tests get real separate connections.
-            "TEST": {"NAME": str(LOCAL_DIR / "test-zeren.sqlite3")},
+            # A file, not memory, so concurrency tests get real separate connections; one per
+            # test process, so parallel runs never share it.
+            "TEST": {"NAME": str(LOCAL_DIR / f"test-zeren-{os.getpid()}.sqlite3")},
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -218,6 +218,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
+            "version",
             "facts",
             "accident",
             "circumstances",
@@ -317,6 +318,9 @@ class TransitionSerializer(serializers.Serializer):
         child=serializers.DictField(), required=False, help_text="propose: [{subject, measure, sanction_kind?}]"
     )
     delivered_on = serializers.DateField(required=False, help_text="deliver")
+    version = serializers.IntegerField(
+        required=False, help_text="optional: the case version you saw (or send If-Match); 409 if it changed"
+    )
 
 
 class FindingInputSerializer(serializers.Serializer):

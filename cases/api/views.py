@@ -169,7 +169,7 @@ class LeadView(APIView):
     def post(self, request):
         data = _validated(s.LeadSerializer, request.data)
         case = lead_create(acting_user=request.user, **data)
-        return Response(_case_body(request, case.pk), status=status.HTTP_201_CREATED)
+        return _case_response(request, case.pk, status.HTTP_201_CREATED)
 
 
 def _case_for(request, pk) -> tuple[Case, str]:
@@ -185,6 +185,25 @@ def _case_body(request, pk) -> dict:
     if access != FULL:
         return s.CaseOutcomeSerializer(case).data
     return s.CaseDetailSerializer(case_detail_qs().get(pk=pk), context={"request": request}).data
+
+
+def _case_response(request, pk, http_status=status.HTTP_200_OK) -> Response:
+    body = _case_body(request, pk)
+    response = Response(body, status=http_status)
+    if "version" in body:
+        response["ETag"] = f'"{body["version"]}"'
+    return response
+
+
+def _expected_version(request, from_body) -> int | None:
+    """The version the client saw: ``version`` in the body, or an ``If-Match`` ETag."""
+    raw = from_body if from_body is not None else request.headers.get("If-Match", "").strip().strip('"') or None
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput({"version": [_("Expected the integer version of the case.")]}) from None
 
 
 class CaseViewSet(viewsets.GenericViewSet):
@@ -211,7 +230,7 @@ class CaseViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=s.CaseDetailSerializer)
     def retrieve(self, request, pk=None):
-        return Response(_case_body(request, pk))
+        return _case_response(request, pk)
 
     @extend_schema(request=s.TransitionSerializer, responses=s.CaseDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -225,8 +244,9 @@ class CaseViewSet(viewsets.GenericViewSet):
         name = payload.pop("name", None)
         if not name:
             raise InvalidInput({"name": [_("This field is required.")]})
-        case_transition(case_id=case.pk, name=name, payload=payload, acting_user=request.user)
-        return Response(_case_body(request, case.pk))
+        expected = _expected_version(request, payload.pop("version", None))
+        case_transition(case_id=case.pk, name=name, payload=payload, acting_user=request.user, expected_version=expected)
+        return _case_response(request, case.pk)
 
     @extend_schema(responses=inline_serializer("History", {"events": s.EventSerializer(many=True)}))
     @action(detail=True, methods=["get"])

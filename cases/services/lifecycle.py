@@ -502,12 +502,20 @@ TRANSITIONS: dict[str, TransitionSpec] = {
 
 
 @transaction.atomic
-def case_transition(*, case_id: int, name: str, payload: dict[str, Any] | None, acting_user) -> Case:
-    """Fire transition ``name`` on a case: the one code path for the API, the UI and the flows."""
+def case_transition(
+    *, case_id: int, name: str, payload: dict[str, Any] | None, acting_user, expected_version: int | None = None
+) -> Case:
+    """Fire transition ``name`` on a case: the one code path for the API, the UI and the flows.
+
+    With ``expected_version`` (the version the caller saw), a case changed in between answers
+    409 ``concurrent_modification`` even if the transition would still be allowed.
+    """
     spec = TRANSITIONS.get(name)
     if spec is None:
         raise field_error("name", UNKNOWN_TRANSITION % {"name": name})
     case = lock(Case, case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise ConcurrentModification(CONCURRENT_MODIFICATION, extra={"version": case.version, "state": case.state})
     _check_state(case, name)
     _authorize(case, spec, acting_user)
     return spec.run(case, acting_user, dict(payload or {}))
