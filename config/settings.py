@@ -198,6 +198,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralKindEnum": "cases.models.Referral.Kind",
+        "ExecutionKindEnum": "cases.models.ExecutionTask.Kind",
+        "ReferralStateEnum": "cases.models.Referral.State",
+        "ExecutionStateEnum": "cases.models.ExecutionTask.State",
+        "AppealStateEnum": "cases.models.Appeal.State",
+        "CaseStateEnum": "cases.codes.CaseState",
+        "DepartmentKindEnum": "cases.codes.DepartmentKind",
+        "MoveKindEnum": "cases.codes.MoveKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ class CadreSerializer(serializers.ModelSerializer):
         model = Cadre
         fields = ["id", "name", "status", "retired_on", "current_post"]
 
-    def get_current_post(self, cadre: Cadre):
+    def get_current_post(self, cadre: Cadre) -> dict | None:
         posts = [p for p in cadre.posts.all() if p.end is None]
         if not posts:
             return None
@@ -147,10 +147,10 @@ class SubjectSerializer(serializers.Serializer):
     assessment = serializers.SerializerMethodField()
     measures = MeasureSerializer(many=True)
 
-    def get_cadre(self, subject):
+    def get_cadre(self, subject) -> dict:
         return {"id": subject.cadre_id, "name": subject.cadre.name, "status": subject.cadre.status}
 
-    def get_post(self, subject):
+    def get_post(self, subject) -> dict | None:
         post = subject.post
         if post is None:
             return None
@@ -160,7 +160,7 @@ class SubjectSerializer(serializers.Serializer):
             "title": post.title,
         }
 
-    def get_finding(self, subject):
+    def get_finding(self, subject) -> dict | None:
         finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
         if finding is None:
             return None
@@ -179,7 +179,7 @@ class SubjectSerializer(serializers.Serializer):
             "evidence": finding.evidence,
         }
 
-    def get_assessment(self, subject):
+    def get_assessment(self, subject) -> dict | None:
         """The conclusion the case was decided on: output and the policy version it used."""
         assessments = list(subject.assessments.all())
         if not assessments:
@@ -233,15 +233,15 @@ class CaseDetailSerializer(CaseListSerializer):
             "access",
         ]
 
-    def get_available_transitions(self, case):
+    def get_available_transitions(self, case) -> list[str]:
         from cases.services.lifecycle import available_transitions
 
         return available_transitions(case, self.context["request"].user)
 
-    def get_team(self, case):
+    def get_team(self, case) -> list[str]:
         return sorted(u.username for u in case.team.all())
 
-    def get_access(self, case):
+    def get_access(self, case) -> str:
         return "full"
 
 
@@ -268,10 +268,10 @@ class CaseOutcomeSerializer(serializers.ModelSerializer):
             "access",
         ]
 
-    def get_access(self, case):
+    def get_access(self, case) -> str:
         return "source"
 
-    def get_outcome(self, case):
+    def get_outcome(self, case) -> dict | None:
         if case.state not in (
             CaseState.DECIDED,
             CaseState.EXECUTING,
@@ -407,13 +407,13 @@ class ExecutionSerializer(serializers.ModelSerializer):
             "note",
         ]
 
-    def get_measure(self, task):
+    def get_measure(self, task) -> str | None:
         return task.measure.measure if task.measure_id else None
 
-    def get_sanction_kind(self, task):
+    def get_sanction_kind(self, task) -> str | None:
         return task.measure.sanction_kind if task.measure_id else None
 
-    def get_subject(self, task):
+    def get_subject(self, task) -> dict:
         return {"id": task.subject_id, "cadre": task.subject.cadre.name}
 
 

@@ -1,0 +1,26 @@
+# Sourced by scripts/run and scripts/test: create .venv with Python 3.11 and install the
+# requirements file given as $1, reinstalling only when that file (or what it includes) changed.
+set -euo pipefail
+_req="$1"
+_py=""
+for candidate in python3.11 python3 python; do
+  if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+    _py="$candidate"; break
+  fi
+done
+if [ -z "$_py" ]; then
+  echo "Zeren needs Python 3.11 (python3.11 on PATH). 需要 Python 3.11。" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating .venv with $_py ..."
+  "$_py" -m venv .venv
+fi
+_stamp=".venv/.installed-$(basename "$_req")"
+_sum="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$_stamp" ] || [ "$(cat "$_stamp")" != "$_sum" ]; then
+  echo "Installing $_req into .venv ..."
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$_req"
+  echo "$_sum" > "$_stamp"
+fi
+export PATH="$PWD/.venv/bin:$PATH"
