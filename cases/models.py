@@ -609,3 +609,106 @@ class MeasurePolicyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy.code} {self.circumstance}/{self.severity}"
+
+
+class InfluencePeriod(models.Model):
+    """How long a measure bars promotion and awards (影响期, PRODUCT §4, domain-facts §2).
+
+    ``months`` empty (and not ``permanent``) means no fixed period is known: the row documents
+    the measure without barring anything by itself.
+    Rows not checked against an official text are ``verified=False`` and shown as such.
+    """
+
+    measure = models.CharField(_("measure"), max_length=32, choices=Measure.choices)
+    sanction_kind = models.CharField(_("sanction kind"), max_length=32, choices=SanctionKind.choices, blank=True)
+    months = models.PositiveIntegerField(_("months"), null=True, blank=True)
+    permanent = models.BooleanField(_("bars for good (e.g. expulsion)"), default=False)
+    blocks_promotion = models.BooleanField(_("bars promotion"), default=True)
+    blocks_awards = models.BooleanField(_("bars awards and 评优"), default=True)
+    awards_until_year_end = models.BooleanField(_("bars awards for the rest of the year"), default=False)
+    stacks = models.BooleanField(_("stacks with earlier periods (党纪影响期叠加)"), default=False)
+    citation = models.TextField(_("citation"))
+    verified = models.BooleanField(_("verified against an official text"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("influence period")
+        verbose_name_plural = _("influence periods")
+        ordering = ["measure", "sanction_kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "sanction_kind", "valid_from"], name="influence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.sanction_kind}: {self.months or '—'}"
+
+
+class VetoOverride(models.Model):
+    """An authorized decision to end or extend the Art. 28 veto of one subject, with the reason."""
+
+    subject = models.ForeignKey(CaseSubject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="veto_overrides")
+    until = models.DateField(_("veto lasts until"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("veto override")
+        verbose_name_plural = _("veto overrides")
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.until}"
+
+
+class AccidentReport(models.Model):
+    """One step of the report chain (条例第九至十一条): the unit, then each level of government.
+
+    ``level`` 0 is the unit's report to the county (1 hour from the accident); each higher level
+    has 2 hours from the report below it. Lateness (迟报) is computed, never typed in.
+    """
+
+    accident = models.ForeignKey(Accident, verbose_name=_("accident"), on_delete=models.CASCADE, related_name="reports")
+    level = models.PositiveSmallIntegerField(_("level (0 = the unit)"))
+    reporter = models.CharField(_("reported by"), max_length=200)
+    recipient = models.ForeignKey(Department, verbose_name=_("reported to"), null=True, blank=True, on_delete=models.PROTECT)
+    reported_at = models.DateTimeField(_("reported at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("accident report")
+        verbose_name_plural = _("accident reports")
+        ordering = ["accident_id", "level", "reported_at"]
+        constraints = [models.UniqueConstraint(fields=["accident", "level"], name="accident_report_level_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.accident} L{self.level} {self.reported_at:%Y-%m-%d %H:%M}"
+
+
+class ReportingFinding(models.Model):
+    """漏报 (negligent omission), 谎报 (false report) or 瞒报 (concealment): a person's finding with
+    evidence, since intent and verification cannot be computed (domain-facts §3.3)."""
+
+    class Kind(models.TextChoices):
+        OMITTED = "omitted", _("Omitted through negligence (漏报)")
+        FALSE = "false", _("Knowingly false report (谎报)")
+        CONCEALED = "concealed", _("Concealed, verified (瞒报)")
+
+    accident = models.ForeignKey(Accident, verbose_name=_("accident"), on_delete=models.CASCADE, related_name="reporting_findings")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    evidence = models.TextField(_("evidence"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reporting finding")
+        verbose_name_plural = _("reporting findings")
+        ordering = ["accident_id", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.accident}: {self.get_kind_display()}"

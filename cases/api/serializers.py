@@ -97,9 +97,41 @@ class MoveSerializer(serializers.Serializer):
         return attrs
 
 
+class AccidentReportSerializer(serializers.Serializer):
+    level = serializers.IntegerField(min_value=0, max_value=5, help_text="0 = the unit; 1, 2, … = each level of government")
+    reporter = serializers.CharField(max_length=200)
+    recipient = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+    reported_at = serializers.DateTimeField()
+
+
+class ReportingFindingSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["omitted", "false", "concealed"])
+    evidence = serializers.CharField()
+
+
 class AccidentSerializer(serializers.ModelSerializer):
     grade = serializers.CharField(read_only=True)
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    timeliness = serializers.SerializerMethodField()
+    reports = serializers.SerializerMethodField()
+    reporting_findings = serializers.SerializerMethodField()
+
+    def get_timeliness(self, accident) -> dict:
+        from cases.services.accidents import accident_timeliness
+
+        return accident_timeliness(accident)
+
+    def get_reports(self, accident) -> list[dict]:
+        return [
+            {"level": r.level, "reporter": r.reporter, "recipient": r.recipient_id, "reported_at": r.reported_at}
+            for r in accident.reports.all()
+        ]
+
+    def get_reporting_findings(self, accident) -> list[dict]:
+        return [
+            {"kind": f.kind, "kind_display": f.get_kind_display(), "evidence": f.evidence, "recorded_at": f.recorded_at}
+            for f in accident.reporting_findings.all()
+        ]
 
     class Meta:
         model = Accident
@@ -115,6 +147,9 @@ class AccidentSerializer(serializers.ModelSerializer):
             "unit_reported_at",
             "grade",
             "grade_display",
+            "timeliness",
+            "reports",
+            "reporting_findings",
         ]
 
     def validate_direct_loss_yuan(self, value):
@@ -445,3 +480,8 @@ class AppealDecisionSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
+
+
+class VetoOverrideSerializer(serializers.Serializer):
+    until = serializers.DateField()
+    reason = serializers.CharField()

@@ -139,6 +139,19 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         cadre = cadre_services.cadre_register(acting_user=request.user, **data)
         return Response(s.CadreDetailSerializer(self.get_queryset().get(pk=cadre.pk)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("on", str, description="ISO date; default today")],
+        responses=inline_serializer("CadreRecord", {"eligible_for_promotion": serializers.BooleanField()}),
+    )
+    @action(detail=True, methods=["get"])
+    def record(self, request, pk=None):
+        from cases.services.common import local_today
+        from cases.services.records import cadre_record
+
+        cadre = get_object_or_404(Cadre, pk=pk)
+        on = _date_param("on", request.query_params.get("on"), local_today())
+        return Response(cadre_record(cadre, on))
+
     @extend_schema(request=s.MoveSerializer, responses={201: s.CadreDetailSerializer})
     @action(detail=True, methods=["post"])
     def moves(self, request, pk=None):
@@ -148,12 +161,61 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(s.CadreDetailSerializer(self.get_queryset().get(pk=cadre.pk)).data, status=status.HTTP_201_CREATED)
 
 
+def _date_param(name: str, value: str | None, default=None):
+    import datetime as dt
+
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput({name: [_("Expected an ISO date such as 2026-01-31.")]}) from None
+
+
 class AccidentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = s.AccidentSerializer
-    queryset = Accident.objects.order_by("-occurred_at", "id")
+    queryset = Accident.objects.prefetch_related("reports", "reporting_findings").order_by("-occurred_at", "id")
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(request=s.AccidentReportSerializer, responses={201: s.AccidentSerializer})
+    @action(detail=True, methods=["post"])
+    def reports(self, request, pk=None):
+        accident = self.get_object()
+        data = _validated(s.AccidentReportSerializer, request.data)
+        accident_services.accident_report_add(accident_id=accident.pk, acting_user=request.user, **data)
+        return Response(s.AccidentSerializer(self.get_queryset().get(pk=accident.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReportingFindingSerializer, responses={201: s.AccidentSerializer})
+    @action(detail=True, methods=["post"], url_path="reporting-findings")
+    def reporting_findings(self, request, pk=None):
+        accident = self.get_object()
+        data = _validated(s.ReportingFindingSerializer, request.data)
+        accident_services.reporting_finding_add(accident_id=accident.pk, acting_user=request.user, **data)
+        return Response(s.AccidentSerializer(self.get_queryset().get(pk=accident.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=inline_serializer("AccidentHistory", {"changes": serializers.ListField()}))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        accident = self.get_object()
+        rows = accident.history.select_related("history_user").order_by("history_id")
+        return Response(
+            {
+                "changes": [
+                    {
+                        "date": r.history_date,
+                        "user": r.history_user.username if r.history_user else None,
+                        "reason": r.history_change_reason or "",
+                        "grade": r.grade,
+                        "deaths": r.deaths,
+                        "serious_injuries": r.serious_injuries,
+                        "direct_loss_yuan": r.direct_loss_yuan,
+                    }
+                    for r in rows
+                ]
+            }
+        )
 
     def perform_create(self, serializer):
         serializer.instance = accident_services.accident_create(data=serializer.validated_data, acting_user=self.request.user)
@@ -269,6 +331,22 @@ class FindingView(APIView):
             raise NotFound(NOT_FOUND)
         output = finding_put(case_id=case.pk, subject_id=int(subject_pk), data=request.data, acting_user=request.user)
         return Response(output)
+
+
+class VetoOverrideView(APIView):
+    @extend_schema(request=s.VetoOverrideSerializer, responses=inline_serializer("VetoOverride", {"until": serializers.DateField()}))
+    def post(self, request, case_pk, subject_pk):
+        from cases.services.records import veto_override
+
+        case, access = _case_for(request, case_pk)
+        if access != FULL or not case.subjects.filter(pk=subject_pk).exists():
+            raise NotFound(NOT_FOUND)
+        data = _validated(s.VetoOverrideSerializer, request.data)
+        override = veto_override(subject_id=int(subject_pk), acting_user=request.user, **data)
+        return Response(
+            {"subject": override.subject_id, "until": override.until, "reason": override.reason, "decided_by": request.user.username},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ReferralViewSet(viewsets.ReadOnlyModelViewSet):

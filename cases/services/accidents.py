@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import DepartmentKind
 from cases.errors import NotPermitted, field_error
-from cases.models import Accident
+from cases.models import Accident, AccidentReport, ReportingFinding
 from cases.rules.grading import grade_accident
 from cases.services.common import lock, require_membership, save_with_history
 
@@ -55,3 +56,67 @@ def accident_update(*, accident_id: int, data: dict[str, Any], acting_user) -> A
     reason = f"changed {', '.join(changed) or 'nothing'}; grade {before} → {accident.grade}"
     save_with_history(accident, acting_user=acting_user, reason=reason)
     return accident
+
+
+def _limit(code: str, day) -> dt.timedelta:
+    from cases.services.common import deadline_after
+
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return deadline_after(code, start) - start
+
+
+def accident_timeliness(accident: Accident) -> dict[str, Any]:
+    """迟报 computed from the occurrence and the report chain, with the limits' sources."""
+    from django.utils import timezone
+
+    from cases.rules.reporting import report_timeliness
+
+    day = accident.occurred_at.date()
+    reports = {r.level: r.reported_at for r in accident.reports.all()}
+    if 0 not in reports and accident.unit_reported_at:
+        reports[0] = accident.unit_reported_at
+    steps = report_timeliness(
+        occurred_at=accident.occurred_at,
+        reports=reports,
+        unit_limit=_limit("accident_unit_report", day),
+        level_limit=_limit("accident_level_report", day),
+        now=timezone.now(),
+    )
+    return {
+        "late": any(s.late for s in steps),
+        "steps": [
+            {"level": s.level, "deadline": s.deadline, "reported_at": s.reported_at, "late": s.late, "minutes_late": s.minutes_late}
+            for s in steps
+        ],
+        "basis": "《生产安全事故报告和调查处理条例》第九条（单位1小时）、第十一条（每级2小时）",
+    }
+
+
+@transaction.atomic
+def accident_report_add(*, accident_id: int, level: int, reporter: str, reported_at, recipient=None, acting_user) -> AccidentReport:
+    _require_recorder(acting_user)
+    accident = lock(Accident, accident_id)
+    if reported_at < accident.occurred_at:
+        raise field_error("reported_at", _("The report cannot precede the accident."))
+    if AccidentReport.objects.filter(accident=accident, level=level).exists():
+        raise field_error("level", _("This level's report is already recorded."))
+    report = AccidentReport(
+        accident=accident, level=level, reporter=reporter, reported_at=reported_at, recipient=recipient, recorded_by=acting_user
+    )
+    save_with_history(report, acting_user=acting_user, reason="report recorded")
+    return report
+
+
+@transaction.atomic
+def reporting_finding_add(*, accident_id: int, kind: str, evidence: str, acting_user) -> ReportingFinding:
+    """Record 漏报, 谎报 or 瞒报 with its evidence (never inferred by the system)."""
+    _require_recorder(acting_user)
+    accident = lock(Accident, accident_id)
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise field_error("evidence", _("A reporting finding needs its evidence."))
+    if kind not in ReportingFinding.Kind.values:
+        raise field_error("kind", _("Expected omitted, false or concealed."))
+    finding = ReportingFinding(accident=accident, kind=kind, evidence=evidence, recorded_by=acting_user)
+    save_with_history(finding, acting_user=acting_user, reason=f"reporting finding: {kind}")
+    return finding

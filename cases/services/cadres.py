@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import CadreStatus, DepartmentKind, MoveKind, Role
 from cases.errors import NotPermitted, PreconditionFailed, field_error
-from cases.models import Cadre, Department, Post
+from cases.models import Cadre, Case, Department, Post, Referral
 from cases.services.common import (
+    case_event_record,
+    deadline_after,
     department_of_kind,
     lock,
     require_membership,
     save_with_history,
 )
 
+OPEN_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 PERSONNEL_KINDS = {DepartmentKind.ORGANIZATION}
 MOVE_STATUS = {
     MoveKind.TRANSFER: CadreStatus.TRANSFERRED,
@@ -112,4 +116,55 @@ def cadre_move(
         save_with_history(post, acting_user=acting_user, reason=kind)
     cadre.status = MOVE_STATUS[kind]
     save_with_history(cadre, acting_user=acting_user, reason=kind)
+    if kind == MoveKind.RETIREMENT:
+        # A retiree stays with the authority that managed the last post.
+        authority = current.managing_authority if current else None
+    else:
+        authority = post.managing_authority
+    if authority is not None:
+        lifelong_referrals(cadre=cadre, move=kind, effective_date=effective_date, authority=authority, acting_user=acting_user)
     return cadre
+
+
+def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user) -> list[Referral]:
+    """Art. 32 in motion: a moved cadre's open cases, and closed egregious ones, are referred
+    with their materials to the authority that now manages the cadre (干部管理权限)."""
+    from cases.services.records import open_or_egregious_subjects
+
+    created = []
+    for subject, lifelong in open_or_egregious_subjects(cadre):
+        case = lock(Case, subject.case_id)
+        if authority.pk == case.owner_department_id:
+            continue
+        if case.referrals.filter(kind=Referral.Kind.LIFELONG, to_department=authority, state__in=OPEN_STATES).exists():
+            continue
+        materials = case_materials(case, subject)
+        reason = _("%(name)s: %(move)s on %(date)s; case materials referred to the authority now managing the cadre (Art. 32).") % {
+            "name": cadre.name, "move": MoveKind(move).label, "date": effective_date.isoformat(),
+        }
+        referral = Referral(
+            case=case, kind=Referral.Kind.LIFELONG, from_department=case.owner_department, to_department=authority,
+            reason=reason, materials=materials, created_by=acting_user,
+            acknowledge_by=deadline_after("referral_acknowledgement", timezone.now()),
+        )
+        save_with_history(referral, acting_user=acting_user, reason="Art. 32 referral")
+        case_event_record(
+            case=case, kind="lifelong_referral", acting_user=acting_user, from_state=case.state, to_state=case.state,
+            reason=reason, payload={"referral": referral.pk, "to_department": authority.pk, "move": move, "egregious": lifelong},
+        )
+        created.append(referral)
+    return created
+
+
+def case_materials(case: Case, subject) -> list[dict]:
+    """The list of materials that travel with an Art. 32 referral."""
+    items = [{"kind": "case_file", "ref": case.number, "title": case.title, "state": case.state}]
+    finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
+    if finding is not None:
+        items.append({"kind": "findings", "ref": subject.pk, "conduct_date": finding.conduct_date.isoformat()})
+    for assessment in subject.assessments.all():
+        items.append({"kind": "assessment", "ref": assessment.pk, "policy_version": assessment.policy_version})
+    for measure in subject.measures.all():
+        items.append({"kind": "measure", "ref": measure.pk, "measure": measure.measure, "state": measure.state})
+    items.append({"kind": "events", "count": case.events.count()})
+    return items

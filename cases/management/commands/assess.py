@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["file"]
         try:
-            text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+            text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
         except OSError as exc:
             self._fail(f"file: cannot read {path}: {exc.strerror}")
         try:
