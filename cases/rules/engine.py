@@ -10,6 +10,7 @@ dates, chosen by the caller for the conduct date (see ``cases.rules.policy``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,10 +25,19 @@ CADRE_STATUSES = ["in_office", "transferred", "promoted", "retired"]
 # (26.6) and the rest are conduct of their own, not responsibility for an accident.
 EXEMPTIBLE_ART31 = frozenset({"26.5"})
 
-# Art. 23 tolerates errors "in a work-safety accident" (生产安全事故中存在容错纠错情形). Deliberate
-# interference (26.2, 26.3) and reporting failures (26.4, which include 谎报/瞒报) are not errors
-# made while trying to do the job, so tolerance never covers them.
-TOLERABLE_ART23 = frozenset({"26.1", "26.5", "26.6", "26.7"})
+# Art. 23 tolerates errors "in a work-safety accident" (生产安全事故中存在容错纠错情形): only the
+# accident circumstances. Like Art. 31 it removes what it covers and leaves the rest pursued;
+# deliberate interference (26.2, 26.3), reporting failures (26.4, which include 谎报/瞒报) and
+# duties not performed without an accident (26.1, 26.7) stay.
+TOLERABLE_ART23 = frozenset({"26.5", "26.6"})
+
+# Fully performed duties (Art. 31) cannot coexist with a finding that duties were not performed:
+# 26.1 says so outright, and 26.6 (打非治违不力) is the failure of a duty of Arts. 8–10.
+CONTRADICTS_FULL_PERFORMANCE = ("26.1", "26.6")
+
+# Organizational measures presuppose a post; a retired cadre is pursued "按照有关规定" (Art. 32),
+# i.e. by notice, admonishment or Party discipline.
+ORGANIZATIONAL = frozenset({"suspension", "reassignment", "ordered_resignation", "demotion", "dismissal"})
 
 # Art. 28 follows "being held to leadership responsibility because an accident occurred"; Art. 32
 # follows "leadership responsibility for an accident" that is egregious. 26.5 is that
@@ -46,6 +56,7 @@ INPUT_FIELDS = {
     "conduct_date": str,
 }
 REQUIRED_FIELDS = ("circumstances", "conduct_date")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class AssessmentInputError(ValueError):
@@ -137,14 +148,18 @@ def parse_input(data: Any) -> AssessmentInput:
     if status not in CADRE_STATUSES:
         raise AssessmentInputError("cadre_status", f"unknown status {status!r}; known: {', '.join(CADRE_STATUSES)}")
     try:
+        if not _ISO_DATE.fullmatch(data["conduct_date"]):
+            raise ValueError(data["conduct_date"])
         conduct_date = dt.date.fromisoformat(data["conduct_date"])
     except ValueError as exc:
         raise AssessmentInputError("conduct_date", "expected an ISO date such as 2021-08-01") from exc
     duties_fully_performed = data.get("duties_fully_performed", False)
-    if duties_fully_performed and "26.1" in circumstances:
+    contradicted = [c for c in CONTRADICTS_FULL_PERFORMANCE if c in circumstances]
+    if duties_fully_performed and contradicted:
         # Finding both is a contradiction the decision-maker must resolve before assessing.
         raise AssessmentInputError(
-            "duties_fully_performed", "contradicts circumstance 26.1 (duties not performed); correct one of them"
+            "duties_fully_performed",
+            f"contradicts circumstance {', '.join(contradicted)} (duties not performed); correct one of them",
         )
     return AssessmentInput(
         circumstances=circumstances,
@@ -172,15 +187,21 @@ class _Result:
         self.explanation.append({"article": article, "text": text})
 
 
-def _severity(inp: AssessmentInput, out: _Result) -> str:
-    heavier = bool(inp.aggravating)
+def _severity(inp: AssessmentInput, pursued: list[str], out: _Result) -> str:
+    """Art. 29 (应当从重) applies to leadership responsibility for an accident; Art. 30 (可以从轻、
+    减轻) is open to the decision-maker. Both claimed: ``conflict``, for the decision-maker."""
+    accident = [c for c in pursued if c in ACCIDENT_RESPONSIBILITY]
+    items = "）、（".join(code.split(".")[1] for code in inp.aggravating)
+    heavier = bool(inp.aggravating) and bool(accident)
     lighter = inp.mitigating
+    if inp.aggravating and not accident:
+        out.cite("29", f"第二十九条第（{items}）项以对发生的生产安全事故负有领导责任为前提；本案未追究事故领导责任，不据此从重。")
     if heavier:
-        out.cite(
-            "29", f"存在第二十九条第（{'）、（'.join(code.split('.')[1] for code in inp.aggravating)}）项情形，应当从重追究责任。"
-        )
+        out.cite("29", f"对发生的生产安全事故负有领导责任，存在第二十九条第（{items}）项情形，应当从重追究责任。")
     if lighter:
-        out.cite("30", "主动采取补救措施，减少事故损失或者挽回社会不良影响，可以从轻、减轻追究责任。")
+        out.cite(
+            "30", "主动采取补救措施，减少事故损失或者挽回社会不良影响，可以从轻、减轻追究责任（由决定机关裁量，也可不从轻）。"
+        )
     if heavier and lighter:
         out.cite("29", "同时存在从重（第二十九条）和从轻、减轻（第三十条）情节，由决定机关综合裁量，系统不代为取舍。")
         return "conflict"
@@ -191,21 +212,46 @@ def _severity(inp: AssessmentInput, out: _Result) -> str:
     return "standard"
 
 
-def _allowed_measures(pursued: list[str], severity: str, policy: Policy, out: _Result) -> list[str]:
-    severities = ["heavier", "lighter"] if severity == "conflict" else [severity]
-    allowed: set[str] = set()
+# Which policy rows a severity opens. Art. 30 is "可以": lighter measures become available
+# without removing the standard ones. A conflict opens both ends for the decision-maker.
+ROWS_FOR_SEVERITY = {
+    "standard": ("standard",),
+    "heavier": ("heavier",),
+    "lighter": ("standard", "lighter"),
+    "conflict": ("heavier", "lighter"),
+}
+
+
+def _measures_by_circumstance(
+    pursued: list[str], severity: str, inp: AssessmentInput, policy: Policy, out: _Result
+) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
     for circumstance in pursued:
-        for sev in severities:
-            rule = policy.measures_for(circumstance, sev)
+        # Art. 29 aggravates accident responsibility only; other circumstances keep standard
+        # (or, with remedial action, standard and lighter) rows.
+        sev = severity
+        if circumstance not in ACCIDENT_RESPONSIBILITY and severity in ("heavier", "conflict"):
+            sev = "lighter" if inp.mitigating else "standard"
+        allowed: set[str] = set()
+        for row_severity in ROWS_FOR_SEVERITY[sev]:
+            rule = policy.measures_for(circumstance, row_severity)
             if rule is None:
-                raise LookupError(f"policy {policy.version} has no row for {circumstance}/{sev}")
+                raise LookupError(f"policy {policy.version} has no row for {circumstance}/{row_severity}")
             allowed.update(rule.measures)
             names = "、".join(MEASURE_LABELS_ZH[m] for m in MEASURE_ORDER if m in rule.measures)
             out.cite(
                 "27",
-                f"第二十六条第（{circumstance.split('.')[1]}）项、{SEVERITY_ZH[sev]}：可采取{names}（政策 {policy.version}：{rule.reasoning}）。",
+                f"第二十六条第（{circumstance.split('.')[1]}）项、{SEVERITY_ZH[row_severity]}：可采取{names}"
+                f"（政策 {policy.version}：{rule.reasoning}）。",
             )
-    return [m for m in MEASURE_ORDER if m in allowed]
+        if inp.cadre_status == "retired":
+            allowed -= ORGANIZATIONAL
+        result[circumstance] = [m for m in MEASURE_ORDER if m in allowed]
+    if inp.cadre_status == "retired":
+        out.cite("32", "当事人已退休，不再适用停职检查、调整职务、责令辞职、降职、免职等组织处理，按照有关规定追究责任。")
+    if len(pursued) > 1:
+        out.cite("27", "存在多项情形的，所选问责方式须对每一项情形都至少有一种适用方式。")
+    return result
 
 
 MEASURE_LABELS_ZH = {
@@ -269,25 +315,36 @@ def assess(data: Any, policy: Policy) -> dict[str, Any]:
 
     tolerated = False
     if inp.fault_tolerance and pursued:
-        blocking = [c for c in pursued if c not in TOLERABLE_ART23]
-        if blocking:
+        tolerable = [c for c in pursued if c in TOLERABLE_ART23]
+        rest = [c for c in pursued if c not in TOLERABLE_ART23]
+        if tolerable:
+            pursued = rest
+            tolerated = not rest
             out.cite(
                 "23",
-                "容错纠错不适用于第二十六条第（" + "）、（".join(c.split(".")[1] for c in blocking) + "）项情形，仍应问责。",
+                "决定机关认定生产安全事故中存在容错纠错情形，依据自治区、市和县相关规定对第二十六条第（"
+                + "）、（".join(c.split(".")[1] for c in tolerable)
+                + "）项予以容错。",
             )
-        else:
-            tolerated = True
-            out.cite("23", "决定机关认定存在容错纠错情形，依据自治区、市和县相关规定予以容错，不予问责。")
+        if rest:
+            out.cite(
+                "23",
+                "容错纠错只适用于生产安全事故中的情形，不适用于第二十六条第（"
+                + "）、（".join(c.split(".")[1] for c in rest)
+                + "）项情形，仍应问责。",
+            )
 
     if not inp.circumstances:
         out.cite("26", "未认定第二十六条规定的任何问责情形，不予问责。")
 
-    accountable = bool(pursued) and not tolerated
+    accountable = bool(pursued)
+    by_circumstance: dict[str, list[str]] = {}
     if accountable:
         outcome = "accountable"
         out.cite("26", "存在第二十六条规定的情形，应当按照有关规定进行问责。")
-        severity = _severity(inp, out)
-        allowed = _allowed_measures(pursued, severity, policy, out)
+        severity = _severity(inp, pursued, out)
+        by_circumstance = _measures_by_circumstance(pursued, severity, inp, policy, out)
+        allowed = [m for m in MEASURE_ORDER if any(m in ms for ms in by_circumstance.values())]
         out.cite("27", "上述问责方式可以单独使用，也可以合并使用；约谈（第十五条）不是问责方式，不能代替问责。")
         out.cite("33", "决定时应当根据岗位职责、履职情况、履职条件等因素合理确定相应责任。")
     else:
@@ -324,6 +381,7 @@ def assess(data: Any, policy: Policy) -> dict[str, Any]:
         "outcome": outcome,
         "severity": severity,
         "allowed_measures": allowed,
+        "measures_by_circumstance": by_circumstance,
         "crime_referral": crime_referral,
         "veto": {"applies": accident_pursued},
         "lifelong": lifelong,

@@ -276,8 +276,10 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
         subjects = {only_subject.pk: only_subject}
     allowed: dict[int, list[str]] = {}
     accountable: dict[int, bool] = {}
+    conclusions: dict[int, Assessment | None] = {}
     for sid, subject in subjects.items():
         conclusion = latest_conclusion(subject)
+        conclusions[sid] = conclusion
         allowed[sid] = conclusion.output["allowed_measures"] if conclusion else []
         accountable[sid] = bool(conclusion and conclusion.output["accountable"])
     chosen: list[tuple[CaseSubject, str, str]] = []
@@ -326,6 +328,24 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
     without = [subjects[sid].cadre.name for sid in subjects if accountable[sid] and sid not in {s.pk for s, _m, _k in chosen}]
     if without:
         raise field_error("measures", _("Accountable subjects without a measure: %(names)s") % {"names": "、".join(without)})
+    # With several circumstances, the chosen measures must answer each of them: a notice chosen
+    # for an accident does not answer an obstruction whose policy row excludes a mere notice.
+    for sid, subject in subjects.items():
+        by_circumstance = (conclusions[sid].output.get("measures_by_circumstance") or {}) if conclusions[sid] else {}
+        picked = {m for s, m, _k in chosen if s.pk == sid}
+        if not picked:
+            continue
+        unanswered = [c for c, allowed_c in by_circumstance.items() if not picked & set(allowed_c)]
+        if unanswered:
+            raise field_error(
+                "measures",
+                _("For %(name)s, no chosen measure answers circumstance(s) %(codes)s; choose one of: %(allowed)s")
+                % {
+                    "name": subject.cadre.name,
+                    "codes": ", ".join(unanswered),
+                    "allowed": "; ".join(f"{c}: {', '.join(by_circumstance[c])}" for c in unanswered),
+                },
+            )
     return chosen
 
 
