@@ -8,6 +8,8 @@ a second run leaves everything as it is.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -15,7 +17,9 @@ from cases.codes import DepartmentKind as K
 from cases.codes import SourceKind
 from cases.demo import USERS, build_world
 from cases.models import Case
+from cases.services.accidents import accident_report_add, reporting_finding_add
 from cases.services.appeals import appeal_file
+from cases.services.cadres import cadre_move
 from cases.services.common import local_today
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
@@ -118,7 +122,7 @@ class Command(BaseCommand):
             circumstances=["26.5"],
         )
         step(executing, "accept", **team)
-        findings(executing, **{**accident_facts, "aggravating": ["29.2"], "conduct_date": "2026-05-08"})
+        findings(executing, **{**accident_facts, "aggravating": ["29.2"], "conduct_date": "2026-05-08", "egregious": True})
         step(executing, "submit_findings")
         step(executing, "conclude")
         step(
@@ -134,6 +138,27 @@ class Command(BaseCommand):
             filed_on=today,
             grounds="认为事故系企业违法生产所致，本人已多次督办。",
             acting_user=officer,
+        )
+        # Art. 32 in motion: the cadre is promoted to a city post; the egregious case follows
+        # with its materials to the city's organization department, which now manages the cadre.
+        cadre_move(
+            cadre_id=executing.subjects.first().cadre_id, kind="promotion", effective_date=today,
+            organization=d["szs-emergency"], role="regulator_deputy", title="石嘴山市应急管理局副局长",
+            acting_user=u["organization_officer"],
+        )
+        # The accident's report chain: the unit reported 3 h 10 min after the explosion (迟报).
+        park = a["park"]
+        accident_report_add(
+            accident_id=park.pk, level=0, reporter="园区某冶炼企业", recipient=d["pl-emergency"],
+            reported_at=park.occurred_at + dt.timedelta(minutes=190), acting_user=u["emergency_officer"],
+        )
+        accident_report_add(
+            accident_id=park.pk, level=1, reporter="平罗县应急管理局", recipient=d["szs-emergency"],
+            reported_at=park.occurred_at + dt.timedelta(minutes=260), acting_user=u["emergency_officer"],
+        )
+        reporting_finding_add(
+            accident_id=a["road"].pk, kind="omitted", acting_user=u["emergency_officer"],
+            evidence="首报遗漏2名重伤人员，次日补报（交警大队出警记录）。",
         )
 
         # decided
