@@ -60,12 +60,14 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class AssessmentInputError(ValueError):
-    """Bad input: ``field`` names the offending field, ``message`` says what is wrong."""
+    """Bad input: ``field`` names the offending field; ``message`` says what is wrong in Chinese
+    and English (the engine has no request language; the CLI and API show both)."""
 
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
+    def __init__(self, field_name: str, english: str, chinese: str = "") -> None:
         self.field = field_name
-        self.message = message
+        self.english = english
+        self.message = f"{chinese} / {english}" if chinese else english
+        super().__init__(f"{field_name}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -121,10 +123,14 @@ class AssessmentInput:
 def _codes(data: dict[str, Any], name: str, known: list[str]) -> tuple[str, ...]:
     value = data.get(name, [])
     if not all(isinstance(code, str) for code in value):
-        raise AssessmentInputError(name, "every item must be an article code string")
+        raise AssessmentInputError(name, "every item must be an article code string", "每一项都应是条款代码字符串")
     unknown = [code for code in value if code not in known]
     if unknown:
-        raise AssessmentInputError(name, f"unknown code(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        raise AssessmentInputError(
+            name,
+            f"unknown code(s) {', '.join(unknown)}; known: {', '.join(known)}",
+            f"未知代码 {', '.join(unknown)}；可用代码：{', '.join(known)}",
+        )
     # Keep the seed's order and drop repeats so equal inputs give equal outputs.
     return tuple(code for code in known if code in value)
 
@@ -132,27 +138,39 @@ def _codes(data: dict[str, Any], name: str, known: list[str]) -> tuple[str, ...]
 def parse_input(data: Any) -> AssessmentInput:
     """Validate raw JSON-like input; raise ``AssessmentInputError`` naming the first bad field."""
     if not isinstance(data, dict):
-        raise AssessmentInputError("(body)", "expected a JSON object")
+        raise AssessmentInputError("(body)", "expected a JSON object", "应为 JSON 对象")
     for name in data:
         if name not in INPUT_FIELDS:
-            raise AssessmentInputError(name, f"unknown field; expected one of {', '.join(INPUT_FIELDS)}")
+            raise AssessmentInputError(
+                name, f"unknown field; expected one of {', '.join(INPUT_FIELDS)}", f"未知字段；可用字段：{', '.join(INPUT_FIELDS)}"
+            )
     for name in REQUIRED_FIELDS:
         if name not in data:
-            raise AssessmentInputError(name, "this field is required")
+            raise AssessmentInputError(name, "this field is required", "此字段为必填项")
     for name, kind in INPUT_FIELDS.items():
         if name in data and not isinstance(data[name], kind):
-            raise AssessmentInputError(name, f"expected {'a list' if kind is list else kind.__name__}")
+            raise AssessmentInputError(
+                name,
+                f"expected {'a list' if kind is list else kind.__name__}",
+                f"应为{'列表' if kind is list else {'bool': '布尔值', 'str': '字符串'}[kind.__name__]}",
+            )
     circumstances = _codes(data, "circumstances", CIRCUMSTANCES)
     aggravating = _codes(data, "aggravating", AGGRAVATING)
     status = data.get("cadre_status", "in_office")
     if status not in CADRE_STATUSES:
-        raise AssessmentInputError("cadre_status", f"unknown status {status!r}; known: {', '.join(CADRE_STATUSES)}")
+        raise AssessmentInputError(
+            "cadre_status",
+            f"unknown status {status!r}; known: {', '.join(CADRE_STATUSES)}",
+            f"未知状态 {status!r}；可用：{', '.join(CADRE_STATUSES)}",
+        )
     try:
         if not _ISO_DATE.fullmatch(data["conduct_date"]):
             raise ValueError(data["conduct_date"])
         conduct_date = dt.date.fromisoformat(data["conduct_date"])
     except ValueError as exc:
-        raise AssessmentInputError("conduct_date", "expected an ISO date such as 2021-08-01") from exc
+        raise AssessmentInputError(
+            "conduct_date", "expected an ISO date such as 2021-08-01", "应为 ISO 日期，例如 2021-08-01"
+        ) from exc
     duties_fully_performed = data.get("duties_fully_performed", False)
     contradicted = [c for c in CONTRADICTS_FULL_PERFORMANCE if c in circumstances]
     if duties_fully_performed and contradicted:
@@ -160,6 +178,7 @@ def parse_input(data: Any) -> AssessmentInput:
         raise AssessmentInputError(
             "duties_fully_performed",
             f"contradicts circumstance {', '.join(contradicted)} (duties not performed); correct one of them",
+            f"与第二十六条第 {', '.join(contradicted)} 项情形（履职不到位）矛盾，请更正其中之一",
         )
     return AssessmentInput(
         circumstances=circumstances,

@@ -20,7 +20,9 @@ def evaluate(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
         snap = policy_snapshot_on(inp.conduct_date)
     except NoPolicyInForce as exc:
-        raise AssessmentInputError("conduct_date", str(exc)) from exc
+        raise AssessmentInputError(
+            "conduct_date", str(exc), f"{inp.conduct_date.isoformat()} 没有有效的问责方式政策（细则自2021年6月11日施行）"
+        ) from exc
     return assess(inp, policy_from_snapshot(snap)), snap
 
 
