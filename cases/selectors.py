@@ -1,8 +1,9 @@
 """Reads that know the user (STYLE §5): department visibility in one place.
 
-A user sees the cases their department owns, was routed (a referral to or from it), executes
-(an execution or archive task) or decides an appeal of. A department that only *referred* a
-lead sees its status and outcome and nothing else (PRODUCT §5).
+A user sees in full the cases their department owns, has been sent and not returned (a
+referral to it), executes (an execution or archive task) or decides an appeal of. A department
+that only *referred* a lead, or transferred the case away, sees its status and outcome and
+nothing else (PRODUCT §5).
 """
 
 from __future__ import annotations
@@ -28,9 +29,7 @@ def _involved(department_id: int) -> Q:
     return (
         Q(owner_department_id=department_id)
         | Exists(
-            Referral.objects.filter(case=OuterRef("pk")).filter(
-                Q(to_department_id=department_id) | Q(from_department_id=department_id)
-            )
+            Referral.objects.filter(case=OuterRef("pk"), to_department_id=department_id).exclude(state=Referral.State.RETURNED)
         )
         | Exists(ExecutionTask.objects.filter(case=OuterRef("pk"), department_id=department_id))
         | Exists(Appeal.objects.filter(case=OuterRef("pk"), deciding_department_id=department_id))
@@ -44,7 +43,13 @@ def case_visible_qs(user) -> QuerySet[Case]:
     if membership is None:
         return Case.objects.none()
     d = membership.department_id
-    return Case.objects.filter(_involved(d) | Q(source_department_id=d))
+    return Case.objects.filter(_involved(d) | _referred(d))
+
+
+def _referred(department_id: int) -> Q:
+    return Q(source_department_id=department_id) | Exists(
+        Referral.objects.filter(case=OuterRef("pk"), from_department_id=department_id)
+    )
 
 
 def case_access(case: Case, user) -> str | None:
@@ -57,7 +62,7 @@ def case_access(case: Case, user) -> str | None:
     d = membership.department_id
     if Case.objects.filter(pk=case.pk).filter(_involved(d)).exists():
         return FULL
-    if case.source_department_id == d:
+    if Case.objects.filter(pk=case.pk).filter(_referred(d)).exists():
         return SOURCE_ONLY
     return None
 

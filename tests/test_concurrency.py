@@ -78,7 +78,9 @@ def test_eight_workers_fighting_over_conflicting_transitions(world):
         results = _race(case.pk, attempts, world.users, version=case.version)
         winners = [r for r in results if r[0] == 200]
         assert len(winners) == 1, results
-        assert all(r == (409, "transition_not_allowed") or r == (409, "concurrent_modification") for r in results if r[0] != 200), results
+        assert all(
+            r == (409, "transition_not_allowed") or r == (409, "concurrent_modification") for r in results if r[0] != 200
+        ), results
         events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
         assert [e.seq for e in events] == [1, 2]
         assert events[1].from_state == "received"

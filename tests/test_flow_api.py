@@ -18,7 +18,13 @@ def test_lead_to_closed_through_the_api_alone(world, api):
     # An agency refers a lead; it lands with the county discipline organ.
     r = emergency.post(
         "/api/v1/leads/",
-        {"title": "化工企业中毒事故", "facts": "1人死亡", "source_kind": "accident_investigation", "subjects": [cadre.pk], "circumstances": ["26.5"]},
+        {
+            "title": "化工企业中毒事故",
+            "facts": "1人死亡",
+            "source_kind": "accident_investigation",
+            "subjects": [cadre.pk],
+            "circumstances": ["26.5"],
+        },
         format="json",
     )
     assert r.status_code == 201, r.content
@@ -101,7 +107,14 @@ def test_lead_to_closed_through_the_api_alone(world, api):
     case_changes = [c for c in history["changes"] if c["model"] == "case"]
     state_changes = [ch for c in case_changes for ch in c["changes"] if ch["field"] == "state"]
     assert [ch["new"] for ch in state_changes] == [
-        "received", "investigating", "assessing", "proposing", "approving", "decided", "executing", "closed",
+        "received",
+        "investigating",
+        "assessing",
+        "proposing",
+        "approving",
+        "decided",
+        "executing",
+        "closed",
     ]
     assert {c["user"] for c in case_changes} >= {"emergency_officer", "discipline_officer", "discipline_leader"}
 
@@ -110,3 +123,33 @@ def test_lead_to_closed_through_the_api_alone(world, api):
     assert outcome["state"] == "closed"
     assert outcome["outcome"]["measures"] == [{"cadre": cadre.name, "measure": "admonishment", "sanction_kind": ""}]
     assert emergency.get(f"/api/v1/cases/{case_id}/history/").status_code == 404
+
+
+def test_a_pending_transfer_freezes_the_case_until_the_target_decides(world, api):
+    """Art. 34: while the receiving department has not accepted or returned a transfer, neither
+    side moves the case; a return gives it back to the sender."""
+    officer, organization = api("discipline_officer"), api("organization_officer")
+    from cases.tests.scenarios import new_lead
+
+    case = new_lead(world)
+    org_id = world.departments["pl-organization"].pk
+    r = officer.post(
+        f"/api/v1/cases/{case.pk}/transitions/",
+        {"name": "transfer", "to_department": org_id, "reason": "组织处理"},
+        format="json",
+    )
+    assert r.status_code == 200 and r.json()["available_transitions"] == []
+    r = officer.post(
+        f"/api/v1/cases/{case.pk}/transitions/",
+        {"name": "accept", "team": ["discipline_officer", "discipline_officer2"]},
+        format="json",
+    )
+    assert r.status_code == 409 and r.json()["error"] == "precondition_failed"
+    referral = case.referrals.get()
+    # The target sees the case in full while deciding.
+    assert organization.get(f"/api/v1/cases/{case.pk}/").json()["access"] == "full"
+    r = organization.post(f"/api/v1/referrals/{referral.pk}/return/", {"reason": "不属组织处理范围"}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "returned"
+    assert "accept" in officer.get(f"/api/v1/cases/{case.pk}/").json()["available_transitions"]
+    # Having returned it, the target no longer sees the case.
+    assert organization.get(f"/api/v1/cases/{case.pk}/").status_code == 404

@@ -18,7 +18,9 @@ urlpatterns = [
     path("leads/", views.LeadView.as_view(), name="leads"),
     path("cases/<int:case_pk>/subjects/<int:subject_pk>/findings/", views.FindingView.as_view(), name="case-findings"),
     path(
-        "cases/<int:case_pk>/subjects/<int:subject_pk>/veto-override/", views.VetoOverrideView.as_view(), name="case-veto-override"
+        "cases/<int:case_pk>/subjects/<int:subject_pk>/veto-override/",
+        views.VetoOverrideView.as_view(),
+        name="case-veto-override",
     ),
     path("assessments/evaluate/", views.EvaluateView.as_view(), name="assessment-evaluate"),
     *router.urls,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -148,14 +149,14 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         from cases.services.common import local_today
         from cases.services.records import cadre_record
 
-        cadre = get_object_or_404(Cadre, pk=pk)
+        cadre = get_object_or_404(Cadre, pk=_pk(pk))
         on = _date_param("on", request.query_params.get("on"), local_today())
         return Response(cadre_record(cadre, on))
 
     @extend_schema(request=s.MoveSerializer, responses={201: s.CadreDetailSerializer})
     @action(detail=True, methods=["post"])
     def moves(self, request, pk=None):
-        cadre = get_object_or_404(Cadre, pk=pk)
+        cadre = get_object_or_404(Cadre, pk=_pk(pk))
         data = _validated(s.MoveSerializer, request.data)
         cadre_services.cadre_move(cadre_id=cadre.pk, acting_user=request.user, **data)
         return Response(s.CadreDetailSerializer(self.get_queryset().get(pk=cadre.pk)).data, status=status.HTTP_201_CREATED)
@@ -234,8 +235,16 @@ class LeadView(APIView):
         return _case_response(request, case.pk, status.HTTP_201_CREATED)
 
 
+def _pk(value) -> int:
+    """A path id; anything but an integer is simply not found (never a server error)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(NOT_FOUND) from None
+
+
 def _case_for(request, pk) -> tuple[Case, str]:
-    case = get_object_or_404(Case, pk=pk)
+    case = get_object_or_404(Case, pk=_pk(pk))
     access = case_access(case, request.user)
     if access is None:
         raise NotFound(NOT_FOUND)
@@ -300,9 +309,12 @@ class CaseViewSet(viewsets.GenericViewSet):
         case, access = _case_for(request, pk)
         if access != FULL:
             raise NotFound(NOT_FOUND)
-        if not isinstance(request.data, dict):
+        data = request.data
+        if isinstance(data, QueryDict):  # a form post: one value per field
+            data = data.dict()
+        if not isinstance(data, dict):
             raise InvalidInput({"(body)": [_("Expected a JSON object.")]})
-        payload = dict(request.data)
+        payload = dict(data)
         name = payload.pop("name", None)
         if not name:
             raise InvalidInput({"name": [_("This field is required.")]})
@@ -329,12 +341,14 @@ class FindingView(APIView):
         case, access = _case_for(request, case_pk)
         if access != FULL:
             raise NotFound(NOT_FOUND)
-        output = finding_put(case_id=case.pk, subject_id=int(subject_pk), data=request.data, acting_user=request.user)
+        output = finding_put(case_id=case.pk, subject_id=_pk(subject_pk), data=request.data, acting_user=request.user)
         return Response(output)
 
 
 class VetoOverrideView(APIView):
-    @extend_schema(request=s.VetoOverrideSerializer, responses=inline_serializer("VetoOverride", {"until": serializers.DateField()}))
+    @extend_schema(
+        request=s.VetoOverrideSerializer, responses=inline_serializer("VetoOverride", {"until": serializers.DateField()})
+    )
     def post(self, request, case_pk, subject_pk):
         from cases.services.records import veto_override
 
@@ -342,9 +356,14 @@ class VetoOverrideView(APIView):
         if access != FULL or not case.subjects.filter(pk=subject_pk).exists():
             raise NotFound(NOT_FOUND)
         data = _validated(s.VetoOverrideSerializer, request.data)
-        override = veto_override(subject_id=int(subject_pk), acting_user=request.user, **data)
+        override = veto_override(subject_id=_pk(subject_pk), acting_user=request.user, **data)
         return Response(
-            {"subject": override.subject_id, "until": override.until, "reason": override.reason, "decided_by": request.user.username},
+            {
+                "subject": override.subject_id,
+                "until": override.until,
+                "reason": override.reason,
+                "decided_by": request.user.username,
+            },
             status=status.HTTP_201_CREATED,
         )
 

@@ -85,7 +85,13 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
     return {
         "late": any(s.late for s in steps),
         "steps": [
-            {"level": s.level, "deadline": s.deadline, "reported_at": s.reported_at, "late": s.late, "minutes_late": s.minutes_late}
+            {
+                "level": s.level,
+                "deadline": s.deadline,
+                "reported_at": s.reported_at,
+                "late": s.late,
+                "minutes_late": s.minutes_late,
+            }
             for s in steps
         ],
         "basis": "《生产安全事故报告和调查处理条例》第九条（单位1小时）、第十一条（每级2小时）",
@@ -93,7 +99,9 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
 
 
 @transaction.atomic
-def accident_report_add(*, accident_id: int, level: int, reporter: str, reported_at, recipient=None, acting_user) -> AccidentReport:
+def accident_report_add(
+    *, accident_id: int, level: int, reporter: str, reported_at, recipient=None, acting_user
+) -> AccidentReport:
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
     if reported_at < accident.occurred_at:

@@ -139,18 +139,32 @@ def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, auth
         if case.referrals.filter(kind=Referral.Kind.LIFELONG, to_department=authority, state__in=OPEN_STATES).exists():
             continue
         materials = case_materials(case, subject)
-        reason = _("%(name)s: %(move)s on %(date)s; case materials referred to the authority now managing the cadre (Art. 32).") % {
-            "name": cadre.name, "move": MoveKind(move).label, "date": effective_date.isoformat(),
+        reason = _(
+            "%(name)s: %(move)s on %(date)s; case materials referred to the authority now managing the cadre (Art. 32)."
+        ) % {
+            "name": cadre.name,
+            "move": MoveKind(move).label,
+            "date": effective_date.isoformat(),
         }
         referral = Referral(
-            case=case, kind=Referral.Kind.LIFELONG, from_department=case.owner_department, to_department=authority,
-            reason=reason, materials=materials, created_by=acting_user,
+            case=case,
+            kind=Referral.Kind.LIFELONG,
+            from_department=case.owner_department,
+            to_department=authority,
+            reason=reason,
+            materials=materials,
+            created_by=acting_user,
             acknowledge_by=deadline_after("referral_acknowledgement", timezone.now()),
         )
         save_with_history(referral, acting_user=acting_user, reason="Art. 32 referral")
         case_event_record(
-            case=case, kind="lifelong_referral", acting_user=acting_user, from_state=case.state, to_state=case.state,
-            reason=reason, payload={"referral": referral.pk, "to_department": authority.pk, "move": move, "egregious": lifelong},
+            case=case,
+            kind="lifelong_referral",
+            acting_user=acting_user,
+            from_state=case.state,
+            to_state=case.state,
+            reason=reason,
+            payload={"referral": referral.pk, "to_department": authority.pk, "move": move, "egregious": lifelong},
         )
         created.append(referral)
     return created

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from cases.codes import (
@@ -292,7 +293,7 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
         if extra:
             raise field_error(where, _("Unknown field(s): %(f)s") % {"f": ", ".join(sorted(extra))})
         sid = item.get("subject")
-        if sid not in subjects:
+        if not isinstance(sid, int) or isinstance(sid, bool) or sid not in subjects:
             raise field_error(f"{where}.subject", _("Subject %(id)s is not a subject of this case.") % {"id": sid})
         measure = item.get("measure")
         if measure in ("interview", "yuetan", "约谈"):
@@ -530,7 +531,7 @@ def case_transition(
     With ``expected_version`` (the version the caller saw), a case changed in between answers
     409 ``concurrent_modification`` even if the transition would still be allowed.
     """
-    spec = TRANSITIONS.get(name)
+    spec = TRANSITIONS.get(name) if isinstance(name, str) else None
     if spec is None:
         raise field_error("name", UNKNOWN_TRANSITION % {"name": name})
     case = lock(Case, case_id)
@@ -538,13 +539,30 @@ def case_transition(
         raise ConcurrentModification(CONCURRENT_MODIFICATION, extra={"version": case.version, "state": case.state})
     _check_state(case, name)
     _authorize(case, spec, acting_user)
+    if name != "transfer" and _transfer_pending(case):
+        # Until the target accepts or returns it, the case belongs to neither side to move.
+        raise PreconditionFailed(TRANSFER_PENDING)
     return spec.run(case, acting_user, dict(payload or {}))
+
+
+TRANSFER_PENDING = _lazy(
+    "A transfer of this case is waiting for the receiving department; it must be accepted or returned first."
+)
+
+
+def _transfer_pending(case: Case) -> bool:
+    return (
+        case.state == CaseState.RECEIVED
+        and case.referrals.filter(kind=Referral.Kind.TRANSFER, state__in=OPEN_REFERRAL_STATES).exists()
+    )
 
 
 def available_transitions(case: Case, user) -> list[str]:
     """Transitions the user may fire now: allowed from the state and within the user's rights."""
     membership = membership_of(user)
     if membership is None or membership.department_id != case.owner_department_id:
+        return []
+    if _transfer_pending(case):
         return []
     names = []
     for name, spec in TRANSITIONS.items():

@@ -80,7 +80,12 @@ def _record(cadre: Cadre, subjects: list[CaseSubject], on: dt.date, periods, vet
         if case.state in UNDER_INVESTIGATION and case.created_at.date() <= on:
             block(
                 _("Under investigation in case %(n)s") % {"n": case.number},
-                INVESTIGATION_BASIS, None, promotion=True, awards=True, verified=True, case=case.pk,
+                INVESTIGATION_BASIS,
+                None,
+                promotion=True,
+                awards=True,
+                verified=True,
+                case=case.pk,
             )
         for measure in subject.measures.all():
             if measure.decided_on and measure.decided_on <= on:
@@ -101,9 +106,13 @@ def _record(cadre: Cadre, subjects: list[CaseSubject], on: dt.date, periods, vet
         label = measure.get_measure_display() + (f"（{measure.get_sanction_kind_display()}）" if measure.sanction_kind else "")
         measures_out.append(
             {
-                "case": subject.case.pk, "case_number": subject.case.number, "measure": measure.measure,
-                "sanction_kind": measure.sanction_kind, "decided_on": measure.decided_on,
-                "influence_until": until, "permanent": bool(row and row.permanent),
+                "case": subject.case.pk,
+                "case_number": subject.case.number,
+                "measure": measure.measure,
+                "sanction_kind": measure.sanction_kind,
+                "decided_on": measure.decided_on,
+                "influence_until": until,
+                "permanent": bool(row and row.permanent),
                 "basis": row.citation if row else _("No influence period is configured for this measure."),
                 "verified": bool(row and row.verified),
             }
@@ -114,13 +123,21 @@ def _record(cadre: Cadre, subjects: list[CaseSubject], on: dt.date, periods, vet
         if active:
             block(
                 _("%(m)s in case %(n)s") % {"m": label, "n": subject.case.number},
-                row.citation, None if row.permanent else until,
-                promotion=row.blocks_promotion, awards=row.blocks_awards, verified=row.verified, case=subject.case.pk,
+                row.citation,
+                None if row.permanent else until,
+                promotion=row.blocks_promotion,
+                awards=row.blocks_awards,
+                verified=row.verified,
+                case=subject.case.pk,
             )
         if row.awards_until_year_end and measure.decided_on.year == on.year and not (active and row.blocks_awards):
             block(
                 _("%(m)s this year: no 评优 for the year") % {"m": label},
-                row.citation, dt.date(on.year, 12, 31), promotion=False, awards=True, verified=row.verified,
+                row.citation,
+                dt.date(on.year, 12, 31),
+                promotion=False,
+                awards=True,
+                verified=row.verified,
                 case=subject.case.pk,
             )
 
@@ -143,7 +160,12 @@ def _record(cadre: Cadre, subjects: list[CaseSubject], on: dt.date, periods, vet
         if until is None or on < until:
             block(
                 _("One-vote veto (Art. 28) from case %(n)s") % {"n": subject.case.number},
-                basis, until, promotion=True, awards=True, verified=verified, case=subject.case.pk,
+                basis,
+                until,
+                promotion=True,
+                awards=True,
+                verified=verified,
+                case=subject.case.pk,
             )
 
     return {
@@ -193,8 +215,13 @@ def veto_override(*, subject_id: int, until: dt.date, reason: str, acting_user) 
     override = VetoOverride(subject=subject, until=until, reason=reason, decided_by=acting_user)
     save_with_history(override, acting_user=acting_user, reason="veto override")
     case_event_record(
-        case=case, kind="veto_override", acting_user=acting_user, from_state=case.state, to_state=case.state,
-        reason=reason, payload={"subject": subject.pk, "until": until.isoformat()},
+        case=case,
+        kind="veto_override",
+        acting_user=acting_user,
+        from_state=case.state,
+        to_state=case.state,
+        reason=reason,
+        payload={"subject": subject.pk, "until": until.isoformat()},
     )
     return override
 
