@@ -20,7 +20,10 @@ _stamp=".venv/.installed-$(basename "$_req")"
 _sum="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$_stamp" ] || [ "$(cat "$_stamp")" != "$_sum" ]; then
   echo "Installing $_req into .venv ..."
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$_req"
+  # The machine's pip configuration may name local indexes that do not exist; its warnings
+  # about them are noise, every other line is kept.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$_req" 2>&1 \
+    | { grep -v "^WARNING: Location '.*' is ignored" || true; }
   echo "$_sum" > "$_stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
