@@ -118,6 +118,22 @@ def test_lead_to_closed_through_the_api_alone(world, api):
     ]
     assert {c["user"] for c in case_changes} >= {"emergency_officer", "discipline_officer", "discipline_leader"}
 
+    # Every row written along the way has history naming who wrote it and why.
+    from cases.models import Case, CaseSubject, ExecutionTask, Finding, MeasureDecision
+
+    case_obj = Case.objects.get(pk=case_id)
+    rows = (
+        list(case_obj.history.all())
+        + list(CaseSubject.history.filter(case_id=case_id))
+        + list(Finding.history.filter(subject_id=subject_id))
+        + list(MeasureDecision.history.filter(subject_id=subject_id))
+        + list(ExecutionTask.history.filter(case_id=case_id))
+    )
+    assert len(rows) >= 15
+    assert all(r.history_user_id and r.history_change_reason for r in rows), [
+        (r._meta.model_name, r.history_user_id, r.history_change_reason) for r in rows
+    ]
+
     # The referring agency now sees the outcome, and still nothing else.
     outcome = emergency.get(f"/api/v1/cases/{case_id}/").json()
     assert outcome["state"] == "closed"

@@ -232,12 +232,12 @@ def _severity(inp: AssessmentInput, pursued: list[str], out: _Result) -> str:
 
 
 # Which policy rows a severity opens. Art. 30 is "可以": lighter measures become available
-# without removing the standard ones. A conflict opens both ends for the decision-maker.
+# without removing the standard ones. A conflict opens the whole range for the decision-maker.
 ROWS_FOR_SEVERITY = {
     "standard": ("standard",),
     "heavier": ("heavier",),
     "lighter": ("standard", "lighter"),
-    "conflict": ("heavier", "lighter"),
+    "conflict": ("heavier", "standard", "lighter"),
 }
 
 
