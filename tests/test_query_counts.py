@@ -51,7 +51,14 @@ def test_history_costs_the_same_for_short_and_long_timelines(world, api):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/referrals/", "/api/v1/executions/", "/api/v1/appeals/", "/api/v1/cadres/", "/api/v1/accidents/", "/api/v1/departments/"],
+    [
+        "/api/v1/referrals/",
+        "/api/v1/executions/",
+        "/api/v1/appeals/",
+        "/api/v1/cadres/",
+        "/api/v1/accidents/",
+        "/api/v1/departments/",
+    ],
 )
 def test_other_lists_do_not_grow_with_their_rows(world, api, url):
     officer = api("discipline_officer")
