@@ -61,7 +61,9 @@ class Department(models.Model):
 class Membership(models.Model):
     """A user's seat in a department: the department decides what they see, the rank what they may do."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+    )
     department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="members")
     rank = models.CharField(_("rank"), max_length=16, choices=Rank.choices, default=Rank.OFFICER)
     history = HistoricalRecords()
@@ -139,7 +141,9 @@ class Accident(models.Model):
     direct_loss_yuan = models.DecimalField(_("direct economic loss (yuan)"), max_digits=14, decimal_places=2, default=0)
     grade = models.CharField(_("grade"), max_length=20, choices=AccidentGrade.choices, editable=False)
     unit_reported_at = models.DateTimeField(_("reported by the unit at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -184,12 +188,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
     circumstances = models.JSONField(_("circumstances claimed at intake"), default=list, blank=True)
     state = DomainFSMField(_("state"), default=CaseState.RECEIVED, choices=CaseState.choices, protected=True, max_length=20)
     team = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("investigation team"), blank=True, related_name="+")
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Bumped on every save. A client that sends the version it saw (``If-Match`` or
@@ -320,7 +330,9 @@ class Finding(models.Model):
     performance = models.TextField(_("how the duties were performed (履职情况, Art. 33)"), blank=True)
     conditions = models.TextField(_("conditions of performance (履职条件, Art. 33)"), blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -344,7 +356,9 @@ class Assessment(models.Model):
     input = models.JSONField(_("input"))
     output = models.JSONField(_("output"))
     policy_version = models.CharField(_("policy version"), max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -371,7 +385,9 @@ class MeasureDecision(models.Model):
     measure = models.CharField(_("measure"), max_length=32, choices=Measure.choices)
     sanction_kind = models.CharField(_("sanction kind"), max_length=32, choices=SanctionKind.choices, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PROPOSED)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     history = HistoricalRecords()
@@ -413,7 +429,14 @@ class ExecutionTask(models.Model):
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
     due_on = models.DateField(_("due on"), null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("completed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
@@ -454,9 +477,13 @@ class Referral(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     materials = models.JSONField(_("materials"), default=list, blank=True)
     acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -487,9 +514,13 @@ class Appeal(models.Model):
         Department, verbose_name=_("deciding department"), on_delete=models.PROTECT, related_name="+"
     )
     decision_reason = models.TextField(_("decision reason"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -514,7 +545,9 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("reason"), blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -651,7 +684,9 @@ class VetoOverride(models.Model):
     subject = models.ForeignKey(CaseSubject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="veto_overrides")
     until = models.DateField(_("veto lasts until"))
     reason = models.TextField(_("reason"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -676,7 +711,9 @@ class AccidentReport(models.Model):
     reporter = models.CharField(_("reported by"), max_length=200)
     recipient = models.ForeignKey(Department, verbose_name=_("reported to"), null=True, blank=True, on_delete=models.PROTECT)
     reported_at = models.DateTimeField(_("reported at"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -698,10 +735,14 @@ class ReportingFinding(models.Model):
         FALSE = "false", _("Knowingly false report (谎报)")
         CONCEALED = "concealed", _("Concealed, verified (瞒报)")
 
-    accident = models.ForeignKey(Accident, verbose_name=_("accident"), on_delete=models.CASCADE, related_name="reporting_findings")
+    accident = models.ForeignKey(
+        Accident, verbose_name=_("accident"), on_delete=models.CASCADE, related_name="reporting_findings"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     evidence = models.TextField(_("evidence"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     history = HistoricalRecords()
 

@@ -142,7 +142,9 @@ def parse_input(data: Any) -> AssessmentInput:
     for name in data:
         if name not in INPUT_FIELDS:
             raise AssessmentInputError(
-                name, f"unknown field; expected one of {', '.join(INPUT_FIELDS)}", f"未知字段；可用字段：{', '.join(INPUT_FIELDS)}"
+                name,
+                f"unknown field; expected one of {', '.join(INPUT_FIELDS)}",
+                f"未知字段；可用字段：{', '.join(INPUT_FIELDS)}",
             )
     for name in REQUIRED_FIELDS:
         if name not in data:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import CaseState, DepartmentKind, Rank
@@ -26,7 +27,14 @@ from cases.models import (
     MeasureDecision,
     VetoOverride,
 )
-from cases.services.common import add_months, case_event_record, lock, require_membership, save_with_history
+from cases.services.common import (
+    add_months,
+    case_event_record,
+    county_of,
+    lock,
+    require_membership,
+    save_with_history,
+)
 
 # 《公职人员政务处分法》第五十二条 (VERIFIED-P): under investigation, no promotion or award.
 UNDER_INVESTIGATION = (CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING)
@@ -77,7 +85,7 @@ def _record(cadre: Cadre, subjects: list[CaseSubject], on: dt.date, periods, vet
     for subject in subjects:
         case = subject.case
         cases_out.append({"id": case.pk, "number": case.number, "title": case.title, "state": case.state, "subject": subject.pk})
-        if case.state in UNDER_INVESTIGATION and case.created_at.date() <= on:
+        if case.state in UNDER_INVESTIGATION and timezone.localdate(case.created_at) <= on:
             block(
                 _("Under investigation in case %(n)s") % {"n": case.number},
                 INVESTIGATION_BASIS,
@@ -195,16 +203,29 @@ def cadre_records(cadres: list[Cadre], on: dt.date) -> list[dict[str, Any]]:
 
 
 VETO_AUTHORITIES = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}
+RECORD_READERS = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}
+
+
+def require_record_reader(user) -> None:
+    """A cadre's record (cases, measures, eligibility) is for the organization department that
+    keeps it and the discipline organ (Art. 19, 28); referring agencies see only their leads."""
+    if getattr(user, "is_superuser", False):
+        return
+    membership = require_membership(user)
+    if membership.department.kind not in RECORD_READERS:
+        raise NotPermitted(_("Cadre records are open to the organization department and the discipline organ."))
 
 
 @transaction.atomic
 def veto_override(*, subject_id: int, until: dt.date, reason: str, acting_user) -> VetoOverride:
     """Set the end of a subject's Art. 28 veto, as a leader of the organization or discipline
-    department, with a reason that the record shows."""
+    department of the case's county, with a reason that the record shows."""
     membership = require_membership(acting_user)
     if membership.rank != Rank.LEADER or membership.department.kind not in VETO_AUTHORITIES:
         raise NotPermitted(_("Only a leader of the organization or discipline department may override a veto."))
-    subject = CaseSubject.objects.select_related("case").get(pk=subject_id)
+    subject = CaseSubject.objects.select_related("case", "case__owner_department").get(pk=subject_id)
+    if county_of(membership.department).pk != county_of(subject.case.owner_department).pk:
+        raise NotPermitted(_("Only a leader of the organization or discipline department may override a veto."))
     case = lock(type(subject.case), subject.case_id)
     reason = (reason or "").strip()
     if not reason:
@@ -212,6 +233,8 @@ def veto_override(*, subject_id: int, until: dt.date, reason: str, acting_user) 
     conclusion = subject.assessments.filter(kind=Assessment.Kind.CONCLUSION).order_by("-id").first()
     if conclusion is None or not conclusion.output.get("veto", {}).get("applies"):
         raise field_error("subject", _("No one-vote veto applies to this subject."))
+    if case.decided_on and until < case.decided_on:
+        raise field_error("until", _("The veto cannot end before the decision (%(d)s).") % {"d": case.decided_on})
     override = VetoOverride(subject=subject, until=until, reason=reason, decided_by=acting_user)
     save_with_history(override, acting_user=acting_user, reason="veto override")
     case_event_record(

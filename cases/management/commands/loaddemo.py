@@ -142,22 +142,36 @@ class Command(BaseCommand):
         # Art. 32 in motion: the cadre is promoted to a city post; the egregious case follows
         # with its materials to the city's organization department, which now manages the cadre.
         cadre_move(
-            cadre_id=executing.subjects.first().cadre_id, kind="promotion", effective_date=today,
-            organization=d["szs-emergency"], role="regulator_deputy", title="石嘴山市应急管理局副局长",
+            cadre_id=executing.subjects.first().cadre_id,
+            kind="promotion",
+            effective_date=today,
+            organization=d["szs-emergency"],
+            role="regulator_deputy",
+            title="石嘴山市应急管理局副局长",
             acting_user=u["organization_officer"],
         )
         # The accident's report chain: the unit reported 3 h 10 min after the explosion (迟报).
         park = a["park"]
         accident_report_add(
-            accident_id=park.pk, level=0, reporter="园区某冶炼企业", recipient=d["pl-emergency"],
-            reported_at=park.occurred_at + dt.timedelta(minutes=190), acting_user=u["emergency_officer"],
+            accident_id=park.pk,
+            level=0,
+            reporter="园区某冶炼企业",
+            recipient=d["pl-emergency"],
+            reported_at=park.occurred_at + dt.timedelta(minutes=190),
+            acting_user=u["emergency_officer"],
         )
         accident_report_add(
-            accident_id=park.pk, level=1, reporter="平罗县应急管理局", recipient=d["szs-emergency"],
-            reported_at=park.occurred_at + dt.timedelta(minutes=260), acting_user=u["emergency_officer"],
+            accident_id=park.pk,
+            level=1,
+            reporter="平罗县应急管理局",
+            recipient=d["szs-emergency"],
+            reported_at=park.occurred_at + dt.timedelta(minutes=260),
+            acting_user=u["emergency_officer"],
         )
         reporting_finding_add(
-            accident_id=a["road"].pk, kind="omitted", acting_user=u["emergency_officer"],
+            accident_id=a["road"].pk,
+            kind="omitted",
+            acting_user=u["emergency_officer"],
             evidence="首报遗漏2名重伤人员，次日补报（交警大队出警记录）。",
         )
 
