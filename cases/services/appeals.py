@@ -20,6 +20,7 @@ from cases.services.common import (
     lock,
     require_member_of,
     save_with_history,
+    workflow_event,
 )
 from cases.services.lifecycle import create_execution_tasks, validate_measures
 
@@ -66,6 +67,7 @@ def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: st
         reason=grounds,
         payload={"appeal": appeal.pk, "subject": subject.pk, "filed_on": filed_on.isoformat()},
     )
+    workflow_event("appeal_filed", appeal=appeal, acting_user=acting_user)
     return appeal
 
 
@@ -127,4 +129,5 @@ def appeal_decide(
         reason=reason,
         payload=payload,
     )
+    workflow_event("appeal_decided", appeal=appeal, acting_user=acting_user)
     return appeal

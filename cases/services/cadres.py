@@ -18,6 +18,7 @@ from cases.services.common import (
     lock,
     require_membership,
     save_with_history,
+    workflow_event,
 )
 
 OPEN_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
@@ -166,6 +167,7 @@ def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, auth
             reason=reason,
             payload={"referral": referral.pk, "to_department": authority.pk, "move": move, "egregious": lifelong},
         )
+        workflow_event("referral_created", referral=referral, acting_user=acting_user)
         created.append(referral)
     return created
 

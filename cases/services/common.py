@@ -184,3 +184,23 @@ def add_months(value, months: int):
 
 def local_today() -> dt.date:
     return timezone.localdate()
+
+
+# --- workflow listeners ---------------------------------------------------------------------------
+# The services report what they did; ``workflows.sync`` registers listeners that start and
+# complete the matching viewflow tasks inside the same transaction. ``cases`` does not import
+# ``workflows``: the dependency points one way.
+_workflow_listeners: dict[str, list] = {}
+
+
+def on_workflow_event(kind: str):
+    def register(fn):
+        _workflow_listeners.setdefault(kind, []).append(fn)
+        return fn
+
+    return register
+
+
+def workflow_event(kind: str, **kwargs) -> None:
+    for listener in _workflow_listeners.get(kind, []):
+        listener(**kwargs)

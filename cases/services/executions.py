@@ -13,6 +13,7 @@ from cases.services.common import (
     lock,
     require_member_of,
     save_with_history,
+    workflow_event,
 )
 
 
@@ -39,4 +40,5 @@ def execution_complete(*, task_id: int, acting_user, note: str = "") -> Executio
         reason=task.note,
         payload={"execution": task.pk, "kind": task.kind, "department": task.department_id},
     )
+    workflow_event("execution_completed", task=task, acting_user=acting_user)
     return task

@@ -24,6 +24,7 @@ from cases.services.common import (
     lock,
     require_membership,
     save_with_history,
+    workflow_event,
 )
 
 
@@ -98,4 +99,5 @@ def lead_create(
             "source_kind": source_kind,
         },
     )
+    workflow_event("case_created", case=case, acting_user=acting_user)
     return case

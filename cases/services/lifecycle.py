@@ -57,6 +57,7 @@ from cases.services.common import (
     membership_of,
     require_member_of,
     save_with_history,
+    workflow_event,
 )
 
 OPEN_REFERRAL_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
@@ -163,6 +164,7 @@ def _transfer(case: Case, user, payload: dict[str, Any]) -> Case:
         reason=reason,
         payload={"referral": referral.pk, "to_department": target.pk},
     )
+    workflow_event("referral_created", referral=referral, acting_user=user)
     return case
 
 
@@ -542,7 +544,9 @@ def case_transition(
     if name != "transfer" and _transfer_pending(case):
         # Until the target accepts or returns it, the case belongs to neither side to move.
         raise PreconditionFailed(TRANSFER_PENDING)
-    return spec.run(case, acting_user, dict(payload or {}))
+    result = spec.run(case, acting_user, dict(payload or {}))
+    workflow_event("case_transition", case=result, name=name, acting_user=acting_user)
+    return result
 
 
 TRANSFER_PENDING = _lazy(

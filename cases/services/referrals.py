@@ -14,6 +14,7 @@ from cases.services.common import (
     lock,
     require_member_of,
     save_with_history,
+    workflow_event,
 )
 
 REFERRAL_MOVES = {
@@ -67,4 +68,7 @@ def referral_move(*, referral_id: int, move: str, acting_user, reason: str = "")
         reason=reason,
         payload=payload,
     )
+    workflow_event("referral_moved", referral=referral, move=move, acting_user=acting_user)
+    if move == "accept" and referral.kind == Referral.Kind.TRANSFER:
+        workflow_event("case_owner_changed", case=case, acting_user=acting_user)
     return referral

@@ -1,0 +1,158 @@
+"""The flows: who must act next (STYLE §2). Business state stays in ``cases``.
+
+Every human step is a ``flow.View`` node whose task is completed by the domain service that
+performs the step (``workflows.sync``): a transition fired through the API completes the task,
+and the task page in the UI fires the transition through the same service. Nodes never change
+a case themselves. After each stage the ``route`` switch reads ``Case.state`` and opens the
+stage that follows, so the flow cannot disagree with the legal state.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from workflows import views
+
+# Stage nodes of the case flow, keyed by the case state they wait in.
+STAGE_BY_STATE = {
+    "received": "intake",
+    "inquiring": "inquiry",
+    "held": "holding",
+    "investigating": "investigation",
+    "assessing": "assessment",
+    "proposing": "proposal",
+    "approving": "approval",
+    "decided": "delivery",
+}
+# Execution branches after delivery (PRODUCT §1.4, Art. 34), joined before closing.
+BRANCHES = {
+    "execute_organization": ("measure", "organization"),
+    "execute_discipline": ("measure", "discipline"),
+    "execute_notice": ("measure", "deciding"),
+    "archive_integrity": ("archive", "integrity"),
+    "archive_personnel": ("archive", "personnel"),
+}
+LEADER_NODES = {"approval"}
+
+
+def _state_is(*states):
+    def condition(activation) -> bool:
+        return activation.process.artifact.state in states
+
+    return condition
+
+
+def _has_branch(node_name):
+    def condition(activation) -> bool:
+        from workflows.sync import branch_tasks
+
+        return branch_tasks(activation.process.artifact, node_name).exists()
+
+    return condition
+
+
+def _stage(title, description):
+    return flow.View(views.TaskRedirectView.as_view()).Annotation(title=title, description=description)
+
+
+class CaseFlow(flow.Flow):
+    """One process per accountability case (PRODUCT §1.6)."""
+
+    process_title = _("Accountability case (问责案件)")
+    process_description = _("From the lead to closing, one human step per stage.")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_case).Next(this.route)
+
+    route = (
+        flow.Switch()
+        .Case(this.intake, _state_is("received"))
+        .Case(this.inquiry, _state_is("inquiring"))
+        .Case(this.holding, _state_is("held"))
+        .Case(this.investigation, _state_is("investigating"))
+        .Case(this.assessment, _state_is("assessing"))
+        .Case(this.proposal, _state_is("proposing"))
+        .Case(this.approval, _state_is("approving"))
+        .Case(this.delivery, _state_is("decided"))
+        .Case(this.execution, _state_is("executing"))
+        .Default(this.end)
+    )
+
+    intake = _stage(_("Take in the lead (线索受理)"), _("Inquire, hold, accept, dismiss or transfer the lead.")).Next(this.route)
+    inquiry = _stage(_("Talk or letter inquiry (谈话函询)"), _("Accept for investigation or dispose of.")).Next(this.route)
+    holding = _stage(_("Held for later (暂存待查)"), _("Accept for investigation or dispose of.")).Next(this.route)
+    investigation = _stage(_("Investigate (初步核实/调查)"), _("Record findings for every subject, then submit.")).Next(this.route)
+    assessment = _stage(_("Assess the circumstances (情节认定)"), _("Conclude with the rule engine.")).Next(this.route)
+    proposal = _stage(_("Propose measures (拟定问责方式)"), _("Choose measures allowed for each subject.")).Next(this.route)
+    approval = _stage(_("Approve (审批)"), _("A leader other than the proposer approves or rejects.")).Next(this.route)
+    delivery = _stage(_("Deliver the decision (送达)"), _("Record the date the decision was announced.")).Next(this.route)
+
+    execution = (
+        flow.Split()
+        .Next(this.execute_organization, case=_has_branch("execute_organization"))
+        .Next(this.execute_discipline, case=_has_branch("execute_discipline"))
+        .Next(this.execute_notice, case=_has_branch("execute_notice"))
+        .Next(this.archive_integrity, case=_has_branch("archive_integrity"))
+        .Next(this.archive_personnel, case=_has_branch("archive_personnel"))
+    )
+    execute_organization = _stage(_("Organizational measures and 诫勉 (组织人事部门)"), _("Carry out within one month.")).Next(this.executed)
+    execute_discipline = _stage(_("Sanctions (纪检监察机关)"), _("Carry out the Party or government sanction.")).Next(this.executed)
+    execute_notice = _stage(_("Notice (决定机关)"), _("Circulate the notice.")).Next(this.executed)
+    archive_integrity = _stage(_("File in the integrity file (廉政档案)"), _("The discipline organ files the decision.")).Next(this.executed)
+    archive_personnel = _stage(_("File in the personnel file (人事档案)"), _("The organization department files the decision.")).Next(this.executed)
+    executed = flow.Join().Next(this.closing)
+    closing = _stage(_("Close the case (结案)"), _("Close when every task is done and no appeal is pending.")).Next(this.end)
+
+    end = flow.End()
+
+    def start_case(self, activation, case):
+        activation.process.artifact = case
+        activation.process.data = {"case": case.pk, "number": case.number}
+        return activation.process
+
+
+class ReferralFlow(flow.Flow):
+    """A referral between departments (Art. 32, 34): acknowledge, then accept or return."""
+
+    process_title = _("Referral (移送)")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_referral).Next(this.acknowledge)
+    acknowledge = (
+        flow.View(views.TaskRedirectView.as_view())
+        .Annotation(title=_("Acknowledge the referral (签收)"), description=_("Within the acknowledgement limit."))
+        .Next(this.decide)
+    )
+    decide = (
+        flow.View(views.TaskRedirectView.as_view())
+        .Annotation(title=_("Accept or return (接收或退回)"), description=_("Returning needs a reason."))
+        .Next(this.end)
+    )
+    end = flow.End()
+
+    def start_referral(self, activation, referral):
+        activation.process.artifact = referral
+        activation.process.data = {"case": referral.case_id, "referral": referral.pk}
+        return activation.process
+
+
+class AppealFlow(flow.Flow):
+    """An appeal (申诉): decided by a leader of the deciding department; execution continues."""
+
+    process_title = _("Appeal (申诉)")
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_appeal).Next(this.decide)
+    decide = (
+        flow.View(views.TaskRedirectView.as_view())
+        .Annotation(title=_("Decide the appeal (申诉处理)"), description=_("Uphold or revise the measures."))
+        .Next(this.end)
+    )
+    end = flow.End()
+
+    def start_appeal(self, activation, appeal):
+        activation.process.artifact = appeal
+        activation.process.data = {"case": appeal.case_id, "appeal": appeal.pk}
+        return activation.process

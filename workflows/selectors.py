@@ -1,0 +1,50 @@
+"""The inbox (my tasks) and the queue (my department's unclaimed tasks), as indexed reads."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases.codes import Rank
+from cases.services.common import membership_of
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def _human(qs: QuerySet[Task]) -> QuerySet[Task]:
+    return qs.filter(flow_task_type="HUMAN").select_related("process", "owner")
+
+
+def my_tasks(user) -> QuerySet[Task]:
+    """Tasks assigned to the user and not yet done, oldest first."""
+    return _human(Task.objects.filter(owner=user, status__in=(STATUS.ASSIGNED, STATUS.STARTED))).order_by("created", "pk")
+
+
+def queue(user) -> QuerySet[Task]:
+    """Unclaimed tasks of the user's department that the user's rank may take."""
+    membership = membership_of(user)
+    if membership is None:
+        return Task.objects.none()
+    qs = Task.objects.filter(status=STATUS.NEW, data__department=membership.department_id)
+    if membership.rank != Rank.LEADER:
+        qs = qs.exclude(data__rank="leader")
+    return _human(qs).order_by("created", "pk")
+
+
+def department_tasks(user) -> QuerySet[Task]:
+    """Every open task of the user's department (for leaders assigning work)."""
+    membership = membership_of(user)
+    if membership is None:
+        return Task.objects.none()
+    return _human(Task.objects.filter(status__in=OPEN, data__department=membership.department_id)).order_by("created", "pk")
+
+
+def case_tasks(case_id: int) -> QuerySet[Task]:
+    return _human(Task.objects.filter(data__case=case_id)).order_by("created", "pk")
+
+
+def task_url(task: Task) -> str:
+    """Where a task is done in the UI: its case page (or the referral or appeal on it)."""
+    case_id = task.data.get("case") or task.process.data.get("case")
+    return f"/cases/{case_id}/" if case_id else "/"

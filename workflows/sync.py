@@ -1,0 +1,189 @@
+"""Keep the flows in step with the domain: the services report what they did, and this module
+starts processes and completes the matching tasks, inside the service's transaction.
+
+Each task carries in ``task.data`` the department whose queue it sits in and the rank it needs,
+so the inbox and queue are plain indexed reads (``workflows.selectors``).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from cases.codes import DepartmentKind
+from cases.models import Appeal, Case, ExecutionTask, Referral
+from cases.services.common import department_of_kind, on_workflow_event
+from workflows.flows import BRANCHES, LEADER_NODES, STAGE_BY_STATE, AppealFlow, CaseFlow, ReferralFlow
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+ORGANIZATIONAL = {"suspension", "reassignment", "ordered_resignation", "demotion", "dismissal", "admonishment"}
+
+
+def branch_of(task: ExecutionTask) -> str:
+    if task.kind == ExecutionTask.Kind.ARCHIVE:
+        return f"archive_{task.archive}"
+    measure = task.measure.measure
+    if measure == "sanction":
+        return "execute_discipline"
+    if measure in ORGANIZATIONAL:
+        return "execute_organization"
+    return "execute_notice"
+
+
+def branch_tasks(case: Case, node_name: str) -> QuerySet[ExecutionTask]:
+    kind, which = BRANCHES[node_name]
+    qs = ExecutionTask.objects.filter(case=case, kind=kind).exclude(state=ExecutionTask.State.CANCELLED)
+    if kind == "archive":
+        return qs.filter(archive=which)
+    if which == "discipline":
+        return qs.filter(measure__measure="sanction")
+    if which == "organization":
+        return qs.filter(measure__measure__in=ORGANIZATIONAL)
+    return qs.exclude(measure__measure="sanction").exclude(measure__measure__in=ORGANIZATIONAL)
+
+
+def process_of(flow_class, artifact) -> Process | None:
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        Process.objects.filter(
+            flow_class=flow_class,
+            artifact_content_type=ContentType.objects.get_for_model(type(artifact)),
+            artifact_object_id=artifact.pk,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def open_tasks(process: Process | None, *node_names: str) -> QuerySet[Task]:
+    if process is None:
+        return Task.objects.none()
+    qs = Task.objects.filter(process=process, status__in=OPEN)
+    if node_names:
+        flow_class = process.flow_class
+        qs = qs.filter(flow_task__in=[getattr(flow_class, name) for name in node_names])
+    return qs.order_by("pk")
+
+
+def complete(task: Task, user) -> None:
+    """Complete a human task as ``user`` (who did the step), creating the next tasks."""
+    with task.activation() as activation:
+        if task.status == STATUS.NEW:
+            activation.assign(user)
+        elif task.status == STATUS.ASSIGNED and task.owner_id != user.pk:
+            activation.reassign(user)
+        if task.status == STATUS.ASSIGNED:
+            activation.start(None)
+        activation.execute()
+
+
+def _department_for(process: Process, task: Task):
+    artifact = process.artifact
+    name = task.flow_task.name
+    if isinstance(artifact, Case):
+        if name in BRANCHES:
+            first = branch_tasks(artifact, name).select_related("department").first()
+            if first is not None:
+                return first.department
+            kind = {"execute_discipline": DepartmentKind.DISCIPLINE, "archive_integrity": DepartmentKind.DISCIPLINE}.get(name)
+            if kind or name in ("execute_organization", "archive_personnel"):
+                return department_of_kind(kind or DepartmentKind.ORGANIZATION, near=artifact.owner_department)
+        return artifact.owner_department
+    if isinstance(artifact, Referral):
+        return artifact.to_department
+    if isinstance(artifact, Appeal):
+        return artifact.deciding_department
+    return None
+
+
+def stamp(process: Process) -> None:
+    """Write department, rank and case into new tasks' data (their queue and their link)."""
+    for task in Task.objects.filter(process=process, status__in=OPEN):
+        if "department" in task.data:
+            continue
+        department = _department_for(process, task)
+        if department is None:  # gateways and other non-human nodes
+            continue
+        task.data = {
+            **task.data,
+            "department": department.pk,
+            "rank": "leader" if (task.flow_task.name in LEADER_NODES or isinstance(process.artifact, Appeal)) else "officer",
+            "case": process.data.get("case"),
+        }
+        task.save(update_fields=["data"])
+
+
+# --- listeners: called by the services inside their transaction --------------------------------
+
+
+@on_workflow_event("case_created")
+def _case_created(*, case: Case, acting_user, **_kw) -> None:
+    process = CaseFlow.start.run(case=case)
+    stamp(process)
+
+
+@on_workflow_event("case_transition")
+def _case_transition(*, case: Case, name: str, acting_user, **_kw) -> None:
+    if name == "transfer":
+        return  # the lead waits at intake until the target accepts or returns it
+    process = process_of(CaseFlow, case)
+    if process is None:
+        return
+    stages = list(STAGE_BY_STATE.values()) + ["closing"]
+    for task in open_tasks(process, *stages):
+        complete(task, acting_user)
+        break
+    stamp(process)
+
+
+@on_workflow_event("case_owner_changed")
+def _case_owner_changed(*, case: Case, **_kw) -> None:
+    """The transfer was accepted: the open stage moves to the new owner's queue."""
+    process = process_of(CaseFlow, case)
+    for task in open_tasks(process, *STAGE_BY_STATE.values()):
+        task.data = {**task.data, "department": case.owner_department_id}
+        if task.status == STATUS.ASSIGNED:
+            task.owner = None
+            task.status = STATUS.NEW
+        task.save()
+
+
+@on_workflow_event("execution_completed")
+def _execution_completed(*, task: ExecutionTask, acting_user, **_kw) -> None:
+    branch = branch_of(task)
+    if branch_tasks(task.case, branch).filter(state=ExecutionTask.State.OPEN).exists():
+        return
+    process = process_of(CaseFlow, task.case)
+    for flow_task in open_tasks(process, branch):
+        complete(flow_task, acting_user)
+    if process is not None:
+        stamp(process)
+
+
+@on_workflow_event("referral_created")
+def _referral_created(*, referral: Referral, **_kw) -> None:
+    stamp(ReferralFlow.start.run(referral=referral))
+
+
+@on_workflow_event("referral_moved")
+def _referral_moved(*, referral: Referral, move: str, acting_user, **_kw) -> None:
+    process = process_of(ReferralFlow, referral)
+    nodes = ["acknowledge"] if move == "acknowledge" else ["acknowledge", "decide"]
+    for name in nodes:
+        for task in open_tasks(process, name):
+            complete(task, acting_user)
+        if process is not None:
+            stamp(process)
+
+
+@on_workflow_event("appeal_filed")
+def _appeal_filed(*, appeal: Appeal, **_kw) -> None:
+    stamp(AppealFlow.start.run(appeal=appeal))
+
+
+@on_workflow_event("appeal_decided")
+def _appeal_decided(*, appeal: Appeal, acting_user, **_kw) -> None:
+    for task in open_tasks(process_of(AppealFlow, appeal), "decide"):
+        complete(task, acting_user)

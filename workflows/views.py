@@ -1,0 +1,16 @@
+"""viewflow needs a view for every human node; Zeren's task pages live in the web UI, so the
+node's own view only sends the user there (the UI fires the step through the services)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponseRedirect
+from django.views import View
+
+
+class TaskRedirectView(View):
+    def dispatch(self, request, *args, **kwargs):
+        from workflows.selectors import task_url
+
+        activation = getattr(request, "activation", None)
+        task = getattr(activation, "task", None)
+        return HttpResponseRedirect(task_url(task) if task is not None else "/")
