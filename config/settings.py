@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cases",
     "workflows",
     "notifications",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -153,7 +154,9 @@ ZEREN_TASKS_EAGER = env_bool("ZEREN_TASKS_EAGER", default=True)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
