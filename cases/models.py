@@ -753,3 +753,30 @@ class ReportingFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accident}: {self.get_kind_display()}"
+
+
+class DeadlineAlert(models.Model):
+    """A warning or an escalation already raised for one limit (PRODUCT §6). The unique key makes
+    ``run_deadlines`` idempotent: running it twice raises nothing twice."""
+
+    class Stage(models.TextChoices):
+        WARNING = "warning", _("Due soon")
+        OVERDUE = "overdue", _("Overdue, escalated to the leaders")
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="deadline_alerts")
+    department = models.ForeignKey(
+        Department, verbose_name=_("responsible department"), on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateTimeField(_("due"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key

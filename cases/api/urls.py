@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from cases.api import documents as document_views
 from cases.api import views
 
 router = DefaultRouter(trailing_slash=True)
@@ -23,5 +24,7 @@ urlpatterns = [
         name="case-veto-override",
     ),
     path("assessments/evaluate/", views.EvaluateView.as_view(), name="assessment-evaluate"),
+    path("cases/<int:pk>/decision.pdf", document_views.DecisionPdfView.as_view(), name="case-decision-pdf"),
+    path("cases/<int:pk>/decision.docx", document_views.DecisionDocxView.as_view(), name="case-decision-docx"),
     *router.urls,
 ]
