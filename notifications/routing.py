@@ -1,4 +1,5 @@
-"""WebSocket routes. The notification consumer arrives with the notifications issue; until then
-the route list is empty and every handshake is refused by the router."""
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from notifications.consumers import NotificationConsumer
+
+websocket_urlpatterns = [path("ws/notifications/", NotificationConsumer.as_asgi())]

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
@@ -122,6 +122,8 @@ def case_event_record(
     )
     event.hash = event_digest(event)
     event.save()
+    if _commit_listeners:
+        transaction.on_commit(_events_committed)
     return event
 
 
@@ -204,3 +206,19 @@ def on_workflow_event(kind: str):
 def workflow_event(kind: str, **kwargs) -> None:
     for listener in _workflow_listeners.get(kind, []):
         listener(**kwargs)
+
+
+# --- after-commit listeners -----------------------------------------------------------------------
+# ``notifications`` registers its dispatcher here: every transaction that appended a case event
+# asks for a dispatch once it has committed (never before: PRODUCT §7).
+_commit_listeners: list = []
+
+
+def on_events_committed(fn):
+    _commit_listeners.append(fn)
+    return fn
+
+
+def _events_committed() -> None:
+    for listener in _commit_listeners:
+        listener()

@@ -1,0 +1,65 @@
+"""``/api/v1/notifications/``: the user's notifications, newest first; read and unread."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from notifications.models import Notification, NotificationPreference
+from notifications.services import mark_read, unread_count
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id", allow_null=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "case", "link", "referral_id", "appeal_id", "task_id", "created_at", "read_at"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(recipient=self.request.user).order_by("-id")
+        if self.request.query_params.get("unread") in ("1", "true"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        response.data["unread"] = unread_count(request.user.pk)
+        return response
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        mark_read(user=request.user, notification_ids=[notification.pk])
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}))
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": mark_read(user=request.user)})
+
+    @extend_schema(
+        request=inline_serializer("PreferenceIn", {"email": serializers.BooleanField()}),
+        responses=inline_serializer("Preference", {"email": serializers.BooleanField()}),
+    )
+    @action(detail=False, methods=["get", "put"])
+    def preferences(self, request):
+        preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+        if request.method == "PUT":
+            value = request.data.get("email")
+            if not isinstance(value, bool):
+                from cases.errors import field_error
+
+                raise field_error("email", "Expected true or false.")
+            preference.email = value
+            preference.save(update_fields=["email"])
+        return Response({"email": preference.email})

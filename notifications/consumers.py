@@ -1,0 +1,100 @@
+"""``/ws/notifications/``: live notifications with replay (PRODUCT §7).
+
+Authenticated by the session cookie or ``?token=`` (an API token); refused otherwise with close
+code 4401. The consumer joins one group per user and one per department. With ``?since=<id>`` it
+first sends, in order, every notification after that id; it subscribes *before* replaying and
+drops live messages it has already sent, so nothing falls between replay and live delivery.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from notifications.services import department_group, user_group
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_BAD_REQUEST = 4400
+REPLAY_LIMIT = 500
+
+
+@database_sync_to_async
+def _user_from_token(key: str):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    return token.user if token and token.user.is_active else None
+
+
+@database_sync_to_async
+def _department_id(user) -> int | None:
+    from cases.models import Membership
+
+    return Membership.objects.filter(user=user).values_list("department_id", flat=True).first()
+
+
+@database_sync_to_async
+def _replay(user_id: int, since: int) -> list[dict]:
+    from notifications.models import Notification
+
+    rows = Notification.objects.filter(recipient_id=user_id, pk__gt=since).order_by("id")[:REPLAY_LIMIT]
+    return [row.as_message() for row in rows]
+
+
+@database_sync_to_async
+def _unread(user_id: int) -> int:
+    from notifications.services import unread_count
+
+    return unread_count(user_id)
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        user = None
+        if "token" in query:
+            user = await _user_from_token(query["token"][0])
+        else:
+            scoped = self.scope.get("user")
+            if scoped is not None and scoped.is_authenticated and scoped.is_active:
+                user = scoped
+        if user is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        try:
+            since = int(query["since"][0]) if "since" in query else None
+        except ValueError:
+            await self.close(code=CLOSE_BAD_REQUEST)
+            return
+        self.user_id = user.pk
+        self.last_sent = since or 0
+        self.joined = [user_group(user.pk)]
+        department = await _department_id(user)
+        if department is not None:
+            self.joined.append(department_group(department))
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        if since is not None:
+            for message in await _replay(user.pk, since):
+                await self._send_notification(message)
+        await self.send_json({"type": "unread", "count": await _unread(user.pk)})
+
+    async def disconnect(self, code):
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _send_notification(self, message: dict) -> None:
+        if message["id"] <= self.last_sent:
+            return  # already sent by the replay
+        self.last_sent = message["id"]
+        await self.send_json({"type": "notification", **message})
+
+    async def notify(self, event):
+        await self._send_notification(event["message"])
+        await self.send_json({"type": "unread", "count": await _unread(self.user_id)})
+
+    async def unread(self, event):
+        await self.send_json({"type": "unread", "count": event["count"]})

@@ -1,0 +1,190 @@
+"""Who is told what, for each kind of case event (issue 5, PRODUCT §7).
+
+Each rule turns one ``CaseEvent`` into ``Recipient`` entries: the users to tell, the department
+they are told as, and the Chinese text. The acting user is never notified of their own step.
+Texts are stored in Chinese (PRODUCT §7); they name the case so they stand alone in a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from cases.codes import CaseState, Rank
+from cases.models import Appeal, Case, CaseEvent, ExecutionTask, Referral
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    department_id: int | None
+    kind: str
+    text: str
+    link: str
+    referral_id: int | None = None
+    appeal_id: int | None = None
+    task_id: int | None = None
+
+
+def _members(department_id: int, *, rank: str | None = None) -> list[int]:
+    qs = get_user_model().objects.filter(is_active=True, membership__department_id=department_id)
+    if rank:
+        qs = qs.filter(membership__rank=rank)
+    return list(qs.values_list("pk", flat=True))
+
+
+def _label(case: Case) -> str:
+    return f"案件 {case.number}「{case.title}」"
+
+
+def _to_department(event, department_id, kind, text, *, rank=None, **extra) -> list[Recipient]:
+    link = f"/cases/{event.case_id}/"
+    return [Recipient(uid, department_id, kind, text, link, **extra) for uid in _members(department_id, rank=rank)]
+
+
+def _lead(event: CaseEvent, case: Case) -> list[Recipient]:
+    return _to_department(event, case.owner_department_id, "lead_routed", f"{_label(case)}：收到新线索，请及时受理。")
+
+
+def _transfer(event: CaseEvent, case: Case) -> list[Recipient]:
+    referral = Referral.objects.get(pk=event.payload["referral"])
+    text = f"{_label(case)}：{referral.from_department.name} 移送线索，请在时限内签收。"
+    return _to_department(event, referral.to_department_id, "referral_received", text, referral_id=referral.pk)
+
+
+def _lifelong(event: CaseEvent, case: Case) -> list[Recipient]:
+    referral = Referral.objects.get(pk=event.payload["referral"])
+    text = f"{_label(case)}：依据第三十二条移送终身追责材料，请签收。"
+    return _to_department(event, referral.to_department_id, "referral_received", text, referral_id=referral.pk)
+
+
+def _referral_outcome(event: CaseEvent, case: Case) -> list[Recipient]:
+    referral = Referral.objects.get(pk=event.payload["referral"])
+    verb = {"referral_acknowledge": "已签收", "referral_accept": "已接收", "referral_return": "已退回"}[event.kind]
+    reason = f"（理由：{event.reason}）" if event.reason else ""
+    text = f"{_label(case)}：{referral.to_department.name}{verb}你单位的移送{reason}。"
+    return _to_department(event, referral.from_department_id, "referral_outcome", text, referral_id=referral.pk)
+
+
+def _approval_request(event: CaseEvent, case: Case) -> list[Recipient]:
+    return _to_department(
+        event, case.owner_department_id, "approval_requested", f"{_label(case)}：拟定的问责方式待审批。", rank=Rank.LEADER
+    )
+
+
+def _rejected(event: CaseEvent, case: Case) -> list[Recipient]:
+    proposer = CaseEvent.objects.filter(case=case, kind="propose").order_by("-seq").values_list("actor_id", flat=True).first()
+    if proposer is None:
+        return []
+    text = f"{_label(case)}：拟定的问责方式被退回（理由：{event.reason}），请重新拟定。"
+    return [Recipient(proposer, case.owner_department_id, "proposal_rejected", text, f"/cases/{case.pk}/")]
+
+
+def _delivered(event: CaseEvent, case: Case) -> list[Recipient]:
+    departments = set(ExecutionTask.objects.filter(case=case, state=ExecutionTask.State.OPEN).values_list("department_id", flat=True))
+    result = []
+    for department_id in sorted(departments):
+        result += _to_department(event, department_id, "execution_assigned", f"{_label(case)}：问责决定已送达，请执行并归档。")
+    return result
+
+
+def _appeal(event: CaseEvent, case: Case) -> list[Recipient]:
+    appeal = Appeal.objects.get(pk=event.payload["appeal"])
+    text = f"{_label(case)}：收到申诉，请负责人在时限内处理（申诉期间不停止执行）。"
+    return _to_department(event, appeal.deciding_department_id, "appeal_filed", text, rank=Rank.LEADER, appeal_id=appeal.pk)
+
+
+def _outcome_to_source(event: CaseEvent, case: Case) -> list[Recipient]:
+    """The sending agency learns the outcome of what it referred (Art. 34, PRODUCT §5)."""
+    if case.source_department_id == case.owner_department_id:
+        return []
+    outcome = {
+        CaseState.DECIDED: "已作出问责决定",
+        CaseState.CLOSED: "已结案",
+        CaseState.DISMISSED: "已予以了结",
+        CaseState.NOT_PURSUED: "经认定不予追究",
+    }.get(event.to_state)
+    if outcome is None:
+        return []
+    return _to_department(event, case.source_department_id, "referral_outcome", f"你单位移送的{_label(case)}：{outcome}。")
+
+
+def _stage_task(event: CaseEvent, case: Case) -> list[Recipient]:
+    """A new stage is waiting in the handling department's queue."""
+    stage = {
+        CaseState.INVESTIGATING: "已立案调查，调查组可开始核实",
+        CaseState.ASSESSING: "调查结束，待情节认定",
+        CaseState.PROPOSING: "情节认定完成，待拟定问责方式",
+        CaseState.DECIDED: "已批准，待送达问责决定",
+    }.get(event.to_state)
+    if stage is None:
+        return []
+    return _to_department(event, case.owner_department_id, "task_waiting", f"{_label(case)}：{stage}。", rank=None)
+
+
+def _task_assigned(event: CaseEvent, case: Case) -> list[Recipient]:
+    to = event.payload.get("to")
+    user = get_user_model().objects.filter(username=to).values_list("pk", flat=True).first() if to else None
+    if user is None:
+        return []
+    text = f"{_label(case)}：{event.actor.get_full_name() or event.actor.username if event.actor else '系统'} 将任务分派给你。"
+    return [Recipient(user, None, "task_assigned", text, f"/cases/{case.pk}/", task_id=event.payload.get("task"))]
+
+
+def _deadline(event: CaseEvent, case: Case) -> list[Recipient]:
+    department_id = event.payload["department"]
+    due = event.payload.get("due", "")[:16].replace("T", " ")
+    if event.kind == "deadline_warning":
+        return _to_department(event, department_id, "deadline_near", f"{_label(case)}：{event.reason}将于 {due} 到期。")
+    # Past the limit: the responsible users and, above them, the department's leaders.
+    return _to_department(event, department_id, "deadline_overdue", f"{_label(case)}：{event.reason}已超过时限（{due}），已提醒负责人。")
+
+
+def _combine(*rules: Callable[[CaseEvent, Case], list[Recipient]]) -> Callable[[CaseEvent, Case], list[Recipient]]:
+    def run(event: CaseEvent, case: Case) -> list[Recipient]:
+        result: list[Recipient] = []
+        for rule in rules:
+            result += rule(event, case)
+        return result
+
+    return run
+
+
+RULES: dict[str, Callable[[CaseEvent, Case], list[Recipient]]] = {
+    "lead": _lead,
+    "transfer": _transfer,
+    "lifelong_referral": _lifelong,
+    "referral_acknowledge": _referral_outcome,
+    "referral_accept": _referral_outcome,
+    "referral_return": _referral_outcome,
+    "accept": _stage_task,
+    "submit_findings": _stage_task,
+    "conclude": _combine(_stage_task, _outcome_to_source),
+    "propose": _approval_request,
+    "reject": _rejected,
+    "approve": _combine(_stage_task, _outcome_to_source),
+    "deliver": _delivered,
+    "close": _outcome_to_source,
+    "dismiss": _outcome_to_source,
+    "appeal_filed": _appeal,
+    "task_assigned": _task_assigned,
+    "task_reassigned": _task_assigned,
+    "deadline_warning": _deadline,
+    "deadline_overdue": _deadline,
+}
+
+
+def recipients_for(event: CaseEvent) -> Iterable[Recipient]:
+    rule = RULES.get(event.kind)
+    if rule is None:
+        return []
+    seen: set[int] = set()
+    result = []
+    for recipient in rule(event, event.case):
+        if recipient.user_id == event.actor_id or recipient.user_id in seen:
+            continue
+        seen.add(recipient.user_id)
+        result.append(recipient)
+    return result
