@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import documents as document_views
 from cases.api import views
+from notifications.api import NotificationViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("departments", views.DepartmentViewSet, basename="department")
@@ -12,6 +13,7 @@ router.register("cases", views.CaseViewSet, basename="case")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("executions", views.ExecutionViewSet, basename="execution")
 router.register("appeals", views.AppealViewSet, basename="appeal")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
