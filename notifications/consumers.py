@@ -1,13 +1,14 @@
 """``/ws/notifications/``: live notifications with replay (PRODUCT §7).
 
-Authenticated by the session cookie or ``?token=`` (an API token); refused otherwise with close
-code 4401. The consumer joins one group per user and one per department. With ``?since=<id>`` it
+Authenticated by the session cookie or ``?token=`` (an API token); otherwise the socket is
+closed with code 4401 after an ``{"type": "error"}`` message (4400 for a bad ``since``). The consumer joins one group per user and one per department. With ``?since=<id>`` it
 first sends, in order, every notification after that id; it subscribes *before* replaying and
 drops live messages it has already sent, so nothing falls between replay and live delivery.
 """
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -15,6 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from notifications.services import department_group, user_group
 
+logger = logging.getLogger("zeren.notifications")
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_BAD_REQUEST = 4400
 REPLAY_LIMIT = 500
@@ -61,12 +63,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             if scoped is not None and scoped.is_authenticated and scoped.is_active:
                 user = scoped
         if user is None:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self._refuse(CLOSE_UNAUTHENTICATED, "authentication required: session cookie or ?token=")
             return
         try:
             since = int(query["since"][0]) if "since" in query else None
         except ValueError:
-            await self.close(code=CLOSE_BAD_REQUEST)
+            await self._refuse(CLOSE_BAD_REQUEST, "since must be the integer id of the last notification seen")
             return
         self.user_id = user.pk
         self.last_sent = since or 0
@@ -75,16 +77,37 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if department is not None:
             self.joined.append(department_group(department))
         for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await self._join(group)
         await self.accept()
         if since is not None:
             for message in await _replay(user.pk, since):
                 await self._send_notification(message)
         await self.send_json({"type": "unread", "count": await _unread(user.pk)})
 
+    async def _refuse(self, code: int, reason: str) -> None:
+        """Accept, then close with a code the client can read (a refused handshake only says 403)."""
+        await self.accept()
+        await self.send_json({"type": "error", "code": code, "detail": reason})
+        await self.close(code=code)
+
+    async def _join(self, group: str) -> None:
+        """Subscribe, retrying once: after a Redis restart the first call meets a stale pooled
+        connection. If Redis stays down the client is still served from the database (replay),
+        and catches up on its next reconnect."""
+        for attempt in (1, 2):
+            try:
+                await self.channel_layer.group_add(group, self.channel_name)
+                return
+            except Exception:
+                if attempt == 2:
+                    logger.warning("cannot subscribe %s to %s; serving replay only", self.channel_name, group, exc_info=True)
+
     async def disconnect(self, code):
         for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # Redis gone: its groups went with it
+                logger.info("group_discard failed for %s", group, exc_info=True)
 
     async def _send_notification(self, message: dict) -> None:
         if message["id"] <= self.last_sent:

@@ -16,8 +16,12 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)
     text = models.TextField(_("text"))
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey("cases.CaseEvent", verbose_name=_("event"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        "cases.CaseEvent", verbose_name=_("event"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     link = models.CharField(_("link"), max_length=300, blank=True)
     referral_id = models.PositiveIntegerField(_("referral"), null=True, blank=True)
     appeal_id = models.PositiveIntegerField(_("appeal"), null=True, blank=True)
@@ -58,7 +62,9 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """Per-user transport choices. Email is off unless the user turns it on."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_preference"
+    )
     email = models.BooleanField(_("also send by email"), default=False)
 
     class Meta:

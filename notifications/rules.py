@@ -83,7 +83,9 @@ def _rejected(event: CaseEvent, case: Case) -> list[Recipient]:
 
 
 def _delivered(event: CaseEvent, case: Case) -> list[Recipient]:
-    departments = set(ExecutionTask.objects.filter(case=case, state=ExecutionTask.State.OPEN).values_list("department_id", flat=True))
+    departments = set(
+        ExecutionTask.objects.filter(case=case, state=ExecutionTask.State.OPEN).values_list("department_id", flat=True)
+    )
     result = []
     for department_id in sorted(departments):
         result += _to_department(event, department_id, "execution_assigned", f"{_label(case)}：问责决定已送达，请执行并归档。")
@@ -139,7 +141,9 @@ def _deadline(event: CaseEvent, case: Case) -> list[Recipient]:
     if event.kind == "deadline_warning":
         return _to_department(event, department_id, "deadline_near", f"{_label(case)}：{event.reason}将于 {due} 到期。")
     # Past the limit: the responsible users and, above them, the department's leaders.
-    return _to_department(event, department_id, "deadline_overdue", f"{_label(case)}：{event.reason}已超过时限（{due}），已提醒负责人。")
+    return _to_department(
+        event, department_id, "deadline_overdue", f"{_label(case)}：{event.reason}已超过时限（{due}），已提醒负责人。"
+    )
 
 
 def _combine(*rules: Callable[[CaseEvent, Case], list[Recipient]]) -> Callable[[CaseEvent, Case], list[Recipient]]:

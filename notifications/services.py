@@ -78,14 +78,28 @@ def push_websocket(rows: list[Notification]) -> None:
     if layer is None or not rows:
         return
     for row in rows:
+        _group_send(user_group(row.recipient_id), {"type": "notify", "message": row.as_message()}, what=f"notification {row.pk}")
+
+
+def _group_send(group: str, message: dict, *, what: str) -> None:
+    """Send, retrying once (a pooled connection may be stale after a Redis restart). On failure
+    the row stays and the client replays it when it reconnects: nothing is lost."""
+    layer = get_channel_layer()
+    for attempt in (1, 2):
         try:
-            async_to_sync(layer.group_send)(user_group(row.recipient_id), {"type": "notify", "message": row.as_message()})
-        except Exception:  # Redis down: the row stays, the client replays it on reconnect
-            logger.warning("push of notification %s failed; the client will replay it", row.pk, exc_info=True)
+            async_to_sync(layer.group_send)(group, message)
+            return
+        except Exception:
+            if attempt == 2:
+                logger.warning("push of %s failed; the client will replay it", what, exc_info=True)
 
 
 def send_email(rows: list[Notification]) -> None:
-    wanted = set(NotificationPreference.objects.filter(email=True, user__in={r.recipient_id for r in rows}).values_list("user_id", flat=True))
+    wanted = set(
+        NotificationPreference.objects.filter(email=True, user__in={r.recipient_id for r in rows}).values_list(
+            "user_id", flat=True
+        )
+    )
     for row in rows:
         if row.recipient_id not in wanted or not row.recipient.email:
             continue
@@ -117,7 +131,4 @@ def push_unread(user_id: int) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
-        async_to_sync(layer.group_send)(user_group(user_id), {"type": "unread", "count": unread_count(user_id)})
-    except Exception:
-        logger.warning("unread push failed", exc_info=True)
+    _group_send(user_group(user_id), {"type": "unread", "count": unread_count(user_id)}, what="unread count")
