@@ -8,6 +8,7 @@ drops live messages it has already sent, so nothing falls between replay and liv
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import parse_qs
 
@@ -91,16 +92,18 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=code)
 
     async def _join(self, group: str) -> None:
-        """Subscribe, retrying once: after a Redis restart the first call meets a stale pooled
-        connection. If Redis stays down the client is still served from the database (replay),
+        """Subscribe, retrying with backoff: after a Redis restart the first call meets a stale
+        pooled connection, and a burst of connections can briefly exhaust the pool. If Redis stays down the client is still served from the database (replay),
         and catches up on its next reconnect."""
-        for attempt in (1, 2):
+        for attempt in range(4):
             try:
                 await self.channel_layer.group_add(group, self.channel_name)
                 return
             except Exception:
-                if attempt == 2:
+                if attempt == 3:
                     logger.warning("cannot subscribe %s to %s; serving replay only", self.channel_name, group, exc_info=True)
+                else:
+                    await asyncio.sleep(0.05 * 3**attempt)  # stale connection or a momentarily full pool
 
     async def disconnect(self, code):
         for group in getattr(self, "joined", []):
@@ -116,8 +119,18 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "notification", **message})
 
     async def notify(self, event):
+        # The dispatcher computed the unread count with the rows: no database trip per client.
         await self._send_notification(event["message"])
-        await self.send_json({"type": "unread", "count": await _unread(self.user_id)})
+        if "unread" in event:
+            await self.send_json({"type": "unread", "count": event["unread"]})
+
+    async def notify_many(self, event):
+        """A department-wide message: only members it names take their own copy."""
+        me = str(self.user_id)
+        if me not in event["ids"]:
+            return
+        await self._send_notification({**event["message"], "id": event["ids"][me]})
+        await self.send_json({"type": "unread", "count": event["unread"][me]})
 
     async def unread(self, event):
         await self.send_json({"type": "unread", "count": event["count"]})

@@ -9,6 +9,7 @@ the rows are the truth and a reconnecting client replays what it missed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from cases.models import CaseEvent
@@ -73,25 +75,65 @@ def dispatch_pending(*, limit: int = 1000) -> int:
 # --- transports: a small registry so another channel can be added later -------------------------
 
 
+PUSH_CONCURRENCY = 50  # below channels_redis's connection pool size
+
+
 def push_websocket(rows: list[Notification]) -> None:
+    """Send every new row to its recipient's group, concurrently in one event loop, with the
+    recipient's unread count computed in one query (so consumers need no database round trip)."""
     layer = get_channel_layer()
     if layer is None or not rows:
         return
+    unread = dict(
+        Notification.objects.filter(recipient_id__in={r.recipient_id for r in rows}, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+        .values_list("recipient_id", "n")
+    )
+    # Rows told to several members of one department about one event share their text: one
+    # message to the department group carries it with each member's own id and unread count,
+    # and Redis fans it out (BENCH.md's floor). Other rows go to the user's own group.
+    shared: dict[tuple, list[Notification]] = {}
+    messages = []
     for row in rows:
-        _group_send(user_group(row.recipient_id), {"type": "notify", "message": row.as_message()}, what=f"notification {row.pk}")
+        if row.department_id is not None:
+            shared.setdefault((row.event_id, row.department_id, row.kind, row.text), []).append(row)
+        else:
+            messages.append((user_group(row.recipient_id), {"type": "notify", "message": row.as_message(), "unread": unread.get(row.recipient_id, 0)}))
+    for (_event, department_id, _kind, _text), group_rows in shared.items():
+        if len(group_rows) == 1:
+            row = group_rows[0]
+            messages.append((user_group(row.recipient_id), {"type": "notify", "message": row.as_message(), "unread": unread.get(row.recipient_id, 0)}))
+            continue
+        common = group_rows[0].as_message()
+        messages.append(
+            (
+                department_group(department_id),
+                {
+                    "type": "notify_many",
+                    "message": {k: v for k, v in common.items() if k != "id"},
+                    "ids": {str(r.recipient_id): r.pk for r in group_rows},
+                    "unread": {str(r.recipient_id): unread.get(r.recipient_id, 0) for r in group_rows},
+                },
+            )
+        )
+    async_to_sync(_send_all)(layer, messages)
 
 
-def _group_send(group: str, message: dict, *, what: str) -> None:
-    """Send, retrying once (a pooled connection may be stale after a Redis restart). On failure
-    the row stays and the client replays it when it reconnects: nothing is lost."""
-    layer = get_channel_layer()
-    for attempt in (1, 2):
-        try:
-            async_to_sync(layer.group_send)(group, message)
-            return
-        except Exception:
-            if attempt == 2:
-                logger.warning("push of %s failed; the client will replay it", what, exc_info=True)
+async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
+    gate = asyncio.Semaphore(PUSH_CONCURRENCY)
+
+    async def send(group: str, message: dict) -> None:
+        async with gate:
+            for attempt in (1, 2):  # a pooled connection may be stale after a Redis restart
+                try:
+                    await layer.group_send(group, message)
+                    return
+                except Exception:
+                    if attempt == 2:
+                        logger.warning("push to %s failed; the client will replay it", group, exc_info=True)
+
+    await asyncio.gather(*(send(group, message) for group, message in messages))
 
 
 def send_email(rows: list[Notification]) -> None:
@@ -131,4 +173,4 @@ def push_unread(user_id: int) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    _group_send(user_group(user_id), {"type": "unread", "count": unread_count(user_id)}, what="unread count")
+    async_to_sync(_send_all)(layer, [(user_group(user_id), {"type": "unread", "count": unread_count(user_id)})])
