@@ -42,3 +42,27 @@ def api(world):
 def _fast_passwords(settings):
     """Hashing demo passwords with PBKDF2 dominates fixture time; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SEED_MIGRATIONS = ("cases.migrations.0002_seed_policies", "cases.migrations.0005_seed_influence_periods", "cases.migrations.0008_seed_deadline_warning")
+
+
+@pytest.fixture(autouse=True)
+def _policies_present(request):
+    """Transactional tests empty every table when they finish, data migrations included; the
+    tests after them on the same worker would find no policy. Re-seed (idempotently) whenever a
+    test uses the database and the policies are gone."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db", "world"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import MeasurePolicy
+
+    if MeasurePolicy.objects.exists():
+        return
+    for name in SEED_MIGRATIONS:
+        importlib.import_module(name).seed(apps, None)

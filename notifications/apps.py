@@ -12,6 +12,6 @@ class NotificationsConfig(AppConfig):
         # (ZEREN_TASKS_EAGER=0) ``manage.py dispatch_notifications --loop`` does it instead.
         if settings.ZEREN_TASKS_EAGER:
             from cases.services.common import on_events_committed
-            from notifications.services import dispatch_pending
+            from notifications.services import dispatch_after_commit
 
-            on_events_committed(dispatch_pending)
+            on_events_committed(dispatch_after_commit)

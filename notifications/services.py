@@ -67,9 +67,21 @@ def dispatch_pending(*, limit: int = 1000) -> int:
     created: list[Notification] = []
     for event_id in pending:
         created += _claim_and_create(event_id)
-    for transport in TRANSPORTS.values():
-        transport(created)
+    for name, transport in TRANSPORTS.items():
+        try:
+            transport(created)
+        except Exception:  # a transport failing never undoes or fails the committed step
+            logger.warning("transport %s failed; clients replay from the rows", name, exc_info=True)
     return len(created)
+
+
+def dispatch_after_commit() -> None:
+    """The on-commit hook: the step the user took has committed and must not fail now. Anything
+    left undispatched is picked up by the next commit or by ``dispatch_notifications``."""
+    try:
+        dispatch_pending()
+    except Exception:
+        logger.exception("dispatch after commit failed; events stay in the outbox")
 
 
 # --- transports: a small registry so another channel can be added later -------------------------

@@ -153,15 +153,19 @@ def department_of_kind(kind: str, *, near: Department) -> Department:
     return found
 
 
-def deadline_after(code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None) -> dt.datetime | dt.date:
-    """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date)."""
+def deadline_policies(code: str) -> list[DeadlinePolicy]:
+    """Every version of one limit, newest first: load once, then pick per date in Python."""
+    return list(DeadlinePolicy.objects.filter(code=code).order_by("-valid_from"))
+
+
+def deadline_after(
+    code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> dt.datetime | dt.date:
+    """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date).
+    Pass ``policies`` (from ``deadline_policies``) to compute many deadlines without a query each."""
     day = on or (start.date() if isinstance(start, dt.datetime) else start)
-    policy = (
-        DeadlinePolicy.objects.filter(code=code, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
+    rows = policies if policies is not None else deadline_policies(code)
+    policy = next((p for p in rows if p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)), None)
     if policy is None:
         raise LookupError(f"no deadline policy {code!r} in force on {day}")
     if policy.unit == DeadlinePolicy.Unit.HOURS:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import CaseState
 from cases.models import Appeal, Case, CaseEvent, DeadlineAlert, Department, ExecutionTask, Referral
-from cases.services.common import case_event_record, deadline_after, lock
+from cases.services.common import case_event_record, deadline_after, deadline_policies, lock
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,9 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
                 _end_of_day(t.due_on),
             )
         )
+    appeal_limits, inquiry_limits = deadline_policies("appeal_decision"), deadline_policies("inquiry_reply")
     for a in appeals:
-        due = _end_of_day(deadline_after("appeal_decision", a.filed_on))
+        due = _end_of_day(deadline_after("appeal_decision", a.filed_on, policies=appeal_limits))
         items.append(
             Deadline(
                 f"appeal:{a.pk}",
@@ -101,7 +102,7 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
     }
     for c in inquiring:
         if c.pk in started:
-            due = deadline_after("inquiry_reply", started[c.pk])
+            due = deadline_after("inquiry_reply", started[c.pk], policies=inquiry_limits)
             items.append(
                 Deadline(
                     f"inquiry:{c.pk}", "inquiry_reply", str(LABELS["inquiry_reply"]), c.pk, c.number, c.owner_department_id, due

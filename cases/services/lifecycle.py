@@ -312,7 +312,7 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
             raise field_error(
                 f"{where}.measure",
                 _("Measure “%(m)s” is not allowed for subject %(id)s (%(name)s); allowed: %(allowed)s")
-                % {"m": measure, "id": sid, "name": subject.cadre.name, "allowed": ", ".join(allowed[sid]) or "—"},
+                % {"m": measure, "id": sid, "name": subject.cadre.name, "allowed": _measure_labels(allowed[sid])},
             )
         kind = item.get("sanction_kind") or ""
         if measure == "sanction":
@@ -346,10 +346,17 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
                 % {
                     "name": subject.cadre.name,
                     "codes": ", ".join(unanswered),
-                    "allowed": "; ".join(f"{c}: {', '.join(by_circumstance[c])}" for c in unanswered),
+                    "allowed": "; ".join(f"{c}: {_measure_labels(by_circumstance[c])}" for c in unanswered),
                 },
             )
     return chosen
+
+
+def _measure_labels(codes: list[str]) -> str:
+    """Codes with their names in the active language, e.g. ``admonishment（诫勉）``."""
+    from cases.codes import Measure
+
+    return ", ".join(f"{code}（{Measure(code).label}）" for code in codes) or "—"
 
 
 def _propose(case: Case, user, payload: dict[str, Any]) -> Case:
