@@ -6,28 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_verbose_names'),
+        ("cases", "0006_verbose_names"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeadlineAlert',
+            name="DeadlineAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True, verbose_name='key')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('stage', models.CharField(choices=[('warning', 'Due soon'), ('overdue', 'Overdue, escalated to the leaders')], max_length=16, verbose_name='stage')),
-                ('due', models.DateTimeField(verbose_name='due')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadline_alerts', to='cases.case', verbose_name='case')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.department', verbose_name='responsible department')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=120, unique=True, verbose_name="key")),
+                ("kind", models.CharField(max_length=40, verbose_name="kind")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("warning", "Due soon"), ("overdue", "Overdue, escalated to the leaders")],
+                        max_length=16,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("due", models.DateTimeField(verbose_name="due")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadline_alerts",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.department",
+                        verbose_name="responsible department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline alert',
-                'verbose_name_plural': 'deadline alerts',
-                'ordering': ['-created_at'],
+                "verbose_name": "deadline alert",
+                "verbose_name_plural": "deadline alerts",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from cases.codes import (
@@ -556,7 +556,7 @@ def case_transition(
     return result
 
 
-TRANSFER_PENDING = _lazy(
+TRANSFER_PENDING = gettext_lazy(
     "A transfer of this case is waiting for the receiving department; it must be accepted or returned first."
 )
 

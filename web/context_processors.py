@@ -1,0 +1,34 @@
+"""Template context for every page: which sections of the navigation the user's department uses.
+
+Register as ``"web.context_processors.zeren_nav"`` in ``TEMPLATES[0]["OPTIONS"]["context_processors"]``.
+The membership is read lazily (only when a template asks) and through ``membership_of``, which
+caches it on the user, so the services called by the same request reuse it.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import SimpleLazyObject
+
+from cases.services.accidents import ACCIDENT_KINDS
+from cases.services.common import membership_of
+from cases.services.records import RECORD_READERS
+
+
+def _nav(user) -> dict:
+    if user.is_superuser:
+        return {"kind": "", "records": True, "accidents": True, "department": True}
+    membership = membership_of(user)
+    kind = membership.department.kind if membership else ""
+    return {
+        "kind": kind,
+        "records": kind in RECORD_READERS,
+        "accidents": kind in ACCIDENT_KINDS,
+        "department": membership is not None,
+    }
+
+
+def zeren_nav(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"zeren_nav": SimpleLazyObject(lambda: _nav(user))}
