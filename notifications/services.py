@@ -111,11 +111,21 @@ def push_websocket(rows: list[Notification]) -> None:
         if row.department_id is not None:
             shared.setdefault((row.event_id, row.department_id, row.kind, row.text), []).append(row)
         else:
-            messages.append((user_group(row.recipient_id), {"type": "notify", "message": row.as_message(), "unread": unread.get(row.recipient_id, 0)}))
+            messages.append(
+                (
+                    user_group(row.recipient_id),
+                    {"type": "notify", "message": row.as_message(), "unread": unread.get(row.recipient_id, 0)},
+                )
+            )
     for (_event, department_id, _kind, _text), group_rows in shared.items():
         if len(group_rows) == 1:
             row = group_rows[0]
-            messages.append((user_group(row.recipient_id), {"type": "notify", "message": row.as_message(), "unread": unread.get(row.recipient_id, 0)}))
+            messages.append(
+                (
+                    user_group(row.recipient_id),
+                    {"type": "notify", "message": row.as_message(), "unread": unread.get(row.recipient_id, 0)},
+                )
+            )
             continue
         common = group_rows[0].as_message()
         messages.append(

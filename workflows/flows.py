@@ -83,7 +83,9 @@ class CaseFlow(flow.Flow):
     intake = _stage(_("Take in the lead (线索受理)"), _("Inquire, hold, accept, dismiss or transfer the lead.")).Next(this.route)
     inquiry = _stage(_("Talk or letter inquiry (谈话函询)"), _("Accept for investigation or dispose of.")).Next(this.route)
     holding = _stage(_("Held for later (暂存待查)"), _("Accept for investigation or dispose of.")).Next(this.route)
-    investigation = _stage(_("Investigate (初步核实/调查)"), _("Record findings for every subject, then submit.")).Next(this.route)
+    investigation = _stage(_("Investigate (初步核实/调查)"), _("Record findings for every subject, then submit.")).Next(
+        this.route
+    )
     assessment = _stage(_("Assess the circumstances (情节认定)"), _("Conclude with the rule engine.")).Next(this.route)
     proposal = _stage(_("Propose measures (拟定问责方式)"), _("Choose measures allowed for each subject.")).Next(this.route)
     approval = _stage(_("Approve (审批)"), _("A leader other than the proposer approves or rejects.")).Next(this.route)
@@ -97,11 +99,19 @@ class CaseFlow(flow.Flow):
         .Next(this.archive_integrity, case=_has_branch("archive_integrity"))
         .Next(this.archive_personnel, case=_has_branch("archive_personnel"))
     )
-    execute_organization = _stage(_("Organizational measures and 诫勉 (组织人事部门)"), _("Carry out within one month.")).Next(this.executed)
-    execute_discipline = _stage(_("Sanctions (纪检监察机关)"), _("Carry out the Party or government sanction.")).Next(this.executed)
+    execute_organization = _stage(_("Organizational measures and 诫勉 (组织人事部门)"), _("Carry out within one month.")).Next(
+        this.executed
+    )
+    execute_discipline = _stage(_("Sanctions (纪检监察机关)"), _("Carry out the Party or government sanction.")).Next(
+        this.executed
+    )
     execute_notice = _stage(_("Notice (决定机关)"), _("Circulate the notice.")).Next(this.executed)
-    archive_integrity = _stage(_("File in the integrity file (廉政档案)"), _("The discipline organ files the decision.")).Next(this.executed)
-    archive_personnel = _stage(_("File in the personnel file (人事档案)"), _("The organization department files the decision.")).Next(this.executed)
+    archive_integrity = _stage(_("File in the integrity file (廉政档案)"), _("The discipline organ files the decision.")).Next(
+        this.executed
+    )
+    archive_personnel = _stage(
+        _("File in the personnel file (人事档案)"), _("The organization department files the decision.")
+    ).Next(this.executed)
     executed = flow.Join().Next(this.closing)
     closing = _stage(_("Close the case (结案)"), _("Close when every task is done and no appeal is pending.")).Next(this.end)
 

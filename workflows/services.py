@@ -32,7 +32,9 @@ def _may_take(user, task: Task) -> None:
 
 def _record(case, kind, user, payload, reason="") -> None:
     if case is not None:
-        case_event_record(case=case, kind=kind, acting_user=user, from_state=case.state, to_state=case.state, reason=reason, payload=payload)
+        case_event_record(
+            case=case, kind=kind, acting_user=user, from_state=case.state, to_state=case.state, reason=reason, payload=payload
+        )
 
 
 @transaction.atomic
@@ -67,8 +69,11 @@ def task_assign(*, task_id: int, to_username: str, acting_user, reason: str = ""
         else:
             activation.reassign(target)
     _record(
-        case, "task_reassigned" if previous else "task_assigned", acting_user,
-        {"task": task.pk, "node": task.flow_task.name, "from": previous, "to": target.username}, reason,
+        case,
+        "task_reassigned" if previous else "task_assigned",
+        acting_user,
+        {"task": task.pk, "node": task.flow_task.name, "from": previous, "to": target.username},
+        reason,
     )
     return task
 
@@ -78,7 +83,9 @@ def task_release(*, task_id: int, acting_user) -> Task:
     """The owner gives a task back to the department's queue."""
     task, case = _task_for_update(task_id)
     membership = membership_of(acting_user)
-    is_leader = membership is not None and membership.rank == Rank.LEADER and membership.department_id == task.data.get("department")
+    is_leader = (
+        membership is not None and membership.rank == Rank.LEADER and membership.department_id == task.data.get("department")
+    )
     if task.status != STATUS.ASSIGNED or (task.owner_id != acting_user.pk and not is_leader):
         raise NotPermitted(_("Only the owner or a leader may release this task."))
     previous = task.owner.username
