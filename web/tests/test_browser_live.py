@@ -1,0 +1,95 @@
+"""The header's unread badge updates live over the WebSocket, without a reload (issue 5).
+
+pytest-django's live server speaks WSGI only, so this test runs the real ASGI app in a daphne
+process on the test database; the lead is filed through that server's API, so the dispatch
+and the push happen in the process that holds the browser's socket (any channel layer works).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def asgi_server(world):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    env.pop("REDIS_URL", None)  # one process: the in-memory layer is enough and isolated
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{url}/login/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_the_unread_badge_counts_up_when_a_lead_arrives(browser, asgi_server, world):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    from rest_framework.authtoken.models import Token
+
+    # The server process uses the default hashers, not the fast one the test settings use.
+    leader = world.users["discipline_leader"]
+    leader.password = PBKDF2PasswordHasher().encode(settings.DEMO_PASSWORD, PBKDF2PasswordHasher().salt())
+    leader.save(update_fields=["password"])
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{asgi_server}/login/")
+    page.fill("input[name=username]", "discipline_leader")
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{asgi_server}/")
+    page.wait_for_timeout(800)  # the socket connects and reports 0 unread
+    assert page.locator("#unread-count").is_hidden()
+
+    token = Token.objects.get_or_create(user=world.users["audit_officer"])[0].key
+    body = {
+        "title": "实时提醒",
+        "facts": "事实",
+        "source_kind": "audit",
+        "subjects": [world.cadres["pl-touzha:township_head:0"].pk],
+    }
+    request = urllib.request.Request(
+        f"{asgi_server}/api/v1/leads/",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=20) as response:
+        assert response.status == 201
+    page.wait_for_function("document.getElementById('unread-count').textContent === '1'", timeout=10_000)
+    assert page.locator("#unread-count").is_visible()
+    context.close()
