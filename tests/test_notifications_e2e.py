@@ -37,6 +37,15 @@ pytestmark = [
 ]
 
 
+def _run(coro):
+    """``asyncio.run`` in a thread of its own: a Playwright session elsewhere in the same test
+    process may already run an event loop in the main thread."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -223,7 +232,7 @@ def test_a_transition_on_one_server_reaches_a_client_of_the_other(world, servers
                 message = await _receive(ws)
             assert message["case"] == case_id and "待审批" in message["text"]
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 def test_nothing_is_lost_across_disconnects_server_restarts_and_redis_restarts(world, servers, redis_server):
@@ -255,7 +264,7 @@ def test_nothing_is_lost_across_disconnects_server_restarts_and_redis_restarts(w
             seen.append((await _receive(ws))["id"])
         return seen
 
-    seen = asyncio.run(scenario())
+    seen = _run(scenario())
     from notifications.models import Notification
 
     expected = list(
@@ -278,4 +287,4 @@ def test_a_connection_without_credentials_is_refused(world, servers):
                 await asyncio.wait_for(ws.recv(), timeout=5)
         assert closed.value.rcvd.code == 4401
 
-    asyncio.run(scenario())
+    _run(scenario())
