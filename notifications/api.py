@@ -21,6 +21,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the user
 
     def get_queryset(self):
         qs = Notification.objects.filter(recipient=self.request.user).order_by("-id")
