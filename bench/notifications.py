@@ -109,7 +109,7 @@ def main() -> None:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=open(ROOT / "bench" / "results" / "server.log", "wb"),
     )
     try:
         result = asyncio.run(run(args, port, tokens, world, recipients_per_round))
@@ -139,27 +139,39 @@ async def run(args, port: int, tokens: list[str], world, recipients_per_round: i
     connected = 0
 
     gate = asyncio.Semaphore(10)  # handshakes in small batches, as clients arrive in practice
+    reconnects = 0
+
+    async def open_socket(token: str, since: int | None):
+        query = f"?token={token}" + (f"&since={since}" if since is not None else "")
+        for attempt in range(8):
+            try:
+                return await websockets.connect(f"ws://127.0.0.1:{port}/ws/notifications/{query}", max_queue=None)
+            except (OSError, websockets.InvalidHandshake):
+                await asyncio.sleep(0.2 * (attempt + 1))
+        raise RuntimeError("could not connect")
 
     async def client(index: int, token: str) -> None:
-        nonlocal connected
+        """Behaves like the UI (web/static/web/live.js): on a dropped socket, reconnect with the
+        last id seen, so the server replays what was missed."""
+        nonlocal connected, reconnects
+        last_id: int | None = None
         async with gate:
-            for attempt in range(5):
-                try:
-                    ws = await websockets.connect(f"ws://127.0.0.1:{port}/ws/notifications/?token={token}", max_queue=None)
-                    break
-                except (OSError, websockets.InvalidHandshake):
-                    await asyncio.sleep(0.2 * (attempt + 1))
-            else:
-                raise RuntimeError(f"client {index} could not connect")
+            ws = await open_socket(token, None)
             await ws.recv()  # the unread count: subscribed
         connected += 1
         if connected == len(tokens):
             ready.set()
-        async with ws:
-            async for raw in ws:
-                message = json.loads(raw)
-                if message.get("type") == "notification":
-                    received[index].append((message["case"], time.perf_counter()))
+        while True:
+            try:
+                async for raw in ws:
+                    message = json.loads(raw)
+                    if message.get("type") == "notification":
+                        last_id = message["id"]
+                        received[index].append((message["case"], time.perf_counter()))
+            except websockets.ConnectionClosed:
+                pass
+            reconnects += 1
+            ws = await open_socket(token, last_id or 0)
 
     for _ in range(60):  # wait for the server
         try:
@@ -211,6 +223,7 @@ async def run(args, port: int, tokens: list[str], world, recipients_per_round: i
     expected = len(tokens) * len(commits)
     per_round = {case_id: sum(1 for items in received.values() if any(c == case_id for c, _ in items)) for case_id in commits}
     return {
+        "reconnects": reconnects,
         "deliveries_per_round": list(per_round.values()),
         "commit_to_receipt": _summary(latencies),
         "last_receipt": _summary(list(last_per_round.values())),
