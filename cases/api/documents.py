@@ -51,14 +51,14 @@ class _DecisionDocumentView(APIView):
         # ``Accept: application/pdf`` must not end in 406: the body is not rendered by DRF.
         return super().perform_content_negotiation(request, force=True)
 
-    def render_document(self, case: Case) -> bytes:
-        raise NotImplementedError
+    # Each concrete view names its renderer (``render = staticmethod(decision_pdf)``); the base
+    # class is never routed.
 
     def get(self, request, pk: int):
         case = get_object_or_404(Case, pk=pk)
         if case_access(case, request.user) != FULL:
             raise NotFound(NOT_FOUND)
-        body = self.render_document(case)
+        body = self.render(case)
         response = HttpResponse(body, content_type=self.content_type)
         response["Content-Disposition"] = content_disposition(
             document_filename(case, self.extension), fallback=f"{case.number}-decision.{self.extension}", inline=self.inline
@@ -82,8 +82,7 @@ class DecisionPdfView(_DecisionDocumentView):
     def get(self, request, pk: int):
         return super().get(request, pk)
 
-    def render_document(self, case: Case) -> bytes:
-        return decision_pdf(case)
+    render = staticmethod(decision_pdf)
 
 
 class DecisionDocxView(_DecisionDocumentView):
@@ -98,5 +97,4 @@ class DecisionDocxView(_DecisionDocumentView):
     def get(self, request, pk: int):
         return super().get(request, pk)
 
-    def render_document(self, case: Case) -> bytes:
-        return decision_docx(case)
+    render = staticmethod(decision_docx)
