@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from cases.codes import CadreStatus, CaseState, MoveKind, Rank
+from cases.codes import CaseState, MoveKind, Rank
 from cases.models import (
     Appeal,
     Case,
@@ -169,23 +169,12 @@ def subjects_with_records(case: Case) -> list[CaseSubject]:
     return subjects
 
 
-def _cadre_status(subject: CaseSubject, conduct_date: dt.date) -> str:
-    # Mirrors cases.services.assessments.cadre_status_for over prefetched posts, so the live
-    # preview costs no query per subject. The stored conclusion (what a decision rests on)
-    # always comes from the service itself.
-    if subject.cadre.status == CadreStatus.RETIRED:
-        return CadreStatus.RETIRED
-    kinds = [p.move_kind for p in subject.later_moves if p.start > conduct_date]
-    if not kinds:
-        return CadreStatus.IN_OFFICE
-    return CadreStatus.PROMOTED if MoveKind.PROMOTION in kinds else CadreStatus.TRANSFERRED
-
-
 def live_previews(subjects: list[CaseSubject]) -> dict[int, dict]:
     """The rule engine's output for findings not yet concluded: one policy read per distinct
     conduct date, none per subject."""
     from cases.rules.engine import AssessmentInputError, assess
     from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
+    from cases.services.assessments import finding_input
 
     snapshots: dict[dt.date, Any] = {}
     result = {}
@@ -201,17 +190,8 @@ def live_previews(subjects: list[CaseSubject]) -> dict[int, dict]:
                 snapshots[day] = None
         if snapshots[day] is None:
             continue
-        data = {
-            "circumstances": list(finding.circumstances),
-            "aggravating": list(finding.aggravating),
-            "mitigating": finding.mitigating,
-            "duties_fully_performed": finding.duties_fully_performed,
-            "fault_tolerance": finding.fault_tolerance,
-            "suspected_crime": finding.suspected_crime,
-            "egregious": finding.egregious,
-            "cadre_status": _cadre_status(subject, day),
-            "conduct_date": day.isoformat(),
-        }
+        # The same input the service builds; the moves are already loaded (no query per subject).
+        data = finding_input(subject, posts=subject.later_moves)
         try:
             result[subject.pk] = assess(data, policy_from_snapshot(snapshots[day]))
         except AssessmentInputError:

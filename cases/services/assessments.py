@@ -31,25 +31,24 @@ def replay(stored_input: dict[str, Any]) -> dict[str, Any]:
     return assess(stored_input["data"], policy_from_snapshot(stored_input["policy"]))
 
 
-def cadre_status_for(subject: CaseSubject, conduct_date) -> str:
+def cadre_status_for(subject: CaseSubject, conduct_date, *, posts=None) -> str:
     """The cadre's status relative to the post held at the conduct (Art. 32): still there,
-    transferred, promoted (judged by the first move after the conduct) or retired."""
+    transferred, promoted (judged by the moves after the conduct) or retired.
+
+    ``posts``: the cadre's posts already loaded (a page showing many subjects); otherwise they
+    are read here."""
     cadre = subject.cadre
     if cadre.status == CadreStatus.RETIRED:
         return CadreStatus.RETIRED
-    later = (
-        Post.objects.filter(cadre_id=cadre.pk, start__gt=conduct_date)
-        .exclude(move_kind=MoveKind.APPOINTMENT)
-        .order_by("start", "id")
-        .values_list("move_kind", flat=True)
-    )
-    kinds = list(later)
+    if posts is None:
+        posts = Post.objects.filter(cadre_id=cadre.pk, start__gt=conduct_date).exclude(move_kind=MoveKind.APPOINTMENT)
+    kinds = [p.move_kind for p in posts if p.start > conduct_date and p.move_kind != MoveKind.APPOINTMENT]
     if not kinds:
         return CadreStatus.IN_OFFICE
     return CadreStatus.PROMOTED if MoveKind.PROMOTION in kinds else CadreStatus.TRANSFERRED
 
 
-def finding_input(subject: CaseSubject) -> dict[str, Any]:
+def finding_input(subject: CaseSubject, *, posts=None) -> dict[str, Any]:
     finding = subject.finding
     return {
         "circumstances": list(finding.circumstances),
@@ -59,7 +58,7 @@ def finding_input(subject: CaseSubject) -> dict[str, Any]:
         "fault_tolerance": finding.fault_tolerance,
         "suspected_crime": finding.suspected_crime,
         "egregious": finding.egregious,
-        "cadre_status": cadre_status_for(subject, finding.conduct_date),
+        "cadre_status": cadre_status_for(subject, finding.conduct_date, posts=posts),
         "conduct_date": finding.conduct_date.isoformat(),
     }
 
