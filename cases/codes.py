@@ -57,7 +57,9 @@ class Measure(models.TextChoices):
 
 
 MEASURE_ORDER = [m.value for m in Measure]
-ORGANIZATIONAL_MEASURES = {"suspension", "reassignment", "ordered_resignation", "demotion", "dismissal"}
+ORGANIZATIONAL_MEASURES = frozenset({"suspension", "reassignment", "ordered_resignation", "demotion", "dismissal"})
+# Art. 34 / PRODUCT §1.4: the organization department carries out organizational measures and 诫勉.
+EXECUTED_BY_ORGANIZATION = ORGANIZATIONAL_MEASURES | {"admonishment"}
 
 
 class SanctionKind(models.TextChoices):

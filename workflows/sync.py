@@ -11,13 +11,13 @@ from django.db.models import QuerySet
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from cases.codes import DepartmentKind
+from cases.codes import EXECUTED_BY_ORGANIZATION, DepartmentKind
 from cases.models import Appeal, Case, ExecutionTask, Referral
 from cases.services.common import department_of_kind, on_workflow_event
 from workflows.flows import BRANCHES, LEADER_NODES, STAGE_BY_STATE, AppealFlow, CaseFlow, ReferralFlow
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-ORGANIZATIONAL = {"suspension", "reassignment", "ordered_resignation", "demotion", "dismissal", "admonishment"}
+ORGANIZATIONAL = EXECUTED_BY_ORGANIZATION
 
 
 def branch_of(task: ExecutionTask) -> str:
@@ -143,11 +143,12 @@ def _case_owner_changed(*, case: Case, **_kw) -> None:
     """The transfer was accepted: the open stage moves to the new owner's queue."""
     process = process_of(CaseFlow, case)
     for task in open_tasks(process, *STAGE_BY_STATE.values()):
-        task.data = {**task.data, "department": case.owner_department_id}
         if task.status == STATUS.ASSIGNED:
-            task.owner = None
-            task.status = STATUS.NEW
-        task.save()
+            with task.activation() as activation:  # back to the queue through viewflow's own transition
+                activation.unassign()
+            task.refresh_from_db()
+        task.data = {**task.data, "department": case.owner_department_id}
+        task.save(update_fields=["data"])
 
 
 @on_workflow_event("execution_completed")

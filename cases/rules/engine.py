@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cases.codes import MEASURE_ORDER
+from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES
 
 CIRCUMSTANCES = ["26.1", "26.2", "26.3", "26.4", "26.5", "26.6", "26.7"]
 AGGRAVATING = ["29.1", "29.2", "29.3", "29.4"]
@@ -37,7 +37,7 @@ CONTRADICTS_FULL_PERFORMANCE = ("26.1", "26.6")
 
 # Organizational measures presuppose a post; a retired cadre is pursued "按照有关规定" (Art. 32),
 # i.e. by notice, admonishment or Party discipline.
-ORGANIZATIONAL = frozenset({"suspension", "reassignment", "ordered_resignation", "demotion", "dismissal"})
+ORGANIZATIONAL = ORGANIZATIONAL_MEASURES
 
 # Art. 28 follows "being held to leadership responsibility because an accident occurred"; Art. 32
 # follows "leadership responsibility for an accident" that is egregious. 26.5 is that

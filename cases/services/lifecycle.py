@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from cases.codes import (
+    EXECUTED_BY_ORGANIZATION,
     MEASURE_ORDER,
     ORGANIZATIONAL_MEASURES,
     CaseState,
@@ -430,7 +431,7 @@ def executing_department(case: Case, measure: str) -> Department:
     organization; a notice → the deciding department."""
     if measure == "sanction":
         return department_of_kind(DepartmentKind.DISCIPLINE, near=case.owner_department)
-    if measure in ORGANIZATIONAL_MEASURES or measure == "admonishment":
+    if measure in EXECUTED_BY_ORGANIZATION:
         return department_of_kind(DepartmentKind.ORGANIZATION, near=case.owner_department)
     return case.owner_department
 
