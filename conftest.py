@@ -44,7 +44,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-SEED_MIGRATIONS = ("cases.migrations.0002_seed_policies", "cases.migrations.0005_seed_influence_periods", "cases.migrations.0008_seed_deadline_warning")
+SEED_MIGRATIONS = (
+    "cases.migrations.0002_seed_policies",
+    "cases.migrations.0005_seed_influence_periods",
+    "cases.migrations.0008_seed_deadline_warning",
+    "duties.migrations.0002_seed_catalog",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -61,8 +66,9 @@ def _policies_present(request):
     from django.apps import apps
 
     from cases.models import MeasurePolicy
+    from duties.models import Obligation
 
-    if MeasurePolicy.objects.exists():
+    if MeasurePolicy.objects.exists() and Obligation.objects.exists():
         return
     for name in SEED_MIGRATIONS:
         importlib.import_module(name).seed(apps, None)

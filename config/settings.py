@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "channels",
     "cases",
+    "duties",
     "workflows",
     "notifications",
     "web",
@@ -175,6 +176,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("ZEREN_MEDIA_ROOT", str(LOCAL_DIR / "media")))
+
+# --- Duty ledger (PRODUCT §3) ------------------------------------------------------------------
+# Evidence files: at most this many bytes each; the type is judged by content, not by name.
+ZEREN_EVIDENCE_MAX_BYTES = env_int("ZEREN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Django refuses larger request bodies outright; leave room for a form with one evidence file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ZEREN_EVIDENCE_MAX_BYTES + 1024 * 1024
+# Two-year blocks (Art. 14 patrols) start in years of this parity. The seed does not say where a
+# block starts; the default (UNVERIFIED local reading) counts from 2021, the year it took effect.
+ZEREN_TWO_YEAR_ANCHOR = env_int("ZEREN_TWO_YEAR_ANCHOR", 2021, minimum=2000)
 
 # --- History --------------------------------------------------------------------------------
 # Revert would write an old state straight into a row, bypassing transitions (STACK pitfall 4).

@@ -152,7 +152,9 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         require_record_reader(request.user)
         cadre = get_object_or_404(Cadre, pk=_pk(pk))
         on = _date_param("on", request.query_params.get("on"), local_today())
-        return Response(cadre_record(cadre, on))
+        from duties.services.assessment import record_extras
+
+        return Response({**cadre_record(cadre, on), **record_extras(cadre, on)})
 
     @extend_schema(request=s.MoveSerializer, responses={201: s.CadreDetailSerializer})
     @action(detail=True, methods=["post"])

@@ -31,7 +31,7 @@ ENGINE_FIELDS = (
     "egregious",
     "conduct_date",
 )
-TEXT_FIELDS = ("post_duties", "performance", "conditions", "evidence")
+TEXT_FIELDS = ("post_duties", "performance", "conditions", "evidence", "exemption_justification")
 
 
 @transaction.atomic
@@ -74,6 +74,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         output, _snap = evaluate(engine_input)
     except AssessmentInputError as exc:
         raise InvalidInput({exc.field: [exc.message]}) from exc
+    compliance = art31_evidence(subject, conduct, engine_input, data)
 
     finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
     created = finding is None
@@ -98,6 +99,55 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         acting_user=acting_user,
         from_state=case.state,
         to_state=case.state,
-        payload={"subject": subject.pk, "created": created, "circumstances": output_circumstances, "outcome": output["outcome"]},
+        payload={
+            "subject": subject.pk,
+            "created": created,
+            "circumstances": output_circumstances,
+            "outcome": output["outcome"],
+            **({"art31_compliance": compliance} if compliance else {}),
+        },
     )
     return output
+
+
+def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
+    """The duty ledger over the conduct's year up to the conduct date (PRODUCT §3), reduced to
+    what a case keeps: fully met or not, and each missed block with its article."""
+    from duties.services.compliance import conduct_compliance
+
+    result = conduct_compliance(cadre_id, conduct)
+    return {
+        "year": result["year"],
+        "as_of": conduct.isoformat(),
+        "fully_met": result["fully_met"],
+        "missed": [
+            {"obligation": o["code"], "citation": o["citation"], "period": str(p["start"]), "required": p["required"], "done": p["done"]}
+            for o in result["obligations"]
+            for p in o["periods"]
+            if p["status"] == "missed"
+        ],
+    }
+
+
+def art31_evidence(subject: CaseSubject, conduct, engine_input: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+    """Art. 31 exempts only a cadre "经查实已经全面履行了…职责": claiming it needs the duty ledger
+    to show every duty met up to the conduct, or a written justification the case keeps."""
+    if not engine_input.get("duties_fully_performed") or conduct is None:
+        return None
+    summary = compliance_summary(subject.cadre_id, conduct)
+    justification = (data.get("exemption_justification") or "").strip()
+    if not summary["fully_met"] and not justification:
+        missed = "；".join(f"{m['citation']} {m['period']}（{m['done']}/{m['required']}）" for m in summary["missed"][:6])
+        raise InvalidInput(
+            {
+                "exemption_justification": [
+                    _(
+                        "Art. 31 needs every duty of Chapters 2–3 performed, but the duty ledger shows gaps before the "
+                        "conduct: %(missed)s. Record the evidence, or write why the exemption holds nonetheless."
+                    )
+                    % {"missed": missed}
+                ]
+            }
+        )
+    summary["justification_given"] = bool(justification)
+    return summary

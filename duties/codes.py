@@ -1,0 +1,54 @@
+"""Codes of the duty ledger (PRODUCT §3) and of Chapters 4–5. Like ``cases.codes`` these slugs
+are part of the API: never rename them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Period(models.TextChoices):
+    """Calendar blocks of PRODUCT §3. ``two_months`` is Jan–Feb, Mar–Apr, …; ``two_years`` blocks
+    start in the year set by ``ZEREN_TWO_YEAR_ANCHOR`` (default 2021, the year the 细则 took
+    effect: 2021–22, 2023–24, 2025–26, …)."""
+
+    MONTH = "month", _("Month (每月)")
+    TWO_MONTHS = "two_months", _("Two months (每两月)")
+    QUARTER = "quarter", _("Quarter (每季度)")
+    HALF_YEAR = "half_year", _("Half year (每半年)")
+    YEAR = "year", _("Year (每年)")
+    TWO_YEARS = "two_years", _("Two years (每两年)")
+
+
+class Activity(models.TextChoices):
+    RESEARCH = "research", _("Study work safety at a meeting (研究安全生产工作)")
+    SURVEY = "survey", _("Field survey of work safety (调研安全生产工作)")
+    INSPECTION = "inspection", _("Lead an inspection (带队检查安全生产工作)")
+    STUDY = "study", _("Collective study session (安全生产集体学习)")
+    HEAR_REPORT = "hear_report", _("Hear a work-safety report (听取安全生产工作汇报)")
+    COMMITTEE_MEETING = "committee_meeting", _("Convene the safety committee (召开安委会会议)")
+    LIST_CHECK = "list_check", _("Check the duty list's implementation (责任清单落实情况检查考核)")
+    SITUATION_ANALYSIS = "situation_analysis", _("Work-safety situation analysis (安全生产形势分析)")
+    MEETING = "meeting", _("Party group or bureau meeting on work safety (党委（党组）会或局长办公会)")
+    PATROL = "patrol", _("Work-safety patrol (安全生产巡查)")
+    ACCOUNTABILITY_REPORT = "accountability_report", _("Report on duty performance (述责)")
+
+
+class PeriodStatus(models.TextChoices):
+    MET = "met", _("Met (已完成)")
+    MISSED = "missed", _("Missed (未完成)")
+    PARTIAL = "partial", _("Role held for part of the period (部分期间任职)")
+    PENDING = "pending", _("Period not yet over (进行中)")
+
+
+class InterviewGround(models.TextChoices):
+    """Art. 15: who the safety committee interviews (约谈)."""
+
+    ACCIDENT_PREVENTION = "accident_prevention", _("Ineffective prevention of accidents (遏制和防范生产安全事故不力)")
+    HAZARD_RECTIFICATION = "hazard_rectification", _("Major hazards not rectified (重大事故隐患整改落实不到位)")
+    ASSESSMENT_LAST_FAILED = "assessment_last_failed", _("Ranked last and failed the assessment (考核成绩排在末位且考核不合格)")
+
+
+class AwardKind(models.TextChoices):
+    """Art. 25: one excellent year → 通报嘉奖; three consecutive → 记功."""
+
+    COMMENDATION = "commendation", _("Commendation by circular (通报嘉奖)")
+    MERIT = "merit", _("Citation for merit (记功)")

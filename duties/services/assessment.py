@@ -1,0 +1,379 @@
+"""Chapter 4: annual assessment (Art. 16, 18), patrols (Art. 14), interviews (Art. 15) and the
+publication of results (Art. 20)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.errors import NotFound, PreconditionFailed, field_error
+from cases.models import Cadre, Department
+from cases.services.common import county_of, local_today, lock, save_with_history
+from duties.codes import InterviewGround
+from duties.models import AnnualAssessment, AssessmentGrade, Interview, Obligation, Patrol, PatrolFinding, Publication
+from duties.services.access import county_department_ids, require_keeper
+from duties.services.compliance import cadre_compliance
+from duties.services.ledger import post_for, record_create
+
+
+def _in_county(county: Department | None, ids: list[int] | None, department: Department, field: str) -> None:
+    if county is not None and department.pk not in (ids or []):
+        raise field_error(field, _("%(d)s is not in your county.") % {"d": department.name})
+
+
+def _cadre_in_county(county, ids, cadre: Cadre, field: str) -> None:
+    if county is not None and not cadre.posts.filter(organization_id__in=ids).exists():
+        raise field_error(field, _("%(c)s holds no post in your county.") % {"c": cadre.name})
+
+
+def _year(year: int) -> int:
+    if not isinstance(year, int) or year < 2021 or year > local_today().year:
+        raise field_error("year", _("Expected a year from 2021 (when the 细则 took effect) to this year."))
+    return year
+
+
+def grade_by_code(code: str) -> AssessmentGrade:
+    grade = AssessmentGrade.objects.filter(code=code, active=True).first()
+    if grade is None:
+        codes = ", ".join(AssessmentGrade.objects.filter(active=True).values_list("code", flat=True))
+        raise field_error("grade", _("Unknown grade “%(g)s”; expected one of %(codes)s.") % {"g": code, "codes": codes})
+    return grade
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    acting_user,
+    year: int,
+    grade: str,
+    department: Department | None = None,
+    cadre: Cadre | None = None,
+    score: Decimal | None = None,
+    rank: int | None = None,
+    ranked_of: int | None = None,
+    note: str = "",
+) -> AnnualAssessment:
+    """Record (or revise, keeping the history) the year's result of a department, township or
+    park (Art. 16) or of a cadre (Art. 18). A cadre's result keeps a snapshot of the year's duty
+    compliance it started from (PRODUCT §3)."""
+    county = require_keeper(acting_user)
+    ids = county_department_ids(county) if county is not None else None
+    year = _year(year)
+    grade_row = grade_by_code(grade)
+    if (department is None) == (cadre is None):
+        raise field_error("department", _("Give either a department or a cadre."))
+    if department is not None:
+        _in_county(county, ids, department, "department")
+        if department.level not in (Department.Level.DEPARTMENT, Department.Level.TOWNSHIP):
+            raise field_error("department", _("Only departments, townships and the park are assessed (Art. 16)."))
+    if cadre is not None:
+        _cadre_in_county(county, ids, cadre, "cadre")
+    if (rank is None) != (ranked_of is None):
+        raise field_error("rank", _("Give the rank together with the number ranked."))
+    if rank is not None and not (1 <= rank <= ranked_of):
+        raise field_error("rank", _("The rank must be between 1 and the number ranked."))
+    existing = AnnualAssessment.objects.select_for_update().filter(year=year, department=department, cadre=cadre).first()
+    row = existing or AnnualAssessment(year=year, department=department, cadre=cadre, recorded_by=acting_user)
+    row.grade = grade_row
+    row.score = score
+    row.rank = rank
+    row.ranked_of = ranked_of
+    row.note = (note or "").strip()
+    row.recorded_by = acting_user
+    row.recorded_at = timezone.now()
+    if cadre is not None:
+        as_of = min(local_today(), dt.date(year, 12, 31))
+        summary = cadre_compliance(cadre.pk, year=year, as_of=as_of)
+        row.compliance = {
+            "as_of": as_of.isoformat(),
+            "fully_met": summary["fully_met"],
+            "missed": [
+                {
+                    "obligation": o["code"],
+                    "citation": o["citation"],
+                    "periods": [str(p["start"]) for p in o["periods"] if p["status"] == "missed"],
+                }
+                for o in summary["obligations"]
+                if not o["met"]
+            ],
+        }
+    save_with_history(row, acting_user=acting_user, reason="assessment revised" if existing else "assessment")
+    return row
+
+
+# --- patrols (Art. 14) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def patrol_create(
+    *,
+    acting_user,
+    title: str,
+    started_on: dt.date,
+    targets: list[Department],
+    ended_on: dt.date | None = None,
+    led_by: Cadre | None = None,
+    summary: str = "",
+) -> Patrol:
+    """Record a round of the safety committee's patrol. If it was led by the county leader in
+    charge of work safety, the Art. 14 duty record is written with it."""
+    county = require_keeper(acting_user)
+    ids = county_department_ids(county) if county is not None else None
+    if not (title or "").strip():
+        raise field_error("title", _("This field is required."))
+    if not targets:
+        raise field_error("targets", _("Name at least one patrolled department, township or park."))
+    for target in targets:
+        _in_county(county, ids, target, "targets")
+    today = local_today()
+    if started_on > today:
+        raise field_error("started_on", _("The date is in the future."))
+    if ended_on is not None and (ended_on < started_on or ended_on > today):
+        raise field_error("ended_on", _("Must be between the start and today."))
+    if led_by is not None:
+        _cadre_in_county(county, ids, led_by, "led_by")
+    patrol = Patrol(
+        title=title.strip(),
+        started_on=started_on,
+        ended_on=ended_on,
+        led_by=led_by,
+        summary=(summary or "").strip(),
+        county=county or county_of(targets[0]),
+        recorded_by=acting_user,
+    )
+    save_with_history(patrol, acting_user=acting_user, reason="patrol")
+    patrol.targets.set(targets)
+    if led_by is not None:
+        obligation = Obligation.objects.filter(activity="patrol").order_by("position").first()
+        day = ended_on or started_on
+        if obligation is not None and post_for(led_by, obligation, day) is not None:
+            patrol.duty_record = record_create(
+                acting_user=acting_user,
+                cadre=led_by,
+                obligation=obligation,
+                date=day,
+                note=_("Patrol: %(t)s") % {"t": patrol.title},
+            )
+            save_with_history(patrol, acting_user=acting_user, reason="patrol: duty record")
+    return patrol
+
+
+@transaction.atomic
+def patrol_finding_add(
+    *, acting_user, patrol: Patrol, department: Department, text: str, cadres: list[Cadre] = ()
+) -> PatrolFinding:
+    require_keeper(acting_user)
+    patrol = lock(Patrol, patrol.pk)
+    if not patrol.targets.filter(pk=department.pk).exists():
+        raise field_error("department", _("%(d)s was not patrolled in this round.") % {"d": department.name})
+    if not (text or "").strip():
+        raise field_error("text", _("Describe the problem found."))
+    finding = PatrolFinding(patrol=patrol, department=department, text=text.strip(), recorded_by=acting_user)
+    save_with_history(finding, acting_user=acting_user, reason="patrol finding")
+    finding.cadres.set(cadres)
+    return finding
+
+
+@transaction.atomic
+def patrol_finding_refer(*, acting_user, finding_id: int, circumstances: list[str] | None = None):
+    """Hand a patrol finding over as a lead (Art. 34): a case in ``received`` at the county's
+    discipline organ, with the cadres concerned as subjects."""
+    from cases.services.leads import lead_create
+
+    require_keeper(acting_user)
+    finding = lock(PatrolFinding, finding_id)
+    if finding.case_id:
+        raise PreconditionFailed(_("This finding was already handed over as a lead."))
+    cadres = list(finding.cadres.all())
+    if not cadres:
+        raise field_error("cadres", _("Name the cadres concerned before handing the finding over."))
+    case = lead_create(
+        acting_user=acting_user,
+        title=_("Work-safety patrol finding: %(d)s") % {"d": finding.department.name},
+        facts=f"{finding.patrol.title}\n{finding.text}",
+        source_kind="supervision",
+        subjects=cadres,
+        circumstances=circumstances,
+    )
+    finding.case = case
+    save_with_history(finding, acting_user=acting_user, reason="handed over as a lead")
+    return case
+
+
+# --- interviews (Art. 15) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def interview_record(
+    *,
+    acting_user,
+    held_on: dt.date,
+    department: Department,
+    cadre: Cadre,
+    ground: str,
+    notes: str,
+    assessment: AnnualAssessment | None = None,
+) -> Interview:
+    """Record a 约谈. It is not an accountability measure and changes no case or record of
+    measures (Art. 15: "安全生产约谈不能代替对有关责任人员诫勉及党纪政务处分的问责措施")."""
+    county = require_keeper(acting_user)
+    ids = county_department_ids(county) if county is not None else None
+    _in_county(county, ids, department, "department")
+    if ground not in InterviewGround.values:
+        raise field_error("ground", _("Expected one of %(codes)s.") % {"codes": ", ".join(InterviewGround.values)})
+    if held_on > local_today():
+        raise field_error("held_on", _("The date is in the future."))
+    if not (notes or "").strip():
+        raise field_error("notes", _("Record what was said and the rectification asked for."))
+    if not any(p.organization_id == department.pk and p.held_on(held_on) for p in cadre.posts.all()):
+        raise field_error(
+            "cadre", _("%(c)s held no post in %(d)s on %(day)s.") % {"c": cadre.name, "d": department.name, "day": held_on}
+        )
+    if ground == InterviewGround.ASSESSMENT_LAST_FAILED:
+        if assessment is None or assessment.department_id != department.pk:
+            raise field_error(
+                "assessment", _("Name the department's annual assessment that ranked it last and failed it (Art. 15).")
+            )
+        if not (assessment.grade.failing and assessment.ranked_last):
+            raise field_error(
+                "assessment",
+                _("Art. 15 applies to a department ranked last and failed; this assessment is %(g)s, rank %(r)s of %(n)s.")
+                % {"g": assessment.grade.label, "r": assessment.rank or "—", "n": assessment.ranked_of or "—"},
+            )
+    interview = Interview(
+        held_on=held_on,
+        department=department,
+        cadre=cadre,
+        ground=ground,
+        assessment=assessment,
+        notes=notes.strip(),
+        recorded_by=acting_user,
+    )
+    save_with_history(interview, acting_user=acting_user, reason="interview (约谈)")
+    return interview
+
+
+# --- publication (Art. 20) -------------------------------------------------------------------
+
+
+def results(year: int, county_ids: list[int] | None) -> dict[str, list[AnnualAssessment]]:
+    qs = AnnualAssessment.objects.filter(year=year).select_related("grade", "department", "cadre")
+    if county_ids is not None:
+        qs = qs.filter(department_id__in=county_ids) | qs.filter(cadre__posts__organization_id__in=county_ids)
+    rows = list(qs.distinct().order_by("rank", "department__name", "cadre__name", "id"))
+    return {
+        "departments": [r for r in rows if r.department_id],
+        "cadres": [r for r in rows if r.cadre_id],
+    }
+
+
+def results_xlsx(year: int, county_ids: list[int] | None) -> bytes:
+    """The year's results as a workbook to publish or circulate (Art. 20)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    data = results(year, county_ids)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{year}单位考核"
+    header = ["名次", "单位", "考核等次", "得分", "备注"]
+    sheet.append(header)
+    for row in data["departments"]:
+        sheet.append(
+            [
+                f"{row.rank}/{row.ranked_of}" if row.rank else "",
+                row.department.name,
+                row.grade.label,
+                float(row.score) if row.score is not None else None,
+                row.note,
+            ]
+        )
+    cadre_sheet = book.create_sheet(f"{year}领导干部考核")
+    cadre_sheet.append(["姓名", "考核等次", "得分", "履职台账全部达标", "备注"])
+    for row in data["cadres"]:
+        fully = (row.compliance or {}).get("fully_met")
+        cadre_sheet.append(
+            [
+                row.cadre.name,
+                row.grade.label,
+                float(row.score) if row.score is not None else None,
+                "" if fully is None else ("是" if fully else "否"),
+                row.note,
+            ]
+        )
+    for ws in (sheet, cadre_sheet):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@transaction.atomic
+def publish(*, acting_user, year: int, published_on: dt.date, channel: str) -> Publication:
+    county = require_keeper(acting_user)
+    year = _year(year)
+    if not (channel or "").strip():
+        raise field_error("channel", _("Say how the results were published (通报、公示…)."))
+    if published_on > local_today() or published_on.year < year:
+        raise field_error("published_on", _("Must be in or after the assessed year, and not in the future."))
+    if county is None:
+        raise field_error("year", _("Publish as a member of a county department."))
+    ids = county_department_ids(county)
+    if not AnnualAssessment.objects.filter(year=year, department_id__in=ids).exists():
+        raise PreconditionFailed(_("No assessment results are recorded for %(y)s.") % {"y": year})
+    row = Publication(year=year, county=county, published_on=published_on, channel=channel.strip(), published_by=acting_user)
+    save_with_history(row, acting_user=acting_user, reason="results published (Art. 20)")
+    return row
+
+
+def get_or_404(model, pk):
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        from cases.errors import NOT_FOUND
+
+        raise NotFound(NOT_FOUND)
+    return row
+
+
+def record_extras(cadre: Cadre, on: dt.date) -> dict[str, Any]:
+    """What Chapters 4–5 add to a cadre's record: assessments, interviews (not measures), awards
+    and the Art. 25 award the latest excellent year calls for."""
+    from duties.services.rewards import candidates
+
+    years = [on.year, on.year - 1]
+    candidacy = [c for y in years for c in candidates(y, cadre_ids=[cadre.pk], on=on)]
+    return {
+        "reward_candidacy": candidacy[0] if candidacy else None,
+        "annual_assessments": [
+            {"year": a.year, "grade": a.grade.code, "grade_label": a.grade.label, "excellent": a.grade.excellent, "note": a.note}
+            for a in cadre.safety_assessments.select_related("grade").order_by("-year")
+        ],
+        "interviews": [
+            {
+                "held_on": i.held_on,
+                "department": i.department.name,
+                "ground": i.ground,
+                "ground_label": str(i.get_ground_display()),
+                "is_measure": False,
+            }
+            for i in cadre.interviews.select_related("department").order_by("-held_on")
+        ],
+        "awards": [
+            {
+                "year": a.year,
+                "kind": a.kind,
+                "kind_label": str(a.get_kind_display()),
+                "granted_on": a.granted_on,
+                "basis": a.basis,
+            }
+            for a in cadre.awards.order_by("-year")
+        ],
+    }

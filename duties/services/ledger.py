@@ -1,0 +1,161 @@
+"""Duty records and their evidence (PRODUCT §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.errors import PreconditionFailed, field_error
+from cases.models import Cadre
+from cases.services.common import lock, save_with_history
+from duties.models import DutyRecord, Evidence, Obligation
+from duties.services.access import require_ledger_access
+
+# Allowed evidence: what a county office scans or writes. The type is judged by the content's
+# first bytes; the name's extension must agree with it.
+SIGNATURES = {
+    "application/pdf": ((b"%PDF-",), {".pdf"}),
+    "image/png": ((b"\x89PNG\r\n\x1a\n",), {".png"}),
+    "image/jpeg": ((b"\xff\xd8\xff",), {".jpg", ".jpeg"}),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ((b"PK\x03\x04",), {".docx"}),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ((b"PK\x03\x04",), {".xlsx"}),
+    "application/ofd": ((b"PK\x03\x04",), {".ofd"}),
+}
+ALLOWED_EXTENSIONS = sorted({ext for _sig, exts in SIGNATURES.values() for ext in exts})
+
+
+def sniff(name: str, head: bytes) -> str | None:
+    """The content type of an upload if its first bytes and its extension agree, else None."""
+    ext = os.path.splitext(name or "")[1].lower()
+    for content_type, (signatures, extensions) in SIGNATURES.items():
+        if ext in extensions and any(head.startswith(sig) for sig in signatures):
+            return content_type
+    return None
+
+
+def check_upload(upload, field: str = "evidence") -> tuple[str, bytes]:
+    """Validate an uploaded file; returns ``(content type, content)`` or raises a 400 naming it."""
+    name = os.path.basename(getattr(upload, "name", "") or "")
+    limit = settings.ZEREN_EVIDENCE_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise field_error(
+            field,
+            _("“%(name)s” is %(size)s bytes; the limit is %(limit)s bytes.") % {"name": name, "size": size, "limit": limit},
+        )
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise field_error(field, _("“%(name)s” is larger than the limit of %(limit)s bytes.") % {"name": name, "limit": limit})
+    if not content:
+        raise field_error(field, _("“%(name)s” is empty.") % {"name": name})
+    content_type = sniff(name, content[:16])
+    if content_type is None:
+        raise field_error(
+            field,
+            _("“%(name)s” is not an accepted file: its content must be one of %(types)s, with the matching extension.")
+            % {"name": name, "types": ", ".join(ALLOWED_EXTENSIONS)},
+        )
+    return content_type, content
+
+
+def _safe_name(name: str) -> str:
+    name = os.path.basename(name or "").replace("\x00", "").strip() or "evidence"
+    return name[-200:]
+
+
+def _evidence_save(record: DutyRecord, upload, content_type: str, content: bytes, acting_user) -> Evidence:
+    evidence = Evidence(
+        record=record,
+        original_name=_safe_name(upload.name),
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=acting_user,
+    )
+    # Everything is validated before the first file is written; a database error after this
+    # point deletes the file it wrote.
+    evidence.file.save("upload", ContentFile(content), save=False)
+    try:
+        save_with_history(evidence, acting_user=acting_user, reason="evidence")
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+def post_for(cadre: Cadre, obligation: Obligation, day: dt.date):
+    """The post the cadre held on ``day`` in a role the obligation binds, or None."""
+    for post in cadre.posts.all().order_by("-start", "-id"):
+        if post.role in obligation.roles and post.held_on(day):
+            return post
+    return None
+
+
+@transaction.atomic
+def record_create(*, acting_user, cadre: Cadre, obligation: Obligation, date: dt.date, note: str = "", files=()) -> DutyRecord:
+    """Record that ``cadre`` did ``obligation``'s activity on ``date``, with evidence files.
+
+    The record counts towards the obligation of the role the cadre held that day: a date on
+    which the cadre held no role the obligation binds is refused, naming the roles."""
+    cadre = lock(Cadre, cadre.pk)
+    organizations = set(cadre.posts.values_list("organization_id", flat=True))
+    require_ledger_access(acting_user, organizations, write=True)
+    if date > timezone.localdate():
+        raise field_error("date", _("The date is in the future."))
+    if date < obligation.valid_from or (obligation.valid_to and date > obligation.valid_to):
+        raise field_error("date", _("This duty was not in force on %(d)s.") % {"d": date})
+    post = post_for(cadre, obligation, date)
+    if post is None:
+        from cases.codes import Role
+
+        roles = "、".join(str(Role(r).label) for r in obligation.roles)
+        raise field_error(
+            "obligation",
+            _("On %(d)s %(name)s held no post bound by %(citation)s (%(roles)s).")
+            % {"d": date, "name": cadre.name, "citation": obligation.citation, "roles": roles},
+        )
+    checked = [(upload, *check_upload(upload)) for upload in files]
+    record = DutyRecord(
+        cadre=cadre, obligation=obligation, post=post, date=date, note=(note or "").strip(), recorded_by=acting_user
+    )
+    save_with_history(record, acting_user=acting_user, reason="duty record")
+    for upload, content_type, content in checked:
+        _evidence_save(record, upload, content_type, content, acting_user)
+    return record
+
+
+@transaction.atomic
+def evidence_add(*, acting_user, record_id: int, upload) -> Evidence:
+    record = lock(DutyRecord, record_id)
+    organizations = set(record.cadre.posts.values_list("organization_id", flat=True))
+    require_ledger_access(acting_user, organizations, write=True)
+    if record.voided_at:
+        raise PreconditionFailed(_("The record was withdrawn; evidence cannot be added."))
+    content_type, content = check_upload(upload)
+    return _evidence_save(record, upload, content_type, content, acting_user)
+
+
+@transaction.atomic
+def record_void(*, acting_user, record_id: int, reason: str) -> DutyRecord:
+    """Withdraw a record entered in error. It stays in the ledger's history with who and why,
+    and stops counting towards compliance."""
+    record = lock(DutyRecord, record_id)
+    organizations = set(record.cadre.posts.values_list("organization_id", flat=True))
+    require_ledger_access(acting_user, organizations, write=True)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Give the reason for withdrawing the record."))
+    if record.voided_at:
+        raise PreconditionFailed(_("The record was already withdrawn."))
+    record.voided_at = timezone.now()
+    record.voided_by = acting_user
+    record.void_reason = reason
+    save_with_history(record, acting_user=acting_user, reason=f"withdrawn: {reason}")
+    return record

@@ -1,0 +1,59 @@
+"""A department's view of the duty ledger: who is behind in the period running now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+
+from cases.models import Cadre, Department
+from duties.services.compliance import compliances
+
+
+def department_status(department: Department, on: dt.date) -> dict[str, Any]:
+    """For each cadre holding a post in ``department`` on ``on``: the block of every duty that
+    contains ``on``, done against required. Constant number of queries."""
+    cadres = list(
+        Cadre.objects.filter(
+            Q(posts__organization=department) & Q(posts__start__lte=on) & (Q(posts__end__isnull=True) | Q(posts__end__gte=on))
+        )
+        .distinct()
+        .order_by("name", "id")
+    )
+    results = compliances([c.pk for c in cadres], start=on, end=on, as_of=on)
+    rows = []
+    for cadre in cadres:
+        result = results[cadre.pk]
+        duties = []
+        for obligation in result["obligations"]:
+            block = obligation["periods"][0]
+            duties.append(
+                {
+                    "obligation": obligation["obligation"],
+                    "code": obligation["code"],
+                    "citation": obligation["citation"],
+                    "activity": obligation["activity"],
+                    "period": obligation["period"],
+                    "start": block["start"],
+                    "end": block["end"],
+                    "required": block["required"],
+                    "done": block["done"],
+                    "status": block["status"],
+                    "behind": block["done"] < block["required"],
+                }
+            )
+        rows.append(
+            {
+                "cadre": {"id": cadre.pk, "name": cadre.name},
+                "roles": sorted({r for o in result["obligations"] for r in o["roles"]}),
+                "behind": any(d["behind"] for d in duties),
+                "duties": duties,
+            }
+        )
+    return {
+        "on": on,
+        "department": {"id": department.pk, "name": department.name},
+        "behind_count": sum(1 for r in rows if r["behind"]),
+        "cadres": rows,
+    }
