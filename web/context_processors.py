@@ -12,11 +12,13 @@ from django.utils.functional import SimpleLazyObject
 from cases.services.accidents import ACCIDENT_KINDS
 from cases.services.common import membership_of
 from cases.services.records import RECORD_READERS
+from duties.services.access import KEEPERS as DUTY_KEEPERS
+from duties.services.access import READERS as DUTY_READERS
 
 
 def _nav(user) -> dict:
     if user.is_superuser:
-        return {"kind": "", "records": True, "accidents": True, "department": True}
+        return {"kind": "", "records": True, "accidents": True, "department": True, "ledger": True, "assessment": True, "assessment_keeper": True}
     membership = membership_of(user)
     kind = membership.department.kind if membership else ""
     return {
@@ -24,6 +26,10 @@ def _nav(user) -> dict:
         "records": kind in RECORD_READERS,
         "accidents": kind in ACCIDENT_KINDS,
         "department": membership is not None,
+        # Every department keeps its own leaders' ledger; keepers and the discipline organ see the county's.
+        "ledger": membership is not None,
+        "assessment": kind in DUTY_READERS,
+        "assessment_keeper": kind in DUTY_KEEPERS,
     }
 
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("web.urls_core")),
     path("", include("web.urls_more")),
+    path("", include("web.urls_duties")),
+    path("", include("web.urls_chapter4")),
 ]
