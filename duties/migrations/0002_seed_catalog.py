@@ -101,6 +101,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("duties", "0001_initial")]
+    dependencies = [("duties", "0001_duty_ledger")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0009_finding_exemption_justification_and_more'),
+        ('cases', '0009_art31_exemption_justification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
