@@ -188,7 +188,7 @@ class FindingsForm(ServiceForm):
     """All inputs of the rule engine (PRODUCT §2) and the Art. 33 texts."""
 
     ENGINE_FLAGS = ("mitigating", "duties_fully_performed", "fault_tolerance", "suspected_crime", "egregious")
-    TEXTS = ("post_duties", "performance", "conditions", "evidence")
+    TEXTS = ("post_duties", "performance", "conditions", "evidence", "exemption_justification")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ the page (403, 409), and the page answers with the service's status code.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,6 +36,7 @@ from cases.services.common import deadline_after, membership_of
 from cases.services.deadlines import open_deadlines
 from cases.services.findings import FINDING_STATES
 from cases.services.lifecycle import TRANSITIONS, available_transitions
+from duties.services.compliance import conduct_compliance
 from web.chart_core import case_chart_svg
 from web.core_labels import CAUTION, DECIDED_STATES, PRIMARY, TRANSITION_HELP, TRANSITION_LABELS
 from web.forms_core import AppealDecideForm, AppealFileForm, FindingsForm, TransitionForm
@@ -499,6 +501,7 @@ def findings(request, pk: int, sid: int):
     else:
         output, source = live_previews([subject]).get(subject.pk), "preview"
     others = [s for s in subjects if s.pk != subject.pk]
+    ledger = _ledger_for(subject, form)
     return render(
         request,
         "web/core/findings.html",
@@ -512,9 +515,44 @@ def findings(request, pk: int, sid: int):
             "output_source": source,
             "conclusion": conclusion,
             "page_error": page_error,
+            "ledger": ledger,
         },
         status=status,
     )
+
+
+def _ledger_for(subject, form) -> dict[str, Any]:
+    """The subject's duty ledger over the twelve months up to the conduct (PRODUCT §3): the
+    investigator's evidence for Art. 26.1 and for an Art. 31 exemption claim."""
+
+    raw = form.data.get("conduct_date") if form.is_bound else form.initial.get("conduct_date")
+    try:
+        conduct = dt.date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        conduct = None
+    estimated = conduct is None
+    conduct = conduct or timezone.localdate()
+    result = conduct_compliance(subject.cadre_id, conduct)
+    rows = []
+    for obligation in result["obligations"]:
+        judged = [p for p in obligation["periods"] if p["status"] != "pending"]
+        rows.append(
+            {
+                **obligation,
+                "judged": len(judged),
+                "met_count": sum(1 for p in judged if p["status"] == "met"),
+                "missed": [p for p in judged if p["status"] == "missed"],
+                "partial": [p for p in judged if p["status"] == "partial"],
+            }
+        )
+    return {
+        "conduct": conduct,
+        "start": result["start"],
+        "estimated": estimated,
+        "fully_met": result["fully_met"],
+        "rows": rows,
+        "year": conduct.year,
+    }
 
 
 # --- execution tasks and appeals ----------------------------------------------------------------

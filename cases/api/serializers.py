@@ -212,6 +212,7 @@ class SubjectSerializer(serializers.Serializer):
             "performance": finding.performance,
             "conditions": finding.conditions,
             "evidence": finding.evidence,
+            "exemption_justification": finding.exemption_justification,
         }
 
     def get_assessment(self, subject) -> dict | None:
@@ -371,6 +372,11 @@ class FindingInputSerializer(serializers.Serializer):
     performance = serializers.CharField(required=False, allow_blank=True)
     conditions = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True)
+    exemption_justification = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why the Art. 31 exemption holds although the duty ledger shows gaps (needed only then).",
+    )
 
 
 class AssessmentInputSerializer(serializers.Serializer):

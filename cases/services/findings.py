@@ -111,13 +111,13 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
 
 
 def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
-    """The duty ledger over the conduct's year up to the conduct date (PRODUCT §3), reduced to
-    what a case keeps: fully met or not, and each missed block with its article."""
+    """The duty ledger over the twelve months up to the conduct (PRODUCT §3), reduced to what a
+    case keeps: fully met or not, and each missed block with its article."""
     from duties.services.compliance import conduct_compliance
 
     result = conduct_compliance(cadre_id, conduct)
     return {
-        "year": result["year"],
+        "from": result["start"].isoformat(),
         "as_of": conduct.isoformat(),
         "fully_met": result["fully_met"],
         "missed": [

@@ -235,7 +235,7 @@ def _prep_findings(world, case_id: int) -> None:
 
 
 def _prep_exempt_findings(world, case_id: int) -> None:
-    data = {**ACCIDENT_FINDING, "duties_fully_performed": True}
+    data = {**ACCIDENT_FINDING, "duties_fully_performed": True, "exemption_justification": "纸质台账已附卷。"}
     for sid in subject_ids(case_id):
         finding_put(case_id=case_id, subject_id=sid, data=data, acting_user=world.users[OFFICER])
 

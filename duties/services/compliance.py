@@ -218,9 +218,18 @@ def cadre_compliance(cadre_id: int, *, year: int, as_of: dt.date) -> dict[str, A
     return {"year": year, **result}
 
 
+def conduct_window(conduct_date: dt.date) -> tuple[dt.date, dt.date]:
+    """The twelve months up to the conduct: every block that overlaps them is shown whole."""
+    try:
+        start = conduct_date.replace(year=conduct_date.year - 1) + dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        start = dt.date(conduct_date.year - 1, 3, 1)
+    return start, conduct_date
+
+
 def conduct_compliance(cadre_id: int, conduct_date: dt.date) -> dict[str, Any]:
-    """Compliance as evidence for a case (Art. 26.1, Art. 31): the calendar year of the conduct
-    up to the conduct date, with the blocks that ended by then judged and the rest pending."""
-    start = dt.date(conduct_date.year, 1, 1)
-    result = compliances([cadre_id], start=start, end=conduct_date, as_of=conduct_date)[cadre_id]
-    return {"year": conduct_date.year, **result}
+    """Compliance as evidence for a case (Art. 26.1, Art. 31): the blocks of the twelve months
+    up to the conduct, judged on the conduct date — those that ended by then count, the one
+    running that day is pending. A whole year is seen whatever the month of the conduct."""
+    start, end = conduct_window(conduct_date)
+    return compliances([cadre_id], start=start, end=end, as_of=conduct_date)[cadre_id]
