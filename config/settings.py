@@ -9,6 +9,7 @@ Every value is read through the typed helpers in ``config.env``; a bad value rai
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sys
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "channels",
+    "axes",
     "cases",
     "duties",
     "workflows",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by its backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -227,6 +231,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------------
+# Login throttling (django-axes): after ZEREN_LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked for ZEREN_LOGIN_COOLOFF_MINUTES. The API token
+# endpoint goes through the same backend.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("ZEREN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ZEREN_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env_int("ZEREN_PROXY_COUNT", 0, minimum=0)
+AXES_VERBOSE = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

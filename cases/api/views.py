@@ -63,7 +63,8 @@ class TokenView(APIView):
     @extend_schema(request=s.TokenRequestSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()}))
     def post(self, request):
         data = _validated(s.TokenRequestSerializer, request.data)
-        user = authenticate(request, username=data["username"], password=data["password"])
+        # The plain HttpRequest: django-axes marks a lockout on it for its middleware to answer 429.
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise NotPermitted(_("Wrong username or password."), code="authentication_failed")
         token, _created = Token.objects.get_or_create(user=user)
