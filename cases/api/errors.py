@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -52,7 +53,8 @@ def exception_handler(exc, context):
         return error_response(exc.code, exc.detail, exc.status, **exc.extra)
     if isinstance(exc, AssessmentInputError):
         return error_response("invalid", {exc.field: [exc.message]}, status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        # A service looking up an id the caller sent: the same answer as a missing URL.
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -72,14 +72,20 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
     from cases.rules.reporting import report_timeliness
 
     day = accident.occurred_at.date()
+    basis = "《生产安全事故报告和调查处理条例》第九条（单位1小时）、第十一条（每级2小时）"
+    try:
+        unit_limit, level_limit = _limit("accident_unit_report", day), _limit("accident_level_report", day)
+    except LookupError:
+        # Before the 条例 (in force 2007-06-01) no reporting limit applies: nothing is late.
+        return {"late": None, "steps": [], "basis": basis, "no_limit_on": day}
     reports = {r.level: r.reported_at for r in accident.reports.all()}
     if 0 not in reports and accident.unit_reported_at:
         reports[0] = accident.unit_reported_at
     steps = report_timeliness(
         occurred_at=accident.occurred_at,
         reports=reports,
-        unit_limit=_limit("accident_unit_report", day),
-        level_limit=_limit("accident_level_report", day),
+        unit_limit=unit_limit,
+        level_limit=level_limit,
         now=timezone.now(),
     )
     return {
@@ -94,7 +100,7 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
             }
             for s in steps
         ],
-        "basis": "《生产安全事故报告和调查处理条例》第九条（单位1小时）、第十一条（每级2小时）",
+        "basis": basis,
     }
 
 
