@@ -38,6 +38,17 @@ def api(world):
     return make
 
 
+@pytest.fixture(scope="session")
+def _media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, _media_dir):
+    """Evidence files written by tests go to a temporary folder, never to ``.local/media``."""
+    settings.MEDIA_ROOT = str(_media_dir)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing demo passwords with PBKDF2 dominates fixture time; tests need no strength."""

@@ -692,7 +692,8 @@ def _all_table_counts() -> dict[str, int]:
     return {m._meta.label: m._base_manager.count() for m in apps.get_models(include_auto_created=True)}
 
 
-def test_loaddemo_twice_changes_nothing(db):
+def test_loaddemo_twice_changes_nothing(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)  # the demo ledger's evidence files
     call_command("loaddemo", stdout=io.StringIO())
     first = _all_table_counts()
     assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)

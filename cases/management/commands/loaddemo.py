@@ -3,7 +3,8 @@
 Reference data comes from ``cases.demo`` (matched by natural keys, created when missing). The
 demo cases are driven through the real services, the same code path as the API, so they carry
 complete events and history; they are created once, marked by the first demo case's title, and
-a second run leaves everything as it is.
+a second run leaves everything as it is. The duty ledger, the annual assessment and a patrol
+follow from ``duties.demo``, marked and driven through the services the same way.
 """
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ from cases.services.findings import finding_put
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
+from duties.demo import build_duties_demo
 
 DEMO_MARKER_TITLE = "【演示】宝丰镇某化工企业“3·15”中毒事故领导责任"
 
 
 class Command(BaseCommand):
-    help = "Load the demo county (idempotent): departments, users, about 60 cadres, accidents and cases in every state."
+    help = (
+        "Load the demo county (idempotent): departments, users, about 60 cadres, accidents, cases in every state, "
+        "and a duty ledger with gaps, the annual assessment and a patrol."
+    )
 
     def handle(self, *args, **options):
         world = build_world()
@@ -41,6 +46,17 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._cases(world.departments, world.users, world.cadres, world.accidents)
             self.stdout.write(self.style.SUCCESS(f"Demo cases created: {Case.objects.count()} cases."))
+        # After the cases: the ledger follows the post history they changed (the promoted park
+        # deputy), and the patrol's finding becomes one more lead. Its own marker lets a database
+        # whose demo cases predate the ledger gain it.
+        with transaction.atomic():
+            duties = build_duties_demo(world)
+        if duties is None:
+            self.stdout.write("Demo duty ledger already present; nothing changed.")
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo duty ledger created:"))
+            for line in duties.lines():
+                self.stdout.write(f"  {line}")
         self.stdout.write(
             f"Demo users (password from DEMO_PASSWORD, default 'zeren-demo'): {', '.join(u[0] for u in USERS)}, admin"
         )
@@ -246,6 +262,7 @@ class Command(BaseCommand):
             conduct_date="2026-02-02",
             duties_fully_performed=True,
             evidence="2025年度检查台账齐全；安委会会议纪要。",
+            exemption_justification="Zeren履职台账自2025年12月起录入，此前的检查记录为纸质台账，已调取附卷并核实齐全。",
         )
         step(exempt, "submit_findings")
         step(exempt, "conclude")
