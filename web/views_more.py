@@ -73,6 +73,7 @@ from cases.services.records import (
     veto_override,
 )
 from cases.services.referrals import referral_move
+from duties.services.assessment import record_extras
 from web.forms_more import (
     AccidentForm,
     AccidentReportForm,
@@ -562,6 +563,8 @@ def cadre_record_view(request, pk: int):
             "veto_form": veto_form,
             "unverified_count": sum(1 for b in record["blocking"] if not b["verified"])
             + sum(1 for m in record["measures"] if not m["verified"]),
+            # Chapters 4–5: results, awards and Art. 25 candidacy, and 约谈 (never measures).
+            "extras": record_extras(cadre, on),
         },
         status=status,
     )
