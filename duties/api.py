@@ -188,7 +188,9 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(date__gte=_date("from", since))
         if until := params.get("to"):
             qs = qs.filter(date__lte=_date("to", until))
-        if params.get("voided") not in ("1", "true"):
+        # Only the list hides withdrawn records: by id they stay readable (with ``voided_at``),
+        # and a second withdrawal or a late upload gets its 409, not a 404.
+        if self.action == "list" and params.get("voided") not in ("1", "true"):
             qs = qs.filter(voided_at__isnull=True)
         return qs.order_by("-date", "-id")
 

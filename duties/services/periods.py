@@ -48,7 +48,8 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
     for lo, hi in sorted(intervals):
         if lo > hi:
             continue
-        if out and lo <= out[-1][1] + dt.timedelta(days=1):
+        # Compare by subtraction: an open post ends at ``date.max``, and adding a day would overflow.
+        if out and (lo - out[-1][1]).days <= 1:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
             out.append((lo, hi))
