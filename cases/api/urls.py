@@ -5,6 +5,7 @@ from cases.api import documents as document_views
 from cases.api import views
 from duties import api as duties_api
 from notifications.api import NotificationViewSet
+from workflows.api import TaskViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("departments", views.DepartmentViewSet, basename="department")
@@ -15,6 +16,7 @@ router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("executions", views.ExecutionViewSet, basename="execution")
 router.register("appeals", views.AppealViewSet, basename="appeal")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("tasks", TaskViewSet, basename="task")
 router.register("obligations", duties_api.ObligationViewSet, basename="obligation")
 router.register("duty-records", duties_api.DutyRecordViewSet, basename="duty-record")
 router.register("assessment-grades", duties_api.GradeViewSet, basename="assessment-grade")
