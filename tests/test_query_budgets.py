@@ -1,0 +1,172 @@
+"""Query budgets for every list and detail endpoint and every page (issue 7 item 2): each costs
+the same number of queries on the demo county and after much more data was added, and stays
+within a fixed budget. Counts are asserted, never timings.
+
+The data grows where each URL would feel it: more cases (several on the same cadre, through the
+whole lifecycle), more duty records with evidence, more assessments, patrols and 约谈.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from cases.codes import CaseState
+from cases.models import Accident, Appeal, Cadre, Case, Department, ExecutionTask, Referral
+from cases.tests.scenarios import case_in_state
+from duties.models import AnnualAssessment, DutyRecord, Evidence, Interview, Obligation, Patrol
+from duties.services.ledger import record_create
+from notifications.models import Notification
+from notifications.services import dispatch_pending
+
+pytestmark = pytest.mark.django_db
+
+# Generous ceilings: what matters is that counts do not grow; the ceiling catches a page that
+# starts doing per-row work in a loop the growth test would only see with more rows than added.
+API_BUDGET = 20
+PAGE_BUDGET = 40
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    return len(ctx.captured_queries)
+
+
+def _grow(world) -> None:
+    """Add rows of every kind the URLs list or nest."""
+    officer = world.users["emergency_officer"]
+    cadre = world.cadres["pl-baofeng:township_deputy:0"]
+    for _n in range(3):
+        case_in_state(world, CaseState.EXECUTING)
+        case_in_state(world, CaseState.INVESTIGATING, cadres=("pl-baofeng:township_deputy:0", "pl-touzha:township_head:0"))
+    obligation = Obligation.objects.get(code="9-4-township")
+    pdf = b"%PDF-1.4 evidence"
+    for month in range(1, 11):
+        record_create(
+            acting_user=officer,
+            cadre=cadre,
+            obligation=obligation,
+            date=dt.date(2026, month, 20),
+            note="补充记录",
+            files=[SimpleUploadedFile("a.pdf", pdf), SimpleUploadedFile("b.pdf", pdf)],
+        )
+    dispatch_pending()
+
+
+def _urls(world) -> list[tuple[str, str]]:
+    """(persona, url) for every list and detail endpoint and every page."""
+    d, c = world.departments, world.cadres
+    case = Case.objects.filter(state=CaseState.EXECUTING).order_by("id").first()
+    subject = case.subjects.order_by("id").first()
+    cadre = c["pl-baofeng:township_deputy:0"]
+    referral = Referral.objects.order_by("id").first()
+    execution = ExecutionTask.objects.order_by("id").first()
+    appeal = Appeal.objects.order_by("id").first()
+    accident = Accident.objects.order_by("id").first()
+    record = DutyRecord.objects.filter(cadre=cadre).order_by("id").first()
+    evidence = Evidence.objects.order_by("id").first()
+    patrol = Patrol.objects.order_by("id").first()
+    assessment = AnnualAssessment.objects.order_by("id").first()
+    interview = Interview.objects.order_by("id").first()
+    obligation = Obligation.objects.order_by("id").first()
+    township = d["pl-baofeng"]
+    disc, org, emer = "discipline_officer", "organization_officer", "emergency_officer"
+    return [
+        # API v1
+        (disc, "/api/v1/auth/me/"),
+        (disc, "/api/v1/departments/"),
+        (disc, f"/api/v1/departments/{township.pk}/"),
+        (org, "/api/v1/cadres/?page_size=100"),
+        (org, f"/api/v1/cadres/{cadre.pk}/"),
+        (org, f"/api/v1/cadres/{cadre.pk}/record/"),
+        (org, f"/api/v1/cadres/{cadre.pk}/compliance/?year=2026"),
+        (org, f"/api/v1/departments/{township.pk}/duty-status/"),
+        (emer, "/api/v1/accidents/"),
+        (emer, f"/api/v1/accidents/{accident.pk}/"),
+        (disc, "/api/v1/cases/?page_size=100"),
+        (disc, "/api/v1/cases/?q=宝丰&state=executing&page_size=100"),
+        (disc, f"/api/v1/cases/{case.pk}/"),
+        (disc, f"/api/v1/cases/{case.pk}/history/"),
+        (disc, "/api/v1/referrals/?page_size=100"),
+        (disc, f"/api/v1/referrals/{referral.pk}/"),
+        (disc, "/api/v1/executions/?page_size=100"),
+        (disc, f"/api/v1/executions/{execution.pk}/"),
+        (disc, "/api/v1/appeals/"),
+        (disc, f"/api/v1/appeals/{appeal.pk}/"),
+        (disc, "/api/v1/tasks/?scope=department&page_size=100"),
+        (disc, "/api/v1/notifications/?page_size=100"),
+        (org, "/api/v1/obligations/"),
+        (org, f"/api/v1/obligations/{obligation.pk}/"),
+        (org, "/api/v1/duty-records/?page_size=100"),
+        (org, f"/api/v1/duty-records/{record.pk}/"),
+        (org, "/api/v1/assessment-grades/"),
+        (org, "/api/v1/annual-assessments/?page_size=100"),
+        (org, f"/api/v1/annual-assessments/{assessment.pk}/"),
+        (emer, "/api/v1/patrols/"),
+        (emer, f"/api/v1/patrols/{patrol.pk}/"),
+        (emer, "/api/v1/interviews/"),
+        (emer, f"/api/v1/interviews/{interview.pk}/"),
+        (org, "/api/v1/awards/"),
+        (org, "/api/v1/awards/candidates/?year=2025"),
+        # pages
+        (disc, "/"),
+        (disc, "/inbox/"),
+        (disc, "/queue/"),
+        (disc, "/cases/"),
+        (disc, f"/cases/{case.pk}/"),
+        (disc, f"/cases/{case.pk}/subjects/{subject.pk}/findings/"),
+        (emer, "/referred/"),
+        (disc, "/referrals/"),
+        (org, "/cadres/"),
+        (org, f"/cadres/{cadre.pk}/"),
+        (disc, "/stats/"),
+        (emer, "/accidents/"),
+        (emer, f"/accidents/{accident.pk}/"),
+        (org, f"/duties/?department={township.pk}"),
+        (org, f"/duties/cadres/{cadre.pk}/?year=2026"),
+        (org, f"/duties/records/{evidence.record_id}/evidence/{evidence.pk}/"),
+        (emer, "/assessment/?year=2025"),
+        (emer, "/assessment/patrols/"),
+        (emer, f"/assessment/patrols/{patrol.pk}/"),
+        (emer, "/assessment/interviews/"),
+        (org, "/assessment/rewards/?year=2025"),
+    ]
+
+
+def _clients(world) -> dict[str, APIClient]:
+    clients = {}
+    for name in ("discipline_officer", "organization_officer", "emergency_officer"):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=world.users[name])[0].key}")
+        client.force_login(world.users[name])
+        clients[name] = client
+    return clients
+
+
+def test_every_endpoint_and_page_costs_the_same_whatever_the_data(world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("loaddemo", stdout=io.StringIO())
+    dispatch_pending()  # the test's transaction never commits, so the on-commit dispatch never ran
+    assert Notification.objects.exists()  # the notifications list has rows to show
+    clients = _clients(world)
+    urls = _urls(world)
+    before = {(who, url): _count(clients[who], url) for who, url in urls}
+    _grow(world)
+    after = {(who, url): _count(clients[who], url) for who, url in urls}
+
+    grown = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
+    assert not grown, "query counts grew with the data: " + "; ".join(f"{u} {b}→{a}" for (_w, u), (b, a) in grown.items())
+    over = {url: n for (_who, url), n in after.items() if n > (API_BUDGET if url.startswith("/api/") else PAGE_BUDGET)}
+    assert not over, f"over budget: {over}"
+    # the lists really did grow: the comparison above was not made on the same rows
+    assert Case.objects.count() >= 20 and Cadre.objects.count() >= 60 and Department.objects.count() >= 20
