@@ -311,6 +311,10 @@ class DepartmentDutyStatusView(APIView):
         department = get_object_or_404(Department, pk=pk)
         require_ledger_access(request.user, {department.pk}, write=False)
         on = _date("on", request.query_params.get("on"), local_today())
+        # The blocks around a day in year 1 or 9999 fall outside ``datetime.date``: refuse them
+        # here rather than answer a server error.
+        if not 2000 <= on.year <= 2100:
+            raise InvalidInput({"on": [_("Expected a date such as 2026-01-31.")]})
         return Response(department_status(department, on))
 
 

@@ -1,0 +1,267 @@
+"""The obligations catalog (PRODUCT §3, STYLE §3): every duty with a frequency in Articles 5, 6,
+9, 10, 11, 14 and 17 of the seed is a row, in the seed's own words, bound to the right roles, and
+``GET /api/v1/obligations/?role=`` serves exactly those rows.
+
+The seed is read from ``../shared/seed`` (next to the repository), the text the catalog was
+transcribed from; the frequency phrases are found in it, not in the catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from cases.codes import Role
+from cases.tests.test_api_transitions import assert_error
+from duties.models import Obligation
+
+pytestmark = pytest.mark.django_db
+
+SHARED = Path(settings.BASE_DIR).parent / "shared"
+SEED = SHARED / "seed" / "pingluo-safety-responsibility-rules.zh.txt"
+PRODUCT = SHARED / "spec" / "PRODUCT.md"
+
+CATALOG_ARTICLES = (5, 6, 9, 10, 11, 14, 17)
+# 每两月 before 每月 and 每两年 before 每年: the alternation takes the first that matches.
+FREQUENCY = re.compile(r"每(两月|月|季度|半年|两年|年)")
+PERIOD_OF = {"月": "month", "两月": "two_months", "季度": "quarter", "半年": "half_year", "年": "year", "两年": "two_years"}
+COUNT = re.compile(r"(\d+|[一两二三四五六七八九十])次")
+NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """conftest's ``world``, built once for the module inside a transaction rolled back at the end."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from cases.demo import build_world
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+# --- reading the seed ------------------------------------------------------------------------
+
+
+def chinese_number(text: str) -> int:
+    """一 … 九十九, as in 第三十五条."""
+    if "十" not in text:
+        return NUMERALS[text]
+    tens, _ten, units = text.partition("十")
+    return (NUMERALS[tens] if tens else 1) * 10 + (NUMERALS[units] if units else 0)
+
+
+def squeeze(text: str) -> str:
+    """The seed wraps lines and pads numbers with spaces; compare without any whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+def articles() -> dict[int, str]:
+    """Article number → its raw text, split at the 第X条 headings."""
+    text = SEED.read_text(encoding="utf-8")
+    heads = list(re.finditer(r"(?m)^第([一二三四五六七八九十]+)条", text))
+    out = {}
+    for head, following in zip(heads, [*heads[1:], None], strict=True):
+        out[chinese_number(head.group(1))] = text[head.start() : following.start() if following else len(text)]
+    return out
+
+
+def items(article_text: str) -> dict[str, str]:
+    """Item (一, 二, …; "" for the article's opening) → its text without whitespace."""
+    parts = re.split(r"(?m)^\s*-?\s*（([一二三四五六七八九十]+)）", article_text)
+    out = {"": squeeze(parts[0])}
+    for label, body in zip(parts[1::2], parts[2::2], strict=True):
+        out[label] = squeeze(body)
+    return out
+
+
+ARTICLES = articles()
+
+
+def test_the_seed_has_35_articles_and_the_catalog_articles_have_their_items():
+    assert sorted(ARTICLES) == list(range(1, 36))
+    assert sorted(items(ARTICLES[5])) == sorted(["", "一", "二", "三", "四", "五", "六", "七", "八", "九"])
+    assert sorted(items(ARTICLES[10])) == sorted(["", "一", "二", "三", "四"])
+    assert list(items(ARTICLES[14])) == [""]
+
+
+# --- (a) the catalog against the seed --------------------------------------------------------
+
+
+def occurrences() -> list[tuple[int, str, int, str]]:
+    """Every frequency phrase in the catalog's articles: (article, item, offset, phrase)."""
+    found = []
+    for number in CATALOG_ARTICLES:
+        for label, body in items(ARTICLES[number]).items():
+            found += [(number, label, m.start(), m.group(0)) for m in FREQUENCY.finditer(body)]
+    return found
+
+
+def test_the_seed_has_the_21_frequency_phrases_the_catalog_transcribes():
+    """A fixed count, so that a reading of the seed that drops phrases cannot pass the next test."""
+    phrases = occurrences()
+    assert len(phrases) == 21
+    assert {a for a, *_rest in phrases} == set(CATALOG_ARTICLES)
+    assert [p for a, _i, _o, p in phrases if a == 14] == ["每两年"]
+    assert [p for a, _i, _o, p in phrases if a == 17] == ["每年"]
+
+
+def test_every_frequency_phrase_of_the_seed_is_covered_by_a_catalog_row():
+    rows = list(Obligation.objects.all())
+    uncovered = []
+    for article, label, offset, phrase in occurrences():
+        body = items(ARTICLES[article])[label]
+        spans = [
+            (m.start(), m.start() + len(squeeze(row.text)))
+            for row in rows
+            if row.article == article and row.item == label
+            for m in re.finditer(re.escape(squeeze(row.text)), body)
+        ]
+        if not any(lo <= offset < hi for lo, hi in spans):
+            uncovered.append(f"第{article}条（{label}）{phrase}: …{body[max(0, offset - 12) : offset + 16]}…")
+    assert uncovered == []
+
+
+def test_every_row_is_the_seeds_exact_words_under_its_own_article_and_item():
+    rows = list(Obligation.objects.order_by("position"))
+    assert len(rows) == 22
+    for row in rows:
+        assert row.article in CATALOG_ARTICLES, row.code
+        assert row.text.strip(), row.code
+        assert squeeze(row.text) in squeeze(ARTICLES[row.article]), row.code
+        assert squeeze(row.text) in items(ARTICLES[row.article])[row.item], row.code
+
+
+def test_every_rows_period_and_count_are_those_of_its_words():
+    """The period comes from the row's own phrase, or — for 第十七条's second clause, which has
+    none — from the phrase that governs it ("每年…述责一次；各部门、乡镇分别…述责一次")."""
+    for row in Obligation.objects.all():
+        words = squeeze(row.text)
+        phrase = FREQUENCY.search(words)
+        if phrase is None:
+            body = items(ARTICLES[row.article])[row.item]
+            governing = list(FREQUENCY.finditer(body[: body.index(words)]))
+            assert governing, row.code
+            phrase = governing[-1]
+        assert row.period == PERIOD_OF[phrase.group(1)], row.code
+        # No count ("每半年对清单落实情况组织检查考核") is once.
+        count = COUNT.search(words)
+        value = count.group(1) if count else "一"
+        assert row.min_count == (int(value) if value.isdigit() else {"两": 2, **NUMERALS}[value]), row.code
+
+
+def test_every_row_binds_known_roles_and_is_in_force_from_the_day_the_rules_were_issued():
+    import datetime as dt
+
+    for row in Obligation.objects.all():
+        assert row.roles and set(row.roles) <= set(Role.values), row.code
+        assert row.valid_from == dt.date(2021, 6, 11) and row.valid_to is None, row.code
+
+
+# --- (b) which rows each role owes -----------------------------------------------------------
+
+# Written from the seed, role by role (PRODUCT §1.2 gives each role's article). docs/duties.md
+# explains the readings; the ones that needed a decision are marked.
+EXPECTED: dict[str, set[str]] = {
+    # 第五条: 县委常委会每半年研究 (the secretary puts it on the agenda), 县委主要负责人每季度调研,
+    # 理论学习中心组每年2次.
+    "county_party_secretary": {"5-2-county", "5-3-county-park", "5-9"},
+    # 第七条 has no frequency.
+    "county_standing_member": set(),
+    # 第六条（二）（三）（五）, and 第十七条: 县政府每年向市政府述责.
+    "county_magistrate": {"6-2-report", "6-2-committee", "6-3-county-park", "6-5", "17-county-park"},
+    # 第八条 has no frequency; 第十四条's patrol every two years is the committee's, led by this post
+    # (第八条（三）"负责领导安全生产委员会日常工作，组织实施…巡查"). A reading.
+    "county_safety_deputy": {"14"},
+    # 第九条（四）: 县政府…其他成员每季度带队检查, 每半年形势分析.
+    "county_deputy": {"9-4-inspection", "9-4-analysis"},
+    # 第五条（二）园区党工委每季度研究, （三）园区党工委主要负责人每季度调研, （九）.
+    "park_party_secretary": {"5-2-township-park", "5-3-county-park", "5-9"},
+    # 第六条 for the park (第二条: 参照执行) and 第十七条: 园区管委会每年向市政府述责.
+    "park_director": {"6-2-report", "6-2-committee", "6-3-county-park", "6-5", "17-county-park"},
+    "park_deputy": {"9-4-inspection", "9-4-analysis"},
+    # 第五条（二）乡镇党委每季度研究, （三）乡镇党委主要负责人每季度带队检查, （九）.
+    "township_party_secretary": {"5-2-township-park", "5-3-township", "5-9"},
+    # 第六条（三）: 乡镇…主要负责人每两月带队检查; 第十七条: 乡镇向政府分管领导述责 (a reading: the
+    # township head answers for the township government).
+    "township_head": {"6-2-report", "6-2-committee", "6-3-township", "6-5", "17-departments"},
+    # 第九条（四）: 乡镇政府（街道）其他领导干部每月带队检查 — and not the county's half-yearly analysis.
+    "township_deputy": {"9-4-township"},
+    # 第十条（二）, 第十七条: 各部门…述责.
+    "regulator_head": {"10-2-inspection", "10-2-meeting", "17-departments"},
+    # 第十条（三）: 每月带队检查, 每两月研究.
+    "regulator_safety_deputy": {"10-3-inspection", "10-3-research"},
+    # 第十条（四）.
+    "regulator_deputy": {"10-4"},
+    # 第十一条（三）, 第十七条.
+    "industry_head": {"11-3", "17-departments"},
+    # 第十二条 has no frequency; 第十七条 各部门…述责 (a reading: the role has no separate principal).
+    "department_head": {"17-departments"},
+}
+
+
+def product_role_codes() -> list[str]:
+    section = PRODUCT.read_text(encoding="utf-8").split("### 1.2", 1)[1].split("### 1.3", 1)[0]
+    return re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M)
+
+
+def test_the_table_covers_every_role_of_product_1_2():
+    assert len(product_role_codes()) == 16
+    assert set(EXPECTED) == set(product_role_codes()) == set(Role.values)
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_obligations_of_a_role(world, api, role):
+    response = api("discipline_officer").get(f"/api/v1/obligations/?role={role}")
+    assert response.status_code == 200, response.content
+    rows = response.json()
+    assert isinstance(rows, list)
+    assert {r["code"] for r in rows} == EXPECTED[role]
+    assert len(rows) == len(EXPECTED[role])
+    for row in rows:
+        assert {"id", "roles", "article", "item", "activity", "min_count", "period", "text"} <= set(row)
+        assert role in row["roles"]
+        assert row["article"] in CATALOG_ARTICLES
+        # Items are cited wherever the article has them (第十四条、第十七条 have none).
+        has_items = len(items(ARTICLES[row["article"]])) > 1
+        assert bool(row["item"]) is has_items, row["code"]
+        assert row["citation"] == f"第{row['article']}条" + (f"（{row['item']}）" if row["item"] else "")
+        assert squeeze(row["text"]) in items(ARTICLES[row["article"]])[row["item"]]
+
+
+def test_without_a_role_the_whole_catalog_is_listed_in_the_seeds_order(world, api):
+    rows = api("emergency_officer").get("/api/v1/obligations/").json()
+    assert [r["code"] for r in rows] == list(Obligation.objects.order_by("position").values_list("code", flat=True))
+    assert {code for codes in EXPECTED.values() for code in codes} == {r["code"] for r in rows}
+    articles_in_order = [r["article"] for r in rows]
+    assert articles_in_order == sorted(articles_in_order)
+
+
+# --- (c) errors ------------------------------------------------------------------------------
+
+
+def test_an_unknown_role_is_a_400_naming_it(world, api):
+    response = api("discipline_officer").get("/api/v1/obligations/?role=county_janitor")
+    body = assert_error(response, 400, "invalid")
+    assert list(body["detail"]) == ["role"]
+    assert "county_janitor" in body["detail"]["role"][0]
+
+
+def test_the_catalog_needs_a_signed_in_user(world, api):
+    assert_error(api().get("/api/v1/obligations/?role=township_deputy"), 401, "not_authenticated")
