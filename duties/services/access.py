@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from cases.codes import DepartmentKind
 from cases.errors import NotPermitted
 from cases.models import Department
-from cases.services.common import JURISDICTION_LEVELS, county_of, membership_of, require_membership
+from cases.services.common import county_of, membership_of, require_membership
+from cases.services.jurisdiction import unit_ids
 
 KEEPERS = frozenset({DepartmentKind.ORGANIZATION, DepartmentKind.EMERGENCY})
 READERS = KEEPERS | {DepartmentKind.DISCIPLINE}
@@ -26,13 +27,8 @@ NO_ACCESS = _(
 
 
 def county_department_ids(county: Department) -> list[int]:
-    """The county and every unit under it (two levels: departments, townships and their offices)."""
-    # Never through another jurisdiction: from a city, the second level would otherwise be the
-    # departments of every county under it, and the city's organs would read the counties' ledgers.
-    own = ~Q(level__in=JURISDICTION_LEVELS)
-    below = Q(parent_id=county.pk) & own
-    below_below = Q(parent__parent_id=county.pk) & own & ~Q(parent__level__in=JURISDICTION_LEVELS)
-    return list(Department.objects.filter(Q(pk=county.pk) | below | below_below).values_list("pk", flat=True))
+    """The county and every unit under it (``cases.services.jurisdiction.unit_ids``)."""
+    return unit_ids(county)
 
 
 def ledger_scope(user) -> tuple[str, list[int] | None]:

@@ -164,12 +164,21 @@ def patrol_create(
     return patrol
 
 
+def _require_own_patrol(county, patrol: Patrol) -> None:
+    """A patrol is the county committee's own: another county's keepers cannot touch it."""
+    if county is not None and patrol.county_id != county.pk:
+        from cases.errors import NOT_FOUND
+
+        raise NotFound(NOT_FOUND)
+
+
 @transaction.atomic
 def patrol_finding_add(
     *, acting_user, patrol: Patrol, department: Department, text: str, cadres: list[Cadre] = ()
 ) -> PatrolFinding:
-    require_keeper(acting_user)
+    county = require_keeper(acting_user)
     patrol = lock(Patrol, patrol.pk)
+    _require_own_patrol(county, patrol)
     if not patrol.targets.filter(pk=department.pk).exists():
         raise field_error("department", _("%(d)s was not patrolled in this round.") % {"d": department.name})
     if not (text or "").strip():
@@ -186,8 +195,9 @@ def patrol_finding_refer(*, acting_user, finding_id: int, circumstances: list[st
     discipline organ, with the cadres concerned as subjects."""
     from cases.services.leads import lead_create
 
-    require_keeper(acting_user)
+    county = require_keeper(acting_user)
     finding = lock(PatrolFinding, finding_id)
+    _require_own_patrol(county, finding.patrol)
     if finding.case_id:
         raise PreconditionFailed(_("This finding was already handed over as a lead."))
     cadres = list(finding.cadres.all())

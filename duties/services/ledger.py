@@ -31,13 +31,31 @@ SIGNATURES = {
 ALLOWED_EXTENSIONS = sorted({ext for _sig, exts in SIGNATURES.values() for ext in exts})
 
 
-def sniff(name: str, head: bytes) -> str | None:
-    """The content type of an upload if its first bytes and its extension agree, else None."""
+# Office and OFD files are zip packages: the package must also hold the part that makes it one.
+ZIP_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".ofd": "OFD.xml"}
+
+
+def sniff(name: str, head: bytes, content: bytes | None = None) -> str | None:
+    """The content type of an upload if its first bytes and its extension agree (and, for a zip
+    package, its main part is there), else None."""
     ext = os.path.splitext(name or "")[1].lower()
     for content_type, (signatures, extensions) in SIGNATURES.items():
         if ext in extensions and any(head.startswith(sig) for sig in signatures):
+            if ext in ZIP_PARTS and content is not None and not _zip_has(content, ZIP_PARTS[ext]):
+                return None
             return content_type
     return None
+
+
+def _zip_has(content: bytes, part: str) -> bool:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            return part in package.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
 
 
 def check_upload(upload, field: str = "evidence") -> tuple[str, bytes]:
@@ -55,7 +73,7 @@ def check_upload(upload, field: str = "evidence") -> tuple[str, bytes]:
         raise field_error(field, _("“%(name)s” is larger than the limit of %(limit)s bytes.") % {"name": name, "limit": limit})
     if not content:
         raise field_error(field, _("“%(name)s” is empty.") % {"name": name})
-    content_type = sniff(name, content[:16])
+    content_type = sniff(name, content[:16], content)
     if content_type is None:
         raise field_error(
             field,
@@ -106,7 +124,7 @@ def record_create(*, acting_user, cadre: Cadre, obligation: Obligation, date: dt
     which the cadre held no role the obligation binds is refused, naming the roles."""
     cadre = lock(Cadre, cadre.pk)
     organizations = set(cadre.posts.values_list("organization_id", flat=True))
-    require_ledger_access(acting_user, organizations, write=True)
+    require_ledger_access(acting_user, organizations, write=False)
     if date > timezone.localdate():
         raise field_error("date", _("The date is in the future."))
     if date < obligation.valid_from or (obligation.valid_to and date > obligation.valid_to):
@@ -121,6 +139,8 @@ def record_create(*, acting_user, cadre: Cadre, obligation: Obligation, date: dt
             _("On %(d)s %(name)s held no post bound by %(citation)s (%(roles)s).")
             % {"d": date, "name": cadre.name, "citation": obligation.citation, "roles": roles},
         )
+    # A department keeps the records of the posts held in it on that day, not of its former leaders.
+    require_ledger_access(acting_user, {post.organization_id}, write=True)
     checked = [(upload, *check_upload(upload)) for upload in files]
     record = DutyRecord(
         cadre=cadre, obligation=obligation, post=post, date=date, note=(note or "").strip(), recorded_by=acting_user

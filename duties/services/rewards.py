@@ -39,10 +39,17 @@ def candidates(year: int, *, cadre_ids: list[int] | None = None, on: dt.date | N
     cadres = list(Cadre.objects.filter(pk__in=ids).order_by("id"))
     records = {r["cadre"]["id"]: r for r in cadre_records(cadres, on)}
     granted = dict(Award.objects.filter(cadre_id__in=ids, year=year).values_list("cadre_id", "kind"))
+    # A year already counted in a 记功 is not counted again: the next merit needs three new years.
+    merited = set(
+        Award.objects.filter(cadre_id__in=ids, kind=AwardKind.MERIT, year__in=[year - 2, year - 1]).values_list(
+            "cadre_id", flat=True
+        )
+    )
     out = []
     for cadre in cadres:
         years = excellent[cadre.pk]
-        kind = AwardKind.MERIT if {year - 2, year - 1, year} <= years else AwardKind.COMMENDATION
+        streak = {year - 2, year - 1, year} <= years and cadre.pk not in merited
+        kind = AwardKind.MERIT if streak else AwardKind.COMMENDATION
         record = records[cadre.pk]
         blocking = [b for b in record["blocking"] if "awards" in b["applies_to"]]
         out.append(
@@ -72,6 +79,16 @@ def award_grant(*, acting_user, cadre: Cadre, year: int, granted_on: dt.date | N
     granted_on = granted_on or local_today()
     if granted_on > local_today():
         raise field_error("granted_on", _("The date is in the future."))
+    # Art. 25 "按照干部管理权限": the authority that manages the cadre's post grants the award.
+    post = next(
+        (p for p in cadre.posts.select_related("managing_authority").order_by("-start", "-id") if p.held_on(granted_on)), None
+    )
+    if not acting_user.is_superuser and (post is None or post.managing_authority_id != membership.department_id):
+        authority = post.managing_authority.name if post else _("the authority that managed the cadre")
+        raise NotPermitted(
+            _("Awards for %(c)s are granted by %(a)s, which manages the post (干部管理权限, Art. 25).")
+            % {"c": cadre.name, "a": authority}
+        )
     found = [c for c in candidates(year, cadre_ids=[cadre.pk], on=granted_on)]
     if not found:
         raise PreconditionFailed(

@@ -35,7 +35,29 @@ KEEPERS = ("organization_officer", "emergency_officer")
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
 JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
-DOCX = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 32
+
+
+def _docx() -> bytes:
+    import io
+
+    from docx import Document
+
+    out = io.BytesIO()
+    Document().save(out)
+    return out.getvalue()
+
+
+def _zip(name: str) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr(name, b"anything")
+    return out.getvalue()
+
+
+DOCX = _docx()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 32
 
 
@@ -335,6 +357,7 @@ REFUSED = [
     ("tool.exe", EXE),
     ("photo.png", PDF),  # a real PDF under a picture's name
     ("macro.docm", DOCX),
+    ("archive.docx", _zip("payload.bin")),  # any zip renamed .docx: no word/document.xml inside
     ("no-extension", PDF),
     ("empty.pdf", b""),
 ]
