@@ -7,7 +7,7 @@ number of times.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -51,6 +51,25 @@ DEPARTMENTS = [
     ("pl-touzha", "头闸镇", K.TOWNSHIP, L.TOWNSHIP, "pingluo"),
     ("pl-yaofu", "姚伏镇", K.TOWNSHIP, L.TOWNSHIP, "pingluo"),
     ("pl-park", "平罗工业园区管委会", K.PARK, L.TOWNSHIP, "pingluo"),
+]
+
+# A neighbouring county under the same city: one deployment serves both (issue 7, jurisdictions).
+# Its people see nothing of Pingluo's and Pingluo's see nothing of theirs.
+NEIGHBOUR_DEPARTMENTS = [
+    ("huinong", "惠农区", K.PARTY_GOVERNMENT, L.COUNTY, "shizuishan"),
+    ("hn-discipline", "惠农区纪委监委", K.DISCIPLINE, L.DEPARTMENT, "huinong"),
+    ("hn-organization", "中共惠农区委组织部", K.ORGANIZATION, L.DEPARTMENT, "huinong"),
+    ("hn-emergency", "惠农区应急管理局", K.EMERGENCY, L.DEPARTMENT, "huinong"),
+    ("hn-hongguozi", "红果子镇", K.TOWNSHIP, L.TOWNSHIP, "huinong"),
+]
+NEIGHBOUR_USERS = [
+    ("huinong_discipline_officer", "hn-discipline", Rank.OFFICER, "惠农 纪检承办人"),
+    ("huinong_organization_officer", "hn-organization", Rank.OFFICER, "惠农 组织承办人"),
+    ("huinong_emergency_officer", "hn-emergency", Rank.OFFICER, "惠农 应急承办人"),
+]
+NEIGHBOUR_POSTS = [
+    (Role.TOWNSHIP_HEAD, "hn-hongguozi", "镇长", "白振华"),
+    (Role.TOWNSHIP_DEPUTY, "hn-hongguozi", "副镇长", "崔文涛"),
 ]
 
 # username, department code, rank, display name
@@ -275,16 +294,54 @@ def _accidents(departments, users) -> dict[str, Accident]:
     return result
 
 
+def _neighbour(departments, users) -> dict[str, Cadre]:
+    """The neighbouring county's units, users and two cadres (keys ``hn-hongguozi:<role>``)."""
+    User = get_user_model()
+    for code, name, kind, level, parent in NEIGHBOUR_DEPARTMENTS:
+        departments[code], _created = Department.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "level": level, "parent": departments[parent]}
+        )
+    for username, dept_code, rank, display in NEIGHBOUR_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name=display, email=f"{username}@zeren.invalid")
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, defaults={"department": departments[dept_code], "rank": rank})
+        users[username] = user
+    cadres = {}
+    for role, org_code, title, name in NEIGHBOUR_POSTS:
+        cadre = Cadre.objects.filter(posts__organization=departments[org_code], posts__role=role, name=name).first()
+        if cadre is None:
+            cadre = Cadre(name=name)
+            cadre._history_user = users["huinong_organization_officer"]
+            cadre.save()
+            post = Post(
+                cadre=cadre,
+                organization=departments[org_code],
+                role=role,
+                title=title,
+                start=dt.date(2022, 3, 1),
+                managing_authority=departments["hn-organization"],
+            )
+            post._history_user = users["huinong_organization_officer"]
+            post.save()
+        cadres[f"{org_code}:{role}"] = cadre
+    return cadres
+
+
 @dataclass
 class World:
     departments: dict[str, Department]
     users: dict
     cadres: dict[str, Cadre]
     accidents: dict[str, Accident]
+    neighbour_cadres: dict[str, Cadre] = field(default_factory=dict)
 
 
 @transaction.atomic
 def build_world() -> World:
     departments = _departments()
     users = _users(departments)
-    return World(departments, users, _cadres(departments, users), _accidents(departments, users))
+    cadres, accidents = _cadres(departments, users), _accidents(departments, users)
+    return World(departments, users, cadres, accidents, _neighbour(departments, users))

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -86,14 +87,20 @@ class ServiceForm(forms.Form):
 class TransitionForm(ServiceForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, name: str, case, subjects=None, conclusions=None, **kwargs):
+    def __init__(self, *args, name: str, case, subjects=None, conclusions=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.name = name
         self.case = case
         self.subject_fields: list[dict] = []
         self.measure_index = []
         if name == "transfer":
-            departments = Department.objects.exclude(pk=case.owner_department_id).order_by("level", "id")
+            from cases.services.jurisdiction import departments_visible_q
+
+            departments = (
+                Department.objects.filter(departments_visible_q(user) if user is not None else Q())
+                .exclude(pk=case.owner_department_id)
+                .order_by("level", "id")
+            )
             self.fields["to_department"] = LooseField(
                 label=_("Receiving department"),
                 widget=forms.Select(choices=[("", _("— choose a department —"))] + [(d.pk, d.name) for d in departments]),

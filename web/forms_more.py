@@ -51,10 +51,32 @@ def departments():
     return Department.objects.order_by("level", "id")
 
 
+class ScopedForm(forms.Form):
+    """A form whose department, cadre and accident choices are narrowed to what ``user`` may see
+    (``cases.services.jurisdiction``): another county's units and people are never listed."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None:
+            return
+        from cases.services.jurisdiction import accidents_visible_q, cadres_visible_q, departments_visible_q
+
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None:
+                continue
+            if queryset.model is Department:
+                field.queryset = queryset.filter(departments_visible_q(user))
+            elif queryset.model is Cadre:
+                field.queryset = queryset.filter(pk__in=Cadre.objects.filter(cadres_visible_q(user)).values("pk"))
+            elif queryset.model is Accident:
+                field.queryset = queryset.filter(accidents_visible_q(user))
+
+
 # --- Lead intake ------------------------------------------------------------------------------
 
 
-class LeadForm(forms.Form):
+class LeadForm(ScopedForm):
     title = forms.CharField(label=_("Title"), max_length=300)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
@@ -90,7 +112,7 @@ class ReferralReturnForm(forms.Form):
 # --- Cadres -----------------------------------------------------------------------------------
 
 
-class CadreFilterForm(forms.Form):
+class CadreFilterForm(ScopedForm):
     q = forms.CharField(label=_("Name"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
     department = DepartmentChoiceField(
@@ -115,7 +137,7 @@ class VetoOverrideForm(forms.Form):
 MOVE_KINDS = [(k.value, k.label) for k in (MoveKind.TRANSFER, MoveKind.PROMOTION, MoveKind.RETIREMENT)]
 
 
-class MoveForm(forms.Form):
+class MoveForm(ScopedForm):
     kind = forms.ChoiceField(label=_("Move"), choices=MOVE_KINDS)
     effective_date = forms.DateField(label=_("Effective date"), widget=DateInput)
     organization = DepartmentChoiceField(
@@ -136,7 +158,7 @@ class MoveForm(forms.Form):
 # --- Accidents --------------------------------------------------------------------------------
 
 
-class AccidentForm(forms.Form):
+class AccidentForm(ScopedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     occurred_at = forms.DateTimeField(label=_("Occurred at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput)
     location = DepartmentChoiceField(label=_("Where"), queryset=departments(), required=False, empty_label="—")
@@ -151,7 +173,7 @@ class AccidentForm(forms.Form):
     )
 
 
-class AccidentReportForm(forms.Form):
+class AccidentReportForm(ScopedForm):
     level = forms.IntegerField(label=_("Level (0 = the unit)"), min_value=0, max_value=9)
     reporter = forms.CharField(label=_("Reported by"), max_length=200)
     recipient = DepartmentChoiceField(label=_("Reported to"), queryset=departments(), required=False, empty_label="—")

@@ -417,7 +417,9 @@ def case_transition(request, pk: int, name: str):
     initial = {"version": case.version}
     if name == "accept":
         initial["team"] = [request.user.username]
-    form = TransitionForm(request.POST or None, name=name, case=case, subjects=subjects, conclusions=conclusions, initial=initial)
+    form = TransitionForm(
+        request.POST or None, name=name, case=case, subjects=subjects, conclusions=conclusions, initial=initial, user=request.user
+    )
     status, page_error, stale = 200, "", False
     if request.method == "POST":
         if form.is_valid():

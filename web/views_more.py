@@ -63,6 +63,7 @@ from cases.services.accidents import (
 )
 from cases.services.cadres import PERSONNEL_KINDS, cadre_move
 from cases.services.common import local_today, membership_of
+from cases.services.jurisdiction import accidents_visible_q, cadres_visible_q
 from cases.services.leads import lead_create
 from cases.services.records import (
     VETO_AUTHORITIES,
@@ -173,10 +174,14 @@ def _forbidden_if_not_permitted(exc: ApplicationError) -> None:
 # --- 1. Lead intake -----------------------------------------------------------------------------
 
 
-def _cadre_options():
-    """Every cadre with the current post, for the searchable subject list (two queries)."""
+def _cadre_options(user):
+    """Every cadre the user may name (their jurisdiction) with the current post, for the searchable subject list (two queries)."""
     current = Post.objects.filter(end__isnull=True).select_related("organization").order_by("-start", "-id")
-    cadres = Cadre.objects.order_by("name", "id").prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+    cadres = (
+        Cadre.objects.filter(pk__in=Cadre.objects.filter(cadres_visible_q(user)).values("pk"))
+        .order_by("name", "id")
+        .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+    )
     return [
         {
             "id": c.pk,
@@ -197,7 +202,7 @@ def lead_new(request):
     membership = _department_membership(request)
     status = 200
     if request.method == "POST":
-        form = LeadForm(request.POST)
+        form = LeadForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -223,12 +228,14 @@ def lead_new(request):
                 return redirect("web:referred")
         status = 400
     else:
-        form = LeadForm(initial={"source_kind": DEFAULT_SOURCE.get(membership.department.kind, SourceKind.OTHER)})
+        form = LeadForm(
+            initial={"source_kind": DEFAULT_SOURCE.get(membership.department.kind, SourceKind.OTHER)}, user=request.user
+        )
     selected = {str(v) for v in (form["subjects"].value() or [])}
     return render(
         request,
         "web/more/lead_form.html",
-        {"form": form, "cadres": _cadre_options(), "selected": selected, "department": membership.department},
+        {"form": form, "cadres": _cadre_options(request.user), "selected": selected, "department": membership.department},
         status=status,
     )
 
@@ -378,9 +385,13 @@ def _require_records(request) -> None:
 @login_required
 def cadre_list(request):
     _require_records(request)
-    form = CadreFilterForm(request.GET or None)
+    form = CadreFilterForm(request.GET or None, user=request.user)
     current = Post.objects.filter(end__isnull=True).select_related("organization").order_by("-start", "-id")
-    qs = Cadre.objects.order_by("id").prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+    qs = (
+        Cadre.objects.filter(pk__in=Cadre.objects.filter(cadres_visible_q(request.user)).values("pk"))
+        .order_by("id")
+        .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+    )
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -479,7 +490,9 @@ def _record_url(cadre_id: int, on: dt.date | None) -> str:
 @require_http_methods(["GET", "POST"])
 def cadre_record_view(request, pk: int):
     _require_records(request)
-    cadre = get_object_or_404(Cadre, pk=pk)
+    cadre = get_object_or_404(
+        Cadre.objects.filter(pk__in=Cadre.objects.filter(cadres_visible_q(request.user)).values("pk")), pk=pk
+    )
     membership = membership_of(request.user)
     today = local_today()
     date_form = RecordDateForm(request.GET or None)
@@ -492,7 +505,7 @@ def cadre_record_view(request, pk: int):
     record = cadre_record(cadre, on)
     vetoes = _veto_periods(cadre, record, on)
     veto_choices = [(v["subject"].pk, f"{v['case'].number} {v['case'].title}") for v in vetoes if v["decided_on"]]
-    move_form = MoveForm(prefix="move")
+    move_form = MoveForm(prefix="move", user=request.user)
     veto_form = VetoOverrideForm(prefix="veto", subjects=veto_choices)
     status = 200
 
@@ -501,7 +514,7 @@ def cadre_record_view(request, pk: int):
         if action == "move":
             if not can_move:
                 raise PermissionDenied(_("Only the organization and personnel department keeps cadre records."))
-            move_form = MoveForm(request.POST, prefix="move")
+            move_form = MoveForm(request.POST, prefix="move", user=request.user)
             if move_form.is_valid():
                 response = _do_move(request, cadre, move_form, on)
                 if response is not None:
@@ -831,7 +844,12 @@ def _require_accidents(request):
 @login_required
 def accident_list(request):
     _require_accidents(request)
-    accidents = Accident.objects.select_related("location").annotate(n_cases=Count("cases")).order_by("-occurred_at", "id")
+    accidents = (
+        Accident.objects.filter(accidents_visible_q(request.user))
+        .select_related("location")
+        .annotate(n_cases=Count("cases"))
+        .order_by("-occurred_at", "id")
+    )
     page = Paginator(accidents, PAGE_SIZE).get_page(request.GET.get("page"))
     for accident in page.object_list:
         accident.loss_wan = accident.direct_loss_yuan / 10000
@@ -844,7 +862,7 @@ def accident_new(request):
     _require_accidents(request)
     status = 200
     if request.method == "POST":
-        form = AccidentForm(request.POST)
+        form = AccidentForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 accident = accident_create(data=form.cleaned_data, acting_user=request.user)
@@ -858,7 +876,7 @@ def accident_new(request):
                 return redirect("web:accident_detail", pk=accident.pk)
         status = 400
     else:
-        form = AccidentForm()
+        form = AccidentForm(user=request.user)
     return render(request, "web/more/accident_form.html", {"form": form}, status=status)
 
 
@@ -866,17 +884,19 @@ def accident_new(request):
 @require_http_methods(["GET", "POST"])
 def accident_detail(request, pk: int):
     _require_accidents(request)
-    accident = get_object_or_404(Accident.objects.select_related("location", "created_by"), pk=pk)
+    accident = get_object_or_404(
+        Accident.objects.filter(accidents_visible_q(request.user)).select_related("location", "created_by"), pk=pk
+    )
     reports_qs = AccidentReport.objects.select_related("recipient", "recorded_by").order_by("level", "reported_at")
     top = accident.reports.order_by("-level").values_list("level", flat=True).first()
     next_level = top + 1 if top is not None else (1 if accident.unit_reported_at else 0)
-    report_form = AccidentReportForm(prefix="report", initial={"level": next_level})
+    report_form = AccidentReportForm(prefix="report", initial={"level": next_level}, user=request.user)
     finding_form = ReportingFindingForm(prefix="finding")
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "report":
-            report_form = AccidentReportForm(request.POST, prefix="report")
+            report_form = AccidentReportForm(request.POST, prefix="report", user=request.user)
             if report_form.is_valid():
                 try:
                     accident_report_add(accident_id=accident.pk, acting_user=request.user, **report_form.cleaned_data)

@@ -43,6 +43,7 @@ from cases.services.assessments import evaluate
 from cases.services.common import membership_of
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
+from cases.services.jurisdiction import accidents_visible_q, cadres_visible_q, departments_visible_q, user_units
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
@@ -99,7 +100,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = super().get_queryset()
+        qs = super().get_queryset().filter(departments_visible_q(self.request.user))
         if kind := self.request.query_params.get("kind"):
             qs = qs.filter(kind=kind)
         if parent := self.request.query_params.get("parent"):
@@ -120,7 +121,8 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         posts = Post.objects.select_related("organization", "managing_authority").order_by("start", "id")
-        qs = Cadre.objects.prefetch_related(Prefetch("posts", queryset=posts)).order_by("id")
+        visible = Cadre.objects.filter(cadres_visible_q(self.request.user)).values("pk")
+        qs = Cadre.objects.filter(pk__in=visible).prefetch_related(Prefetch("posts", queryset=posts)).order_by("id")
         params = self.request.query_params
         current = Q(posts__end__isnull=True)
         if role := params.get("role"):
@@ -151,7 +153,7 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         from cases.services.records import cadre_record, require_record_reader
 
         require_record_reader(request.user)
-        cadre = get_object_or_404(Cadre, pk=_pk(pk))
+        cadre = get_object_or_404(Cadre.objects.filter(cadres_visible_q(request.user)).distinct(), pk=_pk(pk))
         on = _date_param("on", request.query_params.get("on"), local_today())
         from duties.services.assessment import record_extras
 
@@ -160,7 +162,7 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=s.MoveSerializer, responses={201: s.CadreDetailSerializer})
     @action(detail=True, methods=["post"])
     def moves(self, request, pk=None):
-        cadre = get_object_or_404(Cadre, pk=_pk(pk))
+        cadre = get_object_or_404(Cadre.objects.filter(cadres_visible_q(request.user)).distinct(), pk=_pk(pk))
         data = _validated(s.MoveSerializer, request.data)
         cadre_services.cadre_move(cadre_id=cadre.pk, acting_user=request.user, **data)
         return Response(s.CadreDetailSerializer(self.get_queryset().get(pk=cadre.pk)).data, status=status.HTTP_201_CREATED)
@@ -183,6 +185,9 @@ class AccidentViewSet(
     serializer_class = s.AccidentSerializer
     queryset = Accident.objects.prefetch_related("reports", "reporting_findings").order_by("-occurred_at", "id")
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(accidents_visible_q(self.request.user))
 
     @extend_schema(request=s.AccidentReportSerializer, responses={201: s.AccidentSerializer})
     @action(detail=True, methods=["post"])
@@ -359,8 +364,9 @@ class VetoOverrideView(APIView):
         # The organization department keeps cadre records and may override a veto before it
         # executes anything on the case, so the right is checked by the service, not by access.
         case = get_object_or_404(Case, pk=_pk(case_pk))
-        if not case.subjects.filter(pk=_pk(subject_pk)).exists():
-            raise NotFound(NOT_FOUND)
+        units = user_units(request.user)
+        if not case.subjects.filter(pk=_pk(subject_pk)).exists() or (units is not None and case.owner_department_id not in units):
+            raise NotFound(NOT_FOUND)  # another jurisdiction's case does not exist for this user
         data = _validated(s.VetoOverrideSerializer, request.data)
         override = veto_override(subject_id=_pk(subject_pk), acting_user=request.user, **data)
         return Response(

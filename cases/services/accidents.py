@@ -24,6 +24,25 @@ def _require_recorder(user) -> None:
         raise NotPermitted(_("Accidents are recorded by emergency management, regulators or the discipline organ."))
 
 
+def _require_in_jurisdiction(user, accident: Accident) -> None:
+    """An accident is kept by the jurisdiction where it happened (or, unplaced, that recorded it)."""
+    from cases.services.jurisdiction import accidents_visible_q
+
+    if not Accident.objects.filter(accidents_visible_q(user), pk=accident.pk).exists():
+        from cases.errors import NOT_FOUND, NotFound
+
+        raise NotFound(NOT_FOUND)
+
+
+def _check_location(user, data: dict[str, Any]) -> None:
+    from cases.services.jurisdiction import user_units
+
+    location = data.get("location")
+    units = user_units(user)
+    if location is not None and units is not None and location.pk not in units:
+        raise field_error("location", _("%(d)s is outside your jurisdiction.") % {"d": location.name})
+
+
 def _apply(accident: Accident, data: dict[str, Any]) -> list[str]:
     changed = []
     for name in FIELDS:
@@ -41,6 +60,7 @@ def _apply(accident: Accident, data: dict[str, Any]) -> list[str]:
 @transaction.atomic
 def accident_create(*, data: dict[str, Any], acting_user) -> Accident:
     _require_recorder(acting_user)
+    _check_location(acting_user, data)
     accident = Accident(created_by=acting_user)
     _apply(accident, data)
     save_with_history(accident, acting_user=acting_user, reason=f"recorded; grade {accident.grade}")
@@ -51,6 +71,8 @@ def accident_create(*, data: dict[str, Any], acting_user) -> Accident:
 def accident_update(*, accident_id: int, data: dict[str, Any], acting_user) -> Accident:
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
+    _require_in_jurisdiction(acting_user, accident)
+    _check_location(acting_user, data)
     before = accident.grade
     changed = _apply(accident, data)
     reason = f"changed {', '.join(changed) or 'nothing'}; grade {before} → {accident.grade}"
@@ -110,6 +132,7 @@ def accident_report_add(
 ) -> AccidentReport:
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
+    _require_in_jurisdiction(acting_user, accident)
     if reported_at < accident.occurred_at:
         raise field_error("reported_at", _("The report cannot precede the accident."))
     if AccidentReport.objects.filter(accident=accident, level=level).exists():
@@ -126,6 +149,7 @@ def reporting_finding_add(*, accident_id: int, kind: str, evidence: str, acting_
     """Record 漏报, 谎报 or 瞒报 with its evidence (never inferred by the system)."""
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
+    _require_in_jurisdiction(acting_user, accident)
     evidence = (evidence or "").strip()
     if not evidence:
         raise field_error("evidence", _("A reporting finding needs its evidence."))

@@ -54,6 +54,11 @@ def cadre_register(
 ) -> Cadre:
     _require_personnel(acting_user)
     _check_role(role)
+    from cases.services.jurisdiction import user_units
+
+    units = user_units(acting_user)
+    if units is not None and organization.pk not in units:
+        raise field_error("organization", _("%(d)s is outside your jurisdiction.") % {"d": organization.name})
     name = (name or "").strip()
     if not name:
         raise field_error("name", _("This field is required."))
@@ -86,6 +91,12 @@ def cadre_move(
     """Transfer, promote or retire a cadre: the current post ends the day before
     ``effective_date``. Open cases stay attached (they follow the cadre, Art. 32)."""
     _require_personnel(acting_user)
+    from cases.services.jurisdiction import cadres_visible_q
+
+    if not Cadre.objects.filter(cadres_visible_q(acting_user), pk=cadre_id).exists():
+        from cases.errors import NOT_FOUND, NotFound
+
+        raise NotFound(NOT_FOUND)
     cadre = lock(Cadre, cadre_id)
     if cadre.status == CadreStatus.RETIRED:
         raise PreconditionFailed(_("The cadre has retired; no further moves can be recorded."))

@@ -69,6 +69,18 @@ def lead_create(
     unknown = [c for c in codes if c not in CIRCUMSTANCES]
     if unknown:
         raise field_error("circumstances", _("Unknown circumstance code(s): %(codes)s") % {"codes": ", ".join(map(str, unknown))})
+    from cases.services.jurisdiction import OUTSIDE_ROUTES, cadres_visible_q, route_allowed
+
+    visible = set(
+        Cadre.objects.filter(cadres_visible_q(acting_user), pk__in=[c.pk for c in subjects]).values_list("pk", flat=True)
+    )
+    hidden = [c.pk for c in subjects if c.pk not in visible]
+    if hidden:
+        raise field_error("subjects", _("Unknown cadre id(s): %(ids)s") % {"ids": ", ".join(map(str, hidden))})
+    if target_department is not None:
+        managing = set(Post.objects.filter(cadre__in=subjects, end__isnull=True).values_list("managing_authority_id", flat=True))
+        if not route_allowed(source, target_department, managing_ids=managing):
+            raise field_error("target_department", OUTSIDE_ROUTES % {"d": target_department.name})
     owner = target_department or department_of_kind(DepartmentKind.DISCIPLINE, near=source)
     now = timezone.now()
     case = Case(

@@ -46,6 +46,7 @@ from cases.models import (
     Department,
     ExecutionTask,
     MeasureDecision,
+    Post,
     Referral,
 )
 from cases.services.assessments import evaluate_subject
@@ -140,6 +141,13 @@ def _transfer(case: Case, user, payload: dict[str, Any]) -> Case:
         raise field_error("to_department", _("No department with id %(id)s.") % {"id": target_id})
     if target.pk == case.owner_department_id:
         raise field_error("to_department", _("The case is already handled by this department."))
+    from cases.services.jurisdiction import OUTSIDE_ROUTES, route_allowed
+
+    managing = set(
+        Post.objects.filter(cadre__subjects__case=case, end__isnull=True).values_list("managing_authority_id", flat=True)
+    )
+    if not route_allowed(case.owner_department, target, managing_ids=managing):
+        raise field_error("to_department", OUTSIDE_ROUTES % {"d": target.name})
     if case.referrals.filter(kind=Referral.Kind.TRANSFER, state__in=OPEN_REFERRAL_STATES).exists():
         raise PreconditionFailed(_("A transfer of this case is already waiting for the receiving department."))
     case.transfer()
