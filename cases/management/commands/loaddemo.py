@@ -16,7 +16,7 @@ from django.db import transaction
 
 from cases.codes import DepartmentKind as K
 from cases.codes import SourceKind
-from cases.demo import USERS, build_world
+from cases.demo import NEIGHBOUR_USERS, USERS, build_world
 from cases.models import Case
 from cases.services.accidents import accident_report_add, reporting_finding_add
 from cases.services.appeals import appeal_file
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             for line in duties.lines():
                 self.stdout.write(f"  {line}")
         self.stdout.write(
-            f"Demo users (password from DEMO_PASSWORD, default 'zeren-demo'): {', '.join(u[0] for u in USERS)}, admin"
+            f"Demo users (password from DEMO_PASSWORD, default 'zeren-demo'): {', '.join(u[0] for u in USERS + NEIGHBOUR_USERS)}, admin"
         )
 
     # --- cases, driven through the services -----------------------------------------------------
