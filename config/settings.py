@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ZerenLocaleMiddleware",
@@ -265,3 +266,49 @@ LOGGING = {
 
 # Demo users' password (loaddemo); never used outside the demo command.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "zeren-demo")
+
+# --- Celery: background and periodic tasks (issue 7; docs/deploy.md) -------------------------
+# ZEREN_TASKS_EAGER=1 (default): no broker and no worker. The outbox is dispatched right after
+# each commit in the process that committed (notifications/apps.py), and a task called with
+# ``.delay()`` runs inline. ZEREN_TASKS_EAGER=0: each commit queues ``notifications.dispatch_outbox``
+# on the broker; ``celery -A config worker`` runs it, ``celery -A config beat`` sends the periodic
+# tasks below. The tasks are idempotent (claimed outbox rows, one DeadlineAlert per item and
+# stage), so a message delivered twice or a task run by two workers at once does nothing twice.
+INSTALLED_APPS += ["django_celery_beat"]  # beat's schedule and last-run times, in the database
+_broker_url = env_url("CELERY_BROKER_URL", {"redis", "rediss", "redis+socket", "amqp", "amqps"})
+if _broker_url is None and REDIS_URL and not REDIS_URL.startswith("unix:"):
+    _broker_url = REDIS_URL  # the same Redis as the channel layer and the cache
+if not ZEREN_TASKS_EAGER and _broker_url is None:
+    raise ImproperlyConfigured(
+        "ZEREN_TASKS_EAGER=0 needs a broker for the Celery worker: set REDIS_URL (redis://…) or CELERY_BROKER_URL"
+    )
+CELERY_BROKER_URL = _broker_url or "memory://"  # memory: eager tasks never reach a broker
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = ZEREN_TASKS_EAGER
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("ZEREN_TASK_QUEUE", "zeren")  # apart from other apps on one Redis
+CELERY_TASK_IGNORE_RESULT = True  # a task's effect is rows in the database; nobody waits on a result
+CELERY_RESULT_BACKEND = None
+CELERY_RESULT_EXPIRES = None  # no results kept, so beat needs no cleanup entry
+# A worker that dies mid-task leaves its message to be delivered again (the tasks are idempotent).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Seeded into django-celery-beat's tables each time beat starts (so these values win over an edit
+# in the admin at the next restart; pausing an entry there lasts).
+CELERY_BEAT_SCHEDULE = {
+    "deadlines": {
+        "task": "cases.run_deadlines",
+        "schedule": dt.timedelta(seconds=env_int("ZEREN_DEADLINES_INTERVAL_SECONDS", 300, minimum=1)),
+    },
+    # A safety net: each commit already queues a dispatch; this catches events whose task could
+    # not be queued (broker down at that moment) or was lost.
+    "notification-outbox": {
+        "task": "notifications.dispatch_outbox",
+        "schedule": dt.timedelta(seconds=env_int("ZEREN_OUTBOX_SWEEP_SECONDS", 60, minimum=1)),
+    },
+}
+# --- end of Celery ------------------------------------------------------------------------------

@@ -18,7 +18,15 @@ from duties.services.access import READERS as DUTY_READERS
 
 def _nav(user) -> dict:
     if user.is_superuser:
-        return {"kind": "", "records": True, "accidents": True, "department": True, "ledger": True, "assessment": True, "assessment_keeper": True}
+        return {
+            "kind": "",
+            "records": True,
+            "accidents": True,
+            "department": True,
+            "ledger": True,
+            "assessment": True,
+            "assessment_keeper": True,
+        }
     membership = membership_of(user)
     kind = membership.department.kind if membership else ""
     return {
@@ -34,7 +42,8 @@ def _nav(user) -> dict:
 
 
 def zeren_nav(request) -> dict:
+    nonce = {"csp_nonce": getattr(request, "csp_nonce", "")}  # inline scripts carry it (CSP)
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
-    return {"zeren_nav": SimpleLazyObject(lambda: _nav(user))}
+        return nonce
+    return {**nonce, "zeren_nav": SimpleLazyObject(lambda: _nav(user))}
