@@ -8,10 +8,17 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications (通知)")
 
     def ready(self) -> None:
-        # Embedded default: dispatch right after each commit. With a worker
-        # (ZEREN_TASKS_EAGER=0) ``manage.py dispatch_notifications --loop`` does it instead.
+        from cases.services.common import on_events_committed
+
         if settings.ZEREN_TASKS_EAGER:
-            from cases.services.common import on_events_committed
+            # Embedded default: dispatch right after each commit, in this process.
             from notifications.services import dispatch_after_commit
 
             on_events_committed(dispatch_after_commit)
+        else:
+            # With a Celery worker: each commit queues the dispatch task; beat's periodic sweep
+            # (ZEREN_OUTBOX_SWEEP_SECONDS) catches anything whose task could not be queued.
+            # ``manage.py dispatch_notifications`` still does the same by hand.
+            from notifications.tasks import queue_dispatch
+
+            on_events_committed(queue_dispatch)

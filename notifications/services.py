@@ -10,11 +10,13 @@ the rows are the truth and a reconnecting client replays what it missed.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
@@ -58,6 +60,8 @@ def _claim_and_create(event_id: int) -> list[Notification]:
             for r in recipients_for(event)
         ]
         Notification.objects.bulk_create(rows)
+        if all(row.pk is not None for row in rows):  # ids came back with the INSERT (RETURNING)
+            return sorted(rows, key=lambda row: row.pk)
         return list(Notification.objects.filter(event=event).order_by("id"))
 
 
@@ -139,7 +143,21 @@ def push_websocket(rows: list[Notification]) -> None:
                 },
             )
         )
-    async_to_sync(_send_all)(layer, messages)
+    _send_all_sync(layer, messages)
+
+
+def _send_all_sync(layer, messages: list[tuple[str, dict]]) -> None:
+    """``_send_all`` from sync code. A thread whose event loop is marked running cannot use
+    ``async_to_sync`` (Playwright's sync API leaves the main thread so in the browser tests, and
+    the same holds for sync code called from async code): the sends then run in a thread of their
+    own. Only channel-layer calls happen there, never the database."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(_send_all)(layer, messages)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(_send_all), layer, messages).result()
 
 
 async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
@@ -159,20 +177,42 @@ async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
 
 
 def send_email(rows: list[Notification]) -> None:
+    """The email transport: rows whose recipient chose email and has an address. Inline in the
+    embedded default; with a worker, a task of its own (``notifications.send_emails``), so a slow
+    or failing mail server holds up neither the push nor the outbox, and is retried."""
     wanted = set(
         NotificationPreference.objects.filter(email=True, user__in={r.recipient_id for r in rows}).values_list(
             "user_id", flat=True
         )
     )
-    for row in rows:
-        if row.recipient_id not in wanted or not row.recipient.email:
+    ids = [row.pk for row in rows if row.recipient_id in wanted]
+    if not ids:
+        return
+    if settings.ZEREN_TASKS_EAGER:
+        send_notification_emails(ids)
+        return
+    from notifications.tasks import send_emails
+
+    send_emails.delay(ids)
+
+
+def send_notification_emails(notification_ids: list[int]) -> tuple[int, list[int]]:
+    """Email each of these notifications not emailed yet, to a recipient with an address, and
+    mark it. Returns (sent, ids that failed); a failure is logged and never raised."""
+    sent, failed = 0, []
+    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("recipient")
+    for row in rows.order_by("id"):
+        if not row.recipient.email:
             continue
         try:
             send_mail(subject=f"[Zeren] {row.text[:60]}", message=row.text, from_email=None, recipient_list=[row.recipient.email])
         except Exception:
             logger.warning("email for notification %s failed", row.pk, exc_info=True)
+            failed.append(row.pk)
             continue
         Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent, failed
 
 
 TRANSPORTS: dict[str, Callable[[list[Notification]], None]] = {"websocket": push_websocket, "email": send_email}
@@ -195,4 +235,4 @@ def push_unread(user_id: int) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(_send_all)(layer, [(user_group(user_id), {"type": "unread", "count": unread_count(user_id)})])
+    _send_all_sync(layer, [(user_group(user_id), {"type": "unread", "count": unread_count(user_id)})])
