@@ -41,9 +41,12 @@ from duties.services.status import department_status
 
 def _int(name: str, value) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise InvalidInput({name: [_("Expected an integer.")]}) from None
+    if not 0 <= number < 2**63:  # ids are 64-bit; anything else can match nothing
+        raise InvalidInput({name: [_("Expected an integer.")]})
+    return number
 
 
 def _date(name: str, value, default=None):
@@ -397,7 +400,7 @@ class AnnualAssessmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
             qs = qs.filter(in_scope)
         params = self.request.query_params
         if year := params.get("year"):
-            qs = qs.filter(year=_int("year", year))
+            qs = qs.filter(year=_year_param(year, 0))
         if department := params.get("department"):
             qs = qs.filter(department_id=_int("department", department))
         if cadre := params.get("cadre"):

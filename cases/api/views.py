@@ -110,9 +110,12 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _int_param(name: str, value: str) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise InvalidInput({name: [_("Expected an integer.")]}) from None
+    if not 0 <= number < 2**63:  # ids are 64-bit; anything else can match nothing
+        raise InvalidInput({name: [_("Expected an integer.")]})
+    return number
 
 
 class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -247,9 +250,12 @@ class LeadView(APIView):
 def _pk(value) -> int:
     """A path id; anything but an integer is simply not found (never a server error)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise NotFound(NOT_FOUND) from None
+    if not 0 <= number < 2**63:
+        raise NotFound(NOT_FOUND)
+    return number
 
 
 def _case_for(request, pk) -> tuple[Case, str]:
