@@ -8,13 +8,18 @@ nothing else (PRODUCT §5).
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+import re
+
+from django.db import connection
+from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from cases.models import (
     Appeal,
     Assessment,
     Case,
     CaseSubject,
+    Department,
     ExecutionTask,
     MeasureDecision,
     Referral,
@@ -23,6 +28,7 @@ from cases.services.common import membership_of
 
 FULL = "full"
 SOURCE_ONLY = "source"
+CASE_NUMBER = re.compile(r"^[A-Z]+-\d{4}-\d+$")  # ZR-2026-0001 (leads.next_case_number)
 
 
 def _involved(department_id: int) -> Q:
@@ -52,6 +58,59 @@ def _referred(department_id: int) -> Q:
     )
 
 
+class _InArray(Func):
+    """``id = ANY(ARRAY(subquery))``: PostgreSQL runs the subquery once, before the scan (an
+    InitPlan), and can use its ids as an index condition."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lhs, lhs_params = compiler.compile(self.source_expressions[0])
+        rhs, rhs_params = compiler.compile(self.source_expressions[1])
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+def _reached_only_through_links(department_id: int) -> RawSQL:
+    """Ids of the cases a department reaches through referrals, execution tasks or appeals and
+    neither owns nor referred: usually few, read from covering indexes, never from the rows."""
+    referral, execution, appeal, case = (m._meta.db_table for m in (Referral, ExecutionTask, Appeal, Case))
+    return RawSQL(
+        f"SELECT case_id FROM {referral} WHERE to_department_id = %s AND state <> %s"
+        f" UNION SELECT case_id FROM {execution} WHERE department_id = %s"
+        f" UNION SELECT case_id FROM {appeal} WHERE deciding_department_id = %s"
+        f" UNION SELECT case_id FROM {referral} WHERE from_department_id = %s"
+        f" EXCEPT SELECT id FROM {case} WHERE owner_department_id = %s"
+        f" EXCEPT SELECT id FROM {case} WHERE source_department_id = %s",
+        [department_id, Referral.State.RETURNED, *[department_id] * 5],
+        output_field=BigIntegerField(),
+    )
+
+
+def _visible_for_counting(department_id: int) -> Q:
+    """The rule of ``_involved(d) | _referred(d)`` in a shape PostgreSQL can estimate and count
+    from indexes (BENCH W3): the case's own two columns, or one of the few cases the department
+    reaches only through referrals, execution tasks or appeals (those it neither owns nor
+    referred), listed once by a subquery over covering indexes. The EXISTS form stays the one
+    that lists rows: a page is read off the newest-first index, each row tested against hashed
+    sets, where this form would test each row against a list."""
+    others = _reached_only_through_links(department_id)
+    own = Q(owner_department_id=department_id) | Q(source_department_id=department_id)
+    return own | (_InArray(F("pk"), others) if connection.vendor == "postgresql" else Q(pk__in=others))
+
+
+class CaseListQuerySet(QuerySet):
+    """A case list that carries how to count it, ``counting = (estimate_qs, exact_qs)``, for
+    ``cases.api.pagination.EstimatingPaginator``. Kept through ``prefetch_related``, slicing and
+    the like; a further ``filter()`` is not reflected in it, so filter through ``case_list``."""
+
+    counting: tuple[QuerySet, QuerySet] | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.counting = self.counting
+        return clone
+
+
 def case_access(case: Case, user) -> str | None:
     """``full``, ``source`` (status and outcome only) or None (invisible)."""
     if getattr(user, "is_superuser", False):
@@ -68,19 +127,51 @@ def case_access(case: Case, user) -> str | None:
 
 
 def case_list(*, user, state: str | None = None, department: int | None = None, q: str | None = None) -> QuerySet[Case]:
-    qs = case_visible_qs(user).select_related("owner_department", "source_department")
+    membership = None if getattr(user, "is_superuser", False) else membership_of(user)
+    if membership is not None and department == membership.department_id:
+        base = counting_base = Case.objects.all()  # every case a department owns is visible to it
+    else:
+        base = case_visible_qs(user)
+        counting_base = Case.objects.filter(_visible_for_counting(membership.department_id)) if membership else base
+    filters = Q()
     if state:
-        qs = qs.filter(state__in=state.split(","))
+        filters &= Q(state__in=state.split(","))
     if department:
-        qs = qs.filter(owner_department_id=department)
+        filters &= Q(owner_department_id=department)
     if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(title__icontains=q)
-            | Q(facts__icontains=q)
-            | Exists(CaseSubject.objects.filter(case=OuterRef("pk"), cadre__name__icontains=q))
-        )
-    return qs.order_by("-created_at", "-id")
+        # One set of matching ids: the case's own text, or a subject's name. Each arm is served by
+        # a trigram index on PostgreSQL (migration 0010); an OR with an EXISTS would scan every case.
+        # A whole case number is looked up in its unique index: every number shares the trigrams
+        # of "ZR-2026-", so a trigram search for one reads more of the index as cases accumulate.
+        number = Q(number=q.strip().upper()) if CASE_NUMBER.match(q.strip().upper()) else Q(number__icontains=q)
+        text = Case.objects.filter(number | Q(title__icontains=q) | Q(facts__icontains=q))
+        names = CaseSubject.objects.filter(cadre__name__icontains=q)
+        filters &= Q(pk__in=text.order_by().values("pk").union(names.order_by().values("case_id")))
+    rows = base.filter(filters).select_related("owner_department", "source_department").order_by("-created_at", "-id")
+    result = CaseListQuerySet(model=Case, query=rows.query, using=rows.db)
+    # The planner estimates the count from the indexed form of the rule. An exact count (of a
+    # list it expects to be short) runs on that form when nothing narrows the list, and on the
+    # rows' own form when a filter does: an index on the filter then finds the few candidates.
+    twin = counting_base.filter(filters)
+    result.counting = (twin, rows if (state or department or q) else twin)
+    return result
+
+
+def case_owner_departments(user) -> QuerySet[Department]:
+    """Departments that own at least one case the user sees (the case list's filter choices).
+    Asked arm by arm, so each reads an index: the department's own cases, the owners of the
+    cases it referred, and of the few it reaches through links."""
+    if getattr(user, "is_superuser", False):
+        return Department.objects.filter(Exists(Case.objects.filter(owner_department=OuterRef("pk"))))
+    membership = membership_of(user)
+    if membership is None:
+        return Department.objects.none()
+    d = membership.department_id
+    return Department.objects.filter(
+        (Q(pk=d) & Exists(Case.objects.filter(owner_department_id=d)))
+        | Q(pk__in=Case.objects.filter(source_department_id=d).order_by().values("owner_department"))
+        | Q(pk__in=Case.objects.filter(pk__in=_reached_only_through_links(d)).order_by().values("owner_department"))
+    )
 
 
 def case_detail_qs() -> QuerySet[Case]:
@@ -93,9 +184,14 @@ def case_detail_qs() -> QuerySet[Case]:
     ).prefetch_related(Prefetch("subjects", queryset=subjects), "team")
 
 
+_HISTORY = {}  # model → (its historical model, tracked field names): ``model.history`` builds a manager class per access
+
+
 def _history_rows(model, **filters):
-    history_model = model.history.model
-    fields = [f.attname for f in history_model.tracked_fields]
+    if model not in _HISTORY:
+        history_model = model.history.model
+        _HISTORY[model] = (history_model, [f.attname for f in history_model.tracked_fields])
+    history_model, fields = _HISTORY[model]
     rows = list(
         history_model.objects.filter(**filters).select_related("history_user").order_by("id", "history_date", "history_id")
     )
@@ -110,12 +206,14 @@ def case_history(case: Case) -> list[dict]:
     """
     from cases.models import Finding
 
+    # The subjects' ids come from their own history rows (read second), not from another query.
+    subject_ids: list[int] = []
     sources = [
         (Case, {"id": case.pk}),
         (CaseSubject, {"case_id": case.pk}),
-        (Finding, {"subject__in": list(case.subjects.values_list("pk", flat=True))}),
-        (MeasureDecision, {"subject__in": list(case.subjects.values_list("pk", flat=True))}),
-        (Assessment, {"subject__in": list(case.subjects.values_list("pk", flat=True))}),
+        (Finding, {"subject__in": subject_ids}),
+        (MeasureDecision, {"subject__in": subject_ids}),
+        (Assessment, {"subject__in": subject_ids}),
         (Referral, {"case_id": case.pk}),
         (ExecutionTask, {"case_id": case.pk}),
         (Appeal, {"case_id": case.pk}),
@@ -130,6 +228,8 @@ def case_history(case: Case) -> list[dict]:
             else:
                 hfilters[key] = value
         rows, fields = _history_rows(model, **hfilters)
+        if model is CaseSubject:
+            subject_ids.extend(dict.fromkeys(row.id for row in rows))
         previous: dict[int, object] = {}
         for row in rows:
             before = previous.get(row.id)

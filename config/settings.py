@@ -138,7 +138,7 @@ REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "notifications.layers.RedisChannelLayer",  # channels_redis, reading again after a hiccup
             "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("ZEREN_CHANNEL_PREFIX", "zeren")},
         }
     }

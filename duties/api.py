@@ -223,13 +223,33 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 },
             ),
         },
-        responses={201: DutyRecordSerializer},
+        responses={201: DutyRecordSerializer, 200: DutyRecordSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="Retry with the same key after a lost answer: the first record comes back (200), not a second one.",
+            )
+        ],
     )
     def create(self, request, *args, **kwargs):
+        from cases.services.idempotency import key_from, once
+
+        key = key_from(request)
         data = _valid(DutyRecordCreateSerializer, request.data)
         files = request.FILES.getlist("evidence") if request.FILES else []
-        record = ledger.record_create(acting_user=request.user, files=files, **data)
-        return Response(DutyRecordSerializer(self.get_queryset().get(pk=record.pk)).data, status=status.HTTP_201_CREATED)
+        record_id, created = once(
+            user=request.user,
+            scope="duty_record",
+            key=key,
+            create=lambda: ledger.record_create(acting_user=request.user, files=files, **data).pk,
+        )
+        return Response(
+            DutyRecordSerializer(self.get_queryset().get(pk=record_id)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=VoidSerializer, responses=DutyRecordSerializer)
     @action(detail=True, methods=["post"])

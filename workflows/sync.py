@@ -131,6 +131,9 @@ def _case_transition(*, case: Case, name: str, acting_user, **_kw) -> None:
     process = process_of(CaseFlow, case)
     if process is None:
         return
+    # The service's own instance, locked and with its owner loaded: stamp() reads it without
+    # querying the case and its department again.
+    process.artifact = case
     stages = list(STAGE_BY_STATE.values()) + ["closing"]
     for task in open_tasks(process, *stages):
         complete(task, acting_user)

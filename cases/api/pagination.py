@@ -1,8 +1,80 @@
+"""Page numbers with a count that does not grow with the table (BENCH W3).
+
+An exact ``COUNT(*)`` reads every matching row: over a million cases the count alone costs more
+than the page. So PostgreSQL's planner is asked first how many rows it expects (``EXPLAIN``, from
+its statistics, no rows read). Up to ``EXACT_COUNT_LIMIT`` (40 pages of 25) the rows are counted
+exactly; past it the estimate is the answer and the page says so (``count_estimated``). Nobody
+reads page 41 of a list to the end: a longer list is narrowed with a filter or a search, which
+makes it small and exact again.
+
+Why not ``COUNT(*)`` over ``LIMIT 1001``: for a department's cases the planner then prefers a
+sequential scan that stops at the 1,001st match, which still reads tens of thousands of rows; a
+count of a list it expects to be small is answered from the indexes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+EXACT_COUNT_LIMIT = 1000
+
+
+def planner_estimate(qs: QuerySet) -> int | None:
+    """The number of rows PostgreSQL expects ``qs`` to return, from its statistics (no scan)."""
+    if connections[qs.db].vendor != "postgresql":
+        return None
+    plan = qs.order_by().explain(format="json")
+    data = json.loads(plan) if isinstance(plan, str) else plan
+    return int(data[0]["Plan"]["Plan Rows"])
+
+
+class EstimatingPaginator(Paginator):
+    """A Django paginator whose ``count`` is exact for lists expected to hold up to
+    ``EXACT_COUNT_LIMIT`` rows, and PostgreSQL's estimate for longer ones."""
+
+    count_estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        if not isinstance(qs, QuerySet):
+            return super().count
+        # A list may say how it is best estimated and counted (cases.selectors.CaseListQuerySet).
+        estimate_qs, exact_qs = getattr(qs, "counting", None) or (qs, qs)
+        estimate = planner_estimate(estimate_qs)
+        if estimate is None or estimate <= EXACT_COUNT_LIMIT:  # SQLite has no estimate: count
+            return exact_qs.count()
+        self.count_estimated = True
+        return estimate
 
 
 class Pagination(PageNumberPagination):
-    """``?page=`` and ``?page_size=`` (at most 200); answers ``{count, next, previous, results}``."""
+    """``?page=`` and ``?page_size=`` (at most 200); answers ``{count, count_estimated, next,
+    previous, results}``: ``count_estimated`` is true when ``count`` is PostgreSQL's estimate."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = EstimatingPaginator
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_estimated": self.page.paginator.count_estimated,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_estimated"] = {"type": "boolean", "example": False}
+        return response

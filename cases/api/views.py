@@ -239,12 +239,26 @@ class AccidentViewSet(
         )
 
 
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Send the same key when retrying after a lost answer: the first attempt's result comes back (200) instead of a second creation.",
+)
+
+
 class LeadView(APIView):
-    @extend_schema(request=s.LeadSerializer, responses={201: s.CaseDetailSerializer})
+    @extend_schema(request=s.LeadSerializer, responses={201: s.CaseDetailSerializer, 200: s.CaseDetailSerializer}, parameters=[IDEMPOTENCY_HEADER])
     def post(self, request):
+        from cases.services.idempotency import key_from, once
+
+        key = key_from(request)
         data = _validated(s.LeadSerializer, request.data)
-        case = lead_create(acting_user=request.user, **data)
-        return _case_response(request, case.pk, status.HTTP_201_CREATED)
+        case_id, created = once(
+            user=request.user, scope="lead", key=key, create=lambda: lead_create(acting_user=request.user, **data).pk
+        )
+        return _case_response(request, case_id, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 def _pk(value) -> int:
