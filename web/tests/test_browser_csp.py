@@ -24,8 +24,8 @@ def test_the_language_menu_and_the_lead_forms_search_run_under_the_policy(page_a
     page.fill("#cadre-filter", "宝丰")
     visible = page.locator("#cadre-options li:not([hidden])")
     assert 0 < visible.count() < page.locator("#cadre-options li").count()  # the inline script filtered
-    page.select_option("select[name=language]", "en")  # page.js submits the form
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")  # page.js submits the form
     assert page.locator("html").get_attribute("lang") == "en"
     assert violations == []
 
