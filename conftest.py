@@ -23,6 +23,32 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """``world`` built once for a module (like ``setUpTestData``): inside a transaction rolled back
+    when the module ends, while each test runs and rolls back in a savepoint of its own. A module
+    opts in with a module-scoped ``world`` fixture returning it; the data and personas are the same."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from cases.demo import build_world
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def api(world):
     """``api("discipline_officer")`` → an APIClient authenticated by that persona's token."""

@@ -62,27 +62,9 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 32
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """conftest's ``world``, built once for the module inside a transaction rolled back at the end."""
-    from django.db import transaction
-    from django.test.utils import override_settings
-
-    from cases.demo import build_world
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-                built = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+def world(module_world):
+    """conftest's ``world``, built once for this module (``module_world``)."""
+    return module_world
 
 
 @pytest.fixture(autouse=True)
