@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
+from cases.models import Department
 from cases.services.accidents import ACCIDENT_KINDS
-from cases.services.common import membership_of
+from cases.services.common import county_of, membership_of
 from cases.services.records import RECORD_READERS
 from duties.services.access import KEEPERS as DUTY_KEEPERS
 from duties.services.access import READERS as DUTY_READERS
@@ -29,6 +30,7 @@ def _nav(user) -> dict:
         }
     membership = membership_of(user)
     kind = membership.department.kind if membership else ""
+    in_county = membership is not None and county_of(membership.department).level == Department.Level.COUNTY
     return {
         "kind": kind,
         "records": kind in RECORD_READERS,
@@ -36,8 +38,9 @@ def _nav(user) -> dict:
         "department": membership is not None,
         # Every department keeps its own leaders' ledger; keepers and the discipline organ see the county's.
         "ledger": membership is not None,
-        "assessment": kind in DUTY_READERS,
-        "assessment_keeper": kind in DUTY_KEEPERS,
+        # Chapters 4–5 are a county safety committee's business (city organs get 403 there).
+        "assessment": kind in DUTY_READERS and in_county,
+        "assessment_keeper": kind in DUTY_KEEPERS and in_county,
     }
 
 

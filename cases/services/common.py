@@ -33,7 +33,8 @@ def membership_of(user) -> Membership | None:
     if cached is not False:
         return cached
     try:
-        membership = Membership.objects.select_related("department").get(user=user)
+        # The parent too: the jurisdiction (``county_of``) is read on most requests.
+        membership = Membership.objects.select_related("department__parent").get(user=user)
     except Membership.DoesNotExist:
         membership = None
     user._zeren_membership = membership

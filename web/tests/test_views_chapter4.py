@@ -572,3 +572,11 @@ def test_every_chapter4_page_renders_in_english_as_well(client_as, world, settin
             response = client.get(url)
             assert response.status_code == 200, url
             assert '<html lang="en">' in response.content.decode(), url
+
+
+def test_the_assessment_link_is_shown_only_to_county_readers(world, client):
+    """City organs read no county's Chapter 4 pages, so they are not offered the link."""
+    client.force_login(world.users["city_discipline_officer"])
+    assert 'href="/assessment/"' not in client.get("/").content.decode()
+    client.force_login(world.users["discipline_officer"])
+    assert 'href="/assessment/"' in client.get("/").content.decode()
