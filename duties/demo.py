@@ -31,8 +31,8 @@ from django.db import transaction
 from cases.codes import Role
 from cases.models import Post
 from cases.services.common import local_today
+from cases.services.jurisdiction import unit_ids
 from duties.models import Obligation, Patrol
-from duties.services.access import county_department_ids
 from duties.services.assessment import (
     assessment_record,
     interview_record,
@@ -265,7 +265,7 @@ class Summary:
 
 def _ledger(world, summary: Summary, today: dt.date) -> None:
     d, u = world.departments, world.users
-    county_ids = set(county_department_ids(d["pingluo"]))
+    county_ids = set(unit_ids(d["pingluo"]))
     org_codes = {dept.pk: code for code, dept in d.items()}
     # The Art. 14 patrol record is written by ``patrol_create``; every other duty is done here.
     obligations = list(Obligation.objects.exclude(activity="patrol").order_by("position", "id"))

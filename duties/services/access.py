@@ -16,7 +16,7 @@ from cases.codes import DepartmentKind
 from cases.errors import NotPermitted
 from cases.models import Department
 from cases.services.common import county_of, membership_of, require_membership
-from cases.services.jurisdiction import unit_ids
+from cases.services.jurisdiction import user_units
 
 KEEPERS = frozenset({DepartmentKind.ORGANIZATION, DepartmentKind.EMERGENCY})
 READERS = KEEPERS | {DepartmentKind.DISCIPLINE}
@@ -24,11 +24,6 @@ READERS = KEEPERS | {DepartmentKind.DISCIPLINE}
 NO_ACCESS = _(
     "The duty ledger is open to the organization department, emergency management, the discipline organ and the cadre's own department."
 )
-
-
-def county_department_ids(county: Department) -> list[int]:
-    """The county and every unit under it (``cases.services.jurisdiction.unit_ids``)."""
-    return unit_ids(county)
 
 
 def ledger_scope(user) -> tuple[str, list[int] | None]:
@@ -42,7 +37,7 @@ def ledger_scope(user) -> tuple[str, list[int] | None]:
     department = membership.department
     if department.kind in READERS:
         level = "keep" if department.kind in KEEPERS else "read"
-        return level, county_department_ids(county_of(department))
+        return level, user_units(user)  # the jurisdiction's units, cached for the request
     return "own", [department.pk]
 
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from cases.errors import NotFound, PreconditionFailed, field_error
 from cases.models import Cadre, Department
 from cases.services.common import county_of, local_today, lock, save_with_history
+from cases.services.jurisdiction import unit_ids
 from duties.codes import InterviewGround
 from duties.models import AnnualAssessment, AssessmentGrade, Interview, Obligation, Patrol, PatrolFinding, Publication
-from duties.services.access import county_department_ids, require_keeper
+from duties.services.access import require_keeper
 from duties.services.compliance import cadre_compliance
 from duties.services.ledger import post_for, record_create
 
@@ -63,7 +64,7 @@ def assessment_record(
     park (Art. 16) or of a cadre (Art. 18). A cadre's result keeps a snapshot of the year's duty
     compliance it started from (PRODUCT §3)."""
     county = require_keeper(acting_user)
-    ids = county_department_ids(county) if county is not None else None
+    ids = unit_ids(county) if county is not None else None
     year = _year(year)
     grade_row = grade_by_code(grade)
     if (department is None) == (cadre is None):
@@ -124,7 +125,7 @@ def patrol_create(
     """Record a round of the safety committee's patrol. If it was led by the county leader in
     charge of work safety, the Art. 14 duty record is written with it."""
     county = require_keeper(acting_user)
-    ids = county_department_ids(county) if county is not None else None
+    ids = unit_ids(county) if county is not None else None
     if not (title or "").strip():
         raise field_error("title", _("This field is required."))
     if not targets:
@@ -233,7 +234,7 @@ def interview_record(
     """Record a 约谈. It is not an accountability measure and changes no case or record of
     measures (Art. 15: "安全生产约谈不能代替对有关责任人员诫勉及党纪政务处分的问责措施")."""
     county = require_keeper(acting_user)
-    ids = county_department_ids(county) if county is not None else None
+    ids = unit_ids(county) if county is not None else None
     _in_county(county, ids, department, "department")
     if ground not in InterviewGround.values:
         raise field_error("ground", _("Expected one of %(codes)s.") % {"codes": ", ".join(InterviewGround.values)})
@@ -336,7 +337,7 @@ def publish(*, acting_user, year: int, published_on: dt.date, channel: str) -> P
         raise field_error("published_on", _("Must be in or after the assessed year, and not in the future."))
     if county is None:
         raise field_error("year", _("Publish as a member of a county department."))
-    ids = county_department_ids(county)
+    ids = unit_ids(county)
     if not AnnualAssessment.objects.filter(year=year, department_id__in=ids).exists():
         raise PreconditionFailed(_("No assessment results are recorded for %(y)s.") % {"y": year})
     row = Publication(year=year, county=county, published_on=published_on, channel=channel.strip(), published_by=acting_user)

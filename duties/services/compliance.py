@@ -146,7 +146,7 @@ def compute(
 # --- database side ---------------------------------------------------------------------------
 
 
-def obligation_rows(on: dt.date | None = None) -> list[ObligationRow]:
+def obligation_rows() -> list[ObligationRow]:
     from duties.models import Obligation
 
     return [_obligation_row(o) for o in Obligation.objects.order_by("position", "id")]
