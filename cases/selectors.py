@@ -161,21 +161,24 @@ def case_list(*, user, state: str | None = None, department: int | None = None, 
     return result
 
 
-def case_owner_departments(user) -> QuerySet[Department]:
-    """Departments that own at least one case the user sees (the case list's filter choices).
-    Asked arm by arm, so each reads an index: the department's own cases, the owners of the
-    cases it referred, and of the few it reaches through links."""
+def case_owner_departments(user, *, selected: int | None = None) -> QuerySet[Department]:
+    """The case list's "handling department" choices: the departments that handle cases where the
+    user is (their own, and the discipline, organization and emergency departments of their
+    jurisdiction and of the jurisdictions above: where Art. 34 sends leads and transfers), and the
+    one currently selected if it is where the user may look. Read from the departments alone, so the choices cost the same whatever
+    the number of cases (BENCH W3); a case handled elsewhere (followed across a boundary under
+    Art. 32) stays in the list and in the API's ``department`` filter. A superuser gets every
+    department that handles a case (one index probe per department)."""
+    from cases.services.jurisdiction import ROUTE_KINDS, departments_visible_q
+
     if getattr(user, "is_superuser", False):
         return Department.objects.filter(Exists(Case.objects.filter(owner_department=OuterRef("pk"))))
     membership = membership_of(user)
     if membership is None:
         return Department.objects.none()
-    d = membership.department_id
-    return Department.objects.filter(
-        (Q(pk=d) & Exists(Case.objects.filter(owner_department_id=d)))
-        | Q(pk__in=Case.objects.filter(source_department_id=d).order_by().values("owner_department"))
-        | Q(pk__in=Case.objects.filter(pk__in=_reached_only_through_links(d)).order_by().values("owner_department"))
-    )
+    visible = departments_visible_q(user)
+    handling = Q(pk=membership.department_id) | (visible & Q(kind__in=ROUTE_KINDS))
+    return Department.objects.filter(handling | (visible & Q(pk=selected)) if selected else handling)
 
 
 def case_detail_qs() -> QuerySet[Case]:

@@ -230,6 +230,29 @@ def test_case_list_filters_search_and_paginates_keeping_filters(login, world, mo
     assert "ZR-" not in client.get("/cases/", {"department": world.departments["pl-audit"].pk}).content.decode()
 
 
+def test_case_list_offers_the_handling_departments_of_the_jurisdiction_and_above(login, world):
+    import re
+
+    def choices(client, **params):
+        html = client.get("/cases/", params).content.decode()
+        select = html.split('name="department"', 1)[1].split("</select>", 1)[0]
+        return {int(pk) for pk in re.findall(r'<option value="(\d+)"', select)}
+
+    d = world.departments
+    officer = login(OFFICER)
+    handling = {d[code].pk for code in ("pl-discipline", "pl-organization", "pl-emergency", "szs-discipline")}
+    got = choices(officer)
+    assert handling <= got
+    # neither units that do not handle cases, nor another county's organs
+    assert not got & {d[code].pk for code in ("pl-baofeng", "pl-finance", "hn-discipline", "hn-organization")}
+    # a unit of the jurisdiction picked by hand stays shown as the filter; another county's does not
+    assert d["pl-audit"].pk in choices(officer, department=d["pl-audit"].pk)
+    assert d["hn-discipline"].pk not in choices(officer, department=d["hn-discipline"].pk)
+    # the neighbour county's officer sees its own organs and the city's, none of Pingluo's
+    neighbour = choices(login("huinong_discipline_officer"))
+    assert {d["hn-discipline"].pk, d["szs-discipline"].pk} <= neighbour and not neighbour & handling - {d["szs-discipline"].pk}
+
+
 def test_export_writes_the_filtered_list_with_chinese_headers(login, world):
     from openpyxl import load_workbook
 
