@@ -249,7 +249,11 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 class LeadView(APIView):
-    @extend_schema(request=s.LeadSerializer, responses={201: s.CaseDetailSerializer, 200: s.CaseDetailSerializer}, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(
+        request=s.LeadSerializer,
+        responses={201: s.CaseDetailSerializer, 200: s.CaseDetailSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
     def post(self, request):
         from cases.services.idempotency import key_from, once
 
@@ -288,10 +292,18 @@ def _case_body(request, pk) -> dict:
 
 
 def _case_response(request, pk, http_status=status.HTTP_200_OK) -> Response:
-    body = _case_body(request, pk)
-    response = Response(body, status=http_status)
-    if "version" in body:
-        response["ETag"] = f'"{body["version"]}"'
+    return _with_etag(Response(_case_body(request, pk), status=http_status))
+
+
+def _detail_response(request, pk) -> Response:
+    """The full detail of a case the user is known to see in full."""
+    body = s.CaseDetailSerializer(case_detail_qs().get(pk=pk), context={"request": request}).data
+    return _with_etag(Response(body))
+
+
+def _with_etag(response: Response) -> Response:
+    if "version" in response.data:
+        response["ETag"] = f'"{response.data["version"]}"'
     return response
 
 
@@ -349,7 +361,9 @@ class CaseViewSet(viewsets.GenericViewSet):
             raise InvalidInput({"name": [_("This field is required.")]})
         expected = _expected_version(request, payload.pop("version", None))
         case_transition(case_id=case.pk, name=name, payload=payload, acting_user=request.user, expected_version=expected)
-        return _case_response(request, case.pk)
+        # Access is not checked again: a transition never takes a case from the department that
+        # just moved it (ownership changes only when a transfer is accepted, by the target).
+        return _detail_response(request, case.pk)
 
     @extend_schema(responses=inline_serializer("History", {"events": s.EventSerializer(many=True)}))
     @action(detail=True, methods=["get"])

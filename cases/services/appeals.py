@@ -29,7 +29,7 @@ from cases.services.lifecycle import create_execution_tasks, validate_measures
 def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: str, acting_user) -> Appeal:
     """Record an appeal received by the deciding department, on behalf of the subject."""
     case = lock(Case, case_id)
-    require_member_of(acting_user, case.owner_department)
+    require_member_of(acting_user, case.owner_department_id)
     if case.state != CaseState.EXECUTING:
         raise PreconditionFailed(_("Appeals are filed against a delivered decision while it is executed."))
     subject = CaseSubject.objects.filter(case=case, pk=subject_id).first()
@@ -82,7 +82,7 @@ def appeal_decide(
     appeal = lock(Appeal, appeal_id)
     if appeal.state != Appeal.State.FILED:
         raise TransitionNotAllowed(_("This appeal was already decided."))
-    require_member_of(acting_user, appeal.deciding_department, leader=True)
+    require_member_of(acting_user, appeal.deciding_department_id, leader=True)
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", _("Give the reasons for the decision."))

@@ -48,10 +48,10 @@ def require_membership(user) -> Membership:
     return membership
 
 
-def require_member_of(user, department: Department, *, leader: bool = False) -> Membership:
-    """403 unless ``user`` sits in ``department`` (as a leader when ``leader``)."""
+def require_member_of(user, department: Department | int, *, leader: bool = False) -> Membership:
+    """403 unless ``user`` sits in ``department`` (a row or its id; as a leader when ``leader``)."""
     membership = require_membership(user)
-    if membership.department_id != department.pk:
+    if membership.department_id != (department if isinstance(department, int) else department.pk):
         raise NotPermitted(NOT_A_MEMBER)
     if leader and membership.rank != Rank.LEADER:
         raise NotPermitted(LEADER_REQUIRED)

@@ -25,7 +25,7 @@ def execution_complete(*, task_id: int, acting_user, note: str = "") -> Executio
     task = lock(ExecutionTask, task_id)
     if task.state != ExecutionTask.State.OPEN:
         raise TransitionNotAllowed(_("This task is %(state)s, not open.") % {"state": task.get_state_display()})
-    require_member_of(acting_user, task.department)
+    require_member_of(acting_user, task.department_id)
     task.state = ExecutionTask.State.DONE
     task.completed_by = acting_user
     task.completed_at = timezone.now()

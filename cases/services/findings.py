@@ -42,7 +42,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
     cadre's status is taken from the post history, never from the caller.
     """
     case = lock(Case, case_id)
-    require_member_of(acting_user, case.owner_department)
+    require_member_of(acting_user, case.owner_department_id)
     if case.state not in FINDING_STATES:
         raise PreconditionFailed(
             _("Findings can be recorded only while the case is investigated or assessed (now: %(s)s).")

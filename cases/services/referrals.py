@@ -39,7 +39,7 @@ def referral_move(*, referral_id: int, move: str, acting_user, reason: str = "")
         raise TransitionNotAllowed(
             _("The referral is %(state)s; it cannot be %(move)s now.") % {"state": referral.get_state_display(), "move": move}
         )
-    require_member_of(acting_user, referral.to_department)
+    require_member_of(acting_user, referral.to_department_id)
     reason = (reason or "").strip()
     if move == "return" and not reason:
         raise field_error("reason", _("Say why the referral is returned."))
