@@ -57,6 +57,8 @@ def user_units(user) -> list[int] | None:
 def ancestors(department: Department) -> list[Department]:
     """The jurisdictions above ``department``'s own, nearest first."""
     node = county_of(department)
+    if node.parent_id is not None:  # the levels above in one query (county → city → region → …)
+        node = Department.objects.select_related("parent__parent__parent__parent").get(pk=node.pk)
     chain = []
     for _depth in range(10):
         if node.parent_id is None:
