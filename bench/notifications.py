@@ -145,7 +145,8 @@ def main() -> None:
             _wait_for_port(port)
         for n in sizes:
             department, tokens = groups[n]
-            result["sizes"][str(n)] = run_size(ports, tokens, world, department, args.rounds, args.interval)
+            pids = {"servers": [p.pid for p in servers], "worker": [worker.pid]}
+            result["sizes"][str(n)] = run_size(ports, tokens, world, department, args.rounds, args.interval, pids)
             print(json.dumps({n: {k: v for k, v in result["sizes"][str(n)].items() if k != "deliveries_per_round"}}), flush=True)
     finally:
         for proc in (*servers, worker):
@@ -166,6 +167,15 @@ def main() -> None:
     print(f"written to {out}")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from ``/proc`` (Linux); 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def _wait_for_port(port: int) -> None:
     for _ in range(240):
         try:
@@ -176,8 +186,10 @@ def _wait_for_port(port: int) -> None:
     raise RuntimeError("server did not start")
 
 
-def run_size(ports: list[int], tokens: list[str], world, department, rounds: int, interval: float) -> dict:
-    """Start the client harness, commit ``rounds`` leads to ``department``, collect receipts."""
+def run_size(ports: list[int], tokens: list[str], world, department, rounds: int, interval: float, pids: dict) -> dict:
+    """Start the client harness, commit ``rounds`` leads to ``department``, collect receipts.
+    Also the CPU time the servers, the worker and the clients spent per measured round: less
+    sensitive to the neighbours' load than the latencies, so it shows where the time goes."""
     from django.db import transaction
 
     from cases.services.leads import lead_create
@@ -191,7 +203,11 @@ def run_size(ports: list[int], tokens: list[str], world, department, rounds: int
         )
         assert harness_proc.stdout.readline().strip() == "ready", "harness failed to connect its clients"
         commits: dict[int, float] = {}
+        pids = {**pids, "clients": [harness_proc.pid]}
+        cpu_before: dict[str, float] = {}
         for round_ in range(-WARMUP, rounds):  # the first rounds warm the worker and the server up
+            if round_ == 0:
+                cpu_before = {k: sum(_cpu_seconds(p) for p in v) for k, v in pids.items()}
             stamp: dict[str, float] = {}
             with transaction.atomic():
                 transaction.on_commit(lambda stamp=stamp: stamp.setdefault("t", time.perf_counter()))  # before the dispatcher's
@@ -203,12 +219,15 @@ def run_size(ports: list[int], tokens: list[str], world, department, rounds: int
                 commits[case.pk] = stamp["t"]
             time.sleep(interval)
         time.sleep(2.0)  # let the last deliveries land
+        cpu_ms_per_round = {
+            k: round((sum(_cpu_seconds(p) for p in v) - cpu_before[k]) * 1000 / rounds, 1) for k, v in pids.items()
+        }
         harness_proc.stdin.write("stop\n")
         harness_proc.stdin.flush()
         harness_proc.wait(timeout=60)
         data = json.loads(receipts_file.read_text())
 
-    latencies, last_per_round = [], {}
+    latencies, first_per_round, last_per_round = [], {}, {}
     delivered = duplicates = 0
     per_round = dict.fromkeys(commits, 0)
     for items in data["received"]:
@@ -224,6 +243,7 @@ def run_size(ports: list[int], tokens: list[str], world, department, rounds: int
             per_round[case_id] += 1
             ms = (at - commits[case_id]) * 1000
             latencies.append(ms)
+            first_per_round[case_id] = min(first_per_round.get(case_id, ms), ms)
             last_per_round[case_id] = max(last_per_round.get(case_id, 0), ms)
     expected = len(tokens) * len(commits)
     return {
@@ -231,6 +251,7 @@ def run_size(ports: list[int], tokens: list[str], world, department, rounds: int
         "reconnects": data["reconnects"],
         "deliveries_per_round": list(per_round.values()),
         "commit_to_receipt": summary(latencies),
+        "first_receipt": summary(list(first_per_round.values())),  # dispatch, before the fan-out
         "last_receipt": summary(list(last_per_round.values())),
         "delivered": delivered,
         "expected": expected,
@@ -238,6 +259,7 @@ def run_size(ports: list[int], tokens: list[str], world, department, rounds: int
         # client would replay them (tests/test_notifications_e2e.py shows that).
         "lost": expected - delivered,
         "duplicated": duplicates,
+        "cpu_ms_per_round": cpu_ms_per_round,
     }
 
 

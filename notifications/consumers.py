@@ -4,6 +4,10 @@ Authenticated by the session cookie or ``?token=`` (an API token); otherwise the
 closed with code 4401 after an ``{"type": "error"}`` message (4400 for a bad ``since``). The consumer joins one group per user and one per department. With ``?since=<id>`` it
 first sends, in order, every notification after that id; it subscribes *before* replaying and
 drops live messages it has already sent, so nothing falls between replay and live delivery.
+
+Frames: ``{"type": "notification", "id", "kind", "text", "case", "link", "created_at", "read_at"}``,
+live ones with the recipient's ``"unread"`` count as well; ``{"type": "unread", "count"}`` after
+connecting (and replaying) and whenever the count changes otherwise (notifications marked read).
 """
 
 from __future__ import annotations
@@ -53,7 +57,22 @@ def _unread(user_id: int) -> int:
     return unread_count(user_id)
 
 
+# Channel-layer messages whose handlers never touch the database (see ``dispatch``).
+NO_DATABASE = frozenset({"notify", "notify_many", "unread"})
+
+
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    async def dispatch(self, message):
+        """Layer pushes skip channels' ``aclose_old_connections``: before every handler it hops to
+        the one thread-sensitive thread and back, so a fan-out to a department queued hundreds of
+        hops there, one after another (the W6 profile: a third of a server's time). These handlers
+        only write to the socket; the ones that read the database go through
+        ``database_sync_to_async``, which closes stale connections itself."""
+        if message["type"] in NO_DATABASE:
+            await getattr(self, message["type"])(message)
+            return
+        await super().dispatch(message)
+
     async def connect(self):
         query = parse_qs(self.scope.get("query_string", b"").decode())
         user = None
@@ -112,25 +131,28 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             except Exception:  # Redis gone: its groups went with it
                 logger.info("group_discard failed for %s", group, exc_info=True)
 
-    async def _send_notification(self, message: dict) -> None:
+    async def _send_notification(self, message: dict, unread: int | None = None) -> None:
+        """One frame per notification. A live one carries the recipient's unread count in the same
+        frame (``"unread"``), so a fan-out writes one frame per member, not two; replayed ones
+        carry none (connect sends the count in a ``{"type": "unread"}`` frame after them)."""
         if message["id"] <= self.last_sent:
-            return  # already sent by the replay
+            return  # already sent by the replay, whose unread frame came after it
         self.last_sent = message["id"]
-        await self.send_json({"type": "notification", **message})
+        frame = {"type": "notification", **message}
+        if unread is not None:
+            frame["unread"] = unread
+        await self.send_json(frame)
 
     async def notify(self, event):
         # The dispatcher computed the unread count with the rows: no database trip per client.
-        await self._send_notification(event["message"])
-        if "unread" in event:
-            await self.send_json({"type": "unread", "count": event["unread"]})
+        await self._send_notification(event["message"], event.get("unread"))
 
     async def notify_many(self, event):
         """A department-wide message: only members it names take their own copy."""
         me = str(self.user_id)
         if me not in event["ids"]:
             return
-        await self._send_notification({**event["message"], "id": event["ids"][me]})
-        await self.send_json({"type": "unread", "count": event["unread"][me]})
+        await self._send_notification({**event["message"], "id": event["ids"][me]}, event["unread"][me])
 
     async def unread(self, event):
         await self.send_json({"type": "unread", "count": event["count"]})

@@ -18,7 +18,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -59,10 +59,51 @@ def _claim_and_create(event_id: int) -> list[Notification]:
             )
             for r in recipients_for(event)
         ]
-        Notification.objects.bulk_create(rows)
+        if connection.vendor == "postgresql":
+            _insert_postgresql(rows)
+        else:
+            Notification.objects.bulk_create(rows)
         if all(row.pk is not None for row in rows):  # ids came back with the INSERT (RETURNING)
             return sorted(rows, key=lambda row: row.pk)
         return list(Notification.objects.filter(event=event).order_by("id"))
+
+
+# The columns a department's members share for one event: one INSERT per distinct combination.
+_SHARED_COLUMNS = (
+    "department_id",
+    "kind",
+    "text",
+    "case_id",
+    "event_id",
+    "link",
+    "referral_id",
+    "appeal_id",
+    "task_id",
+    "created_at",
+)
+
+
+def _insert_postgresql(rows: list[Notification]) -> None:
+    """``bulk_create`` for rows that differ only in their recipient, at a fraction of its cost: one
+    ``INSERT … SELECT … FROM unnest(recipient ids)`` per group of rows sharing everything else, so
+    the values are adapted once per group, not once per row and column (with 500 members Django's
+    per-value preparation was two thirds of the insert, on the W6 critical path). Sets each row's
+    ``pk``; NULL columns not named (``read_at``, ``emailed_at``) are left NULL as bulk_create does."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("recipient_id", *_SHARED_COLUMNS))
+    placeholders = ", ".join(["%s"] * len(_SHARED_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) SELECT r, {placeholders} FROM unnest(%s::integer[]) AS r RETURNING id, recipient_id"
+    groups: dict[tuple, list[Notification]] = {}
+    for row in rows:
+        groups.setdefault(tuple(getattr(row, c) for c in _SHARED_COLUMNS), []).append(row)
+    with connection.cursor() as cursor:
+        for shared, members in groups.items():
+            cursor.execute(sql, [*shared, [m.recipient_id for m in members]])
+            ids = dict((recipient, pk) for pk, recipient in cursor.fetchall())  # one row per recipient and event
+            for member in members:
+                member.pk = ids[member.recipient_id]
+                member._state.adding = False
+                member._state.db = connection.alias
 
 
 def dispatch_pending(*, limit: int = 1000) -> int:

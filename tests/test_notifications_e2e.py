@@ -225,6 +225,10 @@ def test_a_transition_on_one_server_reaches_a_client_of_the_other(world, servers
             message = await _receive(ws)
             assert message["case"] == case_id and message["kind"] == "lead_routed"
             assert set(message) >= {"id", "kind", "text", "case"}
+            # One frame per member of the department: the unread count is in it, none follows.
+            assert message["unread"] == 1
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(ws.recv(), timeout=0.5)
             # Transitions through the first server: the proposal asks this leader to approve.
             await asyncio.to_thread(drive_to_approval, case_id)
             message = await _receive(ws)

@@ -194,7 +194,9 @@ async def test_websocket_pushes_live_and_replays_what_was_missed(world):
     message = await communicator.receive_json_from(timeout=5)
     assert message["type"] == "notification" and message["case"] == case.pk and message["kind"] == "lead_routed"
     assert set(message) >= {"id", "kind", "text", "case"}
-    assert (await communicator.receive_json_from(timeout=5)) == {"type": "unread", "count": 1}
+    # One frame per notification: the unread count rides in it (a department-wide push).
+    assert message["unread"] == 1
+    assert await communicator.receive_nothing(timeout=0.3)
     last_seen = message["id"]
     await communicator.disconnect()
 
@@ -205,6 +207,35 @@ async def test_websocket_pushes_live_and_replays_what_was_missed(world):
     replayed = [await communicator.receive_json_from(timeout=5) for _ in range(2)]
     assert [m["case"] for m in replayed] == [c.pk for c in missed]
     assert replayed[0]["id"] < replayed[1]["id"]
+    assert all("unread" not in m for m in replayed)  # the count follows the replay, once
     assert (await communicator.receive_json_from(timeout=5)) == {"type": "unread", "count": 3}
     assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_personal_notification_carries_its_unread_count_and_marking_read_pushes_the_count(world):
+    """The per-user path (a row for no department): one frame with the count in it; marking read
+    pushes a standalone ``unread`` frame."""
+    from notifications.services import mark_read, push_websocket
+
+    officer = world.users["discipline_officer"]
+    token = await sync_to_async(_token)(officer)
+    communicator, connected, _ = await _connect(f"/ws/notifications/?token={token}")
+    assert connected
+    assert await communicator.receive_json_from(timeout=5) == {"type": "unread", "count": 0}
+
+    def personal(n: int) -> list[Notification]:
+        rows = [Notification.objects.create(recipient=officer, kind="test", text=f"私人提醒 {i}") for i in range(n)]
+        push_websocket(rows)
+        return rows
+
+    rows = await sync_to_async(personal)(2)
+    frames = [await communicator.receive_json_from(timeout=5) for _ in range(2)]
+    assert [(f["type"], f["id"], f["unread"]) for f in frames] == [("notification", r.pk, 2) for r in rows]
+    assert await communicator.receive_nothing(timeout=0.3)
+
+    await sync_to_async(mark_read)(user=officer, notification_ids=[rows[0].pk])
+    assert await communicator.receive_json_from(timeout=5) == {"type": "unread", "count": 1}
     await communicator.disconnect()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,6 +91,13 @@ def test_the_unread_badge_counts_up_when_a_lead_arrives(browser, asgi_server, wo
     )
     with urllib.request.urlopen(request, timeout=20) as response:
         assert response.status == 201
-    page.wait_for_function("document.getElementById('unread-count').textContent === '1'", timeout=10_000)
+    # The server sends one frame per notification with the count in it ({"type": "notification",
+    # ..., "unread": 1}): the badge follows it, and the id is kept for the reconnect's replay.
+    # (expect polls from Python: a wait_for_function string would be refused by the page's CSP.)
+    expect(page.locator("#unread-count")).to_have_text("1", timeout=10_000)
     assert page.locator("#unread-count").is_visible()
+    from notifications.models import Notification
+
+    latest = Notification.objects.filter(recipient=leader).latest("id")
+    assert page.evaluate("window.localStorage.getItem('zeren.lastNotification')") == str(latest.pk)
     context.close()

@@ -19,7 +19,12 @@
     socket.onmessage = function (event) {
       var message = JSON.parse(event.data);
       if (message.type === "unread") show(message.count);
-      if (message.type === "notification") window.localStorage.setItem(key, String(message.id));
+      if (message.type === "notification") {
+        window.localStorage.setItem(key, String(message.id));
+        /* A live notification carries the unread count in the same frame (a replayed one does not:
+           the {"type": "unread"} frame after the replay does). */
+        if (typeof message.unread === "number") show(message.unread);
+      }
     };
     socket.onclose = function (event) {
       if (event.code === 4401) return; /* logged out */
