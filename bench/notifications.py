@@ -62,6 +62,12 @@ def setup_database() -> str:
     return f"{PG}/{DB}"
 
 
+SERVERS = {  # the command line of one app process, up to the address it binds
+    "daphne": ["daphne", "--bind"],
+    "uvicorn": ["uvicorn", "--no-access-log", "--lifespan", "off", "--host"],
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", default="1,10,100,500", help="comma-separated sizes")
@@ -70,6 +76,7 @@ def main() -> None:
     parser.add_argument(
         "--servers", type=int, default=2, help="daphne processes, as deployed (zeren-web@PORT), clients spread over them"
     )
+    parser.add_argument("--server", choices=("daphne", "uvicorn"), default="daphne", help="the ASGI server of the app processes")
     parser.add_argument("--out", help="a JSON file (default: bench/results/notifications-<time>.json)")
     parser.add_argument("--harness", help=argparse.SUPPRESS)  # internal: run the client process
     args = parser.parse_args()
@@ -120,7 +127,7 @@ def main() -> None:
     env = os.environ.copy()
     servers = [
         subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+            [sys.executable, "-m", *SERVERS[args.server], "127.0.0.1", "--port", str(port), "config.asgi:application"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -136,6 +143,7 @@ def main() -> None:
     result: dict = {
         "sizes": {},
         "machine": machine(),
+        "server": args.server,
         "rounds": args.rounds,
         "interval_s": args.interval,
         "servers": args.servers,
