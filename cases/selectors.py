@@ -171,16 +171,29 @@ def case_owner_departments(user, *, selected: int | None = None) -> QuerySet[Dep
     the number of cases (BENCH W3); a case handled elsewhere (followed across a boundary under
     Art. 32) stays in the list and in the API's ``department`` filter. A superuser gets every
     department that handles a case (one index probe per department)."""
-    from cases.services.jurisdiction import ROUTE_KINDS, departments_visible_q
+    from django.db.models import Case as Case_
+    from django.db.models import Value, When
+
+    from cases.services.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
 
     if getattr(user, "is_superuser", False):
-        return Department.objects.filter(Exists(Case.objects.filter(owner_department=OuterRef("pk"))))
+        return Department.objects.filter(Exists(Case.objects.filter(owner_department=OuterRef("pk")))).order_by("level", "id")
     membership = membership_of(user)
     if membership is None:
         return Department.objects.none()
     visible = departments_visible_q(user)
     handling = Q(pk=membership.department_id) | (visible & Q(kind__in=ROUTE_KINDS))
-    return Department.objects.filter(handling | (visible & Q(pk=selected)) if selected else handling)
+    # The user's own department first, then the rest of their jurisdiction, then the organs above.
+    nearness = Case_(
+        When(pk=membership.department_id, then=Value(0)),
+        When(pk__in=user_units(user), then=Value(1)),
+        default=Value(2),
+    )
+    return (
+        Department.objects.filter(handling | (visible & Q(pk=selected)) if selected else handling)
+        .annotate(nearness=nearness)
+        .order_by("nearness", "id")
+    )
 
 
 def case_detail_qs() -> QuerySet[Case]:

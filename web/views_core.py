@@ -240,7 +240,7 @@ def case_list_page(request):
     qs, filters = _filtered_cases(request)
     # Counted like the API's lists: exact up to 1,000, then PostgreSQL's estimate (BENCH W3).
     page = EstimatingPaginator(qs.prefetch_related(subjects_prefetch()), PAGE_SIZE).get_page(request.GET.get("page"))
-    owners = case_owner_departments(request.user, selected=filters["department"]).order_by("level", "id")
+    owners = case_owner_departments(request.user, selected=filters["department"])
     params = request.GET.copy()
     params.pop("page", None)
     return render(

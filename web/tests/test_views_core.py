@@ -241,6 +241,11 @@ def test_case_list_offers_the_handling_departments_of_the_jurisdiction_and_above
     d = world.departments
     officer = login(OFFICER)
     handling = {d[code].pk for code in ("pl-discipline", "pl-organization", "pl-emergency", "szs-discipline")}
+    html = officer.get("/cases/").content.decode().split('name="department"', 1)[1]
+    order = [int(pk) for pk in re.findall(r'<option value="(\d+)"', html.split("</select>", 1)[0])]
+    # own department first, then the county's organs, then the city's
+    assert order[0] == d["pl-discipline"].pk
+    assert order.index(d["pl-organization"].pk) < order.index(d["szs-discipline"].pk)
     got = choices(officer)
     assert handling <= got
     # neither units that do not handle cases, nor another county's organs
