@@ -167,10 +167,10 @@ def case_owner_departments(user, *, selected: int | None = None) -> QuerySet[Dep
     """The case list's "handling department" choices: the departments that handle cases where the
     user is (their own, and the discipline, organization and emergency departments of their
     jurisdiction and of the jurisdictions above: where Art. 34 sends leads and transfers), and the
-    one currently selected if it is where the user may look. Read from the departments alone, so the choices cost the same whatever
-    the number of cases (BENCH W3); a case handled elsewhere (followed across a boundary under
-    Art. 32) stays in the list and in the API's ``department`` filter. A superuser gets every
-    department that handles a case (one index probe per department)."""
+    one currently selected if it is where the user may look. Read from the departments alone, so
+    the choices cost the same whatever the number of cases (BENCH W3); a case handled elsewhere
+    (followed across a boundary under Art. 32) stays in the list and in the API's ``department``
+    filter. A superuser gets every department that handles a case (one index probe each)."""
     from django.db.models import Case as Case_
     from django.db.models import Value, When
 
@@ -232,6 +232,7 @@ def _history_query(vendor: str) -> tuple[str, list]:
 
     qn = connection.ops.quote_name
     user_model = get_user_model()
+    # PostgreSQL's json_build_object takes at most 100 arguments: 50 fields a table, far above ours.
     build = "json_build_object" if vendor == "postgresql" else "json_object"
     subjects = (
         f"SELECT DISTINCT id FROM {qn(apps.get_model('cases', 'casesubject').history.model._meta.db_table)} WHERE case_id = %s"
