@@ -20,28 +20,9 @@ C = "2026-03-15"
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """conftest's ``world``, built once for the module inside a transaction rolled back at its end
-    (each test still rolls back in its own savepoint); see ``test_records.world``."""
-    from django.db import transaction
-    from django.test.utils import override_settings
-
-    from cases.demo import build_world
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-                built = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+def world(module_world):
+    """conftest's ``world``, built once for this module (``module_world``)."""
+    return module_world
 
 
 def run_cli(path: str) -> tuple[str, str]:
