@@ -99,7 +99,7 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
 
     from cases.demo import build_world
-    from cases.models import Department, Membership
+    from org.models import Department, Membership
 
     world = build_world()
     password = make_password(None)

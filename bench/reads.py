@@ -44,7 +44,8 @@ def measure(db: str, reps: int) -> dict:
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from cases.models import Cadre, Case, Department
+    from cases.models import Case
+    from org.models import Cadre, Department
 
     User = get_user_model()
     rows = table_rows()

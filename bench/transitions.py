@@ -106,8 +106,8 @@ def one_transition(world, tokens, n: int) -> dict:
     from rest_framework.test import APIClient
 
     from cases.models import Case, CaseEvent
-    from cases.services.common import save_with_history
     from cases.services.lifecycle import case_transition
+    from core.persistence import save_with_history
 
     officer = world.users["discipline_officer"]
     result = {}

@@ -6,65 +6,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import models as m
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """View-only: cases, subjects, measures and the like move through the services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(m.Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "level", "parent", "code"]
-    list_filter = ["kind", "level"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(m.Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "department", "rank"]
-    list_filter = ["rank", "department__kind"]
-    search_fields = ["user__username", "department__name"]
-
-
-class PostInline(ReadOnlyInline):
-    model = m.Post
-    fk_name = "cadre"
-    fields = ["organization", "role", "title", "start", "end", "managing_authority", "move_kind"]
-
-
-@admin.register(m.Cadre)
-class CadreAdmin(ReadOnlyAdmin):
-    list_display = ["name", "status", "retired_on"]
-    list_filter = ["status"]
-    search_fields = ["name"]
-    inlines = [PostInline]
-
-
-@admin.register(m.Post)
-class PostAdmin(ReadOnlyAdmin):
-    list_display = ["cadre", "organization", "role", "title", "start", "end"]
-    list_filter = ["role"]
-    search_fields = ["cadre__name", "title"]
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(m.Accident)

@@ -15,9 +15,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cases.codes import DepartmentKind, Rank, Role
-from cases.models import Accident, Cadre, Department, Membership, Post
+from cases.models import Accident
 from cases.rules.grading import grade_accident
+from org.codes import DepartmentKind, Rank, Role
+from org.models import Cadre, Department, Membership, Post
 
 L = Department.Level
 K = DepartmentKind

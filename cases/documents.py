@@ -21,9 +21,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.codes import MEASURE_ORDER, CaseState
-from cases.errors import PreconditionFailed
 from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, MeasureDecision
 from cases.services.common import deadline_after
+from core.errors import PreconditionFailed
 
 DOCUMENT_STATES = (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED)
 TITLE = "问责决定书"

@@ -18,17 +18,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from cases.models import (
-    Appeal,
-    Assessment,
-    Case,
-    CaseSubject,
-    Department,
-    ExecutionTask,
-    MeasureDecision,
-    Referral,
-)
-from cases.services.common import membership_of
+from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from org.access import membership_of
+from org.models import Department
 
 FULL = "full"
 SOURCE_ONLY = "source"
@@ -174,7 +166,7 @@ def case_owner_departments(user, *, selected: int | None = None) -> QuerySet[Dep
     from django.db.models import Case as Case_
     from django.db.models import Value, When
 
-    from cases.services.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
+    from org.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
 
     if getattr(user, "is_superuser", False):
         return Department.objects.filter(Exists(Case.objects.filter(owner_department=OuterRef("pk")))).order_by("level", "id")
@@ -329,3 +321,11 @@ def case_history(case: Case) -> list[dict]:
         )
     entries.sort(key=lambda e: e["date"])
     return entries
+
+
+def accidents_visible_q(user) -> Q:
+    """Accidents located in the jurisdiction (or, without a location, recorded from it)."""
+    units = user_units(user)
+    if units is None:
+        return Q()
+    return Q(location_id__in=units) | Q(location__isnull=True, created_by__membership__department_id__in=units)

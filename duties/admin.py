@@ -5,7 +5,7 @@ changes by migration, the rest only through ``duties.services``."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from duties import models as m
 
 

@@ -16,10 +16,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.codes import Role
-from cases.errors import NOT_FOUND, InvalidInput, NotFound
-from cases.models import Cadre, Department, Post
-from cases.services.common import local_today
+from core.errors import NOT_FOUND, InvalidInput, NotFound
+from core.persistence import local_today
 from duties.codes import InterviewGround
 from duties.models import (
     AnnualAssessment,
@@ -37,6 +35,8 @@ from duties.services import ledger, rewards
 from duties.services.access import ledger_scope, require_ledger_access, visible_cadres_q
 from duties.services.compliance import cadre_compliance
 from duties.services.status import department_status
+from org.codes import Role
+from org.models import Cadre, Department, Post
 
 
 def _int(name: str, value) -> int:
@@ -235,7 +235,7 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         ],
     )
     def create(self, request, *args, **kwargs):
-        from cases.services.idempotency import key_from, once
+        from core.idempotency import key_from, once
 
         key = key_from(request)
         data = _valid(DutyRecordCreateSerializer, request.data)

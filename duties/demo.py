@@ -28,10 +28,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from cases.codes import Role
-from cases.models import Post
-from cases.services.common import local_today
-from cases.services.jurisdiction import unit_ids
+from core.persistence import local_today
 from duties.models import Obligation, Patrol
 from duties.services.assessment import (
     assessment_record,
@@ -44,6 +41,9 @@ from duties.services.assessment import (
 from duties.services.ledger import record_create
 from duties.services.periods import blocks_overlapping, clip, merge
 from duties.services.rewards import award_grant
+from org.codes import Role
+from org.jurisdiction import unit_ids
+from org.models import Post
 
 ASSESSED_YEAR = 2025
 LEDGER_START = dt.date(2025, 12, 1)

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.models import Cadre, Case, Department, Post
+from cases.models import Case
 from duties.codes import Activity, AwardKind, InterviewGround, Period
+from org.models import Cadre, Department, Post
 
 
 class Obligation(models.Model):

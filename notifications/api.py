@@ -58,7 +58,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if request.method == "PUT":
             value = request.data.get("email")
             if not isinstance(value, bool):
-                from cases.errors import field_error
+                from core.errors import field_error
 
                 raise field_error("email", "Expected true or false.")
             preference.email = value

@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications (通知)")
 
     def ready(self) -> None:
-        from cases.services.common import on_events_committed
+        from core.hooks import on_events_committed
 
         if settings.ZEREN_TASKS_EAGER:
             # Embedded default: dispatch right after each commit, in this process.

@@ -37,7 +37,7 @@ def _user_from_token(key: str):
 
 @database_sync_to_async
 def _department_id(user) -> int | None:
-    from cases.models import Membership
+    from org.models import Membership
 
     return Membership.objects.filter(user=user).values_list("department_id", flat=True).first()
 

@@ -12,7 +12,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     department = models.ForeignKey(
-        "cases.Department", verbose_name=_("for department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.Department", verbose_name=_("for department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=40)
     text = models.TextField(_("text"))

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from cases.codes import CaseState, Rank
+from cases.codes import CaseState
 from cases.models import Appeal, Case, CaseEvent, ExecutionTask, Referral
+from org.codes import Rank
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent
 from cases.services.lifecycle import case_transition
 from cases.tests.scenarios import TEAM, new_lead
+from core.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.services.common import local_today
+from core.persistence import local_today
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from cases.codes import TERMINAL_STATES, CaseState, Measure
-from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, ExecutionTask
 from cases.services.audit import verify_events
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.lifecycle import TRANSITIONS, available_transitions, case_transition
 from cases.tests.scenarios import new_lead
+from core.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 

@@ -20,12 +20,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.codes import CaseState
-from cases.models import Accident, Appeal, Cadre, Case, Department, ExecutionTask, Referral
+from cases.models import Accident, Appeal, Case, ExecutionTask, Referral
 from cases.tests.scenarios import case_in_state
 from duties.models import AnnualAssessment, DutyRecord, Evidence, Interview, Obligation, Patrol
 from duties.services.ledger import record_create
 from notifications.models import Notification
 from notifications.services import dispatch_pending
+from org.models import Cadre, Department
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,11 @@ from viewflow.workflow.models import Process, Task
 import workflows.sync
 from cases.codes import CaseState
 from cases.models import Case, ExecutionTask
-from cases.services.common import local_today
 from cases.services.executions import execution_complete
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
 from cases.tests.scenarios import ACCIDENT_FINDING, TEAM, new_lead
+from core.persistence import local_today
 from workflows.flows import CaseFlow
 from workflows.services import task_claim
 from workflows.sync import open_tasks, process_of

@@ -13,12 +13,12 @@ from viewflow.workflow.status import STATUS
 from cases.codes import CaseState
 from cases.models import CaseEvent, DeadlineAlert, ExecutionTask
 from cases.services.appeals import appeal_decide, appeal_file
-from cases.services.common import local_today
 from cases.services.deadlines import open_deadlines, run_deadlines
 from cases.services.executions import execution_complete
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
 from cases.tests.scenarios import PATHS, case_in_state, new_lead
+from core.persistence import local_today
 from workflows.flows import STAGE_BY_STATE, AppealFlow, CaseFlow, ReferralFlow
 from workflows.selectors import case_tasks, my_tasks, queue
 from workflows.services import task_assign, task_claim, task_release
@@ -81,7 +81,7 @@ def test_claim_assign_reassign_and_release_are_recorded_on_the_case(world):
 
 
 def test_only_a_leader_of_the_department_may_assign_and_only_members_may_claim(world):
-    from cases.errors import NotPermitted
+    from core.errors import NotPermitted
 
     case = new_lead(world)
     task = open_tasks(process_of(CaseFlow, case), "intake").get()

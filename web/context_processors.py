@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
-from cases.models import Department
 from cases.services.accidents import ACCIDENT_KINDS
-from cases.services.common import county_of, membership_of
 from cases.services.records import RECORD_READERS
 from duties.services.access import KEEPERS as DUTY_KEEPERS
 from duties.services.access import READERS as DUTY_READERS
+from org.access import county_of, membership_of
+from org.models import Department
 
 
 def _nav(user) -> dict:

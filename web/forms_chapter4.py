@@ -13,9 +13,9 @@ from collections import defaultdict
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Cadre, Department
 from duties.codes import InterviewGround
 from duties.models import AnnualAssessment, AssessmentGrade
+from org.models import Cadre, Department
 from web.forms_more import DateInput, DepartmentChoiceField
 
 FIRST_YEAR = 2021  # the 细则 took effect in 2021; the services refuse earlier years

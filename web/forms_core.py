@@ -18,7 +18,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
-from cases.models import Appeal, Department, Finding
+from cases.models import Appeal, Finding
+from org.models import Department
 from web.selectors_core import department_members, display_name
 
 REASON_REQUIRED = {"transfer", "hold", "dismiss", "reject"}
@@ -94,7 +95,7 @@ class TransitionForm(ServiceForm):
         self.subject_fields: list[dict] = []
         self.measure_index = []
         if name == "transfer":
-            from cases.services.jurisdiction import departments_visible_q
+            from org.jurisdiction import departments_visible_q
 
             departments = (
                 Department.objects.filter(departments_visible_q(user) if user is not None else Q())

@@ -9,9 +9,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import Circumstance, MoveKind, Role, SourceKind
-from cases.errors import ApplicationError
-from cases.models import Accident, Cadre, Department, ReportingFinding
+from cases.codes import Circumstance, SourceKind
+from cases.models import Accident, ReportingFinding
+from core.errors import ApplicationError
+from org.codes import MoveKind, Role
+from org.models import Cadre, Department
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -59,7 +61,8 @@ class ScopedForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is None:
             return
-        from cases.services.jurisdiction import accidents_visible_q, cadres_visible_q, departments_visible_q
+        from cases.selectors import accidents_visible_q
+        from org.jurisdiction import cadres_visible_q, departments_visible_q
 
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)

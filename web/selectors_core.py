@@ -17,20 +17,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from cases.codes import CaseState, MoveKind, Rank
-from cases.models import (
-    Appeal,
-    Case,
-    CaseEvent,
-    CaseSubject,
-    Department,
-    ExecutionTask,
-    MeasureDecision,
-    Post,
-    Referral,
-)
-from cases.services.common import membership_of
+from cases.codes import CaseState
+from cases.models import Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, MeasureDecision, Referral
 from cases.services.deadlines import open_deadlines
+from org.access import membership_of
+from org.codes import MoveKind, Rank
+from org.models import Department, Post
 from web.core_labels import EVENT_LABELS, STEP_OF, STEPS
 from workflows.flows import AppealFlow
 
@@ -274,7 +266,8 @@ def _field_label(model, attname: str) -> str:
 
 def _name_resolvers() -> dict:
     """How a foreign key in a diff is shown: one query per target model, whatever the rows."""
-    from cases.models import Accident, Post
+    from cases.models import Accident
+    from org.models import Post
 
     return {
         Department: lambda ids: {d.pk: d.name for d in Department.objects.filter(pk__in=ids)},

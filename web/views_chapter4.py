@@ -25,11 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.codes import DepartmentKind, Rank
-from cases.errors import ApplicationError
-from cases.models import Cadre, Department, Membership, Post
 from cases.selectors import case_visible_qs
-from cases.services.common import county_of, local_today, membership_of
+from core.errors import ApplicationError
+from core.persistence import local_today
 from duties.codes import InterviewGround
 from duties.models import AnnualAssessment, Award, Interview, Patrol, PatrolFinding, Publication
 from duties.services.access import READERS, ledger_scope
@@ -44,6 +42,9 @@ from duties.services.assessment import (
     results_xlsx,
 )
 from duties.services.rewards import award_grant, candidates
+from org.access import county_of, membership_of
+from org.codes import DepartmentKind, Rank
+from org.models import Cadre, Department, Membership, Post
 from web.forms_chapter4 import (
     FIRST_YEAR,
     CadreResultForm,

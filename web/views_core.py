@@ -23,20 +23,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
-from cases.api.pagination import EstimatingPaginator
-from cases.codes import TERMINAL_STATES, CaseState, Rank
-from cases.errors import ApplicationError, ConcurrentModification
+from cases.codes import TERMINAL_STATES, CaseState
 from cases.models import Appeal, Case, ExecutionTask, MeasureDecision
 from cases.selectors import FULL, case_access, case_detail_qs, case_list, case_owner_departments
 from cases.services import appeals as appeal_services
 from cases.services import executions as execution_services
 from cases.services import findings as finding_services
 from cases.services import lifecycle
-from cases.services.common import deadline_after, membership_of
+from cases.services.common import deadline_after
 from cases.services.deadlines import open_deadlines
 from cases.services.findings import FINDING_STATES
 from cases.services.lifecycle import TRANSITIONS, available_transitions
+from core.api.pagination import EstimatingPaginator
+from core.errors import ApplicationError, ConcurrentModification
 from duties.services.compliance import conduct_compliance
+from org.access import membership_of
+from org.codes import Rank
 from web.chart_core import case_chart_svg
 from web.core_labels import CAUTION, DECIDED_STATES, PRIMARY, TRANSITION_HELP, TRANSITION_LABELS
 from web.forms_core import AppealDecideForm, AppealFileForm, FindingsForm, TransitionForm

@@ -23,10 +23,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.codes import Role
-from cases.errors import ApplicationError, NotPermitted
-from cases.models import Cadre, Department, Post
-from cases.services.common import county_of, local_today, membership_of
+from core.errors import ApplicationError, NotPermitted
+from core.persistence import local_today
 from duties.api import evidence_response
 from duties.codes import Activity, Period, PeriodStatus
 from duties.models import DutyRecord, Evidence, Obligation
@@ -34,6 +32,9 @@ from duties.services.access import NO_ACCESS, ledger_scope, require_ledger_acces
 from duties.services.compliance import cadre_compliance
 from duties.services.ledger import record_create, record_void
 from duties.services.status import department_status
+from org.access import county_of, membership_of
+from org.codes import Role
+from org.models import Cadre, Department, Post
 from web.forms_duties import DepartmentPickForm, RecordForm, WithdrawForm
 from web.forms_more import add_service_error
 from web.views_more import _forbidden_if_not_permitted

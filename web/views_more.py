@@ -27,33 +27,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors
-from cases.codes import (
-    CaseState,
-    Circumstance,
-    DepartmentKind,
-    Measure,
-    MoveKind,
-    Rank,
-    SanctionKind,
-    SourceKind,
-)
-from cases.errors import NO_DEPARTMENT, ApplicationError
+from cases.codes import CaseState, Circumstance, Measure, SanctionKind, SourceKind
 from cases.models import (
     Accident,
     AccidentReport,
     Assessment,
-    Cadre,
     Case,
     CaseSubject,
     DeadlinePolicy,
     Finding,
     MeasureDecision,
-    Post,
     Referral,
     ReportingFinding,
     VetoOverride,
 )
-from cases.selectors import case_visible_qs
+from cases.selectors import accidents_visible_q, case_visible_qs
 from cases.services.accidents import (
     ACCIDENT_KINDS,
     accident_create,
@@ -62,8 +50,6 @@ from cases.services.accidents import (
     reporting_finding_add,
 )
 from cases.services.cadres import PERSONNEL_KINDS, cadre_move
-from cases.services.common import local_today, membership_of
-from cases.services.jurisdiction import accidents_visible_q, cadres_visible_q
 from cases.services.leads import lead_create
 from cases.services.records import (
     VETO_AUTHORITIES,
@@ -74,7 +60,13 @@ from cases.services.records import (
     veto_override,
 )
 from cases.services.referrals import referral_move
+from core.errors import NO_DEPARTMENT, ApplicationError
+from core.persistence import local_today
 from duties.services.assessment import record_extras
+from org.access import membership_of
+from org.codes import DepartmentKind, MoveKind, Rank
+from org.jurisdiction import cadres_visible_q
+from org.models import Cadre, Post
 from web.forms_more import (
     AccidentForm,
     AccidentReportForm,

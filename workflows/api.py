@@ -10,8 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from viewflow.workflow.models import Task
 
-from cases.errors import InvalidInput
 from cases.models import Case
+from core.errors import InvalidInput
 from workflows import services
 from workflows.selectors import department_tasks, my_tasks, queue, task_url
 

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.codes import Rank
-from cases.services.common import membership_of
+from org.access import membership_of
+from org.codes import Rank
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.codes import Rank
-from cases.errors import NotPermitted, TransitionNotAllowed, field_error
 from cases.models import Case
-from cases.services.common import case_event_record, lock, membership_of, require_membership
+from cases.services.common import case_event_record
+from core.errors import NotPermitted, TransitionNotAllowed, field_error
+from core.persistence import lock
+from org.access import membership_of, require_membership
+from org.codes import Rank
 
 
 def _task_for_update(task_id: int) -> tuple[Task, Case | None]:

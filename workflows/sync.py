@@ -13,9 +13,11 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from cases.codes import EXECUTED_BY_ORGANIZATION, DepartmentKind
+from cases.codes import EXECUTED_BY_ORGANIZATION
 from cases.models import Appeal, Case, ExecutionTask, Referral
-from cases.services.common import department_of_kind, on_workflow_event
+from core.hooks import on_workflow_event
+from org.access import department_of_kind
+from org.codes import DepartmentKind
 from workflows.flows import BRANCHES, LEADER_NODES, STAGE_BY_STATE, AppealFlow, CaseFlow, ReferralFlow
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)

@@ -17,9 +17,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from cases.documents import decision_docx, decision_pdf, document_filename
-from cases.errors import NOT_FOUND, NotFound
 from cases.models import Case
 from cases.selectors import FULL, case_access
+from core.errors import NOT_FOUND, NotFound
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

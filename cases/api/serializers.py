@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cases.codes import CaseState, MoveKind, Role, SourceKind
-from cases.models import (
-    Accident,
-    Appeal,
-    Cadre,
-    Case,
-    CaseEvent,
-    Department,
-    ExecutionTask,
-    MeasureDecision,
-    Post,
-    Referral,
-)
+from cases.codes import CaseState, SourceKind
+from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
+from org.codes import MoveKind, Role
+from org.models import Cadre, Department, Post
 
 
 class DepartmentBriefSerializer(serializers.ModelSerializer):

@@ -16,20 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import serializers as s
-from cases.errors import NOT_FOUND, InvalidInput, NotFound, NotPermitted
-from cases.models import (
-    Accident,
-    Appeal,
-    Cadre,
-    Case,
-    Department,
-    ExecutionTask,
-    Post,
-    Referral,
-)
+from cases.models import Accident, Appeal, Case, ExecutionTask, Referral
 from cases.rules.engine import AssessmentInputError
 from cases.selectors import (
     FULL,
+    accidents_visible_q,
     case_access,
     case_detail_qs,
     case_history,
@@ -40,13 +31,15 @@ from cases.services import accidents as accident_services
 from cases.services import appeals as appeal_services
 from cases.services import cadres as cadre_services
 from cases.services.assessments import evaluate
-from cases.services.common import membership_of
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
-from cases.services.jurisdiction import accidents_visible_q, cadres_visible_q, departments_visible_q, user_units
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
+from core.errors import NOT_FOUND, InvalidInput, NotFound, NotPermitted
+from org.access import membership_of
+from org.jurisdiction import cadres_visible_q, departments_visible_q, user_units
+from org.models import Cadre, Department, Post
 
 
 def _validated(serializer_class, data, **kwargs):
@@ -152,8 +145,8 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["get"])
     def record(self, request, pk=None):
-        from cases.services.common import local_today
         from cases.services.records import cadre_record, require_record_reader
+        from core.persistence import local_today
 
         require_record_reader(request.user)
         cadre = get_object_or_404(Cadre.objects.filter(cadres_visible_q(request.user)).distinct(), pk=_pk(pk))
@@ -255,7 +248,7 @@ class LeadView(APIView):
         parameters=[IDEMPOTENCY_HEADER],
     )
     def post(self, request):
-        from cases.services.idempotency import key_from, once
+        from core.idempotency import key_from, once
 
         key = key_from(request)
         data = _validated(s.LeadSerializer, request.data)

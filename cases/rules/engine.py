@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES
+from core.errors import FieldValueError
 
 CIRCUMSTANCES = ["26.1", "26.2", "26.3", "26.4", "26.5", "26.6", "26.7"]
 AGGRAVATING = ["29.1", "29.2", "29.3", "29.4"]
@@ -59,7 +60,7 @@ REQUIRED_FIELDS = ("circumstances", "conduct_date")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class AssessmentInputError(ValueError):
+class AssessmentInputError(FieldValueError):
     """Bad input: ``field`` names the offending field; ``message`` says what is wrong in Chinese
     and English (the engine has no request language; the CLI and API show both)."""
 

@@ -8,11 +8,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.codes import DepartmentKind
-from cases.errors import NotPermitted, field_error
 from cases.models import Accident, AccidentReport, ReportingFinding
 from cases.rules.grading import grade_accident
-from cases.services.common import lock, require_membership, save_with_history
+from core.errors import NotPermitted, field_error
+from core.persistence import lock, save_with_history
+from org.access import require_membership
+from org.codes import DepartmentKind
 
 ACCIDENT_KINDS = {DepartmentKind.EMERGENCY, DepartmentKind.DISCIPLINE, DepartmentKind.REGULATOR}
 FIELDS = ("title", "occurred_at", "location", "description", "deaths", "serious_injuries", "direct_loss_yuan", "unit_reported_at")
@@ -26,16 +27,16 @@ def _require_recorder(user) -> None:
 
 def _require_in_jurisdiction(user, accident: Accident) -> None:
     """An accident is kept by the jurisdiction where it happened (or, unplaced, that recorded it)."""
-    from cases.services.jurisdiction import accidents_visible_q
+    from cases.selectors import accidents_visible_q
 
     if not Accident.objects.filter(accidents_visible_q(user), pk=accident.pk).exists():
-        from cases.errors import NOT_FOUND, NotFound
+        from core.errors import NOT_FOUND, NotFound
 
         raise NotFound(NOT_FOUND)
 
 
 def _check_location(user, data: dict[str, Any]) -> None:
-    from cases.services.jurisdiction import user_units
+    from org.jurisdiction import user_units
 
     location = data.get("location")
     units = user_units(user)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.codes import CadreStatus, MoveKind
-from cases.models import CaseSubject, Post
+from cases.models import CaseSubject
 from cases.rules.engine import AssessmentInputError, assess, parse_input
 from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
+from org.codes import CadreStatus, MoveKind
+from org.models import Post
 
 
 def evaluate(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -8,18 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import CadreStatus, DepartmentKind, MoveKind, Role
-from cases.errors import NotPermitted, PreconditionFailed, field_error
-from cases.models import Cadre, Case, Department, Post, Referral
-from cases.services.common import (
-    case_event_record,
-    deadline_after,
-    department_of_kind,
-    lock,
-    require_membership,
-    save_with_history,
-    workflow_event,
-)
+from cases.models import Case, Referral
+from cases.services.common import case_event_record, deadline_after
+from core.errors import NotPermitted, PreconditionFailed, field_error
+from core.hooks import workflow_event
+from core.persistence import lock, save_with_history
+from org.access import department_of_kind, require_membership
+from org.codes import CadreStatus, DepartmentKind, MoveKind, Role
+from org.models import Cadre, Department, Post
 
 OPEN_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 PERSONNEL_KINDS = {DepartmentKind.ORGANIZATION}
@@ -54,7 +50,7 @@ def cadre_register(
 ) -> Cadre:
     _require_personnel(acting_user)
     _check_role(role)
-    from cases.services.jurisdiction import user_units
+    from org.jurisdiction import user_units
 
     units = user_units(acting_user)
     if units is not None and organization.pk not in units:
@@ -91,10 +87,10 @@ def cadre_move(
     """Transfer, promote or retire a cadre: the current post ends the day before
     ``effective_date``. Open cases stay attached (they follow the cadre, Art. 32)."""
     _require_personnel(acting_user)
-    from cases.services.jurisdiction import cadres_visible_q
+    from org.jurisdiction import cadres_visible_q
 
     if not Cadre.objects.filter(cadres_visible_q(acting_user), pk=cadre_id).exists():
-        from cases.errors import NOT_FOUND, NotFound
+        from core.errors import NOT_FOUND, NotFound
 
         raise NotFound(NOT_FOUND)
     cadre = lock(Cadre, cadre_id)

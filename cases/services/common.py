@@ -1,4 +1,4 @@
-"""Shared pieces of the domain services: locking, saving with history, events, routing, limits."""
+"""Shared pieces of the case services: the hash-chained case events and the time limits."""
 
 from __future__ import annotations
 
@@ -7,72 +7,11 @@ import hashlib
 import json
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
-from django.db.models import Model, Q
 from django.utils import timezone
 
-from cases.codes import DepartmentKind, Rank
-from cases.errors import (
-    LEADER_REQUIRED,
-    NO_DEPARTMENT,
-    NOT_A_MEMBER,
-    InvalidReference,
-    NotPermitted,
-)
-from cases.models import Case, CaseEvent, DeadlinePolicy, Department, Membership
-
-User = AbstractBaseUser
-
-
-def membership_of(user) -> Membership | None:
-    """The user's department seat, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cached = getattr(user, "_zeren_membership", False)
-    if cached is not False:
-        return cached
-    try:
-        # The parent too: the jurisdiction (``county_of``) is read on most requests.
-        membership = Membership.objects.select_related("department__parent").get(user=user)
-    except Membership.DoesNotExist:
-        membership = None
-    user._zeren_membership = membership
-    return membership
-
-
-def require_membership(user) -> Membership:
-    membership = membership_of(user)
-    if membership is None:
-        raise NotPermitted(NO_DEPARTMENT)
-    return membership
-
-
-def require_member_of(user, department: Department | int, *, leader: bool = False) -> Membership:
-    """403 unless ``user`` sits in ``department`` (a row or its id; as a leader when ``leader``)."""
-    membership = require_membership(user)
-    if membership.department_id != (department if isinstance(department, int) else department.pk):
-        raise NotPermitted(NOT_A_MEMBER)
-    if leader and membership.rank != Rank.LEADER:
-        raise NotPermitted(LEADER_REQUIRED)
-    return membership
-
-
-def lock(model: type[Model], pk: int) -> Any:
-    """Re-read a row under a row lock (PostgreSQL). SQLite has no row locks; there every write
-    transaction is IMMEDIATE (settings), which serializes writers on the whole database, and
-    ``ConcurrentTransitionMixin`` makes state updates conditional on the state read."""
-    manager = model._default_manager
-    if connection.features.has_select_for_update:
-        return manager.select_for_update().get(pk=pk)
-    return manager.get(pk=pk)
-
-
-def save_with_history(obj: Model, *, acting_user, reason: str, **kwargs: Any) -> None:
-    """Save a domain row so that its history row names who did it and why."""
-    obj._history_user = acting_user
-    obj._change_reason = reason
-    obj.save(**kwargs)
+from cases.models import Case, CaseEvent, DeadlinePolicy
+from core.hooks import events_appended
+from core.persistence import add_months
 
 
 def _canonical(data: dict[str, Any]) -> bytes:
@@ -123,35 +62,8 @@ def case_event_record(
     )
     event.hash = event_digest(event)
     event.save()
-    if _commit_listeners:
-        transaction.on_commit(_events_committed)
+    events_appended()
     return event
-
-
-JURISDICTION_LEVELS = (Department.Level.COUNTY, Department.Level.CITY, Department.Level.REGION)
-
-
-def county_of(department: Department) -> Department:
-    """The county (or higher) unit a department belongs to: jurisdictions are counted from here."""
-    node = department
-    for _depth in range(20):  # the tree is shallow; the bound guards against a cycle in bad data
-        if node.level in JURISDICTION_LEVELS or node.parent_id is None:
-            break
-        node = node.parent
-    return node
-
-
-def department_of_kind(kind: str, *, near: Department) -> Department:
-    """The department of ``kind`` serving the county of ``near`` (Art. 34 routing)."""
-    county = county_of(near)
-    if county.kind == kind:
-        return county
-    found = Department.objects.filter(kind=kind).filter(Q(parent=county) | Q(pk=county.pk)).order_by("id").first()
-    if found is None:
-        raise InvalidReference(
-            f"No department of kind “{DepartmentKind(kind).label}” is configured for {county.name}.",
-        )
-    return found
 
 
 def deadline_policies(code: str) -> list[DeadlinePolicy]:
@@ -176,54 +88,3 @@ def deadline_after(
     if policy.unit == DeadlinePolicy.Unit.DAYS:
         return start + dt.timedelta(days=policy.amount)
     return add_months(start, policy.amount)
-
-
-def add_months(value, months: int):
-    """Calendar months, clamped to the month's last day (1 Jan 31 + 1 month = Feb 28/29)."""
-    import calendar
-
-    month_index = value.month - 1 + months
-    year = value.year + month_index // 12
-    month = month_index % 12 + 1
-    day = min(value.day, calendar.monthrange(year, month)[1])
-    return value.replace(year=year, month=month, day=day)
-
-
-def local_today() -> dt.date:
-    return timezone.localdate()
-
-
-# --- workflow listeners ---------------------------------------------------------------------------
-# The services report what they did; ``workflows.sync`` registers listeners that start and
-# complete the matching viewflow tasks inside the same transaction. ``cases`` does not import
-# ``workflows``: the dependency points one way.
-_workflow_listeners: dict[str, list] = {}
-
-
-def on_workflow_event(kind: str):
-    def register(fn):
-        _workflow_listeners.setdefault(kind, []).append(fn)
-        return fn
-
-    return register
-
-
-def workflow_event(kind: str, **kwargs) -> None:
-    for listener in _workflow_listeners.get(kind, []):
-        listener(**kwargs)
-
-
-# --- after-commit listeners -----------------------------------------------------------------------
-# ``notifications`` registers its dispatcher here: every transaction that appended a case event
-# asks for a dispatch once it has committed (never before: PRODUCT §7).
-_commit_listeners: list = []
-
-
-def on_events_committed(fn):
-    _commit_listeners.append(fn)
-    return fn
-
-
-def _events_committed() -> None:
-    for listener in _commit_listeners:
-        listener()

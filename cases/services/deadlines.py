@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import CaseState
-from cases.models import Appeal, Case, CaseEvent, DeadlineAlert, Department, ExecutionTask, Referral
-from cases.services.common import case_event_record, deadline_after, deadline_policies, lock
+from cases.models import Appeal, Case, CaseEvent, DeadlineAlert, ExecutionTask, Referral
+from cases.services.common import case_event_record, deadline_after, deadline_policies
+from core.persistence import lock
+from org.models import Department
 
 
 @dataclass(frozen=True)

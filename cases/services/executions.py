@@ -6,15 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.errors import TransitionNotAllowed
 from cases.models import Case, ExecutionTask
-from cases.services.common import (
-    case_event_record,
-    lock,
-    require_member_of,
-    save_with_history,
-    workflow_event,
-)
+from cases.services.common import case_event_record
+from core.errors import TransitionNotAllowed
+from core.hooks import workflow_event
+from core.persistence import lock, save_with_history
+from org.access import require_member_of
 
 
 @transaction.atomic

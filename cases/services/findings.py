@@ -9,16 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.codes import CaseState
-from cases.errors import InvalidInput, PreconditionFailed
 from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
 from cases.services.assessments import cadre_status_for, evaluate
-from cases.services.common import (
-    case_event_record,
-    lock,
-    require_member_of,
-    save_with_history,
-)
+from cases.services.common import case_event_record
+from core.errors import InvalidInput, PreconditionFailed
+from core.persistence import lock, save_with_history
+from org.access import require_member_of
 
 FINDING_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING)
 ENGINE_FIELDS = (
@@ -50,7 +47,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         )
     subject = CaseSubject.objects.select_related("cadre").filter(case=case, pk=subject_id).first()
     if subject is None:
-        from cases.errors import NOT_FOUND, NotFound
+        from core.errors import NOT_FOUND, NotFound
 
         raise NotFound(NOT_FOUND)
     if not isinstance(data, dict):

@@ -6,26 +6,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import CaseState, DepartmentKind
-from cases.errors import field_error
-from cases.models import (
-    Accident,
-    Cadre,
-    Case,
-    CaseNumberCounter,
-    CaseSubject,
-    Department,
-    Post,
-)
+from cases.codes import CaseState
+from cases.models import Accident, Case, CaseNumberCounter, CaseSubject
 from cases.rules.engine import CIRCUMSTANCES
-from cases.services.common import (
-    case_event_record,
-    department_of_kind,
-    lock,
-    require_membership,
-    save_with_history,
-    workflow_event,
-)
+from cases.services.common import case_event_record
+from core.errors import field_error
+from core.hooks import workflow_event
+from core.persistence import lock, save_with_history
+from org.access import department_of_kind, require_membership
+from org.codes import DepartmentKind
+from org.models import Cadre, Department, Post
 
 
 def next_case_number(year: int) -> str:
@@ -69,7 +59,7 @@ def lead_create(
     unknown = [c for c in codes if c not in CIRCUMSTANCES]
     if unknown:
         raise field_error("circumstances", _("Unknown circumstance code(s): %(codes)s") % {"codes": ", ".join(map(str, unknown))})
-    from cases.services.jurisdiction import OUTSIDE_ROUTES, cadres_visible_q, route_allowed
+    from org.jurisdiction import OUTSIDE_ROUTES, cadres_visible_q, route_allowed
 
     visible = set(
         Cadre.objects.filter(cadres_visible_q(acting_user), pk__in=[c.pk for c in subjects]).values_list("pk", flat=True)

@@ -19,15 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
-from cases.codes import (
-    EXECUTED_BY_ORGANIZATION,
-    MEASURE_ORDER,
-    ORGANIZATIONAL_MEASURES,
-    CaseState,
-    DepartmentKind,
-    Rank,
-)
-from cases.errors import (
+from cases.codes import EXECUTED_BY_ORGANIZATION, MEASURE_ORDER, ORGANIZATIONAL_MEASURES, CaseState
+from cases.models import Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from cases.services.assessments import evaluate_subject
+from cases.services.common import case_event_record, deadline_after
+from core.errors import (
     CONCURRENT_MODIFICATION,
     PROPOSER_CANNOT_APPROVE,
     TRANSITION_NOT_ALLOWED,
@@ -39,28 +35,11 @@ from cases.errors import (
     TransitionNotAllowed,
     field_error,
 )
-from cases.models import (
-    Assessment,
-    Case,
-    CaseSubject,
-    Department,
-    ExecutionTask,
-    MeasureDecision,
-    Post,
-    Referral,
-)
-from cases.services.assessments import evaluate_subject
-from cases.services.common import (
-    case_event_record,
-    deadline_after,
-    department_of_kind,
-    local_today,
-    lock,
-    membership_of,
-    require_member_of,
-    save_with_history,
-    workflow_event,
-)
+from core.hooks import workflow_event
+from core.persistence import local_today, lock, save_with_history
+from org.access import department_of_kind, membership_of, require_member_of
+from org.codes import DepartmentKind, Rank
+from org.models import Department, Post
 
 OPEN_REFERRAL_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 
@@ -142,7 +121,7 @@ def _transfer(case: Case, user, payload: dict[str, Any]) -> Case:
         raise field_error("to_department", _("No department with id %(id)s.") % {"id": target_id})
     if target.pk == case.owner_department_id:
         raise field_error("to_department", _("The case is already handled by this department."))
-    from cases.services.jurisdiction import OUTSIDE_ROUTES, route_allowed
+    from org.jurisdiction import OUTSIDE_ROUTES, route_allowed
 
     managing = set(
         Post.objects.filter(cadre__subjects__case=case, end__isnull=True).values_list("managing_authority_id", flat=True)

@@ -16,25 +16,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import CaseState, DepartmentKind, Measure, Rank, SanctionKind
-from cases.errors import NotPermitted, field_error
-from cases.models import (
-    Assessment,
-    Cadre,
-    CaseSubject,
-    DeadlinePolicy,
-    InfluencePeriod,
-    MeasureDecision,
-    VetoOverride,
-)
-from cases.services.common import (
-    add_months,
-    case_event_record,
-    county_of,
-    lock,
-    require_membership,
-    save_with_history,
-)
+from cases.codes import CaseState, Measure, SanctionKind
+from cases.models import Assessment, CaseSubject, DeadlinePolicy, InfluencePeriod, MeasureDecision, VetoOverride
+from cases.services.common import case_event_record
+from core.errors import NotPermitted, field_error
+from core.persistence import add_months, lock, save_with_history
+from org.access import county_of, require_membership
+from org.codes import DepartmentKind, Rank
+from org.models import Cadre
 
 # 《公职人员政务处分法》第五十二条 (VERIFIED-P): under investigation, no promotion or award.
 UNDER_INVESTIGATION = (CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING)

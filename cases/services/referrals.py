@@ -7,15 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import CaseState
-from cases.errors import PreconditionFailed, TransitionNotAllowed, field_error
 from cases.models import Case, Referral
-from cases.services.common import (
-    case_event_record,
-    lock,
-    require_member_of,
-    save_with_history,
-    workflow_event,
-)
+from cases.services.common import case_event_record
+from core.errors import PreconditionFailed, TransitionNotAllowed, field_error
+from core.hooks import workflow_event
+from core.persistence import lock, save_with_history
+from org.access import require_member_of
 
 REFERRAL_MOVES = {
     "acknowledge": ({Referral.State.SENT}, Referral.State.ACKNOWLEDGED),

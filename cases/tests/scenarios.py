@@ -45,7 +45,7 @@ def new_lead(world, *, source="emergency_officer", cadres=("pl-baofeng:township_
 
 def advance(world, case: Case, state: str) -> Case:
     """Move a fresh case along ``PATHS[state]``; returns it re-read."""
-    from cases.services.common import local_today
+    from core.persistence import local_today
 
     for name, persona, payload in PATHS[state]:
         if name in ("@findings", "@findings_exempt"):

@@ -14,13 +14,15 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.codes import MEASURE_ORDER, CaseState, DepartmentKind
-from cases.models import Accident, Appeal, Cadre, Case, Department, ExecutionTask, MeasureDecision
+from cases.codes import MEASURE_ORDER, CaseState
+from cases.models import Accident, Appeal, Case, ExecutionTask, MeasureDecision
 from cases.services.assessments import evaluate
-from cases.services.common import local_today
 from cases.services.lifecycle import case_transition
 from cases.tests.scenarios import case_in_state
 from cases.tests.test_api_transitions import assert_error, snapshot
+from core.persistence import local_today
+from org.codes import DepartmentKind
+from org.models import Cadre, Department
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,11 @@ from django.db import transaction
 
 from cases.codes import MEASURE_ORDER, CaseState
 from cases.models import Case, CaseEvent, ExecutionTask, Referral
-from cases.services.common import local_today
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.lifecycle import TRANSITIONS, case_transition
 from cases.tests.scenarios import ACCIDENT_FINDING, PATHS, TEAM, case_in_state
+from core.persistence import local_today
 
 pytestmark = pytest.mark.django_db
 

@@ -92,7 +92,7 @@ def test_one_statement_gives_what_the_orm_gives_on_every_demo_case(world, settin
 
 
 def test_a_value_changed_back_and_forth_is_diffed_against_the_previous_snapshot(world, api):
-    from cases.services.common import save_with_history
+    from core.persistence import save_with_history
 
     officer = world.users["discipline_officer"]
     case = Case.objects.filter(

@@ -12,11 +12,11 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cases.codes import DepartmentKind
-from cases.errors import NotPermitted
-from cases.models import Department
-from cases.services.common import county_of, membership_of, require_membership
-from cases.services.jurisdiction import user_units
+from core.errors import NotPermitted
+from org.access import county_of, membership_of, require_membership
+from org.codes import DepartmentKind
+from org.jurisdiction import user_units
+from org.models import Department
 
 KEEPERS = frozenset({DepartmentKind.ORGANIZATION, DepartmentKind.EMERGENCY})
 READERS = KEEPERS | {DepartmentKind.DISCIPLINE}

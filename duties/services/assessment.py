@@ -12,15 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.errors import NotFound, PreconditionFailed, field_error
-from cases.models import Cadre, Department
-from cases.services.common import county_of, local_today, lock, save_with_history
-from cases.services.jurisdiction import unit_ids
+from core.errors import NotFound, PreconditionFailed, field_error
+from core.persistence import local_today, lock, save_with_history
 from duties.codes import InterviewGround
 from duties.models import AnnualAssessment, AssessmentGrade, Interview, Obligation, Patrol, PatrolFinding, Publication
 from duties.services.access import require_keeper
 from duties.services.compliance import cadre_compliance
 from duties.services.ledger import post_for, record_create
+from org.access import county_of
+from org.jurisdiction import unit_ids
+from org.models import Cadre, Department
 
 
 def _in_county(county: Department | None, ids: list[int] | None, department: Department, field: str) -> None:
@@ -168,7 +169,7 @@ def patrol_create(
 def _require_own_patrol(county, patrol: Patrol) -> None:
     """A patrol is the county committee's own: another county's keepers cannot touch it."""
     if county is not None and patrol.county_id != county.pk:
-        from cases.errors import NOT_FOUND
+        from core.errors import NOT_FOUND
 
         raise NotFound(NOT_FOUND)
 
@@ -348,7 +349,7 @@ def publish(*, acting_user, year: int, published_on: dt.date, channel: str) -> P
 def get_or_404(model, pk):
     row = model.objects.filter(pk=pk).first()
     if row is None:
-        from cases.errors import NOT_FOUND
+        from core.errors import NOT_FOUND
 
         raise NotFound(NOT_FOUND)
     return row

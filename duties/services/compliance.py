@@ -180,8 +180,8 @@ def compliances(
     cadre_ids: list[int], *, start: dt.date, end: dt.date, as_of: dt.date, obligations: list[ObligationRow] | None = None
 ) -> dict[int, dict[str, Any]]:
     """Compliance of many cadres over one window in three queries whatever their number."""
-    from cases.models import Post
     from duties.models import DutyRecord
+    from org.models import Post
 
     obligations = obligation_rows() if obligations is None else obligations
     posts: dict[int, list[PostRow]] = defaultdict(list)

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.errors import PreconditionFailed, field_error
-from cases.models import Cadre
-from cases.services.common import lock, save_with_history
+from core.errors import PreconditionFailed, field_error
+from core.persistence import lock, save_with_history
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.access import require_ledger_access
+from org.models import Cadre
 
 # Allowed evidence: what a county office scans or writes. The type is judged by the content's
 # first bytes; the name's extension must agree with it.
@@ -131,7 +131,7 @@ def record_create(*, acting_user, cadre: Cadre, obligation: Obligation, date: dt
         raise field_error("date", _("This duty was not in force on %(d)s.") % {"d": date})
     post = post_for(cadre, obligation, date)
     if post is None:
-        from cases.codes import Role
+        from org.codes import Role
 
         roles = "、".join(str(Role(r).label) for r in obligation.roles)
         raise field_error(

@@ -11,13 +11,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cases.codes import DepartmentKind, Rank
-from cases.errors import NotPermitted, PreconditionFailed, field_error
-from cases.models import Cadre
-from cases.services.common import local_today, require_membership, save_with_history
 from cases.services.records import cadre_records
+from core.errors import NotPermitted, PreconditionFailed, field_error
+from core.persistence import local_today, save_with_history
 from duties.codes import AwardKind
 from duties.models import AnnualAssessment, Award
+from org.access import require_membership
+from org.codes import DepartmentKind, Rank
+from org.models import Cadre
 
 BASIS = {
     AwardKind.COMMENDATION: "细则第二十五条：安全生产工作一个年度考核成绩为优秀的，给予通报嘉奖",

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from cases.models import Cadre, Department
 from duties.services.compliance import compliances
+from org.models import Cadre, Department
 
 
 def department_status(department: Department, on: dt.date) -> dict[str, Any]:

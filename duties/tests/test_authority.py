@@ -12,12 +12,12 @@ import datetime as dt
 
 import pytest
 
-from cases.errors import NotFound, NotPermitted
-from cases.models import Membership
+from core.errors import NotFound, NotPermitted
 from duties.models import Obligation
 from duties.services.assessment import assessment_record, patrol_create, patrol_finding_add, patrol_finding_refer
 from duties.services.ledger import record_create
 from duties.services.rewards import award_grant, candidates
+from org.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_a_department_keeps_only_the_records_of_posts_held_in_it(world, django_u
 
 
 def test_the_neighbouring_countys_organization_cannot_assess_pingluo(world):
-    from cases.errors import InvalidInput
+    from core.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
         assessment_record(

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cases.codes import Role
 from cases.tests.test_api_transitions import assert_error
 from duties.models import Obligation
+from org.codes import Role
 
 pytestmark = pytest.mark.django_db
 

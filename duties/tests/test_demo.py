@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from cases.codes import CaseState
-from cases.services.common import local_today
+from core.persistence import local_today
 from duties import demo
 from duties.models import AnnualAssessment, DutyRecord, Evidence, Interview, Patrol, Publication
 from duties.services.compliance import cadre_compliance

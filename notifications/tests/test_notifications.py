@@ -73,7 +73,7 @@ class TestWhoIsTold:
 
     def test_an_appeal_tells_the_deciding_leaders(self, world, api, django_capture_on_commit_callbacks):
         case = case_in_state(world, CaseState.EXECUTING)
-        from cases.services.common import local_today
+        from core.persistence import local_today
 
         with django_capture_on_commit_callbacks(execute=True):
             api("discipline_officer").post(

@@ -14,8 +14,8 @@ import pytest
 
 from cases.codes import CaseState
 from cases.models import Case
-from cases.services.common import local_today
 from cases.tests.scenarios import case_in_state
+from core.persistence import local_today
 from duties.models import Award, PatrolFinding
 from duties.services.assessment import assessment_record, publish
 

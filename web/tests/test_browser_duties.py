@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from cases.services.common import local_today
+from core.persistence import local_today
 from duties.models import DutyRecord, Obligation
 
 pytestmark = pytest.mark.django_db(transaction=True)

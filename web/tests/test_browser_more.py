@@ -13,8 +13,8 @@ import pytest
 
 from cases.codes import CaseState
 from cases.models import Case
-from cases.services.common import local_today
 from cases.tests.scenarios import case_in_state, new_lead
+from core.persistence import local_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -23,8 +23,8 @@ from django.utils import translation
 
 from cases.codes import CaseState
 from cases.models import Case
-from cases.services.common import local_today
 from cases.tests.scenarios import case_in_state
+from core.persistence import local_today
 from duties.models import AnnualAssessment, Award, Interview, Patrol, PatrolFinding, Publication
 from duties.services.assessment import (
     assessment_record,

@@ -24,10 +24,10 @@ from django.utils import timezone, translation
 
 from cases.codes import CaseState
 from cases.models import Appeal, Case, CaseEvent, ExecutionTask, Finding, MeasureDecision
-from cases.services.common import local_today
 from cases.services.executions import execution_complete
 from cases.services.lifecycle import case_transition
 from cases.tests.scenarios import ACCIDENT_FINDING, case_in_state, new_lead
+from core.persistence import local_today
 
 pytestmark = pytest.mark.django_db
 

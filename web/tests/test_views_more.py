@@ -18,20 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.codes import CaseState, SourceKind
-from cases.models import (
-    Accident,
-    AccidentReport,
-    Case,
-    CaseEvent,
-    Post,
-    Referral,
-    ReportingFinding,
-    VetoOverride,
-)
+from cases.models import Accident, AccidentReport, Case, CaseEvent, Referral, ReportingFinding, VetoOverride
 from cases.services.cadres import cadre_register
-from cases.services.common import local_today
 from cases.services.lifecycle import case_transition
 from cases.tests.scenarios import case_in_state, new_lead
+from core.persistence import local_today
+from org.models import Post
 
 pytestmark = pytest.mark.django_db
 

@@ -14,20 +14,20 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.codes import DepartmentKind as K
 from cases.codes import SourceKind
 from cases.demo import NEIGHBOUR_USERS, USERS, build_world
 from cases.models import Case
 from cases.services.accidents import accident_report_add, reporting_finding_add
 from cases.services.appeals import appeal_file
 from cases.services.cadres import cadre_move
-from cases.services.common import local_today
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
+from core.persistence import local_today
 from duties.demo import build_duties_demo
+from org.codes import DepartmentKind as K
 
 DEMO_MARKER_TITLE = "【演示】宝丰镇某化工企业“3·15”中毒事故领导责任"
 

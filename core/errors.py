@@ -71,5 +71,13 @@ class PreconditionFailed(ApplicationError):
     status = 409
 
 
+class FieldValueError(ValueError):
+    """Bad input to pure code (the rule engine) that has no request: ``field`` names the field,
+    ``message`` says what is wrong. The API answers it as a 400 ``invalid`` on that field."""
+
+    field: str
+    message: str
+
+
 def field_error(field: str, message: Any) -> InvalidInput:
     return InvalidInput({field: [message]})

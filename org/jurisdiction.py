@@ -19,9 +19,9 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cases.codes import DepartmentKind
-from cases.models import Department
-from cases.services.common import JURISDICTION_LEVELS, county_of, membership_of
+from org.access import JURISDICTION_LEVELS, county_of, membership_of
+from org.codes import DepartmentKind
+from org.models import Department
 
 ROUTE_KINDS = frozenset({DepartmentKind.DISCIPLINE, DepartmentKind.ORGANIZATION, DepartmentKind.EMERGENCY})
 OUTSIDE_ROUTES = _(
@@ -86,14 +86,6 @@ def cadres_visible_q(user, prefix: str = "") -> Q:
     if units is None:
         return Q()
     return Q(**{f"{prefix}posts__organization_id__in": units}) | Q(**{f"{prefix}posts__managing_authority_id__in": units})
-
-
-def accidents_visible_q(user) -> Q:
-    """Accidents located in the jurisdiction (or, without a location, recorded from it)."""
-    units = user_units(user)
-    if units is None:
-        return Q()
-    return Q(location_id__in=units) | Q(location__isnull=True, created_by__membership__department_id__in=units)
 
 
 def departments_visible_q(user) -> Q:

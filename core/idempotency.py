@@ -12,8 +12,8 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cases.errors import field_error
-from cases.models import IdempotencyKey
+from core.errors import field_error
+from core.models import IdempotencyKey
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 

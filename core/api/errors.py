@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from cases.errors import ApplicationError
-from cases.rules.engine import AssessmentInputError
+from core.errors import ApplicationError, FieldValueError
 
 logger = logging.getLogger("zeren.api")
 
@@ -51,7 +50,7 @@ def error_response(code: str, detail, http_status: int, **extra) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return error_response(exc.code, exc.detail, exc.status, **exc.extra)
-    if isinstance(exc, AssessmentInputError):
+    if isinstance(exc, FieldValueError):
         return error_response("invalid", {exc.field: [exc.message]}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         # A service looking up an id the caller sent: the same answer as a missing URL.

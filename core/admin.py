@@ -1,0 +1,29 @@
+"""Admin bases: domain rows are shown read-only, because they change only through services
+(STYLE §1). History is read-only everywhere and revert is disabled (SIMPLE_HISTORY_REVERT_DISABLED)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """View-only: cases, subjects, measures and the like move through the services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

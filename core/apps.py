@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The bottom layer: errors, persistence helpers, hooks, idempotency, API plumbing."""
+
+    name = "core"
+    verbose_name = _("Core (基础)")
