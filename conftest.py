@@ -15,10 +15,12 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from tests.seeding import SEED_MIGRATIONS, MovedModels
+
 
 @pytest.fixture
 def world(db):
-    from cases.demo import build_world
+    from demo.world import build_world
 
     return build_world()
 
@@ -31,7 +33,7 @@ def module_world(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test.utils import override_settings
 
-    from cases.demo import build_world
+    from demo.world import build_world
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
@@ -81,12 +83,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-SEED_MIGRATIONS = (
-    "cases.migrations.0002_seed_policies",
-    "cases.migrations.0005_seed_influence_periods",
-    "cases.migrations.0008_seed_deadline_warning",
-    "duties.migrations.0002_seed_catalog",
-)
 
 
 @pytest.fixture(autouse=True)
@@ -108,4 +104,4 @@ def _policies_present(request):
     if MeasurePolicy.objects.exists() and Obligation.objects.exists():
         return
     for name in SEED_MIGRATIONS:
-        importlib.import_module(name).seed(apps, None)
+        importlib.import_module(name).seed(MovedModels(apps), None)

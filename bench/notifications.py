@@ -98,7 +98,7 @@ def main() -> None:
     from django.contrib.auth.hashers import make_password
     from rest_framework.authtoken.models import Token
 
-    from cases.demo import build_world
+    from demo.world import build_world
     from org.models import Department, Membership
 
     world = build_world()

@@ -9,7 +9,7 @@ queue, measures, assessments, execution tasks and some referrals; plus 1M cadres
 by side in one run, on the same machine, against the same floor.
 
 The reference data (the demo county, users, policies) comes from the migrations and
-``cases.demo.build_world``; everything bulk is ``INSERT … SELECT`` over ``generate_series``, with
+``demo.world.build_world``; everything bulk is ``INSERT … SELECT`` over ``generate_series``, with
 every "random" choice a hash of the row number, so a step gives the same rows whenever it runs.
 
 How the data grows: the 100 counties are fixed, and each step adds *older*, finished cases (a
@@ -99,7 +99,7 @@ def base(pg: str) -> None:
         "import django; django.setup()\n"
         "from django.core.management import call_command\n"
         "call_command('migrate', verbosity=0)\n"
-        "from cases.demo import build_world\n"
+        "from demo.world import build_world\n"
         "build_world()\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)

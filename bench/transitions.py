@@ -74,7 +74,7 @@ def world_and_tokens():
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
-    from cases.demo import build_world
+    from demo.world import build_world
 
     call_command("migrate", verbosity=0)
     world = build_world()
@@ -121,7 +121,7 @@ def one_transition(world, tokens, n: int) -> dict:
 
     # Where the time goes: the same, with viewflow's task bookkeeping switched off (not a
     # supported configuration; the flows would fall out of step with the cases).
-    from cases.services import common
+    from core import hooks as common
 
     ids = iter(new_leads(world, n + 4))
     listeners = common._workflow_listeners.pop("case_transition", [])

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
 from org.access import membership_of
+from org.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
 from org.models import Department
 
 FULL = "full"
@@ -166,7 +167,6 @@ def case_owner_departments(user, *, selected: int | None = None) -> QuerySet[Dep
     from django.db.models import Case as Case_
     from django.db.models import Value, When
 
-    from org.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
 
     if getattr(user, "is_superuser", False):
         return Department.objects.filter(Exists(Case.objects.filter(owner_department=OuterRef("pk")))).order_by("level", "id")

@@ -73,9 +73,11 @@ INSTALLED_APPS = [
     "org",
     "duties",
     "cases",
+    "appraisal",
     "workflows",
     "notifications",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ class NotificationsConfig(AppConfig):
             # With a Celery worker: each commit queues the dispatch task; beat's periodic sweep
             # (ZEREN_OUTBOX_SWEEP_SECONDS) catches anything whose task could not be queued.
             # ``manage.py dispatch_notifications`` still does the same by hand.
-            from notifications.tasks import queue_dispatch
+            from notifications.services import use_email_queue
+            from notifications.tasks import queue_dispatch, send_emails
 
             on_events_committed(queue_dispatch)
+            use_email_queue(send_emails.delay)

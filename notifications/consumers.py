@@ -19,7 +19,9 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from notifications.services import department_group, user_group
+from notifications.models import Notification
+from notifications.services import department_group, unread_count, user_group
+from org.models import Membership
 
 logger = logging.getLogger("zeren.notifications")
 CLOSE_UNAUTHENTICATED = 4401
@@ -37,14 +39,12 @@ def _user_from_token(key: str):
 
 @database_sync_to_async
 def _department_id(user) -> int | None:
-    from org.models import Membership
 
     return Membership.objects.filter(user=user).values_list("department_id", flat=True).first()
 
 
 @database_sync_to_async
 def _replay(user_id: int, since: int) -> list[dict]:
-    from notifications.models import Notification
 
     rows = Notification.objects.filter(recipient_id=user_id, pk__gt=since).order_by("id")[:REPLAY_LIMIT]
     return [row.as_message() for row in rows]
@@ -52,7 +52,6 @@ def _replay(user_id: int, since: int) -> list[dict]:
 
 @database_sync_to_async
 def _unread(user_id: int) -> int:
-    from notifications.services import unread_count
 
     return unread_count(user_id)
 

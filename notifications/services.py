@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -217,6 +218,15 @@ async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
     await asyncio.gather(*(send(group, message) for group, message in messages))
 
 
+# With a worker, emails go out in a task of their own; ``NotificationsConfig.ready`` puts its
+# ``delay`` here (``notifications.tasks`` imports this module, so this one does not import it).
+_email_queue: list[Callable[[list[int]], Any]] = []
+
+
+def use_email_queue(queue: Callable[[list[int]], Any]) -> None:
+    _email_queue[:] = [queue]
+
+
 def send_email(rows: list[Notification]) -> None:
     """The email transport: rows whose recipient chose email and has an address. Inline in the
     embedded default; with a worker, a task of its own (``notifications.send_emails``), so a slow
@@ -229,12 +239,10 @@ def send_email(rows: list[Notification]) -> None:
     ids = [row.pk for row in rows if row.recipient_id in wanted]
     if not ids:
         return
-    if settings.ZEREN_TASKS_EAGER:
+    if settings.ZEREN_TASKS_EAGER or not _email_queue:
         send_notification_emails(ids)
         return
-    from notifications.tasks import send_emails
-
-    send_emails.delay(ids)
+    _email_queue[0](ids)
 
 
 def send_notification_emails(notification_ids: list[int]) -> tuple[int, list[int]]:

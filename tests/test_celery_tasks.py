@@ -143,7 +143,7 @@ def test_with_a_worker_a_commit_queues_the_dispatch_and_survives_a_dead_broker()
     logs and returns instead of failing the user's step (beat's sweep catches up later)."""
     code = (
         "import django; django.setup()\n"
-        "from cases.services.common import _commit_listeners\n"
+        "from core.hooks import _commit_listeners\n"
         "from notifications.tasks import queue_dispatch\n"
         "assert _commit_listeners == [queue_dispatch], _commit_listeners\n"
         "queue_dispatch()\n"

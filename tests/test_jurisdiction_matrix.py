@@ -17,13 +17,13 @@ from django.urls import get_resolver
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from appraisal.services.assessment import assessment_record, interview_record, patrol_create
 from cases.codes import CaseState, SourceKind
 from cases.models import Accident, Case, CaseEvent
 from cases.services.accidents import accident_create
 from cases.services.leads import lead_create
 from cases.tests.scenarios import case_in_state
 from duties.models import Obligation
-from duties.services.assessment import assessment_record, interview_record, patrol_create
 from duties.services.ledger import record_create
 from notifications.models import Notification
 from notifications.services import dispatch_pending
@@ -100,7 +100,7 @@ def _objects(world) -> dict[str, dict[str, int]]:
             ground="hazard_rectification",
             notes="提醒谈话",
         )
-    from duties.services.rewards import award_grant
+    from appraisal.services.rewards import award_grant
 
     commended = world.cadres["pl-huangquqiao:township_head:0"]
     assessment_record(acting_user=u["organization_officer"], year=2025, grade="excellent", cadre=commended)

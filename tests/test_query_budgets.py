@@ -19,10 +19,11 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from appraisal.models import AnnualAssessment, Interview, Patrol
 from cases.codes import CaseState
 from cases.models import Accident, Appeal, Case, ExecutionTask, Referral
 from cases.tests.scenarios import case_in_state
-from duties.models import AnnualAssessment, DutyRecord, Evidence, Interview, Obligation, Patrol
+from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.ledger import record_create
 from notifications.models import Notification
 from notifications.services import dispatch_pending

@@ -13,8 +13,8 @@ from collections import defaultdict
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from duties.codes import InterviewGround
-from duties.models import AnnualAssessment, AssessmentGrade
+from appraisal.codes import InterviewGround
+from appraisal.models import AnnualAssessment, AssessmentGrade
 from org.models import Cadre, Department
 from web.forms_more import DateInput, DepartmentChoiceField
 

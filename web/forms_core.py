@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
 from cases.models import Appeal, Finding
+from org.jurisdiction import departments_visible_q
 from org.models import Department
 from web.selectors_core import department_members, display_name
 
@@ -95,7 +96,6 @@ class TransitionForm(ServiceForm):
         self.subject_fields: list[dict] = []
         self.measure_index = []
         if name == "transfer":
-            from org.jurisdiction import departments_visible_q
 
             departments = (
                 Department.objects.filter(departments_visible_q(user) if user is not None else Q())

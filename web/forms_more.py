@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Circumstance, SourceKind
 from cases.models import Accident, ReportingFinding
+from cases.selectors import accidents_visible_q
 from core.errors import ApplicationError
 from org.codes import MoveKind, Role
+from org.jurisdiction import cadres_visible_q, departments_visible_q
 from org.models import Cadre, Department
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -55,14 +57,12 @@ def departments():
 
 class ScopedForm(forms.Form):
     """A form whose department, cadre and accident choices are narrowed to what ``user`` may see
-    (``cases.services.jurisdiction``): another county's units and people are never listed."""
+    (``org.jurisdiction``): another county's units and people are never listed."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is None:
             return
-        from cases.selectors import accidents_visible_q
-        from org.jurisdiction import cadres_visible_q, departments_visible_q
 
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)

@@ -18,13 +18,18 @@ from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from cases.codes import CaseState
-from cases.models import Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from cases.models import Accident, Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from cases.rules.engine import AssessmentInputError, assess
+from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
+from cases.selectors import case_history
+from cases.services.assessments import finding_input
 from cases.services.deadlines import open_deadlines
 from org.access import membership_of
 from org.codes import MoveKind, Rank
 from org.models import Department, Post
 from web.core_labels import EVENT_LABELS, STEP_OF, STEPS
 from workflows.flows import AppealFlow
+from workflows.selectors import case_tasks
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -111,7 +116,6 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
 
 def open_case_tasks(case: Case):
     """The steps waiting on a case (its own, its referrals' and appeals'), with departments."""
-    from workflows.selectors import case_tasks
 
     tasks = [t for t in case_tasks(case.pk) if t.status in OPEN_TASK]
     departments = Department.objects.in_bulk({t.data.get("department") for t in tasks if t.data.get("department")})
@@ -164,9 +168,6 @@ def subjects_with_records(case: Case) -> list[CaseSubject]:
 def live_previews(subjects: list[CaseSubject]) -> dict[int, dict]:
     """The rule engine's output for findings not yet concluded: one policy read per distinct
     conduct date, none per subject."""
-    from cases.rules.engine import AssessmentInputError, assess
-    from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
-    from cases.services.assessments import finding_input
 
     snapshots: dict[dt.date, Any] = {}
     result = {}
@@ -266,8 +267,6 @@ def _field_label(model, attname: str) -> str:
 
 def _name_resolvers() -> dict:
     """How a foreign key in a diff is shown: one query per target model, whatever the rows."""
-    from cases.models import Accident
-    from org.models import Post
 
     return {
         Department: lambda ids: {d.pk: d.name for d in Department.objects.filter(pk__in=ids)},
@@ -362,7 +361,6 @@ def case_timeline(case: Case, events: list[CaseEvent]) -> list[TimelineItem]:
     the same step, newest first. History rows are attached to the first event recorded at or
     after them (services write rows, then the event, in one transaction); rows with no such
     event stand on their own."""
-    from cases.selectors import case_history
 
     history = case_history(case)
     usernames = {e["user"] for e in history if e["user"]}

@@ -25,13 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.selectors import case_visible_qs
-from core.errors import ApplicationError
-from core.persistence import local_today
-from duties.codes import InterviewGround
-from duties.models import AnnualAssessment, Award, Interview, Patrol, PatrolFinding, Publication
-from duties.services.access import READERS, ledger_scope
-from duties.services.assessment import (
+from appraisal.codes import InterviewGround
+from appraisal.models import AnnualAssessment, Award, Interview, Patrol, PatrolFinding, Publication
+from appraisal.services.assessment import (
     assessment_record,
     interview_record,
     patrol_create,
@@ -41,7 +37,11 @@ from duties.services.assessment import (
     results,
     results_xlsx,
 )
-from duties.services.rewards import award_grant, candidates
+from appraisal.services.rewards import award_grant, candidates
+from cases.selectors import case_visible_qs
+from core.errors import ApplicationError
+from core.persistence import local_today
+from duties.services.access import READERS, ledger_scope
 from org.access import county_of, membership_of
 from org.codes import DepartmentKind, Rank
 from org.models import Cadre, Department, Membership, Post

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError, NotPermitted
 from core.persistence import local_today
-from duties.api import evidence_response
+from duties.api.views import evidence_response
 from duties.codes import Activity, Period, PeriodStatus
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.access import NO_ACCESS, ledger_scope, require_ledger_access

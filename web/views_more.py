@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from appraisal.services.assessment import record_extras
 from cases import selectors
 from cases.codes import CaseState, Circumstance, Measure, SanctionKind, SourceKind
 from cases.models import (
@@ -62,7 +63,6 @@ from cases.services.records import (
 from cases.services.referrals import referral_move
 from core.errors import NO_DEPARTMENT, ApplicationError
 from core.persistence import local_today
-from duties.services.assessment import record_extras
 from org.access import membership_of
 from org.codes import DepartmentKind, MoveKind, Rank
 from org.jurisdiction import cadres_visible_q

@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from cases.codes import CaseState, SourceKind
 from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
+from cases.services.accidents import accident_timeliness
+from cases.services.lifecycle import available_transitions
 from org.codes import MoveKind, Role
 from org.models import Cadre, Department, Post
 
@@ -108,7 +110,6 @@ class AccidentSerializer(serializers.ModelSerializer):
     reporting_findings = serializers.SerializerMethodField()
 
     def get_timeliness(self, accident) -> dict:
-        from cases.services.accidents import accident_timeliness
 
         return accident_timeliness(accident)
 
@@ -261,7 +262,6 @@ class CaseDetailSerializer(CaseListSerializer):
         ]
 
     def get_available_transitions(self, case) -> list[str]:
-        from cases.services.lifecycle import available_transitions
 
         return available_transitions(case, self.context["request"].user)
 

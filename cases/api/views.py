@@ -35,8 +35,11 @@ from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
+from cases.services.records import cadre_record_with_extensions, require_record_reader, veto_override
 from cases.services.referrals import referral_move
 from core.errors import NOT_FOUND, InvalidInput, NotFound, NotPermitted
+from core.idempotency import key_from, once
+from core.persistence import local_today
 from org.access import membership_of
 from org.jurisdiction import cadres_visible_q, departments_visible_q, user_units
 from org.models import Cadre, Department, Post
@@ -145,15 +148,12 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=True, methods=["get"])
     def record(self, request, pk=None):
-        from cases.services.records import cadre_record, require_record_reader
-        from core.persistence import local_today
 
         require_record_reader(request.user)
         cadre = get_object_or_404(Cadre.objects.filter(cadres_visible_q(request.user)).distinct(), pk=_pk(pk))
         on = _date_param("on", request.query_params.get("on"), local_today())
-        from duties.services.assessment import record_extras
 
-        return Response({**cadre_record(cadre, on), **record_extras(cadre, on)})
+        return Response(cadre_record_with_extensions(cadre, on))
 
     @extend_schema(request=s.MoveSerializer, responses={201: s.CadreDetailSerializer})
     @action(detail=True, methods=["post"])
@@ -248,7 +248,6 @@ class LeadView(APIView):
         parameters=[IDEMPOTENCY_HEADER],
     )
     def post(self, request):
-        from core.idempotency import key_from, once
 
         key = key_from(request)
         data = _validated(s.LeadSerializer, request.data)
@@ -386,7 +385,6 @@ class VetoOverrideView(APIView):
         request=s.VetoOverrideSerializer, responses=inline_serializer("VetoOverride", {"until": serializers.DateField()})
     )
     def post(self, request, case_pk, subject_pk):
-        from cases.services.records import veto_override
 
         # The organization department keeps cadre records and may override a veto before it
         # executes anything on the case, so the right is checked by the service, not by access.

@@ -12,6 +12,7 @@ import hashlib
 import json
 from typing import Any
 
+from cases.models import MeasurePolicy
 from cases.rules.engine import CIRCUMSTANCES, MeasureRule, Policy
 
 N, A, S, R, OR, D, DM, SA = (
@@ -98,7 +99,6 @@ def policy_snapshot_on(day: dt.date) -> dict[str, Any]:
     """The snapshot of the policy in force on ``day`` (read from the database)."""
     from django.db.models import Q
 
-    from cases.models import MeasurePolicy
 
     policy = (
         MeasurePolicy.objects.filter(valid_from__lte=day)

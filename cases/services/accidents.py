@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 
 from cases.models import Accident, AccidentReport, ReportingFinding
 from cases.rules.grading import grade_accident
-from core.errors import NotPermitted, field_error
+from cases.rules.reporting import report_timeliness
+from cases.selectors import accidents_visible_q
+from cases.services.common import deadline_after
+from core.errors import NOT_FOUND, NotFound, NotPermitted, field_error
 from core.persistence import lock, save_with_history
 from org.access import require_membership
 from org.codes import DepartmentKind
+from org.jurisdiction import user_units
 
 ACCIDENT_KINDS = {DepartmentKind.EMERGENCY, DepartmentKind.DISCIPLINE, DepartmentKind.REGULATOR}
 FIELDS = ("title", "occurred_at", "location", "description", "deaths", "serious_injuries", "direct_loss_yuan", "unit_reported_at")
@@ -27,16 +31,13 @@ def _require_recorder(user) -> None:
 
 def _require_in_jurisdiction(user, accident: Accident) -> None:
     """An accident is kept by the jurisdiction where it happened (or, unplaced, that recorded it)."""
-    from cases.selectors import accidents_visible_q
 
     if not Accident.objects.filter(accidents_visible_q(user), pk=accident.pk).exists():
-        from core.errors import NOT_FOUND, NotFound
 
         raise NotFound(NOT_FOUND)
 
 
 def _check_location(user, data: dict[str, Any]) -> None:
-    from org.jurisdiction import user_units
 
     location = data.get("location")
     units = user_units(user)
@@ -82,7 +83,6 @@ def accident_update(*, accident_id: int, data: dict[str, Any], acting_user) -> A
 
 
 def _limit(code: str, day) -> dt.timedelta:
-    from cases.services.common import deadline_after
 
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
     return deadline_after(code, start) - start
@@ -92,7 +92,6 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
     """迟报 computed from the occurrence and the report chain, with the limits' sources."""
     from django.utils import timezone
 
-    from cases.rules.reporting import report_timeliness
 
     day = accident.occurred_at.date()
     basis = "《生产安全事故报告和调查处理条例》第九条（单位1小时）、第十一条（每级2小时）"

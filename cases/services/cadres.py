@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Referral
 from cases.services.common import case_event_record, deadline_after
-from core.errors import NotPermitted, PreconditionFailed, field_error
+from cases.services.records import open_or_egregious_subjects
+from core.errors import NOT_FOUND, NotFound, NotPermitted, PreconditionFailed, field_error
 from core.hooks import workflow_event
 from core.persistence import lock, save_with_history
 from org.access import department_of_kind, require_membership
 from org.codes import CadreStatus, DepartmentKind, MoveKind, Role
+from org.jurisdiction import cadres_visible_q, user_units
 from org.models import Cadre, Department, Post
 
 OPEN_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
@@ -50,7 +52,6 @@ def cadre_register(
 ) -> Cadre:
     _require_personnel(acting_user)
     _check_role(role)
-    from org.jurisdiction import user_units
 
     units = user_units(acting_user)
     if units is not None and organization.pk not in units:
@@ -87,10 +88,8 @@ def cadre_move(
     """Transfer, promote or retire a cadre: the current post ends the day before
     ``effective_date``. Open cases stay attached (they follow the cadre, Art. 32)."""
     _require_personnel(acting_user)
-    from org.jurisdiction import cadres_visible_q
 
     if not Cadre.objects.filter(cadres_visible_q(acting_user), pk=cadre_id).exists():
-        from core.errors import NOT_FOUND, NotFound
 
         raise NotFound(NOT_FOUND)
     cadre = lock(Cadre, cadre_id)
@@ -137,7 +136,6 @@ def cadre_move(
 def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user) -> list[Referral]:
     """Art. 32 in motion: a moved cadre's open cases, and closed egregious ones, are referred
     with their materials to the authority that now manages the cadre (干部管理权限)."""
-    from cases.services.records import open_or_egregious_subjects
 
     created = []
     for subject, lifelong in open_or_egregious_subjects(cadre):

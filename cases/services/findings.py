@@ -13,8 +13,9 @@ from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
 from cases.services.assessments import cadre_status_for, evaluate
 from cases.services.common import case_event_record
-from core.errors import InvalidInput, PreconditionFailed
+from core.errors import NOT_FOUND, InvalidInput, NotFound, PreconditionFailed
 from core.persistence import lock, save_with_history
+from duties.services.compliance import conduct_compliance
 from org.access import require_member_of
 
 FINDING_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING)
@@ -47,7 +48,6 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         )
     subject = CaseSubject.objects.select_related("cadre").filter(case=case, pk=subject_id).first()
     if subject is None:
-        from core.errors import NOT_FOUND, NotFound
 
         raise NotFound(NOT_FOUND)
     if not isinstance(data, dict):
@@ -110,7 +110,6 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
 def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
     """The duty ledger over the twelve months up to the conduct (PRODUCT §3), reduced to what a
     case keeps: fully met or not, and each missed block with its article."""
-    from duties.services.compliance import conduct_compliance
 
     result = conduct_compliance(cadre_id, conduct)
     return {

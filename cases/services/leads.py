@@ -15,6 +15,7 @@ from core.hooks import workflow_event
 from core.persistence import lock, save_with_history
 from org.access import department_of_kind, require_membership
 from org.codes import DepartmentKind
+from org.jurisdiction import OUTSIDE_ROUTES, cadres_visible_q, route_allowed
 from org.models import Cadre, Department, Post
 
 
@@ -59,7 +60,6 @@ def lead_create(
     unknown = [c for c in codes if c not in CIRCUMSTANCES]
     if unknown:
         raise field_error("circumstances", _("Unknown circumstance code(s): %(codes)s") % {"codes": ", ".join(map(str, unknown))})
-    from org.jurisdiction import OUTSIDE_ROUTES, cadres_visible_q, route_allowed
 
     visible = set(
         Cadre.objects.filter(cadres_visible_q(acting_user), pk__in=[c.pk for c in subjects]).values_list("pk", flat=True)

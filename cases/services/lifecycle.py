@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
-from cases.codes import EXECUTED_BY_ORGANIZATION, MEASURE_ORDER, ORGANIZATIONAL_MEASURES, CaseState
-from cases.models import Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from cases.codes import EXECUTED_BY_ORGANIZATION, MEASURE_ORDER, ORGANIZATIONAL_MEASURES, CaseState, Measure, SanctionKind
+from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
 from cases.services.assessments import evaluate_subject
 from cases.services.common import case_event_record, deadline_after
 from core.errors import (
@@ -39,6 +39,7 @@ from core.hooks import workflow_event
 from core.persistence import local_today, lock, save_with_history
 from org.access import department_of_kind, membership_of, require_member_of
 from org.codes import DepartmentKind, Rank
+from org.jurisdiction import OUTSIDE_ROUTES, route_allowed
 from org.models import Department, Post
 
 OPEN_REFERRAL_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
@@ -121,7 +122,6 @@ def _transfer(case: Case, user, payload: dict[str, Any]) -> Case:
         raise field_error("to_department", _("No department with id %(id)s.") % {"id": target_id})
     if target.pk == case.owner_department_id:
         raise field_error("to_department", _("The case is already handled by this department."))
-    from org.jurisdiction import OUTSIDE_ROUTES, route_allowed
 
     managing = set(
         Post.objects.filter(cadre__subjects__case=case, end__isnull=True).values_list("managing_authority_id", flat=True)
@@ -259,7 +259,6 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
     Each measure must be an Art. 27 measure allowed for its subject; every accountable subject
     needs at least one (Art. 15: an interview never replaces accountability).
     """
-    from cases.codes import SanctionKind
 
     if not isinstance(items, list) or not items:
         raise field_error("measures", _("Give at least one measure."))
@@ -343,7 +342,6 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
 
 def _measure_labels(codes: list[str]) -> str:
     """Codes with their names in the active language, e.g. ``admonishment（诫勉）``."""
-    from cases.codes import Measure
 
     return ", ".join(f"{code}（{Measure(code).label}）" for code in codes) or "—"
 
@@ -494,7 +492,6 @@ def _close(case: Case, user, payload: dict[str, Any]) -> Case:
     open_tasks = case.executions.filter(state=ExecutionTask.State.OPEN).count()
     if open_tasks:
         raise PreconditionFailed(_("%(n)d execution or archive task(s) are not done yet.") % {"n": open_tasks})
-    from cases.models import Appeal
 
     if case.appeals.filter(state=Appeal.State.FILED).exists():
         raise PreconditionFailed(_("An appeal is pending; decide it before closing."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -192,6 +193,24 @@ def cadre_record(cadre: Cadre, on: dt.date) -> dict[str, Any]:
     periods, veto_rows = _policies()
     subjects = list(_subjects_qs().filter(cadre=cadre).order_by("case__created_at", "id"))
     return _record(cadre, subjects, on, periods, veto_rows)
+
+
+# What upper layers add to a cadre's record (``appraisal`` adds Chapters 4–5: assessments, 约谈,
+# awards); they register in their ``AppConfig.ready``, so ``cases`` does not import them.
+_record_extensions: list[Callable[[Cadre, dt.date], dict[str, Any]]] = []
+
+
+def on_cadre_record(fn: Callable[[Cadre, dt.date], dict[str, Any]]) -> Callable[[Cadre, dt.date], dict[str, Any]]:
+    _record_extensions.append(fn)
+    return fn
+
+
+def cadre_record_with_extensions(cadre: Cadre, on: dt.date) -> dict[str, Any]:
+    """The record of ``cadre_record`` with what every registered extension adds (the API's answer)."""
+    record = cadre_record(cadre, on)
+    for extension in _record_extensions:
+        record.update(extension(cadre, on))
+    return record
 
 
 def cadre_records(cadres: list[Cadre], on: dt.date) -> list[dict[str, Any]]:

@@ -551,13 +551,13 @@ def test_appeal_filed_within_the_window(world, api):
 
 
 def test_appeal_out_of_window_is_400(world, api, monkeypatch):
-    import cases.services.common
     import cases.services.lifecycle
+    import core.persistence
 
     long_ago = local_today() - dt.timedelta(days=70)
     with monkeypatch.context() as patch:
         patch.setattr(cases.services.lifecycle, "local_today", lambda: long_ago)
-        patch.setattr(cases.services.common, "local_today", lambda: long_ago)
+        patch.setattr(core.persistence, "local_today", lambda: long_ago)
         case = case_in_state(world, CaseState.EXECUTING)
     assert case.delivered_on == long_ago
 

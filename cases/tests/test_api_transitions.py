@@ -91,7 +91,7 @@ def reach(world, state: str, **lead_kwargs) -> Case:
 
 @pytest.fixture(scope="module")
 def shared(django_db_setup, django_db_blocker):
-    from cases.demo import build_world
+    from demo.world import build_world
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()

@@ -23,7 +23,9 @@ from typing import Any
 
 from django.conf import settings
 
+from duties.models import DutyRecord, Obligation
 from duties.services.periods import blocks_overlapping, clip, covers, merge
+from org.models import Post
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,6 @@ def compute(
 
 
 def obligation_rows() -> list[ObligationRow]:
-    from duties.models import Obligation
 
     return [_obligation_row(o) for o in Obligation.objects.order_by("position", "id")]
 
@@ -180,8 +181,6 @@ def compliances(
     cadre_ids: list[int], *, start: dt.date, end: dt.date, as_of: dt.date, obligations: list[ObligationRow] | None = None
 ) -> dict[int, dict[str, Any]]:
     """Compliance of many cadres over one window in three queries whatever their number."""
-    from duties.models import DutyRecord
-    from org.models import Post
 
     obligations = obligation_rows() if obligations is None else obligations
     posts: dict[int, list[PostRow]] = defaultdict(list)

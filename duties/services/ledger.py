@@ -16,6 +16,7 @@ from core.errors import PreconditionFailed, field_error
 from core.persistence import lock, save_with_history
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.access import require_ledger_access
+from org.codes import Role
 from org.models import Cadre
 
 # Allowed evidence: what a county office scans or writes. The type is judged by the content's
@@ -131,7 +132,6 @@ def record_create(*, acting_user, cadre: Cadre, obligation: Obligation, date: dt
         raise field_error("date", _("This duty was not in force on %(d)s.") % {"d": date})
     post = post_for(cadre, obligation, date)
     if post is None:
-        from org.codes import Role
 
         roles = "、".join(str(Role(r).label) for r in obligation.roles)
         raise field_error(

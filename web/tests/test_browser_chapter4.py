@@ -12,12 +12,13 @@ from decimal import Decimal
 
 import pytest
 
+from appraisal.models import Award, PatrolFinding
+from appraisal.services.assessment import assessment_record, publish
 from cases.codes import CaseState
 from cases.models import Case
 from cases.tests.scenarios import case_in_state
 from core.persistence import local_today
-from duties.models import Award, PatrolFinding
-from duties.services.assessment import assessment_record, publish
+from tests.seeding import MovedModels
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +42,7 @@ def seeded_policies(transactional_db):
         "cases.migrations.0008_seed_deadline_warning",
         "duties.migrations.0002_seed_catalog",
     ):
-        importlib.import_module(name).seed(apps, None)
+        importlib.import_module(name).seed(MovedModels(apps), None)
 
 
 def off_loop(fn, *args, **kwargs):

@@ -21,18 +21,18 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from cases.codes import CaseState
-from cases.models import Case
-from cases.tests.scenarios import case_in_state
-from core.persistence import local_today
-from duties.models import AnnualAssessment, Award, Interview, Patrol, PatrolFinding, Publication
-from duties.services.assessment import (
+from appraisal.models import AnnualAssessment, Award, Interview, Patrol, PatrolFinding, Publication
+from appraisal.services.assessment import (
     assessment_record,
     interview_record,
     patrol_create,
     patrol_finding_add,
     patrol_finding_refer,
 )
+from cases.codes import CaseState
+from cases.models import Case
+from cases.tests.scenarios import case_in_state
+from core.persistence import local_today
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import NotFound, PreconditionFailed, field_error
+from appraisal.codes import InterviewGround
+from appraisal.models import AnnualAssessment, AssessmentGrade, Interview, Patrol, PatrolFinding, Publication
+from appraisal.services.rewards import candidates
+from cases.services.leads import lead_create
+from core.errors import NOT_FOUND, NotFound, PreconditionFailed, field_error
 from core.persistence import local_today, lock, save_with_history
-from duties.codes import InterviewGround
-from duties.models import AnnualAssessment, AssessmentGrade, Interview, Obligation, Patrol, PatrolFinding, Publication
+from duties.models import Obligation
 from duties.services.access import require_keeper
 from duties.services.compliance import cadre_compliance
 from duties.services.ledger import post_for, record_create
@@ -169,7 +172,6 @@ def patrol_create(
 def _require_own_patrol(county, patrol: Patrol) -> None:
     """A patrol is the county committee's own: another county's keepers cannot touch it."""
     if county is not None and patrol.county_id != county.pk:
-        from core.errors import NOT_FOUND
 
         raise NotFound(NOT_FOUND)
 
@@ -195,7 +197,6 @@ def patrol_finding_add(
 def patrol_finding_refer(*, acting_user, finding_id: int, circumstances: list[str] | None = None):
     """Hand a patrol finding over as a lead (Art. 34): a case in ``received`` at the county's
     discipline organ, with the cadres concerned as subjects."""
-    from cases.services.leads import lead_create
 
     county = require_keeper(acting_user)
     finding = lock(PatrolFinding, finding_id)
@@ -349,7 +350,6 @@ def publish(*, acting_user, year: int, published_on: dt.date, channel: str) -> P
 def get_or_404(model, pk):
     row = model.objects.filter(pk=pk).first()
     if row is None:
-        from core.errors import NOT_FOUND
 
         raise NotFound(NOT_FOUND)
     return row
@@ -358,7 +358,6 @@ def get_or_404(model, pk):
 def record_extras(cadre: Cadre, on: dt.date) -> dict[str, Any]:
     """What Chapters 4–5 add to a cadre's record: assessments, interviews (not measures), awards
     and the Art. 25 award the latest excellent year calls for."""
-    from duties.services.rewards import candidates
 
     years = [on.year, on.year - 1]
     candidacy = [c for y in years for c in candidates(y, cadre_ids=[cadre.pk], on=on)]

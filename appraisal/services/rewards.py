@@ -11,11 +11,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from appraisal.codes import AwardKind
+from appraisal.models import AnnualAssessment, Award
 from cases.services.records import cadre_records
 from core.errors import NotPermitted, PreconditionFailed, field_error
 from core.persistence import local_today, save_with_history
-from duties.codes import AwardKind
-from duties.models import AnnualAssessment, Award
 from org.access import require_membership
 from org.codes import DepartmentKind, Rank
 from org.models import Cadre

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
+from appraisal.models import AnnualAssessment, Interview, Patrol, Publication
+from appraisal.services.assessment import assessment_record
 from cases.models import Case, MeasureDecision
 from cases.tests.test_api_transitions import assert_error
-from duties.models import AnnualAssessment, DutyRecord, Interview, Obligation, Patrol, Publication
-from duties.services.assessment import assessment_record
+from duties.models import DutyRecord, Obligation
 from duties.services.ledger import record_create
 
 pytestmark = pytest.mark.django_db

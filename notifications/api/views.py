@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.errors import field_error
 from notifications.models import Notification, NotificationPreference
 from notifications.services import mark_read, unread_count
 
@@ -58,7 +59,6 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if request.method == "PUT":
             value = request.data.get("email")
             if not isinstance(value, bool):
-                from core.errors import field_error
 
                 raise field_error("email", "Expected true or false.")
             preference.email = value

@@ -12,11 +12,11 @@ import datetime as dt
 
 import pytest
 
+from appraisal.services.assessment import assessment_record, patrol_create, patrol_finding_add, patrol_finding_refer
+from appraisal.services.rewards import award_grant, candidates
 from core.errors import NotFound, NotPermitted
 from duties.models import Obligation
-from duties.services.assessment import assessment_record, patrol_create, patrol_finding_add, patrol_finding_refer
 from duties.services.ledger import record_create
-from duties.services.rewards import award_grant, candidates
 from org.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
 """Build the demo county of PRODUCT §10, idempotently.
 
-Reference data comes from ``cases.demo`` (matched by natural keys, created when missing). The
+Reference data comes from ``demo.world`` (matched by natural keys, created when missing). The
 demo cases are driven through the real services, the same code path as the API, so they carry
 complete events and history; they are created once, marked by the first demo case's title, and
 a second run leaves everything as it is. The duty ledger, the annual assessment and a patrol
-follow from ``duties.demo``, marked and driven through the services the same way.
+follow from ``demo.ledger``, marked and driven through the services the same way.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cases.codes import SourceKind
-from cases.demo import NEIGHBOUR_USERS, USERS, build_world
 from cases.models import Case
 from cases.services.accidents import accident_report_add, reporting_finding_add
 from cases.services.appeals import appeal_file
@@ -26,7 +25,8 @@ from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
 from core.persistence import local_today
-from duties.demo import build_duties_demo
+from demo.ledger import build_duties_demo
+from demo.world import NEIGHBOUR_USERS, USERS, build_world
 from org.codes import DepartmentKind as K
 
 DEMO_MARKER_TITLE = "【演示】宝丰镇某化工企业“3·15”中毒事故领导责任"

@@ -12,12 +12,14 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from appraisal.models import AnnualAssessment, Interview, Patrol, Publication
+from appraisal.services.rewards import candidates
 from cases.codes import CaseState
 from core.persistence import local_today
-from duties import demo
-from duties.models import AnnualAssessment, DutyRecord, Evidence, Interview, Patrol, Publication
+from demo import ledger as demo
+from duties.models import DutyRecord, Evidence
 from duties.services.compliance import cadre_compliance
-from duties.services.rewards import candidates
+from tests.seeding import MovedModels
 
 SEED_MIGRATIONS = (
     "cases.migrations.0002_seed_policies",
@@ -39,8 +41,8 @@ def demo_db(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import transaction
     from django.test.utils import override_settings
 
-    from cases.demo import build_world
     from cases.models import MeasurePolicy
+    from demo.world import build_world
     from duties.models import Obligation
 
     media = tmp_path_factory.mktemp("media")
@@ -52,7 +54,7 @@ def demo_db(django_db_setup, django_db_blocker, tmp_path_factory):
                 # A transactional test earlier on this worker may have emptied the seeded tables.
                 if not (MeasurePolicy.objects.exists() and Obligation.objects.exists()):
                     for name in SEED_MIGRATIONS:
-                        importlib.import_module(name).seed(apps, None)
+                        importlib.import_module(name).seed(MovedModels(apps), None)
                 first_out, second_out = io.StringIO(), io.StringIO()
                 call_command("loaddemo", stdout=first_out)
                 first = _all_table_counts()
@@ -83,9 +85,9 @@ def test_second_run_changes_nothing(demo_db, db):
     assert first["duties.DutyRecord"] > 500
     assert first["duties.HistoricalDutyRecord"] == first["duties.DutyRecord"]
     assert first["duties.Evidence"] == 2
-    assert first["duties.AnnualAssessment"] >= 12 + 14
-    assert first["duties.Patrol"] == 1 and first["duties.PatrolFinding"] == 2
-    assert first["duties.Interview"] == 1 and first["duties.Publication"] == 1 and first["duties.Award"] == 1
+    assert first["appraisal.AnnualAssessment"] >= 12 + 14
+    assert first["appraisal.Patrol"] == 1 and first["appraisal.PatrolFinding"] == 2
+    assert first["appraisal.Interview"] == 1 and first["appraisal.Publication"] == 1 and first["appraisal.Award"] == 1
     assert "Demo duty ledger created" in demo_db["first_out"]
     assert "Demo duty ledger already present; nothing changed." in demo_db["second_out"]
 

@@ -28,9 +28,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from core.persistence import local_today
-from duties.models import Obligation, Patrol
-from duties.services.assessment import (
+from appraisal.models import Patrol
+from appraisal.services.assessment import (
     assessment_record,
     interview_record,
     patrol_create,
@@ -38,9 +37,11 @@ from duties.services.assessment import (
     patrol_finding_refer,
     publish,
 )
+from appraisal.services.rewards import award_grant
+from core.persistence import local_today
+from duties.models import Obligation
 from duties.services.ledger import record_create
 from duties.services.periods import blocks_overlapping, clip, merge
-from duties.services.rewards import award_grant
 from org.codes import Role
 from org.jurisdiction import unit_ids
 from org.models import Post

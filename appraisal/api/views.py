@@ -1,0 +1,341 @@
+"""API v1 of Chapters 4–5 (PRODUCT §9): thin wrappers over ``appraisal.services``."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from appraisal.codes import InterviewGround
+from appraisal.models import AnnualAssessment, AssessmentGrade, Award, Interview, Patrol, PatrolFinding
+from appraisal.services import assessment as assessment_services
+from appraisal.services import rewards
+from core.api.params import date_param, int_param, validated, year_param
+from core.errors import InvalidInput
+from core.persistence import local_today
+from duties.services.access import ledger_scope
+from org.models import Cadre, Department
+
+# --- Chapter 4 -------------------------------------------------------------------------------
+
+
+class GradeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AssessmentGrade
+        fields = ["id", "code", "label", "position", "excellent", "failing"]
+
+
+class GradeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = GradeSerializer
+    pagination_class = None
+    queryset = AssessmentGrade.objects.filter(active=True).order_by("position", "id")
+
+
+class AnnualAssessmentSerializer(serializers.ModelSerializer):
+    grade = serializers.CharField(source="grade.code", read_only=True)
+    grade_label = serializers.CharField(source="grade.label", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None)
+    ranked_last = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = AnnualAssessment
+        fields = [
+            "id",
+            "year",
+            "department",
+            "department_name",
+            "cadre",
+            "cadre_name",
+            "grade",
+            "grade_label",
+            "score",
+            "rank",
+            "ranked_of",
+            "ranked_last",
+            "note",
+            "compliance",
+            "recorded_at",
+        ]
+
+
+class AnnualAssessmentInput(serializers.Serializer):
+    year = serializers.IntegerField()
+    grade = serializers.CharField(max_length=32)
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False, allow_null=True)
+    score = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    rank = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    ranked_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class PublishInput(serializers.Serializer):
+    year = serializers.IntegerField()
+    published_on = serializers.DateField()
+    channel = serializers.CharField(max_length=200)
+
+
+def _chapter4_scope(user):
+    """County unit ids the user may read Chapter 4 records of (None = all)."""
+    level, ids = ledger_scope(user)
+    if level in ("keep", "read"):
+        return ids
+    return ids if level == "own" else []
+
+
+class AnnualAssessmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AnnualAssessmentSerializer
+
+    def get_queryset(self):
+        qs = AnnualAssessment.objects.select_related("grade", "department", "cadre")
+        ids = _chapter4_scope(self.request.user)
+        if ids is not None:
+            in_scope = Q(department_id__in=ids) | Q(cadre__in=Cadre.objects.filter(posts__organization_id__in=ids).values("pk"))
+            qs = qs.filter(in_scope)
+        params = self.request.query_params
+        if year := params.get("year"):
+            qs = qs.filter(year=year_param(year, 0))
+        if department := params.get("department"):
+            qs = qs.filter(department_id=int_param("department", department))
+        if cadre := params.get("cadre"):
+            qs = qs.filter(cadre_id=int_param("cadre", cadre))
+        if kind := params.get("of"):
+            if kind not in ("department", "cadre"):
+                raise InvalidInput({"of": [_("Expected department or cadre.")]})
+            qs = qs.filter(**{f"{kind}__isnull": False})
+        return qs.order_by("-year", "rank", "id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int),
+            OpenApiParameter("department", int),
+            OpenApiParameter("cadre", int),
+            OpenApiParameter("of", str, enum=["department", "cadre"]),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=AnnualAssessmentInput, responses={201: AnnualAssessmentSerializer})
+    def create(self, request, *args, **kwargs):
+        data = validated(AnnualAssessmentInput, request.data)
+        row = assessment_services.assessment_record(acting_user=request.user, **data)
+        return Response(AnnualAssessmentSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PublishInput, responses={201: inline_serializer("Publication", {"id": serializers.IntegerField()})})
+    @action(detail=False, methods=["post"])
+    def publish(self, request):
+        data = validated(PublishInput, request.data)
+        row = assessment_services.publish(acting_user=request.user, **data)
+        return Response(
+            {"id": row.pk, "year": row.year, "published_on": row.published_on, "channel": row.channel},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AssessmentReportView(APIView):
+    """The year's results as a workbook to publish or circulate (Art. 20)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
+    )
+    def get(self, request):
+        year = year_param(request.query_params.get("year"), local_today().year)
+        content = assessment_services.results_xlsx(year, _chapter4_scope(request.user))
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="safety-assessment-{year}.xlsx"'
+        return response
+
+
+class PatrolFindingSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = PatrolFinding
+        fields = ["id", "patrol", "department", "department_name", "cadres", "text", "case", "recorded_at"]
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    findings = PatrolFindingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Patrol
+        fields = [
+            "id",
+            "title",
+            "started_on",
+            "ended_on",
+            "led_by",
+            "targets",
+            "summary",
+            "duty_record",
+            "findings",
+            "recorded_at",
+        ]
+
+
+class PatrolInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(required=False, allow_null=True)
+    led_by = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False, allow_null=True)
+    targets = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), many=True)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+
+
+class PatrolFindingInput(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    text = serializers.CharField(max_length=8000)
+    cadres = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), many=True, required=False)
+
+
+class ReferInput(serializers.Serializer):
+    circumstances = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class PatrolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PatrolSerializer
+
+    def get_queryset(self):
+        qs = Patrol.objects.prefetch_related(
+            "targets",
+            Prefetch("findings", queryset=PatrolFinding.objects.select_related("department").prefetch_related("cadres")),
+        )
+        ids = _chapter4_scope(self.request.user)
+        level, _ids = ledger_scope(self.request.user)
+        if ids is not None:
+            qs = qs.filter(county_id__in=ids) if level in ("keep", "read") else qs.filter(targets__in=ids).distinct()
+        return qs.order_by("-started_on", "-id")
+
+    @extend_schema(request=PatrolInput, responses={201: PatrolSerializer})
+    def create(self, request, *args, **kwargs):
+        data = validated(PatrolInput, request.data)
+        patrol = assessment_services.patrol_create(acting_user=request.user, **data)
+        return Response(PatrolSerializer(self.get_queryset().get(pk=patrol.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PatrolFindingInput, responses={201: PatrolFindingSerializer})
+    @action(detail=True, methods=["post"])
+    def findings(self, request, pk=None):
+        patrol = self.get_object()
+        data = validated(PatrolFindingInput, request.data)
+        finding = assessment_services.patrol_finding_add(acting_user=request.user, patrol=patrol, **data)
+        return Response(PatrolFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+
+class PatrolFindingReferView(APIView):
+    @extend_schema(request=ReferInput, responses={201: inline_serializer("Lead", {"id": serializers.IntegerField()})})
+    def post(self, request, pk: int):
+        data = validated(ReferInput, request.data)
+        case = assessment_services.patrol_finding_refer(acting_user=request.user, finding_id=pk, **data)
+        return Response({"id": case.pk, "number": case.number, "state": case.state}, status=status.HTTP_201_CREATED)
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    ground_label = serializers.CharField(source="get_ground_display", read_only=True)
+    is_measure = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "held_on",
+            "department",
+            "cadre",
+            "ground",
+            "ground_label",
+            "assessment",
+            "notes",
+            "is_measure",
+            "recorded_at",
+        ]
+
+    def get_is_measure(self, interview) -> bool:
+        # Art. 15: "安全生产约谈不能代替…问责措施".
+        return False
+
+
+class InterviewInput(serializers.Serializer):
+    held_on = serializers.DateField()
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    ground = serializers.ChoiceField(choices=InterviewGround.choices)
+    notes = serializers.CharField(max_length=8000)
+    assessment = serializers.PrimaryKeyRelatedField(queryset=AnnualAssessment.objects.all(), required=False, allow_null=True)
+
+
+class InterviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = InterviewSerializer
+
+    def get_queryset(self):
+        qs = Interview.objects.all()
+        ids = _chapter4_scope(self.request.user)
+        if ids is not None:
+            qs = qs.filter(department_id__in=ids)
+        if cadre := self.request.query_params.get("cadre"):
+            qs = qs.filter(cadre_id=int_param("cadre", cadre))
+        return qs.order_by("-held_on", "-id")
+
+    @extend_schema(request=InterviewInput, responses={201: InterviewSerializer})
+    def create(self, request, *args, **kwargs):
+        data = validated(InterviewInput, request.data)
+        row = assessment_services.interview_record(acting_user=request.user, **data)
+        return Response(InterviewSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+# --- Chapter 5 -------------------------------------------------------------------------------
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Award
+        fields = ["id", "cadre", "year", "kind", "kind_label", "granted_on", "basis"]
+
+
+class AwardInput(serializers.Serializer):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    year = serializers.IntegerField()
+    granted_on = serializers.DateField(required=False)
+
+
+class AwardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AwardSerializer
+
+    def get_queryset(self):
+        qs = Award.objects.all()
+        ids = _chapter4_scope(self.request.user)
+        if ids is not None:
+            qs = qs.filter(cadre__in=Cadre.objects.filter(posts__organization_id__in=ids).values("pk"))
+        return qs.order_by("-year", "-id")
+
+    @extend_schema(request=AwardInput, responses={201: AwardSerializer})
+    def create(self, request, *args, **kwargs):
+        data = validated(AwardInput, request.data)
+        award = rewards.award_grant(acting_user=request.user, **data)
+        return Response(AwardSerializer(award).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int), OpenApiParameter("on", str, description="ISO date; default today")],
+        responses=inline_serializer("RewardCandidate", {"kind": serializers.CharField()}, many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def candidates(self, request):
+        """Art. 25 candidates for a year, each with the award it calls for and what blocks it."""
+        today = local_today()
+        year = year_param(request.query_params.get("year"), today.year - 1)
+        on = date_param("on", request.query_params.get("on"), today)
+        ids = _chapter4_scope(request.user)
+        cadre_ids = (
+            None
+            if ids is None
+            else list(Cadre.objects.filter(posts__organization_id__in=ids).values_list("pk", flat=True).distinct())
+        )
+        return Response(rewards.candidates(year, cadre_ids=cadre_ids, on=on))

@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from duties.api import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("obligations", views.ObligationViewSet, basename="obligation")
+router.register("duty-records", views.DutyRecordViewSet, basename="duty-record")
+
+urlpatterns = [
+    path("cadres/<int:pk>/compliance/", views.CadreComplianceView.as_view(), name="cadre-compliance"),
+    path("departments/<int:pk>/duty-status/", views.DepartmentDutyStatusView.as_view(), name="department-duty-status"),
+    path(
+        "duty-records/<int:record_pk>/evidence/<int:pk>/",
+        views.EvidenceDownloadView.as_view(),
+        name="duty-record-evidence-download",
+    ),
+]

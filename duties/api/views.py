@@ -1,0 +1,293 @@
+"""API v1 of the duty ledger (PRODUCT §3): thin wrappers over ``duties.services``."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.params import date_param, int_param, validated, year_param
+from core.errors import NOT_FOUND, InvalidInput, NotFound
+from core.idempotency import key_from, once
+from core.persistence import local_today
+from duties.models import DutyRecord, Evidence, Obligation
+from duties.services import ledger
+from duties.services.access import ledger_scope, require_ledger_access, visible_cadres_q
+from duties.services.compliance import cadre_compliance
+from duties.services.status import department_status
+from org.codes import Role
+from org.models import Cadre, Department, Post
+
+
+def _scope_ids(user) -> list[int] | None:
+    level, ids = ledger_scope(user)
+    return ids if level != "none" else []
+
+
+# --- obligations -----------------------------------------------------------------------------
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    activity_label = serializers.CharField(source="get_activity_display", read_only=True)
+    period_label = serializers.CharField(source="get_period_display", read_only=True)
+    citation = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Obligation
+        fields = [
+            "id",
+            "code",
+            "roles",
+            "article",
+            "item",
+            "citation",
+            "activity",
+            "activity_label",
+            "min_count",
+            "period",
+            "period_label",
+            "text",
+            "valid_from",
+            "valid_to",
+        ]
+
+
+class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The obligations catalog: every duty with a frequency in Articles 5, 6, 9, 10, 11, 14, 17."""
+
+    serializer_class = ObligationSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        qs = Obligation.objects.order_by("position", "id")
+        role = self.request.query_params.get("role")
+        if role:
+            if role not in Role.values:
+                raise InvalidInput({"role": [_("Unknown role “%(r)s”.") % {"r": role}]})
+            # JSON containment is not portable to SQLite; the catalog is small.
+            ids = [o.pk for o in qs if role in o.roles]
+            qs = qs.filter(pk__in=ids)
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("role", str, description="a role code of PRODUCT §1.2")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+# --- duty records ----------------------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, evidence) -> str:
+        return f"/api/v1/duty-records/{evidence.record_id}/evidence/{evidence.pk}/"
+
+
+class DutyRecordSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    citation = serializers.CharField(source="obligation.citation", read_only=True)
+    role = serializers.CharField(source="post.role", read_only=True)
+    organization = serializers.CharField(source="post.organization.name", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DutyRecord
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "obligation",
+            "citation",
+            "role",
+            "organization",
+            "date",
+            "note",
+            "recorded_by",
+            "recorded_at",
+            "voided_at",
+            "void_reason",
+            "evidence",
+        ]
+
+
+class DutyRecordCreateSerializer(serializers.Serializer):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    obligation = serializers.PrimaryKeyRelatedField(queryset=Obligation.objects.all())
+    date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class VoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = DutyRecordSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        qs = DutyRecord.objects.select_related("cadre", "obligation", "post__organization", "recorded_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
+        )
+        visible = Cadre.objects.filter(visible_cadres_q(self.request.user)).values("pk")
+        qs = qs.filter(cadre_id__in=visible)
+        params = self.request.query_params
+        if cadre := params.get("cadre"):
+            qs = qs.filter(cadre_id=int_param("cadre", cadre))
+        if obligation := params.get("obligation"):
+            qs = qs.filter(obligation_id=int_param("obligation", obligation))
+        if since := params.get("from"):
+            qs = qs.filter(date__gte=date_param("from", since))
+        if until := params.get("to"):
+            qs = qs.filter(date__lte=date_param("to", until))
+        # Only the list hides withdrawn records: by id they stay readable (with ``voided_at``),
+        # and a second withdrawal or a late upload gets its 409, not a 404.
+        if self.action == "list" and params.get("voided") not in ("1", "true"):
+            qs = qs.filter(voided_at__isnull=True)
+        return qs.order_by("-date", "-id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cadre", int),
+            OpenApiParameter("obligation", int),
+            OpenApiParameter("from", str, description="ISO date"),
+            OpenApiParameter("to", str, description="ISO date"),
+            OpenApiParameter("voided", bool, description="include withdrawn records"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request={
+            "application/json": DutyRecordCreateSerializer,
+            "multipart/form-data": inline_serializer(
+                "DutyRecordUpload",
+                {
+                    "cadre": serializers.IntegerField(),
+                    "obligation": serializers.IntegerField(),
+                    "date": serializers.DateField(),
+                    "note": serializers.CharField(required=False),
+                    "evidence": serializers.ListField(child=serializers.FileField(), required=False),
+                },
+            ),
+        },
+        responses={201: DutyRecordSerializer, 200: DutyRecordSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="Retry with the same key after a lost answer: the first record comes back (200), not a second one.",
+            )
+        ],
+    )
+    def create(self, request, *args, **kwargs):
+
+        key = key_from(request)
+        data = validated(DutyRecordCreateSerializer, request.data)
+        files = request.FILES.getlist("evidence") if request.FILES else []
+        record_id, created = once(
+            user=request.user,
+            scope="duty_record",
+            key=key,
+            create=lambda: ledger.record_create(acting_user=request.user, files=files, **data).pk,
+        )
+        return Response(
+            DutyRecordSerializer(self.get_queryset().get(pk=record_id)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(request=VoidSerializer, responses=DutyRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        record = self.get_object()
+        data = validated(VoidSerializer, request.data)
+        ledger.record_void(acting_user=request.user, record_id=record.pk, reason=data["reason"])
+        return Response(DutyRecordSerializer(DutyRecord.objects.get(pk=record.pk)).data)
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("EvidenceUpload", {"file": serializers.FileField()})},
+        responses={201: EvidenceSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        record = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput({"file": [_("Attach a file.")]})
+        evidence = ledger.evidence_add(acting_user=request.user, record_id=record.pk, upload=upload)
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDownloadView(APIView):
+    """An evidence file, only for those who may read the record; always as an attachment."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, record_pk: int, pk: int):
+        evidence = Evidence.objects.select_related("record").filter(pk=pk, record_id=record_pk).first()
+        if evidence is None:
+            raise NotFound(NOT_FOUND)
+        organizations = set(Post.objects.filter(cadre_id=evidence.record.cadre_id).values_list("organization_id", flat=True))
+        require_ledger_access(request.user, organizations, write=False)
+        return evidence_response(evidence)
+
+
+def evidence_response(evidence: Evidence) -> FileResponse:
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- compliance ------------------------------------------------------------------------------
+
+
+class CadreComplianceView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int), OpenApiParameter("as_of", str, description="ISO date; default today")],
+        responses=inline_serializer("Compliance", {"year": serializers.IntegerField(), "fully_met": serializers.BooleanField()}),
+    )
+    def get(self, request, pk: int):
+        cadre = get_object_or_404(Cadre, pk=pk)
+        organizations = set(cadre.posts.values_list("organization_id", flat=True))
+        require_ledger_access(request.user, organizations, write=False)
+        today = local_today()
+        year = year_param(request.query_params.get("year"), today.year)
+        as_of = date_param("as_of", request.query_params.get("as_of"), today)
+        return Response(cadre_compliance(cadre.pk, year=year, as_of=as_of))
+
+
+class DepartmentDutyStatusView(APIView):
+    """Who in a department is behind in the current period of each duty."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("on", str, description="ISO date; default today")],
+        responses=inline_serializer("DutyStatus", {"on": serializers.DateField()}),
+    )
+    def get(self, request, pk: int):
+        department = get_object_or_404(Department, pk=pk)
+        require_ledger_access(request.user, {department.pk}, write=False)
+        on = date_param("on", request.query_params.get("on"), local_today())
+        # The blocks around a day in year 1 or 9999 fall outside ``datetime.date``: refuse them
+        # here rather than answer a server error.
+        if not 2000 <= on.year <= 2100:
+            raise InvalidInput({"on": [_("Expected a date such as 2026-01-31.")]})
+        return Response(department_status(department, on))
