@@ -10,21 +10,22 @@ from django.utils.translation import gettext as _
 
 from cases.codes import DepartmentKind
 from cases.errors import NotPermitted, field_error
-from cases.models import Accident, AccidentReport, ReportingFinding
+from cases.models import Accident, AccidentReport, Department, ReportingFinding
 from cases.rules.grading import grade_accident
 from cases.services.common import lock, require_membership, save_with_history
+from cases.typing import Actor
 
 ACCIDENT_KINDS = {DepartmentKind.EMERGENCY, DepartmentKind.DISCIPLINE, DepartmentKind.REGULATOR}
 FIELDS = ("title", "occurred_at", "location", "description", "deaths", "serious_injuries", "direct_loss_yuan", "unit_reported_at")
 
 
-def _require_recorder(user) -> None:
+def _require_recorder(user: Actor) -> None:
     membership = require_membership(user)
     if membership.department.kind not in ACCIDENT_KINDS:
         raise NotPermitted(_("Accidents are recorded by emergency management, regulators or the discipline organ."))
 
 
-def _require_in_jurisdiction(user, accident: Accident) -> None:
+def _require_in_jurisdiction(user: Actor, accident: Accident) -> None:
     """An accident is kept by the jurisdiction where it happened (or, unplaced, that recorded it)."""
     from cases.services.jurisdiction import accidents_visible_q
 
@@ -34,7 +35,7 @@ def _require_in_jurisdiction(user, accident: Accident) -> None:
         raise NotFound(NOT_FOUND)
 
 
-def _check_location(user, data: dict[str, Any]) -> None:
+def _check_location(user: Actor, data: dict[str, Any]) -> None:
     from cases.services.jurisdiction import user_units
 
     location = data.get("location")
@@ -58,7 +59,7 @@ def _apply(accident: Accident, data: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def accident_create(*, data: dict[str, Any], acting_user) -> Accident:
+def accident_create(*, data: dict[str, Any], acting_user: Actor) -> Accident:
     _require_recorder(acting_user)
     _check_location(acting_user, data)
     accident = Accident(created_by=acting_user)
@@ -68,7 +69,7 @@ def accident_create(*, data: dict[str, Any], acting_user) -> Accident:
 
 
 @transaction.atomic
-def accident_update(*, accident_id: int, data: dict[str, Any], acting_user) -> Accident:
+def accident_update(*, accident_id: int, data: dict[str, Any], acting_user: Actor) -> Accident:
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
     _require_in_jurisdiction(acting_user, accident)
@@ -80,7 +81,7 @@ def accident_update(*, accident_id: int, data: dict[str, Any], acting_user) -> A
     return accident
 
 
-def _limit(code: str, day) -> dt.timedelta:
+def _limit(code: str, day: dt.date) -> dt.timedelta:
     from cases.services.common import deadline_after
 
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
@@ -128,7 +129,7 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
 
 @transaction.atomic
 def accident_report_add(
-    *, accident_id: int, level: int, reporter: str, reported_at, recipient=None, acting_user
+    *, accident_id: int, level: int, reporter: str, reported_at: dt.datetime, recipient: Department | None = None, acting_user: Actor
 ) -> AccidentReport:
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
@@ -145,7 +146,7 @@ def accident_report_add(
 
 
 @transaction.atomic
-def reporting_finding_add(*, accident_id: int, kind: str, evidence: str, acting_user) -> ReportingFinding:
+def reporting_finding_add(*, accident_id: int, kind: str, evidence: str, acting_user: Actor) -> ReportingFinding:
     """Record 漏报, 谎报 or 瞒报 with its evidence (never inferred by the system)."""
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)

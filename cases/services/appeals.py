@@ -23,10 +23,11 @@ from cases.services.common import (
     workflow_event,
 )
 from cases.services.lifecycle import create_execution_tasks, validate_measures
+from cases.typing import Actor
 
 
 @transaction.atomic
-def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: str, acting_user) -> Appeal:
+def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: str, acting_user: Actor) -> Appeal:
     """Record an appeal received by the deciding department, on behalf of the subject."""
     case = lock(Case, case_id)
     require_member_of(acting_user, case.owner_department_id)
@@ -73,7 +74,7 @@ def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: st
 
 @transaction.atomic
 def appeal_decide(
-    *, appeal_id: int, outcome: str, reason: str, acting_user, measures: list[dict[str, Any]] | None = None
+    *, appeal_id: int, outcome: str, reason: str, acting_user: Actor, measures: list[dict[str, Any]] | None = None
 ) -> Appeal:
     """Uphold, or revise: the new measures replace the subject's decided ones, whose open
     execution tasks are cancelled and replaced."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import CadreStatus, DepartmentKind, MoveKind, Role
 from cases.errors import NotPermitted, PreconditionFailed, field_error
-from cases.models import Cadre, Case, Department, Post, Referral
+from cases.models import Cadre, Case, CaseSubject, Department, Post, Referral
 from cases.services.common import (
     case_event_record,
     deadline_after,
@@ -20,17 +21,18 @@ from cases.services.common import (
     save_with_history,
     workflow_event,
 )
+from cases.typing import Actor
 
 OPEN_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 PERSONNEL_KINDS = {DepartmentKind.ORGANIZATION}
-MOVE_STATUS = {
+MOVE_STATUS: dict[str, str] = {
     MoveKind.TRANSFER: CadreStatus.TRANSFERRED,
     MoveKind.PROMOTION: CadreStatus.PROMOTED,
     MoveKind.RETIREMENT: CadreStatus.RETIRED,
 }
 
 
-def _require_personnel(user) -> None:
+def _require_personnel(user: Actor) -> None:
     membership = require_membership(user)
     if membership.department.kind not in PERSONNEL_KINDS:
         raise NotPermitted(_("Only the organization and personnel department keeps cadre records."))
@@ -49,7 +51,7 @@ def cadre_register(
     role: str,
     title: str,
     since: dt.date,
-    acting_user,
+    acting_user: Actor,
     managing_authority: Department | None = None,
 ) -> Cadre:
     _require_personnel(acting_user)
@@ -82,7 +84,7 @@ def cadre_move(
     cadre_id: int,
     kind: str,
     effective_date: dt.date,
-    acting_user,
+    acting_user: Actor,
     organization: Department | None = None,
     role: str = "",
     title: str = "",
@@ -138,7 +140,7 @@ def cadre_move(
     return cadre
 
 
-def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user) -> list[Referral]:
+def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user: Actor) -> list[Referral]:
     """Art. 32 in motion: a moved cadre's open cases, and closed egregious ones, are referred
     with their materials to the authority that now manages the cadre (干部管理权限)."""
     from cases.services.records import open_or_egregious_subjects
@@ -183,7 +185,7 @@ def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, auth
     return created
 
 
-def case_materials(case: Case, subject) -> list[dict]:
+def case_materials(case: Case, subject: CaseSubject) -> list[dict[str, Any]]:
     """The list of materials that travel with an Art. 32 referral."""
     items = [{"kind": "case_file", "ref": case.number, "title": case.title, "state": case.state}]
     finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None

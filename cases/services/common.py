@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast, overload
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
@@ -21,34 +23,36 @@ from cases.errors import (
     NotPermitted,
 )
 from cases.models import Case, CaseEvent, DeadlinePolicy, Department, Membership
+from cases.typing import Actor, AnyUser
 
 User = AbstractBaseUser
 
 
-def membership_of(user) -> Membership | None:
+def membership_of(user: AnyUser | None) -> Membership | None:
     """The user's department seat, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return None
     cached = getattr(user, "_zeren_membership", False)
     if cached is not False:
-        return cached
+        return cast("Membership | None", cached)
     try:
         # The parent too: the jurisdiction (``county_of``) is read on most requests.
-        membership = Membership.objects.select_related("department__parent").get(user=user)
+        # ``cast``: signed in (checked above), so not the anonymous user.
+        membership = Membership.objects.select_related("department__parent").get(user=cast(Actor, user))
     except Membership.DoesNotExist:
         membership = None
-    user._zeren_membership = membership
+    user._zeren_membership = membership  # type: ignore[union-attr]  # a per-request cache on the user object
     return membership
 
 
-def require_membership(user) -> Membership:
+def require_membership(user: AnyUser) -> Membership:
     membership = membership_of(user)
     if membership is None:
         raise NotPermitted(NO_DEPARTMENT)
     return membership
 
 
-def require_member_of(user, department: Department | int, *, leader: bool = False) -> Membership:
+def require_member_of(user: AnyUser, department: Department | int, *, leader: bool = False) -> Membership:
     """403 unless ``user`` sits in ``department`` (a row or its id; as a leader when ``leader``)."""
     membership = require_membership(user)
     if membership.department_id != (department if isinstance(department, int) else department.pk):
@@ -58,7 +62,10 @@ def require_member_of(user, department: Department | int, *, leader: bool = Fals
     return membership
 
 
-def lock(model: type[Model], pk: int) -> Any:
+_M = TypeVar("_M", bound=Model)
+
+
+def lock(model: type[_M], pk: int) -> _M:
     """Re-read a row under a row lock (PostgreSQL). SQLite has no row locks; there every write
     transaction is IMMEDIATE (settings), which serializes writers on the whole database, and
     ``ConcurrentTransitionMixin`` makes state updates conditional on the state read."""
@@ -68,10 +75,11 @@ def lock(model: type[Model], pk: int) -> Any:
     return manager.get(pk=pk)
 
 
-def save_with_history(obj: Model, *, acting_user, reason: str, **kwargs: Any) -> None:
+def save_with_history(obj: Model, *, acting_user: Actor | None, reason: str, **kwargs: Any) -> None:
     """Save a domain row so that its history row names who did it and why."""
-    obj._history_user = acting_user
-    obj._change_reason = reason
+    # simple-history reads these two attributes when it writes the history row of this save.
+    obj._history_user = acting_user  # type: ignore[attr-defined]  # simple-history's per-save attribute
+    obj._change_reason = reason  # type: ignore[attr-defined]  # simple-history's per-save attribute
     obj.save(**kwargs)
 
 
@@ -79,8 +87,9 @@ def _canonical(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def event_digest(event: CaseEvent) -> str:
-    """The hash of an event's content chained to its predecessor (PRODUCT §8)."""
+def event_digest(event: CaseEvent | SimpleNamespace) -> str:
+    """The hash of an event's content chained to its predecessor (PRODUCT §8). ``event`` may be a
+    namespace of a row's values (the audit streams ``values()``)."""
     body = {
         "case": event.case_id,
         "seq": event.seq,
@@ -100,7 +109,7 @@ def case_event_record(
     *,
     case: Case,
     kind: str,
-    acting_user,
+    acting_user: Actor | None,
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
@@ -137,7 +146,7 @@ def county_of(department: Department) -> Department:
     for _depth in range(20):  # the tree is shallow; the bound guards against a cycle in bad data
         if node.level in JURISDICTION_LEVELS or node.parent_id is None:
             break
-        node = node.parent
+        node = cast(Department, node.parent)  # not None: parent_id was checked above
     return node
 
 
@@ -159,6 +168,14 @@ def deadline_policies(code: str) -> list[DeadlinePolicy]:
     return list(DeadlinePolicy.objects.filter(code=code).order_by("-valid_from"))
 
 
+@overload
+def deadline_after(
+    code: str, start: dt.datetime, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> dt.datetime: ...
+@overload
+def deadline_after(
+    code: str, start: dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> dt.datetime | dt.date: ...
 def deadline_after(
     code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
 ) -> dt.datetime | dt.date:
@@ -178,7 +195,10 @@ def deadline_after(
     return add_months(start, policy.amount)
 
 
-def add_months(value, months: int):
+_Day = TypeVar("_Day", dt.date, dt.datetime)
+
+
+def add_months(value: _Day, months: int) -> _Day:
     """Calendar months, clamped to the month's last day (1 Jan 31 + 1 month = Feb 28/29)."""
     import calendar
 
@@ -197,18 +217,19 @@ def local_today() -> dt.date:
 # The services report what they did; ``workflows.sync`` registers listeners that start and
 # complete the matching viewflow tasks inside the same transaction. ``cases`` does not import
 # ``workflows``: the dependency points one way.
-_workflow_listeners: dict[str, list] = {}
+_Listener = TypeVar("_Listener", bound=Callable[..., Any])
+_workflow_listeners: dict[str, list[Callable[..., Any]]] = {}
 
 
-def on_workflow_event(kind: str):
-    def register(fn):
+def on_workflow_event(kind: str) -> Callable[[_Listener], _Listener]:
+    def register(fn: _Listener) -> _Listener:
         _workflow_listeners.setdefault(kind, []).append(fn)
         return fn
 
     return register
 
 
-def workflow_event(kind: str, **kwargs) -> None:
+def workflow_event(kind: str, **kwargs: Any) -> None:
     for listener in _workflow_listeners.get(kind, []):
         listener(**kwargs)
 
@@ -216,10 +237,10 @@ def workflow_event(kind: str, **kwargs) -> None:
 # --- after-commit listeners -----------------------------------------------------------------------
 # ``notifications`` registers its dispatcher here: every transaction that appended a case event
 # asks for a dispatch once it has committed (never before: PRODUCT §7).
-_commit_listeners: list = []
+_commit_listeners: list[Callable[[], Any]] = []
 
 
-def on_events_committed(fn):
+def on_events_committed(fn: _Listener) -> _Listener:
     _commit_listeners.append(fn)
     return fn
 

@@ -15,10 +15,11 @@ from cases.services.common import (
     save_with_history,
     workflow_event,
 )
+from cases.typing import Actor
 
 
 @transaction.atomic
-def execution_complete(*, task_id: int, acting_user, note: str = "") -> ExecutionTask:
+def execution_complete(*, task_id: int, acting_user: Actor, note: str = "") -> ExecutionTask:
     """Mark a task done, as a member of the executing department."""
     case_id = ExecutionTask.objects.values_list("case_id", flat=True).get(pk=task_id)
     case = lock(Case, case_id)

@@ -19,6 +19,7 @@ from cases.services.common import (
     require_member_of,
     save_with_history,
 )
+from cases.typing import Actor
 
 FINDING_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING)
 ENGINE_FIELDS = (
@@ -35,7 +36,7 @@ TEXT_FIELDS = ("post_duties", "performance", "conditions", "evidence", "exemptio
 
 
 @transaction.atomic
-def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_user) -> dict[str, Any]:
+def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_user: Actor) -> dict[str, Any]:
     """Replace a subject's findings and return the rule engine's output for them.
 
     Allowed while the case is investigated or assessed, by the handling department. The
@@ -129,7 +130,7 @@ def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
     }
 
 
-def art31_evidence(subject: CaseSubject, conduct, engine_input: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+def art31_evidence(subject: CaseSubject, conduct: dt.date | None, engine_input: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
     """Art. 31 exempts only a cadre "经查实已经全面履行了…职责": claiming it needs the duty ledger
     to show every duty met up to the conduct, or a written justification the case keeps."""
     if not engine_input.get("duties_fully_performed") or conduct is None:

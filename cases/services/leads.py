@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from cases.services.common import (
     save_with_history,
     workflow_event,
 )
+from cases.typing import Actor
 
 
 def next_case_number(year: int) -> str:
@@ -37,7 +40,7 @@ def next_case_number(year: int) -> str:
     return f"ZR-{year}-{counter.last:04d}"
 
 
-def current_post(cadre: Cadre, day=None) -> Post | None:
+def current_post(cadre: Cadre, day: dt.date | None = None) -> Post | None:
     day = day or timezone.localdate()
     for post in sorted(cadre.posts.all(), key=lambda p: (p.start, p.pk), reverse=True):
         if post.held_on(day):
@@ -48,7 +51,7 @@ def current_post(cadre: Cadre, day=None) -> Post | None:
 @transaction.atomic
 def lead_create(
     *,
-    acting_user,
+    acting_user: Actor,
     title: str,
     facts: str,
     source_kind: str,
@@ -83,7 +86,7 @@ def lead_create(
             raise field_error("target_department", OUTSIDE_ROUTES % {"d": target_department.name})
     owner = target_department or department_of_kind(DepartmentKind.DISCIPLINE, near=source)
     now = timezone.now()
-    case = Case(
+    case: Case = Case(
         number=next_case_number(timezone.localdate(now).year),
         title=title,
         facts=facts,

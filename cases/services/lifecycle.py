@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,6 +62,7 @@ from cases.services.common import (
     save_with_history,
     workflow_event,
 )
+from cases.typing import Actor, AnyUser
 
 OPEN_REFERRAL_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 
@@ -81,14 +83,14 @@ def _check_state(case: Case, name: str) -> None:
         )
 
 
-def _authorize(case: Case, spec: TransitionSpec, user) -> None:
+def _authorize(case: Case, spec: TransitionSpec, user: Actor) -> None:
     # By the owner's id: the department row itself is not needed to decide (one query less).
     require_member_of(user, case.owner_department_id, leader=spec.leader_only)
     if spec.name == "approve" and case.proposed_by_id == user.pk:
         raise NotPermitted(PROPOSER_CANNOT_APPROVE)
 
 
-def _save_case(case: Case, *, acting_user, reason: str) -> None:
+def _save_case(case: Case, *, acting_user: Actor, reason: str) -> None:
     try:
         save_with_history(case, acting_user=acting_user, reason=reason)
     except ConcurrentTransition as exc:  # the state changed under us (SQLite path)
@@ -131,7 +133,7 @@ def _no_extra(payload: dict[str, Any], allowed: set[str]) -> None:
 # --- the transitions ----------------------------------------------------------------------------
 
 
-def _transfer(case: Case, user, payload: dict[str, Any]) -> Case:
+def _transfer(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"to_department", "reason"})
     reason = _text(payload, "reason")
     target_id = payload.get("to_department")
@@ -179,7 +181,7 @@ def _transfer(case: Case, user, payload: dict[str, Any]) -> Case:
 
 
 def _simple(name: str, *, reason_required: bool) -> Callable[[Case, Any, dict[str, Any]], Case]:
-    def run(case: Case, user, payload: dict[str, Any]) -> Case:
+    def run(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
         _no_extra(payload, {"reason"})
         reason = _text(payload, "reason", required=reason_required)
         before = case.state
@@ -191,7 +193,7 @@ def _simple(name: str, *, reason_required: bool) -> Callable[[Case, Any, dict[st
     return run
 
 
-def _accept(case: Case, user, payload: dict[str, Any]) -> Case:
+def _accept(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"team", "reason"})
     team = payload.get("team")
     if not isinstance(team, list) or not all(isinstance(u, str) for u in team):
@@ -223,7 +225,7 @@ def _accept(case: Case, user, payload: dict[str, Any]) -> Case:
     return case
 
 
-def _submit_findings(case: Case, user, payload: dict[str, Any]) -> Case:
+def _submit_findings(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, set())
     missing = [s.cadre.name for s in case.subjects.select_related("cadre") if not hasattr(s, "finding")]
     if missing:
@@ -233,7 +235,7 @@ def _submit_findings(case: Case, user, payload: dict[str, Any]) -> Case:
     return _simple("submit_findings", reason_required=False)(case, user, {})
 
 
-def _conclude(case: Case, user, payload: dict[str, Any]) -> Case:
+def _conclude(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, set())
     subjects = list(case.subjects.select_related("cadre", "finding", "post"))
     missing = [s.cadre.name for s in subjects if not hasattr(s, "finding")]
@@ -304,7 +306,7 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
         extra = set(item) - {"subject", "measure", "sanction_kind"}
         if extra:
             raise field_error(where, _("Unknown field(s): %(f)s") % {"f": ", ".join(sorted(extra))})
-        sid = item.get("subject")
+        sid = item.get("subject")  # type: ignore[assignment]  # reuses the int loop variable above; checked to be an int next
         if not isinstance(sid, int) or isinstance(sid, bool) or sid not in subjects:
             raise field_error(f"{where}.subject", _("Subject %(id)s is not a subject of this case.") % {"id": sid})
         measure = item.get("measure")
@@ -344,7 +346,7 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
     # With several circumstances, the chosen measures must answer each of them: a notice chosen
     # for an accident does not answer an obstruction whose policy row excludes a mere notice.
     for sid, subject in subjects.items():
-        by_circumstance = (conclusions[sid].output.get("measures_by_circumstance") or {}) if conclusions[sid] else {}
+        by_circumstance = (found.output.get("measures_by_circumstance") or {}) if (found := conclusions[sid]) else {}
         picked = {m for s, m, _k in chosen if s.pk == sid}
         if not picked:
             continue
@@ -369,7 +371,7 @@ def _measure_labels(codes: list[str]) -> str:
     return ", ".join(f"{code}（{Measure(code).label}）" for code in codes) or "—"
 
 
-def _propose(case: Case, user, payload: dict[str, Any]) -> Case:
+def _propose(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"measures", "reason"})
     chosen = validate_measures(case, payload.get("measures"))
     reason = _text(payload, "reason", required=False)
@@ -394,11 +396,11 @@ def _propose(case: Case, user, payload: dict[str, Any]) -> Case:
     return case
 
 
-def _proposed(case: Case):
+def _proposed(case: Case) -> QuerySet[MeasureDecision]:
     return MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.PROPOSED)
 
 
-def _reject(case: Case, user, payload: dict[str, Any]) -> Case:
+def _reject(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"reason"})
     reason = _text(payload, "reason")
     before = case.state
@@ -411,7 +413,7 @@ def _reject(case: Case, user, payload: dict[str, Any]) -> Case:
     return case
 
 
-def _approve(case: Case, user, payload: dict[str, Any]) -> Case:
+def _approve(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"reason"})
     reason = _text(payload, "reason", required=False)
     today = local_today()
@@ -449,7 +451,7 @@ def measure_deadline_code(measure: str) -> str:
     return "organizational_measure" if measure in ORGANIZATIONAL_MEASURES else "measure_execution"
 
 
-def create_execution_tasks(case: Case, rows: list[MeasureDecision], user, *, reason: str) -> list[ExecutionTask]:
+def create_execution_tasks(case: Case, rows: list[MeasureDecision], user: Actor, *, reason: str) -> list[ExecutionTask]:
     tasks = []
     for row in rows:
         task = ExecutionTask(
@@ -465,7 +467,7 @@ def create_execution_tasks(case: Case, rows: list[MeasureDecision], user, *, rea
     return tasks
 
 
-def _deliver(case: Case, user, payload: dict[str, Any]) -> Case:
+def _deliver(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"delivered_on", "reason"})
     delivered_on = _date(payload, "delivered_on")
     if case.decided_on and delivered_on < case.decided_on:
@@ -510,7 +512,7 @@ def _deliver(case: Case, user, payload: dict[str, Any]) -> Case:
     return case
 
 
-def _close(case: Case, user, payload: dict[str, Any]) -> Case:
+def _close(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"reason"})
     open_tasks = case.executions.filter(state=ExecutionTask.State.OPEN).count()
     if open_tasks:
@@ -543,7 +545,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
 
 @transaction.atomic
 def case_transition(
-    *, case_id: int, name: str, payload: dict[str, Any] | None, acting_user, expected_version: int | None = None
+    *, case_id: int, name: str, payload: dict[str, Any] | None, acting_user: Actor, expected_version: int | None = None
 ) -> Case:
     """Fire transition ``name`` on a case: the one code path for the API, the UI and the flows.
 
@@ -578,14 +580,14 @@ def _transfer_pending(case: Case) -> bool:
     )
 
 
-def available_transitions(case: Case, user) -> list[str]:
+def available_transitions(case: Case, user: AnyUser) -> list[str]:
     """Transitions the user may fire now: allowed from the state and within the user's rights."""
     membership = membership_of(user)
     if membership is None or membership.department_id != case.owner_department_id:
         return []
     if _transfer_pending(case):
         return []
-    names = []
+    names: list[str] = []
     for name, spec in TRANSITIONS.items():
         if not can_proceed(getattr(case, name), check_conditions=False):
             continue

@@ -16,6 +16,7 @@ from cases.services.common import (
     save_with_history,
     workflow_event,
 )
+from cases.typing import Actor
 
 REFERRAL_MOVES = {
     "acknowledge": ({Referral.State.SENT}, Referral.State.ACKNOWLEDGED),
@@ -25,7 +26,7 @@ REFERRAL_MOVES = {
 
 
 @transaction.atomic
-def referral_move(*, referral_id: int, move: str, acting_user, reason: str = "") -> Referral:
+def referral_move(*, referral_id: int, move: str, acting_user: Actor, reason: str = "") -> Referral:
     """Acknowledge, accept or return a referral, as a member of the receiving department.
 
     Accepting a transfer hands the case to the receiving department (Art. 34). The case row is

@@ -19,11 +19,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from duties.services.periods import blocks_overlapping, clip, covers, merge
+
+if TYPE_CHECKING:
+    from duties.models import Obligation
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def obligation_rows() -> list[ObligationRow]:
     return [_obligation_row(o) for o in Obligation.objects.order_by("position", "id")]
 
 
-def _obligation_row(o) -> ObligationRow:
+def _obligation_row(o: Obligation) -> ObligationRow:
     return ObligationRow(
         id=o.pk,
         code=o.code,

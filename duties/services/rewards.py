@@ -16,6 +16,7 @@ from cases.errors import NotPermitted, PreconditionFailed, field_error
 from cases.models import Cadre
 from cases.services.common import local_today, require_membership, save_with_history
 from cases.services.records import cadre_records
+from cases.typing import Actor
 from duties.codes import AwardKind
 from duties.models import AnnualAssessment, Award
 
@@ -69,7 +70,7 @@ def candidates(year: int, *, cadre_ids: list[int] | None = None, on: dt.date | N
 
 
 @transaction.atomic
-def award_grant(*, acting_user, cadre: Cadre, year: int, granted_on: dt.date | None = None) -> Award:
+def award_grant(*, acting_user: Actor, cadre: Cadre, year: int, granted_on: dt.date | None = None) -> Award:
     """Grant the Art. 25 award a candidate calls for, as a leader of the organization department."""
     membership = require_membership(acting_user)
     if not acting_user.is_superuser and (
