@@ -9,7 +9,7 @@ fields they name by ``attach_errors``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -20,6 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
 from cases.models import Appeal, Department, Finding
 from web.selectors_core import department_members, display_name
+
+if TYPE_CHECKING:
+    from django.db.models import Field
+    from django_stubs_ext import StrOrPromise
 
 REASON_REQUIRED = {"transfer", "hold", "dismiss", "reject"}
 _INDEXED = re.compile(r"^measures\[(\d+)\](?:\.(\w+))?$")
@@ -40,7 +44,7 @@ def _textarea(rows=3, placeholder=""):
     return forms.Textarea(attrs={"rows": rows, "placeholder": placeholder})
 
 
-def coded(choices) -> list[tuple[str, str]]:
+def coded(choices) -> list[tuple[str, StrOrPromise]]:
     """``26.1 履行职责不到位``: the article code in front of its label."""
     return [(code, format_lazy("{} {}", code, label)) for code, label in choices]
 
@@ -188,7 +192,7 @@ class TransitionForm(ServiceForm):
 
 
 def _finding_label(name: str):
-    return Finding._meta.get_field(name).verbose_name
+    return cast("Field[Any, Any]", Finding._meta.get_field(name)).verbose_name  # a concrete field, not a relation
 
 
 class FindingsForm(ServiceForm):
