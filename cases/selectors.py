@@ -60,7 +60,11 @@ def case_visible_qs(user) -> QuerySet[Case]:
 
 
 def _referred(department_id: int) -> Q:
-    return cast(Q, Q(source_department_id=department_id) | Exists(Referral.objects.filter(case=OuterRef("pk"), from_department_id=department_id)))
+    return cast(
+        Q,
+        Q(source_department_id=department_id)
+        | Exists(Referral.objects.filter(case=OuterRef("pk"), from_department_id=department_id)),
+    )
 
 
 class _InArray(Func):

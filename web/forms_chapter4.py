@@ -163,7 +163,9 @@ class FindingForm(forms.Form):
     def __init__(self, *args, targets, cadres: list[Cadre], **kwargs):
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Department]", self.fields["department"]).queryset = targets
-        cast("forms.ModelMultipleChoiceField[Cadre]", self.fields["cadres"]).queryset = Cadre.objects.filter(pk__in=[c.pk for c in cadres])
+        cast("forms.ModelMultipleChoiceField[Cadre]", self.fields["cadres"]).queryset = Cadre.objects.filter(
+            pk__in=[c.pk for c in cadres]
+        )
 
 
 # --- Interviews (Art. 15) ------------------------------------------------------------------------

@@ -129,7 +129,13 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
 
 @transaction.atomic
 def accident_report_add(
-    *, accident_id: int, level: int, reporter: str, reported_at: dt.datetime, recipient: Department | None = None, acting_user: Actor
+    *,
+    accident_id: int,
+    level: int,
+    reporter: str,
+    reported_at: dt.datetime,
+    recipient: Department | None = None,
+    acting_user: Actor,
 ) -> AccidentReport:
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)

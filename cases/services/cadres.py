@@ -140,7 +140,9 @@ def cadre_move(
     return cadre
 
 
-def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user: Actor) -> list[Referral]:
+def lifelong_referrals(
+    *, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user: Actor
+) -> list[Referral]:
     """Art. 32 in motion: a moved cadre's open cases, and closed egregious ones, are referred
     with their materials to the authority that now manages the cadre (干部管理权限)."""
     from cases.services.records import open_or_egregious_subjects

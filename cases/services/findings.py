@@ -122,7 +122,13 @@ def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
         "as_of": conduct.isoformat(),
         "fully_met": result["fully_met"],
         "missed": [
-            {"obligation": o["code"], "citation": o["citation"], "period": str(p["start"]), "required": p["required"], "done": p["done"]}
+            {
+                "obligation": o["code"],
+                "citation": o["citation"],
+                "period": str(p["start"]),
+                "required": p["required"],
+                "done": p["done"],
+            }
             for o in result["obligations"]
             for p in o["periods"]
             if p["status"] == "missed"
@@ -130,7 +136,9 @@ def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
     }
 
 
-def art31_evidence(subject: CaseSubject, conduct: dt.date | None, engine_input: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+def art31_evidence(
+    subject: CaseSubject, conduct: dt.date | None, engine_input: dict[str, Any], data: dict[str, Any]
+) -> dict[str, Any] | None:
     """Art. 31 exempts only a cadre "经查实已经全面履行了…职责": claiming it needs the duty ledger
     to show every duty met up to the conduct, or a written justification the case keeps."""
     if not engine_input.get("duties_fully_performed") or conduct is None:

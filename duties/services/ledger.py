@@ -91,7 +91,9 @@ def _safe_name(name: str | None) -> str:
     return name[-200:]
 
 
-def _evidence_save(record: DutyRecord, upload: UploadedFile[bytes], content_type: str, content: bytes, acting_user: Actor) -> Evidence:
+def _evidence_save(
+    record: DutyRecord, upload: UploadedFile[bytes], content_type: str, content: bytes, acting_user: Actor
+) -> Evidence:
     evidence = Evidence(
         record=record,
         original_name=_safe_name(upload.name),
@@ -120,7 +122,15 @@ def post_for(cadre: Cadre, obligation: Obligation, day: dt.date) -> Post | None:
 
 
 @transaction.atomic
-def record_create(*, acting_user: Actor, cadre: Cadre, obligation: Obligation, date: dt.date, note: str = "", files: Iterable[UploadedFile[bytes]] = ()) -> DutyRecord:
+def record_create(
+    *,
+    acting_user: Actor,
+    cadre: Cadre,
+    obligation: Obligation,
+    date: dt.date,
+    note: str = "",
+    files: Iterable[UploadedFile[bytes]] = (),
+) -> DutyRecord:
     """Record that ``cadre`` did ``obligation``'s activity on ``date``, with evidence files.
 
     The record counts towards the obligation of the role the cadre held that day: a date on
