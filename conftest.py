@@ -83,8 +83,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-
-
 @pytest.fixture(autouse=True)
 def _policies_present(request):
     """Transactional tests empty every table when they finish, data migrations included; the

@@ -32,7 +32,7 @@ FONT = "WenQuanYi Micro Hei"
 FONT_FALLBACK = "宋体"
 APPEAL_POLICY = "appeal_window"
 NOT_STATED = "（未载明）"
-UNIT_ZH = {DeadlinePolicy.Unit.HOURS: "小时", DeadlinePolicy.Unit.DAYS: "日", DeadlinePolicy.Unit.MONTHS: "个月"}
+UNIT_ZH: dict[str, str] = {DeadlinePolicy.Unit.HOURS: "小时", DeadlinePolicy.Unit.DAYS: "日", DeadlinePolicy.Unit.MONTHS: "个月"}
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -146,14 +146,14 @@ def _policy_in_force(code: str, day: dt.date) -> DeadlinePolicy | None:
 
 
 def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str) -> dict[str, Any] | None:
-    measures = sorted(subject.decided_measures, key=lambda m: (MEASURE_ORDER.index(m.measure), m.pk))
+    measures = sorted(subject.decided_measures, key=lambda m: (MEASURE_ORDER.index(m.measure), m.pk))  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
     if not measures:
         return None
     try:
         finding = subject.finding
     except CaseSubject.finding.RelatedObjectDoesNotExist:
         finding = None
-    conclusion = subject.conclusions[-1] if subject.conclusions else None
+    conclusion = subject.conclusions[-1] if subject.conclusions else None  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
     output = conclusion.output if conclusion else {}
     labels = []
     for m in measures:
@@ -232,7 +232,7 @@ def decision_context(case: Case) -> dict[str, Any]:
     case = _decision_qs().get(pk=case.pk)
     with translation.override("zh-hans"):
         organ = case.owner_department.name
-        subjects = []
+        subjects: list[dict[str, Any]] = []
         for subject in case.subjects.all():
             section = _subject_section(case, subject, len(subjects) + 1, organ)
             if section is not None:
@@ -395,7 +395,7 @@ def _page_footer(document) -> None:
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         if kind:
             el = run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
-        elif text.strip() == "PAGE":
+        elif text is not None and text.strip() == "PAGE":  # text is set whenever kind is not
             el = run._r.makeelement(qn("w:instrText"), {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
             el.text = text
         else:

@@ -234,9 +234,7 @@ class Finding(models.Model):
     performance = models.TextField(_("how the duties were performed (履职情况, Art. 33)"), blank=True)
     conditions = models.TextField(_("conditions of performance (履职条件, Art. 33)"), blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
-    exemption_justification = models.TextField(
-        _("why the Art. 31 exemption holds without full compliance on record"), blank=True
-    )
+    exemption_justification = models.TextField(_("why the Art. 31 exemption holds without full compliance on record"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
     )

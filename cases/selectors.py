@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import cast
 
 from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from core.typing import AnyUser
 from org.access import membership_of
 from org.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
 from org.models import Department
@@ -29,13 +31,15 @@ CASE_NUMBER = re.compile(r"^[A-Z]+-\d{4}-\d+$")  # ZR-2026-0001 (leads.next_case
 
 
 def _involved(department_id: int) -> Q:
-    return (
+    # ``cast``: ``Q | Exists`` is a ``Q`` (the stubs type Q's ``|`` for another Q only).
+    return cast(
+        Q,
         Q(owner_department_id=department_id)
         | Exists(
             Referral.objects.filter(case=OuterRef("pk"), to_department_id=department_id).exclude(state=Referral.State.RETURNED)
         )
         | Exists(ExecutionTask.objects.filter(case=OuterRef("pk"), department_id=department_id))
-        | Exists(Appeal.objects.filter(case=OuterRef("pk"), deciding_department_id=department_id))
+        | Exists(Appeal.objects.filter(case=OuterRef("pk"), deciding_department_id=department_id)),
     )
 
 
@@ -50,8 +54,10 @@ def case_visible_qs(user) -> QuerySet[Case]:
 
 
 def _referred(department_id: int) -> Q:
-    return Q(source_department_id=department_id) | Exists(
-        Referral.objects.filter(case=OuterRef("pk"), from_department_id=department_id)
+    return cast(
+        Q,
+        Q(source_department_id=department_id)
+        | Exists(Referral.objects.filter(case=OuterRef("pk"), from_department_id=department_id)),
     )
 
 
@@ -92,7 +98,7 @@ def _visible_for_counting(department_id: int) -> Q:
     sets, where this form would test each row against a list."""
     others = _reached_only_through_links(department_id)
     own = Q(owner_department_id=department_id) | Q(source_department_id=department_id)
-    return own | (_InArray(F("pk"), others) if connection.vendor == "postgresql" else Q(pk__in=others))
+    return cast(Q, own | (_InArray(F("pk"), others) if connection.vendor == "postgresql" else Q(pk__in=others)))
 
 
 class CaseListQuerySet(QuerySet):
@@ -147,7 +153,7 @@ def case_list(*, user, state: str | None = None, department: int | None = None, 
         names = CaseSubject.objects.filter(cadre__name__icontains=q)
         filters &= Q(pk__in=text.order_by().values("pk").union(names.order_by().values("case_id")))
     rows = base.filter(filters).select_related("owner_department", "source_department").order_by("-created_at", "-id")
-    result = CaseListQuerySet(model=Case, query=rows.query, using=rows.db)
+    result: CaseListQuerySet = CaseListQuerySet(model=Case, query=rows.query, using=rows.db)
     # The planner estimates the count from the indexed form of the rule. An exact count (of a
     # list it expects to be short) runs on that form when nothing narrows the list, and on the
     # rows' own form when a filter does: an index on the filter then finds the few candidates.
@@ -166,7 +172,6 @@ def case_owner_departments(user, *, selected: int | None = None) -> QuerySet[Dep
     filter. A superuser gets every department that handles a case (one index probe each)."""
     from django.db.models import Case as Case_
     from django.db.models import Value, When
-
 
     if getattr(user, "is_superuser", False):
         return Department.objects.filter(Exists(Case.objects.filter(owner_department=OuterRef("pk")))).order_by("level", "id")
@@ -245,7 +250,7 @@ def _history_query(vendor: str) -> tuple[str, list]:
             f"SELECT {index} AS source, h.id AS object_id, h.history_date, h.history_id, h.history_type,"
             f" h.history_change_reason, u.{qn(user_model.USERNAME_FIELD)} AS username, {build}({', '.join(pairs)}) AS fields"
             f" FROM {qn(history_model._meta.db_table)} h"
-            f" LEFT JOIN {qn(user_model._meta.db_table)} u ON u.{qn(user_model._meta.pk.column)} = h.history_user_id"
+            f" LEFT JOIN {qn(user_model._meta.db_table)} u ON u.{qn(cast(str, user_model._meta.pk.column))} = h.history_user_id"
             f" WHERE {condition}"
         )
         models.append((model, [(field.attname, _history_converter(field)) for field in fields]))
@@ -323,7 +328,7 @@ def case_history(case: Case) -> list[dict]:
     return entries
 
 
-def accidents_visible_q(user) -> Q:
+def accidents_visible_q(user: AnyUser) -> Q:
     """Accidents located in the jurisdiction (or, without a location, recorded from it)."""
     units = user_units(user)
     if units is None:

@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally: nothing is downloaded at run time
-    "django_filters",
     "simple_history",
     "viewflow",
     "viewflow.workflow",

@@ -5,7 +5,7 @@ in its ``AppConfig.ready``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -13,11 +13,12 @@ from django.db import transaction
 # The services report what they did; ``workflows.sync`` registers listeners that start and
 # complete the matching viewflow tasks inside the same transaction. ``cases`` does not import
 # ``workflows``: the dependency points one way.
+_Listener = TypeVar("_Listener", bound=Callable[..., Any])
 _workflow_listeners: dict[str, list[Callable[..., Any]]] = {}
 
 
-def on_workflow_event(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+def on_workflow_event(kind: str) -> Callable[[_Listener], _Listener]:
+    def register(fn: _Listener) -> _Listener:
         _workflow_listeners.setdefault(kind, []).append(fn)
         return fn
 
@@ -35,7 +36,7 @@ def workflow_event(kind: str, **kwargs: Any) -> None:
 _commit_listeners: list[Callable[[], Any]] = []
 
 
-def on_events_committed(fn: Callable[[], Any]) -> Callable[[], Any]:
+def on_events_committed(fn: _Listener) -> _Listener:
     _commit_listeners.append(fn)
     return fn
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from core.errors import field_error
 from core.models import IdempotencyKey
+from core.typing import Actor
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 
 
-def key_from(request) -> str | None:
+def key_from(request: HttpRequest) -> str | None:
     key = (request.META.get(HEADER) or "").strip()
     if not key:
         return None
@@ -27,7 +29,7 @@ def key_from(request) -> str | None:
     return key
 
 
-def once(*, user, scope: str, key: str | None, create: Callable[[], int]) -> tuple[int, bool]:
+def once(*, user: Actor, scope: str, key: str | None, create: Callable[[], int]) -> tuple[int, bool]:
     """``(id, created)``: run ``create`` (returning the new row's id) unless ``key`` was already
     used by ``user`` for ``scope``, in which case return the id it created then."""
     if key is None:

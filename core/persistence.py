@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from core.typing import Actor
 
-def lock(model: type[Model], pk: int) -> Any:
+_M = TypeVar("_M", bound=Model)
+
+
+def lock(model: type[_M], pk: int) -> _M:
     """Re-read a row under a row lock (PostgreSQL). SQLite has no row locks; there every write
     transaction is IMMEDIATE (settings), which serializes writers on the whole database, and
     ``ConcurrentTransitionMixin`` makes state updates conditional on the state read."""
@@ -21,14 +25,18 @@ def lock(model: type[Model], pk: int) -> Any:
     return manager.get(pk=pk)
 
 
-def save_with_history(obj: Model, *, acting_user, reason: str, **kwargs: Any) -> None:
+def save_with_history(obj: Model, *, acting_user: Actor | None, reason: str, **kwargs: Any) -> None:
     """Save a domain row so that its history row names who did it and why."""
-    obj._history_user = acting_user
-    obj._change_reason = reason
+    # simple-history reads these two attributes when it writes the history row of this save.
+    obj._history_user = acting_user  # type: ignore[attr-defined]  # simple-history's per-save attribute
+    obj._change_reason = reason  # type: ignore[attr-defined]  # simple-history's per-save attribute
     obj.save(**kwargs)
 
 
-def add_months(value, months: int):
+_Day = TypeVar("_Day", dt.date, dt.datetime)
+
+
+def add_months(value: _Day, months: int) -> _Day:
     """Calendar months, clamped to the month's last day (1 Jan 31 + 1 month = Feb 28/29)."""
     month_index = value.month - 1 + months
     year = value.year + month_index // 12

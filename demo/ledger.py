@@ -309,7 +309,7 @@ def _ledger(world, summary: Summary, today: dt.date) -> None:
                 for n, day in enumerate(_dates(coverage, obligation.min_count, seed, late)):
                     if day > today:
                         continue
-                    files = ()
+                    files: tuple[SimpleUploadedFile, ...] = ()
                     name = EVIDENCE.get((key, obligation.code, lo)) if n == 0 else None
                     if name:
                         text = f"Zeren demo evidence: {obligation.code} {day.isoformat()}"

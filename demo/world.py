@@ -179,7 +179,7 @@ def _departments() -> dict[str, Department]:
     result: dict[str, Department] = {}
     for code, name, kind, level, parent in DEPARTMENTS:
         dept, _created = Department.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "level": level, "parent": result.get(parent)}
+            code=code, defaults={"name": name, "kind": kind, "level": level, "parent": result.get(parent) if parent else None}
         )
         result[code] = dept
     return result
@@ -223,7 +223,7 @@ def _cadres(departments, users) -> dict[str, Cadre]:
             cadre = Cadre.objects.filter(posts__organization=departments[org_code], posts__role=role, name=name).first()
             if cadre is None:
                 cadre = Cadre(name=name)
-                cadre._history_user = users["organization_officer"]
+                cadre._history_user = users["organization_officer"]  # type: ignore[attr-defined]  # simple-history's per-save attribute
                 cadre.save()
                 managing = departments["szs-organization" if role in COUNTY_LEADER_ROLES else "pl-organization"]
                 post = Post(
@@ -234,7 +234,7 @@ def _cadres(departments, users) -> dict[str, Cadre]:
                     start=since + dt.timedelta(days=index * 3),
                     managing_authority=managing,
                 )
-                post._history_user = users["organization_officer"]
+                post._history_user = users["organization_officer"]  # type: ignore[attr-defined]  # simple-history's per-save attribute
                 post.save()
             result[key] = cadre
     return result
@@ -289,7 +289,7 @@ def _accidents(departments, users) -> dict[str, Accident]:
                 created_by=users["emergency_officer"],
                 grade=grade_accident(deaths=deaths, serious_injuries=injuries, direct_loss_yuan=loss),
             )
-            accident._history_user = users["emergency_officer"]
+            accident._history_user = users["emergency_officer"]  # type: ignore[attr-defined]  # simple-history's per-save attribute
             accident.save()
         result[key] = accident
     return result
@@ -315,7 +315,7 @@ def _neighbour(departments, users) -> dict[str, Cadre]:
         cadre = Cadre.objects.filter(posts__organization=departments[org_code], posts__role=role, name=name).first()
         if cadre is None:
             cadre = Cadre(name=name)
-            cadre._history_user = users["huinong_organization_officer"]
+            cadre._history_user = users["huinong_organization_officer"]  # type: ignore[attr-defined]  # simple-history's per-save attribute
             cadre.save()
             post = Post(
                 cadre=cadre,
@@ -325,7 +325,7 @@ def _neighbour(departments, users) -> dict[str, Cadre]:
                 start=dt.date(2022, 3, 1),
                 managing_authority=departments["hn-organization"],
             )
-            post._history_user = users["huinong_organization_officer"]
+            post._history_user = users["huinong_organization_officer"]  # type: ignore[attr-defined]  # simple-history's per-save attribute
             post.save()
         cadres[f"{org_code}:{role}"] = cadre
     return cadres

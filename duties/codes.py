@@ -37,4 +37,3 @@ class PeriodStatus(models.TextChoices):
     MISSED = "missed", _("Missed (未完成)")
     PARTIAL = "partial", _("Role held for part of the period (部分期间任职)")
     PENDING = "pending", _("Period not yet over (进行中)")
-

@@ -109,4 +109,3 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-

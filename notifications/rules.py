@@ -103,7 +103,7 @@ def _outcome_to_source(event: CaseEvent, case: Case) -> list[Recipient]:
     """The sending agency learns the outcome of what it referred (Art. 34, PRODUCT §5)."""
     if case.source_department_id == case.owner_department_id:
         return []
-    outcome = {
+    outcome = {  # type: ignore[call-overload]  # CaseState members are the str keys
         CaseState.DECIDED: "已作出问责决定",
         CaseState.CLOSED: "已结案",
         CaseState.DISMISSED: "已予以了结",
@@ -116,7 +116,7 @@ def _outcome_to_source(event: CaseEvent, case: Case) -> list[Recipient]:
 
 def _stage_task(event: CaseEvent, case: Case) -> list[Recipient]:
     """A new stage is waiting in the handling department's queue."""
-    stage = {
+    stage = {  # type: ignore[call-overload]  # CaseState members are the str keys
         CaseState.INVESTIGATING: "已立案调查，调查组可开始核实",
         CaseState.ASSESSING: "调查结束，待情节认定",
         CaseState.PROPOSING: "情节认定完成，待拟定问责方式",

@@ -24,6 +24,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cases.models import CaseEvent
+from core.typing import Actor
 from notifications.models import Notification, NotificationPreference
 from notifications.rules import recipients_for
 
@@ -94,7 +95,7 @@ def _insert_postgresql(rows: list[Notification]) -> None:
     columns = ", ".join(connection.ops.quote_name(c) for c in ("recipient_id", *_SHARED_COLUMNS))
     placeholders = ", ".join(["%s"] * len(_SHARED_COLUMNS))
     sql = f"INSERT INTO {table} ({columns}) SELECT r, {placeholders} FROM unnest(%s::integer[]) AS r RETURNING id, recipient_id"
-    groups: dict[tuple, list[Notification]] = {}
+    groups: dict[tuple[Any, ...], list[Notification]] = {}
     for row in rows:
         groups.setdefault(tuple(getattr(row, c) for c in _SHARED_COLUMNS), []).append(row)
     with connection.cursor() as cursor:
@@ -151,7 +152,7 @@ def push_websocket(rows: list[Notification]) -> None:
     # Rows told to several members of one department about one event share their text: one
     # message to the department group carries it with each member's own id and unread count,
     # and Redis fans it out (BENCH.md's floor). Other rows go to the user's own group.
-    shared: dict[tuple, list[Notification]] = {}
+    shared: dict[tuple[Any, ...], list[Notification]] = {}
     messages = []
     for row in rows:
         if row.department_id is not None:
@@ -188,7 +189,7 @@ def push_websocket(rows: list[Notification]) -> None:
     _send_all_sync(layer, messages)
 
 
-def _send_all_sync(layer, messages: list[tuple[str, dict]]) -> None:
+def _send_all_sync(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
     """``_send_all`` from sync code. A thread whose event loop is marked running cannot use
     ``async_to_sync`` (Playwright's sync API leaves the main thread so in the browser tests, and
     the same holds for sync code called from async code): the sends then run in a thread of their
@@ -202,10 +203,10 @@ def _send_all_sync(layer, messages: list[tuple[str, dict]]) -> None:
         pool.submit(async_to_sync(_send_all), layer, messages).result()
 
 
-async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
+async def _send_all(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
     gate = asyncio.Semaphore(PUSH_CONCURRENCY)
 
-    async def send(group: str, message: dict) -> None:
+    async def send(group: str, message: dict[str, Any]) -> None:
         async with gate:
             for attempt in (1, 2):  # a pooled connection may be stale after a Redis restart
                 try:
@@ -267,7 +268,7 @@ def send_notification_emails(notification_ids: list[int]) -> tuple[int, list[int
 TRANSPORTS: dict[str, Callable[[list[Notification]], None]] = {"websocket": push_websocket, "email": send_email}
 
 
-def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+def mark_read(*, user: Actor, notification_ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)

@@ -3,37 +3,41 @@ that serves it (Art. 34 routing). Cached on the user object for the request."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Q
 
 from core.errors import LEADER_REQUIRED, NO_DEPARTMENT, NOT_A_MEMBER, InvalidReference, NotPermitted
+from core.typing import Actor, AnyUser
 from org.codes import DepartmentKind, Rank
 from org.models import Department, Membership
 
 
-def membership_of(user) -> Membership | None:
+def membership_of(user: AnyUser | None) -> Membership | None:
     """The user's department seat, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return None
     cached = getattr(user, "_zeren_membership", False)
     if cached is not False:
-        return cached
+        return cast("Membership | None", cached)
     try:
         # The parent too: the jurisdiction (``county_of``) is read on most requests.
-        membership = Membership.objects.select_related("department__parent").get(user=user)
+        # ``cast``: signed in (checked above), so not the anonymous user.
+        membership = Membership.objects.select_related("department__parent").get(user=cast(Actor, user))
     except Membership.DoesNotExist:
         membership = None
-    user._zeren_membership = membership
+    user._zeren_membership = membership  # type: ignore[union-attr]  # a per-request cache on the user object
     return membership
 
 
-def require_membership(user) -> Membership:
+def require_membership(user: AnyUser) -> Membership:
     membership = membership_of(user)
     if membership is None:
         raise NotPermitted(NO_DEPARTMENT)
     return membership
 
 
-def require_member_of(user, department: Department | int, *, leader: bool = False) -> Membership:
+def require_member_of(user: AnyUser, department: Department | int, *, leader: bool = False) -> Membership:
     """403 unless ``user`` sits in ``department`` (a row or its id; as a leader when ``leader``)."""
     membership = require_membership(user)
     if membership.department_id != (department if isinstance(department, int) else department.pk):
@@ -52,7 +56,7 @@ def county_of(department: Department) -> Department:
     for _depth in range(20):  # the tree is shallow; the bound guards against a cycle in bad data
         if node.level in JURISDICTION_LEVELS or node.parent_id is None:
             break
-        node = node.parent
+        node = cast(Department, node.parent)  # not None: parent_id was checked above
     return node
 
 

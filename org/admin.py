@@ -9,14 +9,14 @@ from org import models as m
 
 
 @admin.register(m.Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no types
     list_display = ["name", "kind", "level", "parent", "code"]
     list_filter = ["kind", "level"]
     search_fields = ["name", "code"]
 
 
 @admin.register(m.Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no types
     list_display = ["user", "department", "rank"]
     list_filter = ["rank", "department__kind"]
     search_fields = ["user__username", "department__name"]

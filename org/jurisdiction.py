@@ -16,9 +16,13 @@ user object like the membership).
 
 from __future__ import annotations
 
+from collections.abc import Set
+from typing import cast
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.typing import AnyUser
 from org.access import JURISDICTION_LEVELS, county_of, membership_of
 from org.codes import DepartmentKind
 from org.models import Department
@@ -39,18 +43,18 @@ def unit_ids(jurisdiction: Department) -> list[int]:
     return list(Department.objects.filter(Q(pk=jurisdiction.pk) | below | below_below).values_list("pk", flat=True))
 
 
-def user_units(user) -> list[int] | None:
+def user_units(user: AnyUser | None) -> list[int] | None:
     """Ids of the units in the user's jurisdiction; ``None`` for a superuser (everything); an
     empty list for a user without a department."""
     if getattr(user, "is_superuser", False):
         return None
     cached = getattr(user, "_zeren_units", None)
     if cached is not None:
-        return cached
+        return cast("list[int]", cached)
     membership = membership_of(user)
     units = unit_ids(county_of(membership.department)) if membership else []
     if user is not None and hasattr(user, "__dict__"):
-        user._zeren_units = units
+        user._zeren_units = units  # type: ignore[union-attr]  # a per-request cache on the user object
     return units
 
 
@@ -59,17 +63,17 @@ def ancestors(department: Department) -> list[Department]:
     node = county_of(department)
     if node.parent_id is not None:  # the levels above in one query (county → city → region → …)
         node = Department.objects.select_related("parent__parent__parent__parent").get(pk=node.pk)
-    chain = []
+    chain: list[Department] = []
     for _depth in range(10):
         if node.parent_id is None:
             break
-        node = node.parent
+        node = cast(Department, node.parent)  # not None: parent_id was checked above
         if node.level in JURISDICTION_LEVELS:
             chain.append(node)
     return chain
 
 
-def route_allowed(source: Department, target: Department, *, managing_ids: set[int] = frozenset()) -> bool:
+def route_allowed(source: Department, target: Department, *, managing_ids: Set[int] = frozenset()) -> bool:
     """May a lead or a case go from ``source``'s jurisdiction to ``target``?"""
     home = county_of(source)
     if county_of(target).pk == home.pk:
@@ -80,7 +84,7 @@ def route_allowed(source: Department, target: Department, *, managing_ids: set[i
     return target.kind in ROUTE_KINDS and target.parent_id in upward  # Art. 34, to the organs above
 
 
-def cadres_visible_q(user, prefix: str = "") -> Q:
+def cadres_visible_q(user: AnyUser, prefix: str = "") -> Q:
     """Cadres with a post in the user's jurisdiction, or managed by a unit in it (Art. 32)."""
     units = user_units(user)
     if units is None:
@@ -88,7 +92,7 @@ def cadres_visible_q(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}posts__organization_id__in": units}) | Q(**{f"{prefix}posts__managing_authority_id__in": units})
 
 
-def departments_visible_q(user) -> Q:
+def departments_visible_q(user: AnyUser) -> Q:
     """The user's own units, the jurisdictions above and their organs: where a lead or a case
     may be sent. Other counties' units are not listed."""
     units = user_units(user)

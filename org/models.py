@@ -7,6 +7,8 @@ without moving any data).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -113,5 +115,5 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.cadre} · {self.organization} · {self.title}"
 
-    def held_on(self, day) -> bool:
+    def held_on(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)

@@ -21,6 +21,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,7 +90,7 @@ def parse_po(path: Path) -> list[Entry]:
             name, index = target
             value = _unquote(line, path, lineno)
             if name == "msgstr":
-                current.msgstr[index] += value
+                current.msgstr[cast(int, index)] += value  # msgstr targets always carry their index
             else:
                 setattr(current, name, getattr(current, name) + value)
             continue

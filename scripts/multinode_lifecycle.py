@@ -28,6 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from typing import Any
 
 import websockets
 
@@ -62,7 +63,7 @@ class Node:
 @dataclass
 class Reply:
     status: int
-    body: object
+    body: Any  # the decoded JSON (or the start of a non-JSON body)
     headers: dict
     via: str
 
@@ -106,7 +107,7 @@ class Inbox:
     url: str
     messages: list[tuple[float, dict]] = field(default_factory=list)
     changed: asyncio.Condition | None = None
-    ws: object = None
+    ws: Any = None  # the websockets client connection, once open() ran
     reader: asyncio.Task | None = None
 
     async def open(self) -> None:
@@ -118,6 +119,7 @@ class Inbox:
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
+        assert self.changed is not None  # set by open(), which starts this reader
         async for raw in self.ws:
             message = json.loads(raw)
             if message.get("type") == "notification":
@@ -130,6 +132,7 @@ class Inbox:
 
     async def wait(self, kind: str, case_id: int, contains: str = "", timeout: float = NOTIFY_TIMEOUT) -> tuple[dict, float]:
         started = time.monotonic()
+        assert self.changed is not None  # set by open()
         try:
             async with self.changed:
                 await asyncio.wait_for(self.changed.wait_for(lambda: self.find(kind, case_id, contains)), timeout)
@@ -138,7 +141,9 @@ class Inbox:
             raise Failed(
                 f"{self.name}: no {kind!r} notification {contains!r} for case {case_id} within {timeout:.0f} s (seen: {seen})"
             ) from None
-        return self.find(kind, case_id, contains), time.monotonic() - started
+        found = self.find(kind, case_id, contains)
+        assert found is not None  # the condition waited for above
+        return found, time.monotonic() - started
 
     async def close(self) -> None:
         if self.reader:
@@ -290,6 +295,7 @@ class Run:
 
     async def check_proxy(self) -> None:
         proxy = self.proxy
+        assert proxy is not None  # run only when there is a proxy
         upstreams = {call(proxy, "GET", "/api/v1/").headers.get("X-Upstream") for _ in range(4)}
         if len(upstreams) < len(self.apps):
             raise Failed(f"nginx used only {upstreams} of {len(self.apps)} upstreams")
@@ -304,7 +310,7 @@ class Run:
             raise Failed(f"client_max_body_size: 12 MB → {big.status} (want 413), 10 MB → {fits.status} (want it passed on)")
         self.say(
             "nginx",
-            f"round robin over {sorted(upstreams)}; /static/ from disk; 12 MB body refused (413), "
+            f"round robin over {sorted(upstreams)}; /static/ from disk; 12 MB body refused (413), "  # type: ignore[type-var]  # every upstream names itself in X-Upstream
             f"a 10 MB evidence-sized body passed on (HTTP {fits.status} from the app)",
         )
 

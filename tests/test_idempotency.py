@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 def test_a_retried_lead_with_the_same_key_creates_one_case(world, api):
     client = api("emergency_officer")
-    body = {"title": "重试", "facts": "事实", "source_kind": "inspection", "subjects": [world.cadres["pl-baofeng:township_deputy:0"].pk]}
+    body = {
+        "title": "重试",
+        "facts": "事实",
+        "source_kind": "inspection",
+        "subjects": [world.cadres["pl-baofeng:township_deputy:0"].pk],
+    }
     first = client.post("/api/v1/leads/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     again = client.post("/api/v1/leads/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 201 and again.status_code == 200
@@ -27,8 +32,15 @@ def test_a_retried_lead_with_the_same_key_creates_one_case(world, api):
 
 
 def test_keys_belong_to_their_user_and_bad_input_uses_none(world, api):
-    body = {"title": "重试", "facts": "事实", "source_kind": "inspection", "subjects": [world.cadres["pl-baofeng:township_deputy:0"].pk]}
-    refused = api("emergency_officer").post("/api/v1/leads/", {**body, "subjects": []}, format="json", HTTP_IDEMPOTENCY_KEY="same")
+    body = {
+        "title": "重试",
+        "facts": "事实",
+        "source_kind": "inspection",
+        "subjects": [world.cadres["pl-baofeng:township_deputy:0"].pk],
+    }
+    refused = api("emergency_officer").post(
+        "/api/v1/leads/", {**body, "subjects": []}, format="json", HTTP_IDEMPOTENCY_KEY="same"
+    )
     assert refused.status_code == 400
     # the refused attempt did not use the key up
     assert api("emergency_officer").post("/api/v1/leads/", body, format="json", HTTP_IDEMPOTENCY_KEY="same").status_code == 201

@@ -67,6 +67,7 @@ def _imports(path: Path, module: str) -> list[tuple[str, int, bool, str]]:
             for target in targets:
                 if target.split(".")[0] in LAYERS:
                     out.append((target, child.lineno, func == "", func))
+
     visit(tree, "")
     return out
 

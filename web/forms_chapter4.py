@@ -9,6 +9,7 @@ puts back next to the fields. Querysets are set per request, limited to the user
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,9 @@ from appraisal.codes import InterviewGround
 from appraisal.models import AnnualAssessment, AssessmentGrade
 from org.models import Cadre, Department
 from web.forms_more import DateInput, DepartmentChoiceField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FIRST_YEAR = 2021  # the 细则 took effect in 2021; the services refuse earlier years
 
@@ -29,7 +33,7 @@ def cadre_label(cadre: Cadre) -> str:
     return f"{cadre.name} · {cadre.get_status_display()}"
 
 
-def grouped_cadre_choices(cadres: list[Cadre], *, blank: str | None = None) -> list:
+def grouped_cadre_choices(cadres: list[Cadre], *, blank: StrOrPromise | None = None) -> list:
     """Select choices grouped by each cadre's current organization, in the order cadres come."""
     groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for cadre in cadres:
@@ -61,11 +65,12 @@ class CadreChoiceField(forms.ModelChoiceField):
         return cadre_label(obj)
 
 
-def _set_cadres(field: forms.ModelChoiceField, cadres: list[Cadre], blank: str | None) -> None:
+def _set_cadres(field: forms.Field, cadres: list[Cadre], blank: StrOrPromise | None) -> None:
     # The options come from the list the view already loaded (grouped, with current posts);
     # the queryset stays for validation (one query when the form is posted).
-    field.queryset = Cadre.objects.filter(pk__in=[c.pk for c in cadres])
-    field.choices = grouped_cadre_choices(cadres, blank=blank)
+    choice = cast("forms.ModelChoiceField[Cadre]", field)  # every caller passes a cadre field
+    choice.queryset = Cadre.objects.filter(pk__in=[c.pk for c in cadres])
+    choice.choices = grouped_cadre_choices(cadres, blank=blank)
 
 
 class YearForm(forms.Form):
@@ -73,7 +78,7 @@ class YearForm(forms.Form):
 
     def __init__(self, *args, this_year: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
 
 
 # --- Annual results and publication (Art. 16, 18, 20) ------------------------------------------
@@ -137,8 +142,9 @@ class PatrolForm(forms.Form):
 
     def __init__(self, *args, units, cadres: list[Cadre], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["targets"].queryset = units
-        self.fields["targets"].label_from_instance = lambda d: d.name
+        targets = cast("forms.ModelMultipleChoiceField[Department]", self.fields["targets"])
+        targets.queryset = units
+        targets.label_from_instance = lambda d: d.name  # type: ignore[assignment]  # the field names its options through this override point
         _set_cadres(self.fields["led_by"], cadres, _("— not recorded"))
 
 
@@ -156,8 +162,10 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, targets, cadres: list[Cadre], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = targets
-        self.fields["cadres"].queryset = Cadre.objects.filter(pk__in=[c.pk for c in cadres])
+        cast("forms.ModelChoiceField[Department]", self.fields["department"]).queryset = targets
+        cast("forms.ModelMultipleChoiceField[Cadre]", self.fields["cadres"]).queryset = Cadre.objects.filter(
+            pk__in=[c.pk for c in cadres]
+        )
 
 
 # --- Interviews (Art. 15) ------------------------------------------------------------------------
@@ -166,7 +174,7 @@ class FindingForm(forms.Form):
 class AssessmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AnnualAssessment) -> str:
         rank = f" · {obj.rank}/{obj.ranked_of}" if obj.rank else ""
-        return f"{obj.year} · {obj.department.name} · {obj.grade.label}{rank}"
+        return f"{obj.year} · {obj.department.name} · {obj.grade.label}{rank}"  # type: ignore[union-attr]  # the label assumes a department assessment, as before
 
 
 class InterviewForm(forms.Form):
@@ -189,8 +197,8 @@ class InterviewForm(forms.Form):
 
     def __init__(self, *args, units, cadres: list[Cadre], assessments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = units
-        self.fields["assessment"].queryset = assessments
+        cast("forms.ModelChoiceField[Department]", self.fields["department"]).queryset = units
+        cast("forms.ModelChoiceField[AnnualAssessment]", self.fields["assessment"]).queryset = assessments
         _set_cadres(self.fields["cadre"], cadres, "—")
 
 

@@ -9,7 +9,7 @@ fields they name by ``attach_errors``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -22,6 +22,10 @@ from cases.models import Appeal, Finding
 from org.jurisdiction import departments_visible_q
 from org.models import Department
 from web.selectors_core import department_members, display_name
+
+if TYPE_CHECKING:
+    from django.db.models import Field
+    from django_stubs_ext import StrOrPromise
 
 REASON_REQUIRED = {"transfer", "hold", "dismiss", "reject"}
 _INDEXED = re.compile(r"^measures\[(\d+)\](?:\.(\w+))?$")
@@ -42,7 +46,7 @@ def _textarea(rows=3, placeholder=""):
     return forms.Textarea(attrs={"rows": rows, "placeholder": placeholder})
 
 
-def coded(choices) -> list[tuple[str, str]]:
+def coded(choices) -> list[tuple[str, StrOrPromise]]:
     """``26.1 履行职责不到位``: the article code in front of its label."""
     return [(code, format_lazy("{} {}", code, label)) for code, label in choices]
 
@@ -96,7 +100,6 @@ class TransitionForm(ServiceForm):
         self.subject_fields: list[dict] = []
         self.measure_index = []
         if name == "transfer":
-
             departments = (
                 Department.objects.filter(departments_visible_q(user) if user is not None else Q())
                 .exclude(pk=case.owner_department_id)
@@ -189,7 +192,7 @@ class TransitionForm(ServiceForm):
 
 
 def _finding_label(name: str):
-    return Finding._meta.get_field(name).verbose_name
+    return cast("Field[Any, Any]", Finding._meta.get_field(name)).verbose_name  # a concrete field, not a relation
 
 
 class FindingsForm(ServiceForm):

@@ -7,6 +7,8 @@ errors come back next to the fields through ``web.forms_more.add_service_error``
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +41,7 @@ class DepartmentPickForm(forms.Form):
 
     def __init__(self, *args, groups: list[tuple[str, list[tuple[int, str]]]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = groups
+        cast(forms.ChoiceField, self.fields["department"]).choices = groups
 
 
 class RecordForm(forms.Form):
@@ -56,7 +58,7 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, obligations: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["obligation"].choices = [("", "—"), *obligations]
+        cast(forms.ChoiceField, self.fields["obligation"]).choices = [("", "—"), *obligations]
         # Formatted here, in the request's language, not once at import.
         self.fields["evidence"].help_text = gettext("Minutes, notices, photos: %(types)s; several files at once.") % {
             "types": " ".join(ALLOWED_EXTENSIONS)

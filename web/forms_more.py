@@ -6,6 +6,8 @@ stay in ``cases.services``, whose field errors ``add_service_error`` puts back n
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +136,7 @@ class VetoOverrideForm(forms.Form):
 
     def __init__(self, *args, subjects: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = subjects
+        cast(forms.ChoiceField, self.fields["subject"]).choices = subjects
 
 
 MOVE_KINDS = [(k.value, k.label) for k in (MoveKind.TRANSFER, MoveKind.PROMOTION, MoveKind.RETIREMENT)]

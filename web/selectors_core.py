@@ -161,7 +161,7 @@ def subjects_with_records(case: Case) -> list[CaseSubject]:
     for post in later.order_by("start", "id"):
         moves.setdefault(post.cadre_id, []).append(post)
     for subject in subjects:
-        subject.later_moves = moves.get(subject.cadre_id, [])
+        subject.later_moves = moves.get(subject.cadre_id, [])  # type: ignore[attr-defined]  # pinned on the row for the page
     return subjects
 
 
@@ -184,7 +184,7 @@ def live_previews(subjects: list[CaseSubject]) -> dict[int, dict]:
         if snapshots[day] is None:
             continue
         # The same input the service builds; the moves are already loaded (no query per subject).
-        data = finding_input(subject, posts=subject.later_moves)
+        data = finding_input(subject, posts=subject.later_moves)  # type: ignore[attr-defined]  # pinned on the row above
         try:
             result[subject.pk] = assess(data, policy_from_snapshot(snapshots[day]))
         except AssessmentInputError:

@@ -438,8 +438,8 @@ def patrol_detail(request, pk: int):
     options = [
         {
             "cadre": c,
-            "post": f"{c.current_posts[0].organization.name} {c.current_posts[0].title}"
-            if c.current_posts
+            "post": f"{c.current_posts[0].organization.name} {c.current_posts[0].title}"  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _current_posts
+            if c.current_posts  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _current_posts
             else c.get_status_display(),
             "orgs": " ".join(str(o) for o in sorted(orgs.get(c.pk, ()))),
             "picked": str(c.pk) in picked,

@@ -347,10 +347,10 @@ def case_detail(request, pk: int):
     tasks = open_case_tasks(case)
     owner_member = _is_member(user, case.owner_department_id)
     for subject in subjects:
-        subject.conclusion = conclusions.get(subject.pk)
-        subject.preview = previews.get(subject.pk)
-        subject.engine = subject.conclusion.output if subject.conclusion else subject.preview
-        subject.active_measures = [m for m in subject.measures.all() if m.state != MeasureDecision.State.WITHDRAWN]
+        subject.conclusion = conclusions.get(subject.pk)  # type: ignore[attr-defined]  # pinned on the row for the template
+        subject.preview = previews.get(subject.pk)  # type: ignore[attr-defined]  # pinned on the row for the template
+        subject.engine = subject.conclusion.output if subject.conclusion else subject.preview  # type: ignore[attr-defined]  # pinned on the row for the template
+        subject.active_measures = [m for m in subject.measures.all() if m.state != MeasureDecision.State.WITHDRAWN]  # type: ignore[attr-defined]  # pinned on the row for the template
     appealable = [
         s
         for s in subjects
@@ -415,7 +415,7 @@ def case_transition(request, pk: int, name: str):
         raise Http404
     subjects = subjects_with_records(case)
     conclusions = _latest_conclusions(subjects)
-    initial = {"version": case.version}
+    initial: dict[str, Any] = {"version": case.version}
     if name == "accept":
         initial["team"] = [request.user.username]
     form = TransitionForm(
@@ -480,7 +480,7 @@ def findings(request, pk: int, sid: int):
         form = FindingsForm(request.POST)
         if form.is_valid():
             try:
-                output = finding_services.finding_put(
+                output: dict[str, Any] | None = finding_services.finding_put(
                     case_id=case.pk, subject_id=subject.pk, data=form.data_for_service(), acting_user=request.user
                 )
             except ApplicationError as exc:

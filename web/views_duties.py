@@ -87,7 +87,7 @@ def _picker_units(scope_ids: list[int] | None) -> list[Department]:
     units = Department.objects.filter(level__in=PICKER_LEVELS)
     if scope_ids is not None:
         units = units.filter(pk__in=scope_ids)
-    order = {lvl: i for i, lvl in enumerate(PICKER_LEVELS)}
+    order: dict[str, int] = {lvl: i for i, lvl in enumerate(PICKER_LEVELS)}
     return sorted(units, key=lambda d: (order[d.level], d.pk))
 
 
@@ -296,8 +296,8 @@ def cadre_compliance_view(request, pk: int):
         .order_by("-date", "-id")
     )
     for record in records:
-        record.withdraw_form = withdraw_errors.get(record.pk) or WithdrawForm(prefix=f"w{record.pk}")
-        record.withdraw_open = record.pk in withdraw_errors
+        record.withdraw_form = withdraw_errors.get(record.pk) or WithdrawForm(prefix=f"w{record.pk}")  # type: ignore[attr-defined]  # pinned on the row for the template
+        record.withdraw_open = record.pk in withdraw_errors  # type: ignore[attr-defined]  # pinned on the row for the template
 
     obligations = [
         {

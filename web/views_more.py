@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -747,7 +749,7 @@ def stats_data(user) -> dict:
     for case_id, codes in findings.values_list("subject__case_id", "circumstances"):
         for code in codes or []:
             found[code].add(case_id)
-    by_measure = {
+    by_measure: dict[str, Mapping[str, Any]] = {
         row["measure"]: row
         for row in MeasureDecision.objects.filter(state=MeasureDecision.State.DECIDED, subject__case__in=visible.values("pk"))
         .order_by()
@@ -914,7 +916,7 @@ def accident_detail(request, pk: int):
         status = 400
 
     accident = Accident.objects.prefetch_related(Prefetch("reports", queryset=reports_qs)).select_related("location").get(pk=pk)
-    accident.loss_wan = accident.direct_loss_yuan / 10000
+    accident.loss_wan = accident.direct_loss_yuan / 10000  # type: ignore[attr-defined]  # pinned on the row for the template
     reports = {r.level: r for r in accident.reports.all()}
     timeliness = accident_timeliness(accident)
     steps = [{**s, "report": reports.get(s["level"])} for s in timeliness["steps"]]

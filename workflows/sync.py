@@ -7,6 +7,8 @@ so the inbox and queue are plain indexed reads (``workflows.selectors``).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,7 +16,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from cases.codes import EXECUTED_BY_ORGANIZATION
-from cases.models import Appeal, Case, ExecutionTask, Referral
+from cases.models import Appeal, Case, ExecutionTask, MeasureDecision, Referral
 from core.hooks import on_workflow_event
 from org.access import department_of_kind
 from org.codes import DepartmentKind
@@ -27,7 +29,7 @@ ORGANIZATIONAL = EXECUTED_BY_ORGANIZATION
 def branch_of(task: ExecutionTask) -> str:
     if task.kind == ExecutionTask.Kind.ARCHIVE:
         return f"archive_{task.archive}"
-    measure = task.measure.measure
+    measure = cast(MeasureDecision, task.measure).measure  # not None: only archive tasks have no measure
     if measure == "sanction":
         return "execute_discipline"
     if measure in ORGANIZATIONAL:

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.codes import InterviewGround
 from appraisal.models import AnnualAssessment, AssessmentGrade, Interview, Patrol, PatrolFinding, Publication
 from appraisal.services.rewards import candidates
+from cases.models import Case
 from cases.services.leads import lead_create
 from core.errors import NOT_FOUND, NotFound, PreconditionFailed, field_error
 from core.persistence import local_today, lock, save_with_history
+from core.typing import Actor
 from duties.models import Obligation
 from duties.services.access import require_keeper
 from duties.services.compliance import cadre_compliance
@@ -32,8 +36,8 @@ def _in_county(county: Department | None, ids: list[int] | None, department: Dep
         raise field_error(field, _("%(d)s is not in your county.") % {"d": department.name})
 
 
-def _cadre_in_county(county, ids, cadre: Cadre, field: str) -> None:
-    if county is not None and not cadre.posts.filter(organization_id__in=ids).exists():
+def _cadre_in_county(county: Department | None, ids: list[int] | None, cadre: Cadre, field: str) -> None:
+    if county is not None and not cadre.posts.filter(organization_id__in=ids or []).exists():
         raise field_error(field, _("%(c)s holds no post in your county.") % {"c": cadre.name})
 
 
@@ -54,7 +58,7 @@ def grade_by_code(code: str) -> AssessmentGrade:
 @transaction.atomic
 def assessment_record(
     *,
-    acting_user,
+    acting_user: Actor,
     year: int,
     grade: str,
     department: Department | None = None,
@@ -81,7 +85,7 @@ def assessment_record(
         _cadre_in_county(county, ids, cadre, "cadre")
     if (rank is None) != (ranked_of is None):
         raise field_error("rank", _("Give the rank together with the number ranked."))
-    if rank is not None and not (1 <= rank <= ranked_of):
+    if rank is not None and ranked_of is not None and not (1 <= rank <= ranked_of):  # both or neither: checked above
         raise field_error("rank", _("The rank must be between 1 and the number ranked."))
     existing = AnnualAssessment.objects.select_for_update().filter(year=year, department=department, cadre=cadre).first()
     row = existing or AnnualAssessment(year=year, department=department, cadre=cadre, recorded_by=acting_user)
@@ -118,7 +122,7 @@ def assessment_record(
 @transaction.atomic
 def patrol_create(
     *,
-    acting_user,
+    acting_user: Actor,
     title: str,
     started_on: dt.date,
     targets: list[Department],
@@ -169,16 +173,15 @@ def patrol_create(
     return patrol
 
 
-def _require_own_patrol(county, patrol: Patrol) -> None:
+def _require_own_patrol(county: Department | None, patrol: Patrol) -> None:
     """A patrol is the county committee's own: another county's keepers cannot touch it."""
     if county is not None and patrol.county_id != county.pk:
-
         raise NotFound(NOT_FOUND)
 
 
 @transaction.atomic
 def patrol_finding_add(
-    *, acting_user, patrol: Patrol, department: Department, text: str, cadres: list[Cadre] = ()
+    *, acting_user: Actor, patrol: Patrol, department: Department, text: str, cadres: Sequence[Cadre] = ()
 ) -> PatrolFinding:
     county = require_keeper(acting_user)
     patrol = lock(Patrol, patrol.pk)
@@ -194,7 +197,7 @@ def patrol_finding_add(
 
 
 @transaction.atomic
-def patrol_finding_refer(*, acting_user, finding_id: int, circumstances: list[str] | None = None):
+def patrol_finding_refer(*, acting_user: Actor, finding_id: int, circumstances: list[str] | None = None) -> Case:
     """Hand a patrol finding over as a lead (Art. 34): a case in ``received`` at the county's
     discipline organ, with the cadres concerned as subjects."""
 
@@ -225,7 +228,7 @@ def patrol_finding_refer(*, acting_user, finding_id: int, circumstances: list[st
 @transaction.atomic
 def interview_record(
     *,
-    acting_user,
+    acting_user: Actor,
     held_on: dt.date,
     department: Department,
     cadre: Cadre,
@@ -298,6 +301,7 @@ def results_xlsx(year: int, county_ids: list[int] | None) -> bytes:
     header = ["名次", "单位", "考核等次", "得分", "备注"]
     sheet.append(header)
     for row in data["departments"]:
+        assert row.department is not None  # results() lists here only the rows of a department
         sheet.append(
             [
                 f"{row.rank}/{row.ranked_of}" if row.rank else "",
@@ -310,6 +314,7 @@ def results_xlsx(year: int, county_ids: list[int] | None) -> bytes:
     cadre_sheet = book.create_sheet(f"{year}领导干部考核")
     cadre_sheet.append(["姓名", "考核等次", "得分", "履职台账全部达标", "备注"])
     for row in data["cadres"]:
+        assert row.cadre is not None  # results() lists here only the rows of a cadre
         fully = (row.compliance or {}).get("fully_met")
         cadre_sheet.append(
             [
@@ -330,7 +335,7 @@ def results_xlsx(year: int, county_ids: list[int] | None) -> bytes:
 
 
 @transaction.atomic
-def publish(*, acting_user, year: int, published_on: dt.date, channel: str) -> Publication:
+def publish(*, acting_user: Actor, year: int, published_on: dt.date, channel: str) -> Publication:
     county = require_keeper(acting_user)
     year = _year(year)
     if not (channel or "").strip():
@@ -347,10 +352,12 @@ def publish(*, acting_user, year: int, published_on: dt.date, channel: str) -> P
     return row
 
 
-def get_or_404(model, pk):
-    row = model.objects.filter(pk=pk).first()
-    if row is None:
+_M = TypeVar("_M", bound=Model)
 
+
+def get_or_404(model: type[_M], pk: int) -> _M:
+    row = model._default_manager.filter(pk=pk).first()
+    if row is None:
         raise NotFound(NOT_FOUND)
     return row
 

@@ -16,6 +16,7 @@ from appraisal.models import AnnualAssessment, Award
 from cases.services.records import cadre_records
 from core.errors import NotPermitted, PreconditionFailed, field_error
 from core.persistence import local_today, save_with_history
+from core.typing import Actor
 from org.access import require_membership
 from org.codes import DepartmentKind, Rank
 from org.models import Cadre
@@ -70,7 +71,7 @@ def candidates(year: int, *, cadre_ids: list[int] | None = None, on: dt.date | N
 
 
 @transaction.atomic
-def award_grant(*, acting_user, cadre: Cadre, year: int, granted_on: dt.date | None = None) -> Award:
+def award_grant(*, acting_user: Actor, cadre: Cadre, year: int, granted_on: dt.date | None = None) -> Award:
     """Grant the Art. 25 award a candidate calls for, as a leader of the organization department."""
     membership = require_membership(acting_user)
     if not acting_user.is_superuser and (

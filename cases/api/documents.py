@@ -6,6 +6,7 @@ they cannot see. Before the measures are decided there is no document: 409 preco
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -53,6 +54,7 @@ class _DecisionDocumentView(APIView):
 
     # Each concrete view names its renderer (``render = staticmethod(decision_pdf)``); the base
     # class is never routed.
+    render: Callable[[Case], bytes]
 
     def get(self, request, pk: int):
         case = get_object_or_404(Case, pk=pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from cases.codes import CaseState, SourceKind
@@ -10,6 +12,9 @@ from cases.services.accidents import accident_timeliness
 from cases.services.lifecycle import available_transitions
 from org.codes import MoveKind, Role
 from org.models import Cadre, Department, Post
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class DepartmentBriefSerializer(serializers.ModelSerializer):
@@ -240,8 +245,8 @@ class CaseDetailSerializer(CaseListSerializer):
     subjects = SubjectSerializer(many=True)
     available_transitions = serializers.SerializerMethodField()
     team = serializers.SerializerMethodField()
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     access = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
@@ -383,7 +388,7 @@ class AssessmentInputSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = CaseEvent

@@ -5,7 +5,16 @@ from django.db import migrations, models
 
 
 MOVED = {
-    "org": ["department", "membership", "cadre", "post", "historicaldepartment", "historicalmembership", "historicalcadre", "historicalpost"],
+    "org": [
+        "department",
+        "membership",
+        "cadre",
+        "post",
+        "historicaldepartment",
+        "historicalmembership",
+        "historicalcadre",
+        "historicalpost",
+    ],
     "core": ["idempotencykey"],
 }
 
@@ -28,14 +37,13 @@ def restore_content_types(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0001_moved_from_cases'),
-        ('cases', '0011_idempotency_keys'),
-        ('duties', '0003_org_models'),
-        ('notifications', '0002_org_department'),
-        ('org', '0001_moved_from_cases'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0001_moved_from_cases"),
+        ("cases", "0011_idempotency_keys"),
+        ("duties", "0003_org_models"),
+        ("notifications", "0002_org_department"),
+        ("org", "0001_moved_from_cases"),
     ]
 
     operations = [
@@ -44,207 +52,342 @@ class Migration(migrations.Migration):
             # only Django's state changes (no data moves).
             database_operations=[],
             state_operations=[
-        migrations.AlterField(
-            model_name='casesubject',
-            name='cadre',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subjects', to='org.cadre', verbose_name='cadre'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcasesubject',
-            name='cadre',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.cadre', verbose_name='cadre'),
-        ),
-        migrations.RemoveField(
-            model_name='historicalpost',
-            name='cadre',
-        ),
-        migrations.RemoveField(
-            model_name='post',
-            name='cadre',
-        ),
-        migrations.RemoveField(
-            model_name='department',
-            name='parent',
-        ),
-        migrations.AlterField(
-            model_name='historicalcase',
-            name='owner_department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='handling department'),
-        ),
-        migrations.AlterField(
-            model_name='referral',
-            name='from_department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_sent', to='org.department', verbose_name='from'),
-        ),
-        migrations.AlterField(
-            model_name='case',
-            name='source_department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referred_cases', to='org.department', verbose_name='referring department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccident',
-            name='location',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='where (township, park or department)'),
-        ),
-        migrations.AlterField(
-            model_name='accidentreport',
-            name='recipient',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.department', verbose_name='reported to'),
-        ),
-        migrations.AlterField(
-            model_name='historicalreferral',
-            name='from_department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='from'),
-        ),
-        migrations.RemoveField(
-            model_name='post',
-            name='managing_authority',
-        ),
-        migrations.AlterField(
-            model_name='accident',
-            name='location',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.department', verbose_name='where (township, park or department)'),
-        ),
-        migrations.RemoveField(
-            model_name='post',
-            name='organization',
-        ),
-        migrations.AlterField(
-            model_name='executiontask',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='executions', to='org.department', verbose_name='executing department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcase',
-            name='source_department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='referring department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalexecutiontask',
-            name='department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='executing department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccidentreport',
-            name='recipient',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='reported to'),
-        ),
-        migrations.RemoveField(
-            model_name='historicaldepartment',
-            name='parent',
-        ),
-        migrations.AlterField(
-            model_name='appeal',
-            name='deciding_department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='deciding department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalappeal',
-            name='deciding_department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='deciding department'),
-        ),
-        migrations.AlterField(
-            model_name='referral',
-            name='to_department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='org.department', verbose_name='to'),
-        ),
-        migrations.RemoveField(
-            model_name='historicalmembership',
-            name='department',
-        ),
-        migrations.RemoveField(
-            model_name='historicalpost',
-            name='managing_authority',
-        ),
-        migrations.AlterField(
-            model_name='case',
-            name='owner_department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_cases', to='org.department', verbose_name='handling department'),
-        ),
-        migrations.RemoveField(
-            model_name='membership',
-            name='department',
-        ),
-        migrations.AlterField(
-            model_name='historicalreferral',
-            name='to_department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='to'),
-        ),
-        migrations.RemoveField(
-            model_name='historicalpost',
-            name='organization',
-        ),
-        migrations.AlterField(
-            model_name='deadlinealert',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='responsible department'),
-        ),
-        migrations.RemoveField(
-            model_name='historicalcadre',
-            name='history_user',
-        ),
-        migrations.RemoveField(
-            model_name='historicaldepartment',
-            name='history_user',
-        ),
-        migrations.RemoveField(
-            model_name='historicalmembership',
-            name='history_user',
-        ),
-        migrations.RemoveField(
-            model_name='historicalmembership',
-            name='user',
-        ),
-        migrations.RemoveField(
-            model_name='historicalpost',
-            name='history_user',
-        ),
-        migrations.RemoveField(
-            model_name='idempotencykey',
-            name='user',
-        ),
-        migrations.RemoveField(
-            model_name='membership',
-            name='user',
-        ),
-        migrations.AlterField(
-            model_name='historicalcasesubject',
-            name='post',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.post', verbose_name='post at the time of conduct'),
-        ),
-        migrations.AlterField(
-            model_name='casesubject',
-            name='post',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.post', verbose_name='post at the time of conduct'),
-        ),
-        migrations.DeleteModel(
-            name='Cadre',
-        ),
-        migrations.DeleteModel(
-            name='Department',
-        ),
-        migrations.DeleteModel(
-            name='HistoricalCadre',
-        ),
-        migrations.DeleteModel(
-            name='HistoricalDepartment',
-        ),
-        migrations.DeleteModel(
-            name='HistoricalMembership',
-        ),
-        migrations.DeleteModel(
-            name='HistoricalPost',
-        ),
-        migrations.DeleteModel(
-            name='IdempotencyKey',
-        ),
-        migrations.DeleteModel(
-            name='Membership',
-        ),
-        migrations.DeleteModel(
-            name='Post',
-        ),
+                migrations.AlterField(
+                    model_name="casesubject",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="subjects", to="org.cadre", verbose_name="cadre"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcasesubject",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                migrations.RemoveField(
+                    model_name="historicalpost",
+                    name="cadre",
+                ),
+                migrations.RemoveField(
+                    model_name="post",
+                    name="cadre",
+                ),
+                migrations.RemoveField(
+                    model_name="department",
+                    name="parent",
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="owner_department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="handling department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="referral",
+                    name="from_department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_sent",
+                        to="org.department",
+                        verbose_name="from",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="source_department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referred_cases",
+                        to="org.department",
+                        verbose_name="referring department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalaccident",
+                    name="location",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="where (township, park or department)",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="accidentreport",
+                    name="recipient",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.department",
+                        verbose_name="reported to",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreferral",
+                    name="from_department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="from",
+                    ),
+                ),
+                migrations.RemoveField(
+                    model_name="post",
+                    name="managing_authority",
+                ),
+                migrations.AlterField(
+                    model_name="accident",
+                    name="location",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.department",
+                        verbose_name="where (township, park or department)",
+                    ),
+                ),
+                migrations.RemoveField(
+                    model_name="post",
+                    name="organization",
+                ),
+                migrations.AlterField(
+                    model_name="executiontask",
+                    name="department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="executions",
+                        to="org.department",
+                        verbose_name="executing department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="source_department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="referring department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalexecutiontask",
+                    name="department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="executing department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalaccidentreport",
+                    name="recipient",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="reported to",
+                    ),
+                ),
+                migrations.RemoveField(
+                    model_name="historicaldepartment",
+                    name="parent",
+                ),
+                migrations.AlterField(
+                    model_name="appeal",
+                    name="deciding_department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="deciding department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalappeal",
+                    name="deciding_department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="deciding department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="referral",
+                    name="to_department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_received",
+                        to="org.department",
+                        verbose_name="to",
+                    ),
+                ),
+                migrations.RemoveField(
+                    model_name="historicalmembership",
+                    name="department",
+                ),
+                migrations.RemoveField(
+                    model_name="historicalpost",
+                    name="managing_authority",
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="owner_department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_cases",
+                        to="org.department",
+                        verbose_name="handling department",
+                    ),
+                ),
+                migrations.RemoveField(
+                    model_name="membership",
+                    name="department",
+                ),
+                migrations.AlterField(
+                    model_name="historicalreferral",
+                    name="to_department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="to",
+                    ),
+                ),
+                migrations.RemoveField(
+                    model_name="historicalpost",
+                    name="organization",
+                ),
+                migrations.AlterField(
+                    model_name="deadlinealert",
+                    name="department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="responsible department",
+                    ),
+                ),
+                migrations.RemoveField(
+                    model_name="historicalcadre",
+                    name="history_user",
+                ),
+                migrations.RemoveField(
+                    model_name="historicaldepartment",
+                    name="history_user",
+                ),
+                migrations.RemoveField(
+                    model_name="historicalmembership",
+                    name="history_user",
+                ),
+                migrations.RemoveField(
+                    model_name="historicalmembership",
+                    name="user",
+                ),
+                migrations.RemoveField(
+                    model_name="historicalpost",
+                    name="history_user",
+                ),
+                migrations.RemoveField(
+                    model_name="idempotencykey",
+                    name="user",
+                ),
+                migrations.RemoveField(
+                    model_name="membership",
+                    name="user",
+                ),
+                migrations.AlterField(
+                    model_name="historicalcasesubject",
+                    name="post",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.post",
+                        verbose_name="post at the time of conduct",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="casesubject",
+                    name="post",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.post",
+                        verbose_name="post at the time of conduct",
+                    ),
+                ),
+                migrations.DeleteModel(
+                    name="Cadre",
+                ),
+                migrations.DeleteModel(
+                    name="Department",
+                ),
+                migrations.DeleteModel(
+                    name="HistoricalCadre",
+                ),
+                migrations.DeleteModel(
+                    name="HistoricalDepartment",
+                ),
+                migrations.DeleteModel(
+                    name="HistoricalMembership",
+                ),
+                migrations.DeleteModel(
+                    name="HistoricalPost",
+                ),
+                migrations.DeleteModel(
+                    name="IdempotencyKey",
+                ),
+                migrations.DeleteModel(
+                    name="Membership",
+                ),
+                migrations.DeleteModel(
+                    name="Post",
+                ),
             ],
         ),
         migrations.RunPython(move_content_types, restore_content_types),
-]
+    ]

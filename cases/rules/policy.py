@@ -99,7 +99,6 @@ def policy_snapshot_on(day: dt.date) -> dict[str, Any]:
     """The snapshot of the policy in force on ``day`` (read from the database)."""
     from django.db.models import Q
 
-
     policy = (
         MeasurePolicy.objects.filter(valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))

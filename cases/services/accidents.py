@@ -15,29 +15,30 @@ from cases.selectors import accidents_visible_q
 from cases.services.common import deadline_after
 from core.errors import NOT_FOUND, NotFound, NotPermitted, field_error
 from core.persistence import lock, save_with_history
+from core.typing import Actor
 from org.access import require_membership
 from org.codes import DepartmentKind
 from org.jurisdiction import user_units
+from org.models import Department
 
 ACCIDENT_KINDS = {DepartmentKind.EMERGENCY, DepartmentKind.DISCIPLINE, DepartmentKind.REGULATOR}
 FIELDS = ("title", "occurred_at", "location", "description", "deaths", "serious_injuries", "direct_loss_yuan", "unit_reported_at")
 
 
-def _require_recorder(user) -> None:
+def _require_recorder(user: Actor) -> None:
     membership = require_membership(user)
     if membership.department.kind not in ACCIDENT_KINDS:
         raise NotPermitted(_("Accidents are recorded by emergency management, regulators or the discipline organ."))
 
 
-def _require_in_jurisdiction(user, accident: Accident) -> None:
+def _require_in_jurisdiction(user: Actor, accident: Accident) -> None:
     """An accident is kept by the jurisdiction where it happened (or, unplaced, that recorded it)."""
 
     if not Accident.objects.filter(accidents_visible_q(user), pk=accident.pk).exists():
-
         raise NotFound(NOT_FOUND)
 
 
-def _check_location(user, data: dict[str, Any]) -> None:
+def _check_location(user: Actor, data: dict[str, Any]) -> None:
 
     location = data.get("location")
     units = user_units(user)
@@ -60,7 +61,7 @@ def _apply(accident: Accident, data: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def accident_create(*, data: dict[str, Any], acting_user) -> Accident:
+def accident_create(*, data: dict[str, Any], acting_user: Actor) -> Accident:
     _require_recorder(acting_user)
     _check_location(acting_user, data)
     accident = Accident(created_by=acting_user)
@@ -70,7 +71,7 @@ def accident_create(*, data: dict[str, Any], acting_user) -> Accident:
 
 
 @transaction.atomic
-def accident_update(*, accident_id: int, data: dict[str, Any], acting_user) -> Accident:
+def accident_update(*, accident_id: int, data: dict[str, Any], acting_user: Actor) -> Accident:
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
     _require_in_jurisdiction(acting_user, accident)
@@ -82,7 +83,7 @@ def accident_update(*, accident_id: int, data: dict[str, Any], acting_user) -> A
     return accident
 
 
-def _limit(code: str, day) -> dt.timedelta:
+def _limit(code: str, day: dt.date) -> dt.timedelta:
 
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
     return deadline_after(code, start) - start
@@ -91,7 +92,6 @@ def _limit(code: str, day) -> dt.timedelta:
 def accident_timeliness(accident: Accident) -> dict[str, Any]:
     """迟报 computed from the occurrence and the report chain, with the limits' sources."""
     from django.utils import timezone
-
 
     day = accident.occurred_at.date()
     basis = "《生产安全事故报告和调查处理条例》第九条（单位1小时）、第十一条（每级2小时）"
@@ -128,7 +128,13 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
 
 @transaction.atomic
 def accident_report_add(
-    *, accident_id: int, level: int, reporter: str, reported_at, recipient=None, acting_user
+    *,
+    accident_id: int,
+    level: int,
+    reporter: str,
+    reported_at: dt.datetime,
+    recipient: Department | None = None,
+    acting_user: Actor,
 ) -> AccidentReport:
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
@@ -145,7 +151,7 @@ def accident_report_add(
 
 
 @transaction.atomic
-def reporting_finding_add(*, accident_id: int, kind: str, evidence: str, acting_user) -> ReportingFinding:
+def reporting_finding_add(*, accident_id: int, kind: str, evidence: str, acting_user: Actor) -> ReportingFinding:
     """Record 漏报, 谎报 or 瞒报 with its evidence (never inferred by the system)."""
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)

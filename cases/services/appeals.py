@@ -17,11 +17,12 @@ from cases.services.lifecycle import create_execution_tasks, validate_measures
 from core.errors import PreconditionFailed, TransitionNotAllowed, field_error
 from core.hooks import workflow_event
 from core.persistence import local_today, lock, save_with_history
+from core.typing import Actor
 from org.access import require_member_of
 
 
 @transaction.atomic
-def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: str, acting_user) -> Appeal:
+def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: str, acting_user: Actor) -> Appeal:
     """Record an appeal received by the deciding department, on behalf of the subject."""
     case = lock(Case, case_id)
     require_member_of(acting_user, case.owner_department_id)
@@ -68,7 +69,7 @@ def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: st
 
 @transaction.atomic
 def appeal_decide(
-    *, appeal_id: int, outcome: str, reason: str, acting_user, measures: list[dict[str, Any]] | None = None
+    *, appeal_id: int, outcome: str, reason: str, acting_user: Actor, measures: list[dict[str, Any]] | None = None
 ) -> Appeal:
     """Uphold, or revise: the new measures replace the subject's decided ones, whose open
     execution tasks are cancelled and replaced."""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from cases.models import CaseSubject
@@ -32,7 +34,7 @@ def replay(stored_input: dict[str, Any]) -> dict[str, Any]:
     return assess(stored_input["data"], policy_from_snapshot(stored_input["policy"]))
 
 
-def cadre_status_for(subject: CaseSubject, conduct_date, *, posts=None) -> str:
+def cadre_status_for(subject: CaseSubject, conduct_date: dt.date, *, posts: Iterable[Post] | None = None) -> str:
     """The cadre's status relative to the post held at the conduct (Art. 32): still there,
     transferred, promoted (judged by the moves after the conduct) or retired.
 
@@ -49,7 +51,7 @@ def cadre_status_for(subject: CaseSubject, conduct_date, *, posts=None) -> str:
     return CadreStatus.PROMOTED if MoveKind.PROMOTION in kinds else CadreStatus.TRANSFERRED
 
 
-def finding_input(subject: CaseSubject, *, posts=None) -> dict[str, Any]:
+def finding_input(subject: CaseSubject, *, posts: Iterable[Post] | None = None) -> dict[str, Any]:
     finding = subject.finding
     return {
         "circumstances": list(finding.circumstances),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 from cases.models import CaseEvent
 from cases.services.common import event_digest
@@ -43,11 +44,12 @@ class AuditBreak:
         return f"case {self.case_id}, event #{self.seq} (id {self.event_id}): {self.problem}"
 
 
-def _rows(case_id: int | None, chunk: int) -> Iterator[dict]:
+def _rows(case_id: int | None, chunk: int) -> Iterator[dict[str, Any]]:
     qs = CaseEvent.objects.order_by("case_id", "seq").values(*FIELDS)
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
-    return qs.iterator(chunk_size=chunk)
+    rows: Iterator[dict[str, Any]] = qs.iterator(chunk_size=chunk)
+    return rows
 
 
 def verify_events(*, case_id: int | None = None, chunk: int = 5000) -> tuple[int, AuditBreak | None]:

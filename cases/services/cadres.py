@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Referral
+from cases.models import Case, CaseSubject, Referral
 from cases.services.common import case_event_record, deadline_after
 from cases.services.records import open_or_egregious_subjects
 from core.errors import NOT_FOUND, NotFound, NotPermitted, PreconditionFailed, field_error
 from core.hooks import workflow_event
 from core.persistence import lock, save_with_history
+from core.typing import Actor
 from org.access import department_of_kind, require_membership
 from org.codes import CadreStatus, DepartmentKind, MoveKind, Role
 from org.jurisdiction import cadres_visible_q, user_units
@@ -21,14 +23,14 @@ from org.models import Cadre, Department, Post
 
 OPEN_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 PERSONNEL_KINDS = {DepartmentKind.ORGANIZATION}
-MOVE_STATUS = {
+MOVE_STATUS: dict[str, str] = {
     MoveKind.TRANSFER: CadreStatus.TRANSFERRED,
     MoveKind.PROMOTION: CadreStatus.PROMOTED,
     MoveKind.RETIREMENT: CadreStatus.RETIRED,
 }
 
 
-def _require_personnel(user) -> None:
+def _require_personnel(user: Actor) -> None:
     membership = require_membership(user)
     if membership.department.kind not in PERSONNEL_KINDS:
         raise NotPermitted(_("Only the organization and personnel department keeps cadre records."))
@@ -47,7 +49,7 @@ def cadre_register(
     role: str,
     title: str,
     since: dt.date,
-    acting_user,
+    acting_user: Actor,
     managing_authority: Department | None = None,
 ) -> Cadre:
     _require_personnel(acting_user)
@@ -79,7 +81,7 @@ def cadre_move(
     cadre_id: int,
     kind: str,
     effective_date: dt.date,
-    acting_user,
+    acting_user: Actor,
     organization: Department | None = None,
     role: str = "",
     title: str = "",
@@ -90,7 +92,6 @@ def cadre_move(
     _require_personnel(acting_user)
 
     if not Cadre.objects.filter(cadres_visible_q(acting_user), pk=cadre_id).exists():
-
         raise NotFound(NOT_FOUND)
     cadre = lock(Cadre, cadre_id)
     if cadre.status == CadreStatus.RETIRED:
@@ -133,7 +134,9 @@ def cadre_move(
     return cadre
 
 
-def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user) -> list[Referral]:
+def lifelong_referrals(
+    *, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user: Actor
+) -> list[Referral]:
     """Art. 32 in motion: a moved cadre's open cases, and closed egregious ones, are referred
     with their materials to the authority that now manages the cadre (干部管理权限)."""
 
@@ -177,7 +180,7 @@ def lifelong_referrals(*, cadre: Cadre, move: str, effective_date: dt.date, auth
     return created
 
 
-def case_materials(case: Case, subject) -> list[dict]:
+def case_materials(case: Case, subject: CaseSubject) -> list[dict[str, Any]]:
     """The list of materials that travel with an Art. 32 referral."""
     items = [{"kind": "case_file", "ref": case.number, "title": case.title, "state": case.state}]
     finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None

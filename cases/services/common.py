@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, overload
 
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, DeadlinePolicy
 from core.hooks import events_appended
 from core.persistence import add_months
+from core.typing import Actor
 
 
 def _canonical(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def event_digest(event: CaseEvent) -> str:
-    """The hash of an event's content chained to its predecessor (PRODUCT §8)."""
+def event_digest(event: CaseEvent | SimpleNamespace) -> str:
+    """The hash of an event's content chained to its predecessor (PRODUCT §8). ``event`` may be a
+    namespace of a row's values (the audit streams ``values()``)."""
     body = {
         "case": event.case_id,
         "seq": event.seq,
@@ -39,7 +42,7 @@ def case_event_record(
     *,
     case: Case,
     kind: str,
-    acting_user,
+    acting_user: Actor | None,
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
@@ -71,6 +74,14 @@ def deadline_policies(code: str) -> list[DeadlinePolicy]:
     return list(DeadlinePolicy.objects.filter(code=code).order_by("-valid_from"))
 
 
+@overload
+def deadline_after(
+    code: str, start: dt.datetime, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> dt.datetime: ...
+@overload
+def deadline_after(
+    code: str, start: dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> dt.datetime | dt.date: ...
 def deadline_after(
     code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
 ) -> dt.datetime | dt.date:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -70,7 +71,7 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
                 r.case_id,
                 r.case.number,
                 r.to_department_id,
-                r.acknowledge_by,
+                cast(dt.datetime, r.acknowledge_by),  # not None: filtered above
             )
         )
     for t in executions:
@@ -82,7 +83,7 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
                 t.case_id,
                 t.case.number,
                 t.department_id,
-                _end_of_day(t.due_on),
+                _end_of_day(cast(dt.date, t.due_on)),  # not None: filtered above
             )
         )
     appeal_limits, inquiry_limits = deadline_policies("appeal_decision"), deadline_policies("inquiry_reply")

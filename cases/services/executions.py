@@ -11,11 +11,12 @@ from cases.services.common import case_event_record
 from core.errors import TransitionNotAllowed
 from core.hooks import workflow_event
 from core.persistence import lock, save_with_history
+from core.typing import Actor
 from org.access import require_member_of
 
 
 @transaction.atomic
-def execution_complete(*, task_id: int, acting_user, note: str = "") -> ExecutionTask:
+def execution_complete(*, task_id: int, acting_user: Actor, note: str = "") -> ExecutionTask:
     """Mark a task done, as a member of the executing department."""
     case_id = ExecutionTask.objects.values_list("case_id", flat=True).get(pk=task_id)
     case = lock(Case, case_id)

@@ -15,6 +15,7 @@ from cases.services.assessments import cadre_status_for, evaluate
 from cases.services.common import case_event_record
 from core.errors import NOT_FOUND, InvalidInput, NotFound, PreconditionFailed
 from core.persistence import lock, save_with_history
+from core.typing import Actor
 from duties.services.compliance import conduct_compliance
 from org.access import require_member_of
 
@@ -33,7 +34,7 @@ TEXT_FIELDS = ("post_duties", "performance", "conditions", "evidence", "exemptio
 
 
 @transaction.atomic
-def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_user) -> dict[str, Any]:
+def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_user: Actor) -> dict[str, Any]:
     """Replace a subject's findings and return the rule engine's output for them.
 
     Allowed while the case is investigated or assessed, by the handling department. The
@@ -48,7 +49,6 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         )
     subject = CaseSubject.objects.select_related("cadre").filter(case=case, pk=subject_id).first()
     if subject is None:
-
         raise NotFound(NOT_FOUND)
     if not isinstance(data, dict):
         raise InvalidInput({"(body)": [_("Expected a JSON object.")]})
@@ -117,7 +117,13 @@ def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
         "as_of": conduct.isoformat(),
         "fully_met": result["fully_met"],
         "missed": [
-            {"obligation": o["code"], "citation": o["citation"], "period": str(p["start"]), "required": p["required"], "done": p["done"]}
+            {
+                "obligation": o["code"],
+                "citation": o["citation"],
+                "period": str(p["start"]),
+                "required": p["required"],
+                "done": p["done"],
+            }
             for o in result["obligations"]
             for p in o["periods"]
             if p["status"] == "missed"
@@ -125,7 +131,9 @@ def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
     }
 
 
-def art31_evidence(subject: CaseSubject, conduct, engine_input: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+def art31_evidence(
+    subject: CaseSubject, conduct: dt.date | None, engine_input: dict[str, Any], data: dict[str, Any]
+) -> dict[str, Any] | None:
     """Art. 31 exempts only a cadre "经查实已经全面履行了…职责": claiming it needs the duty ledger
     to show every duty met up to the conduct, or a written justification the case keeps."""
     if not engine_input.get("duties_fully_performed") or conduct is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +15,7 @@ from cases.services.common import case_event_record
 from core.errors import field_error
 from core.hooks import workflow_event
 from core.persistence import lock, save_with_history
+from core.typing import Actor
 from org.access import department_of_kind, require_membership
 from org.codes import DepartmentKind
 from org.jurisdiction import OUTSIDE_ROUTES, cadres_visible_q, route_allowed
@@ -28,7 +31,7 @@ def next_case_number(year: int) -> str:
     return f"ZR-{year}-{counter.last:04d}"
 
 
-def current_post(cadre: Cadre, day=None) -> Post | None:
+def current_post(cadre: Cadre, day: dt.date | None = None) -> Post | None:
     day = day or timezone.localdate()
     for post in sorted(cadre.posts.all(), key=lambda p: (p.start, p.pk), reverse=True):
         if post.held_on(day):
@@ -39,7 +42,7 @@ def current_post(cadre: Cadre, day=None) -> Post | None:
 @transaction.atomic
 def lead_create(
     *,
-    acting_user,
+    acting_user: Actor,
     title: str,
     facts: str,
     source_kind: str,
@@ -73,7 +76,7 @@ def lead_create(
             raise field_error("target_department", OUTSIDE_ROUTES % {"d": target_department.name})
     owner = target_department or department_of_kind(DepartmentKind.DISCIPLINE, near=source)
     now = timezone.now()
-    case = Case(
+    case: Case = Case(
         number=next_case_number(timezone.localdate(now).year),
         title=title,
         facts=facts,

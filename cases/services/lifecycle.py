@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +38,7 @@ from core.errors import (
 )
 from core.hooks import workflow_event
 from core.persistence import local_today, lock, save_with_history
+from core.typing import Actor, AnyUser
 from org.access import department_of_kind, membership_of, require_member_of
 from org.codes import DepartmentKind, Rank
 from org.jurisdiction import OUTSIDE_ROUTES, route_allowed
@@ -61,14 +63,14 @@ def _check_state(case: Case, name: str) -> None:
         )
 
 
-def _authorize(case: Case, spec: TransitionSpec, user) -> None:
+def _authorize(case: Case, spec: TransitionSpec, user: Actor) -> None:
     # By the owner's id: the department row itself is not needed to decide (one query less).
     require_member_of(user, case.owner_department_id, leader=spec.leader_only)
     if spec.name == "approve" and case.proposed_by_id == user.pk:
         raise NotPermitted(PROPOSER_CANNOT_APPROVE)
 
 
-def _save_case(case: Case, *, acting_user, reason: str) -> None:
+def _save_case(case: Case, *, acting_user: Actor, reason: str) -> None:
     try:
         save_with_history(case, acting_user=acting_user, reason=reason)
     except ConcurrentTransition as exc:  # the state changed under us (SQLite path)
@@ -111,7 +113,7 @@ def _no_extra(payload: dict[str, Any], allowed: set[str]) -> None:
 # --- the transitions ----------------------------------------------------------------------------
 
 
-def _transfer(case: Case, user, payload: dict[str, Any]) -> Case:
+def _transfer(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"to_department", "reason"})
     reason = _text(payload, "reason")
     target_id = payload.get("to_department")
@@ -158,7 +160,7 @@ def _transfer(case: Case, user, payload: dict[str, Any]) -> Case:
 
 
 def _simple(name: str, *, reason_required: bool) -> Callable[[Case, Any, dict[str, Any]], Case]:
-    def run(case: Case, user, payload: dict[str, Any]) -> Case:
+    def run(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
         _no_extra(payload, {"reason"})
         reason = _text(payload, "reason", required=reason_required)
         before = case.state
@@ -170,7 +172,7 @@ def _simple(name: str, *, reason_required: bool) -> Callable[[Case, Any, dict[st
     return run
 
 
-def _accept(case: Case, user, payload: dict[str, Any]) -> Case:
+def _accept(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"team", "reason"})
     team = payload.get("team")
     if not isinstance(team, list) or not all(isinstance(u, str) for u in team):
@@ -202,7 +204,7 @@ def _accept(case: Case, user, payload: dict[str, Any]) -> Case:
     return case
 
 
-def _submit_findings(case: Case, user, payload: dict[str, Any]) -> Case:
+def _submit_findings(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, set())
     missing = [s.cadre.name for s in case.subjects.select_related("cadre") if not hasattr(s, "finding")]
     if missing:
@@ -212,7 +214,7 @@ def _submit_findings(case: Case, user, payload: dict[str, Any]) -> Case:
     return _simple("submit_findings", reason_required=False)(case, user, {})
 
 
-def _conclude(case: Case, user, payload: dict[str, Any]) -> Case:
+def _conclude(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, set())
     subjects = list(case.subjects.select_related("cadre", "finding", "post"))
     missing = [s.cadre.name for s in subjects if not hasattr(s, "finding")]
@@ -282,7 +284,7 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
         extra = set(item) - {"subject", "measure", "sanction_kind"}
         if extra:
             raise field_error(where, _("Unknown field(s): %(f)s") % {"f": ", ".join(sorted(extra))})
-        sid = item.get("subject")
+        sid = item.get("subject")  # type: ignore[assignment]  # reuses the int loop variable above; checked to be an int next
         if not isinstance(sid, int) or isinstance(sid, bool) or sid not in subjects:
             raise field_error(f"{where}.subject", _("Subject %(id)s is not a subject of this case.") % {"id": sid})
         measure = item.get("measure")
@@ -322,7 +324,7 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
     # With several circumstances, the chosen measures must answer each of them: a notice chosen
     # for an accident does not answer an obstruction whose policy row excludes a mere notice.
     for sid, subject in subjects.items():
-        by_circumstance = (conclusions[sid].output.get("measures_by_circumstance") or {}) if conclusions[sid] else {}
+        by_circumstance = (found.output.get("measures_by_circumstance") or {}) if (found := conclusions[sid]) else {}
         picked = {m for s, m, _k in chosen if s.pk == sid}
         if not picked:
             continue
@@ -346,7 +348,7 @@ def _measure_labels(codes: list[str]) -> str:
     return ", ".join(f"{code}（{Measure(code).label}）" for code in codes) or "—"
 
 
-def _propose(case: Case, user, payload: dict[str, Any]) -> Case:
+def _propose(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"measures", "reason"})
     chosen = validate_measures(case, payload.get("measures"))
     reason = _text(payload, "reason", required=False)
@@ -371,11 +373,11 @@ def _propose(case: Case, user, payload: dict[str, Any]) -> Case:
     return case
 
 
-def _proposed(case: Case):
+def _proposed(case: Case) -> QuerySet[MeasureDecision]:
     return MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.PROPOSED)
 
 
-def _reject(case: Case, user, payload: dict[str, Any]) -> Case:
+def _reject(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"reason"})
     reason = _text(payload, "reason")
     before = case.state
@@ -388,7 +390,7 @@ def _reject(case: Case, user, payload: dict[str, Any]) -> Case:
     return case
 
 
-def _approve(case: Case, user, payload: dict[str, Any]) -> Case:
+def _approve(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"reason"})
     reason = _text(payload, "reason", required=False)
     today = local_today()
@@ -426,7 +428,7 @@ def measure_deadline_code(measure: str) -> str:
     return "organizational_measure" if measure in ORGANIZATIONAL_MEASURES else "measure_execution"
 
 
-def create_execution_tasks(case: Case, rows: list[MeasureDecision], user, *, reason: str) -> list[ExecutionTask]:
+def create_execution_tasks(case: Case, rows: list[MeasureDecision], user: Actor, *, reason: str) -> list[ExecutionTask]:
     tasks = []
     for row in rows:
         task = ExecutionTask(
@@ -442,7 +444,7 @@ def create_execution_tasks(case: Case, rows: list[MeasureDecision], user, *, rea
     return tasks
 
 
-def _deliver(case: Case, user, payload: dict[str, Any]) -> Case:
+def _deliver(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"delivered_on", "reason"})
     delivered_on = _date(payload, "delivered_on")
     if case.decided_on and delivered_on < case.decided_on:
@@ -487,7 +489,7 @@ def _deliver(case: Case, user, payload: dict[str, Any]) -> Case:
     return case
 
 
-def _close(case: Case, user, payload: dict[str, Any]) -> Case:
+def _close(case: Case, user: Actor, payload: dict[str, Any]) -> Case:
     _no_extra(payload, {"reason"})
     open_tasks = case.executions.filter(state=ExecutionTask.State.OPEN).count()
     if open_tasks:
@@ -519,7 +521,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
 
 @transaction.atomic
 def case_transition(
-    *, case_id: int, name: str, payload: dict[str, Any] | None, acting_user, expected_version: int | None = None
+    *, case_id: int, name: str, payload: dict[str, Any] | None, acting_user: Actor, expected_version: int | None = None
 ) -> Case:
     """Fire transition ``name`` on a case: the one code path for the API, the UI and the flows.
 
@@ -554,14 +556,14 @@ def _transfer_pending(case: Case) -> bool:
     )
 
 
-def available_transitions(case: Case, user) -> list[str]:
+def available_transitions(case: Case, user: AnyUser) -> list[str]:
     """Transitions the user may fire now: allowed from the state and within the user's rights."""
     membership = membership_of(user)
     if membership is None or membership.department_id != case.owner_department_id:
         return []
     if _transfer_pending(case):
         return []
-    names = []
+    names: list[str] = []
     for name, spec in TRANSITIONS.items():
         if not can_proceed(getattr(case, name), check_conditions=False):
             continue

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,9 +22,13 @@ from cases.models import Assessment, CaseSubject, DeadlinePolicy, InfluencePerio
 from cases.services.common import case_event_record
 from core.errors import NotPermitted, field_error
 from core.persistence import add_months, lock, save_with_history
+from core.typing import Actor, AnyUser
 from org.access import county_of, require_membership
 from org.codes import DepartmentKind, Rank
 from org.models import Cadre
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # 《公职人员政务处分法》第五十二条 (VERIFIED-P): under investigation, no promotion or award.
 UNDER_INVESTIGATION = (CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING)
@@ -38,11 +42,14 @@ MEASURE_LABELS = dict(Measure.choices)
 SANCTION_LABELS = dict(SanctionKind.choices)
 
 
-def _label(labels: dict, code: str) -> str:
+def _label(labels: Mapping[str, StrOrPromise], code: str) -> str:
     return str(labels.get(code, code))
 
 
-def _valid_on(rows, day: dt.date):
+_Row = TypeVar("_Row", InfluencePeriod, DeadlinePolicy)
+
+
+def _valid_on(rows: Iterable[_Row], day: dt.date) -> _Row | None:
     for row in rows:  # newest first
         if row.valid_from <= day and (row.valid_to is None or day <= row.valid_to):
             return row
@@ -57,7 +64,7 @@ def _policies() -> tuple[dict[tuple[str, str], list[InfluencePeriod]], list[Dead
     return periods, veto_rows
 
 
-def _subjects_qs():
+def _subjects_qs() -> QuerySet[CaseSubject]:
     return CaseSubject.objects.select_related("case", "case__owner_department").prefetch_related(
         Prefetch(
             "measures",
@@ -68,20 +75,28 @@ def _subjects_qs():
     )
 
 
-def _record(cadre: Cadre, subjects: list[CaseSubject], on: dt.date, periods, veto_rows) -> dict[str, Any]:
+def _record(
+    cadre: Cadre,
+    subjects: list[CaseSubject],
+    on: dt.date,
+    periods: dict[tuple[str, str], list[InfluencePeriod]],
+    veto_rows: list[DeadlinePolicy],
+) -> dict[str, Any]:
     blocking: list[dict[str, Any]] = []
     measures_out: list[dict[str, Any]] = []
     cases_out: list[dict[str, Any]] = []
     party_end: dt.date | None = None  # party discipline periods stack (《纪律处分条例》第二十一条)
 
-    def block(reason: str, basis: str, until, *, promotion: bool, awards: bool, verified: bool, case=None) -> None:
+    def block(
+        reason: str, basis: str, until: dt.date | None, *, promotion: bool, awards: bool, verified: bool, case: int | None = None
+    ) -> None:
         applies = [name for name, flag in (("promotion", promotion), ("awards", awards)) if flag]
         if applies:
             blocking.append(
                 {"reason": reason, "basis": basis, "until": until, "applies_to": applies, "verified": verified, "case": case}
             )
 
-    decided = []
+    decided: list[tuple[MeasureDecision, CaseSubject]] = []
     for subject in subjects:
         case = subject.case
         cases_out.append({"id": case.pk, "number": case.number, "title": case.title, "state": case.state, "subject": subject.pk})
@@ -101,9 +116,10 @@ def _record(cadre: Cadre, subjects: list[CaseSubject], on: dt.date, periods, vet
 
     ends_by_subject: dict[int, list[dt.date]] = defaultdict(list)
     for measure, subject in sorted(decided, key=lambda pair: (pair[0].decided_on, pair[0].pk)):
+        assert measure.decided_on is not None  # only measures with a decision date were collected
         row = _valid_on(periods.get((measure.measure, measure.sanction_kind), []), measure.decided_on)
         start = measure.decided_on
-        until = None
+        until: dt.date | None = None
         if row is not None and row.months and not row.permanent:
             if row.stacks and party_end and party_end > start:
                 start = party_end
@@ -226,7 +242,7 @@ VETO_AUTHORITIES = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}
 RECORD_READERS = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}
 
 
-def require_record_reader(user) -> None:
+def require_record_reader(user: AnyUser) -> None:
     """A cadre's record (cases, measures, eligibility) is for the organization department that
     keeps it and the discipline organ (Art. 19, 28); referring agencies see only their leads."""
     if getattr(user, "is_superuser", False):
@@ -237,7 +253,7 @@ def require_record_reader(user) -> None:
 
 
 @transaction.atomic
-def veto_override(*, subject_id: int, until: dt.date, reason: str, acting_user) -> VetoOverride:
+def veto_override(*, subject_id: int, until: dt.date, reason: str, acting_user: Actor) -> VetoOverride:
     """Set the end of a subject's Art. 28 veto, as a leader of the organization or discipline
     department of the case's county, with a reason that the record shows."""
     membership = require_membership(acting_user)

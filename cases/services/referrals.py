@@ -12,6 +12,7 @@ from cases.services.common import case_event_record
 from core.errors import PreconditionFailed, TransitionNotAllowed, field_error
 from core.hooks import workflow_event
 from core.persistence import lock, save_with_history
+from core.typing import Actor
 from org.access import require_member_of
 
 REFERRAL_MOVES = {
@@ -22,7 +23,7 @@ REFERRAL_MOVES = {
 
 
 @transaction.atomic
-def referral_move(*, referral_id: int, move: str, acting_user, reason: str = "") -> Referral:
+def referral_move(*, referral_id: int, move: str, acting_user: Actor, reason: str = "") -> Referral:
     """Acknowledge, accept or return a referral, as a member of the receiving department.
 
     Accepting a transfer hands the case to the receiving department (Art. 34). The case row is

@@ -7,6 +7,7 @@ a bare 500 ``server_error``.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -33,7 +34,7 @@ DRF_CODES = {
 }
 
 
-def _plain(detail):
+def _plain(detail: Any) -> Any:
     if isinstance(detail, dict):
         return {k: _plain(v) for k, v in detail.items()}
     if isinstance(detail, list):
@@ -41,13 +42,13 @@ def _plain(detail):
     return str(detail)
 
 
-def error_response(code: str, detail, http_status: int, **extra) -> Response:
+def error_response(code: str, detail: Any, http_status: int, **extra: Any) -> Response:
     body = {"error": code, "detail": _plain(detail)}
     body.update(extra)
     return Response(body, status=http_status)
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ApplicationError):
         return error_response(exc.code, exc.detail, exc.status, **exc.extra)
     if isinstance(exc, FieldValueError):
@@ -60,10 +61,10 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.APIException):
         code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
         response = error_response(code, exc.detail, exc.status_code)
-        if getattr(exc, "auth_header", None):
-            response["WWW-Authenticate"] = exc.auth_header
-        if getattr(exc, "wait", None):
-            response["Retry-After"] = str(int(exc.wait))
+        if auth_header := getattr(exc, "auth_header", None):  # NotAuthenticated, AuthenticationFailed
+            response["WWW-Authenticate"] = auth_header
+        if wait := getattr(exc, "wait", None):  # Throttled
+            response["Retry-After"] = str(int(wait))
         return response
     logger.exception("Unhandled error in %s", context.get("view"))
     return error_response("server_error", _("An unexpected error occurred; it has been logged."), 500)

@@ -15,8 +15,9 @@ count of a list it expects to be small is answered from the indexes.
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -26,7 +27,7 @@ from rest_framework.response import Response
 EXACT_COUNT_LIMIT = 1000
 
 
-def planner_estimate(qs: QuerySet) -> int | None:
+def planner_estimate(qs: QuerySet[Any]) -> int | None:
     """The number of rows PostgreSQL expects ``qs`` to return, from its statistics (no scan)."""
     if connections[qs.db].vendor != "postgresql":
         return None
@@ -35,7 +36,7 @@ def planner_estimate(qs: QuerySet) -> int | None:
     return int(data[0]["Plan"]["Plan Rows"])
 
 
-class EstimatingPaginator(Paginator):
+class EstimatingPaginator(Paginator):  # type: ignore[type-arg]  # pages of any model's rows
     """A Django paginator whose ``count`` is exact for lists expected to hold up to
     ``EXACT_COUNT_LIMIT`` rows, and PostgreSQL's estimate for longer ones."""
 
@@ -63,18 +64,19 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
     django_paginator_class = EstimatingPaginator
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
+        paginator = cast(EstimatingPaginator, cast("Page[Any]", self.page).paginator)  # set by paginate_queryset
         return Response(
             {
-                "count": self.page.paginator.count,
-                "count_estimated": self.page.paginator.count_estimated,
+                "count": paginator.count,
+                "count_estimated": paginator.count_estimated,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
             }
         )
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_estimated"] = {"type": "boolean", "example": False}
         return response

@@ -7,12 +7,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
         # the tables were created by cases' migrations
-        ('cases', '0011_idempotency_keys'),
+        ("cases", "0011_idempotency_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -22,23 +21,33 @@ class Migration(migrations.Migration):
             # only Django's state changes (no data moves).
             database_operations=[],
             state_operations=[
-        migrations.CreateModel(
-            name='IdempotencyKey',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=40, verbose_name='scope')),
-                ('key', models.CharField(max_length=100, verbose_name='key')),
-                ('object_id', models.BigIntegerField(verbose_name='object created')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-            ],
-            options={
-                'verbose_name': 'idempotency key',
-                'verbose_name_plural': 'idempotency keys',
-                'db_table': 'cases_idempotencykey',
-                'constraints': [models.UniqueConstraint(fields=('user', 'scope', 'key'), name='idempotency_user_scope_key_uniq')],
-            },
-        ),
+                migrations.CreateModel(
+                    name="IdempotencyKey",
+                    fields=[
+                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        ("scope", models.CharField(max_length=40, verbose_name="scope")),
+                        ("key", models.CharField(max_length=100, verbose_name="key")),
+                        ("object_id", models.BigIntegerField(verbose_name="object created")),
+                        ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="user",
+                            ),
+                        ),
+                    ],
+                    options={
+                        "verbose_name": "idempotency key",
+                        "verbose_name_plural": "idempotency keys",
+                        "db_table": "cases_idempotencykey",
+                        "constraints": [
+                            models.UniqueConstraint(fields=("user", "scope", "key"), name="idempotency_user_scope_key_uniq")
+                        ],
+                    },
+                ),
             ],
         ),
     ]

@@ -5,10 +5,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('duties', '0002_seed_catalog'),
-        ('org', '0001_moved_from_cases'),
+        ("duties", "0002_seed_catalog"),
+        ("org", "0001_moved_from_cases"),
     ]
 
     operations = [
@@ -17,136 +16,292 @@ class Migration(migrations.Migration):
             # only Django's state changes (no data moves).
             database_operations=[],
             state_operations=[
-        migrations.AlterField(
-            model_name='annualassessment',
-            name='cadre',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='safety_assessments', to='org.cadre', verbose_name='cadre'),
-        ),
-        migrations.AlterField(
-            model_name='annualassessment',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='safety_assessments', to='org.department', verbose_name='department'),
-        ),
-        migrations.AlterField(
-            model_name='award',
-            name='cadre',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='org.cadre', verbose_name='cadre'),
-        ),
-        migrations.AlterField(
-            model_name='dutyrecord',
-            name='cadre',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='duty_records', to='org.cadre', verbose_name='cadre'),
-        ),
-        migrations.AlterField(
-            model_name='dutyrecord',
-            name='post',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='duty_records', to='org.post', verbose_name='post held that day'),
-        ),
-        migrations.AlterField(
-            model_name='historicalannualassessment',
-            name='cadre',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.cadre', verbose_name='cadre'),
-        ),
-        migrations.AlterField(
-            model_name='historicalannualassessment',
-            name='department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaward',
-            name='cadre',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.cadre', verbose_name='cadre'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutyrecord',
-            name='cadre',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.cadre', verbose_name='cadre'),
-        ),
-        migrations.AlterField(
-            model_name='historicaldutyrecord',
-            name='post',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.post', verbose_name='post held that day'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinterview',
-            name='cadre',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.cadre', verbose_name='person interviewed'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinterview',
-            name='department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpatrol',
-            name='county',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='county'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpatrol',
-            name='led_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.cadre', verbose_name='led by'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpatrol_targets',
-            name='department',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpatrolfinding',
-            name='department',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='department'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpatrolfinding_cadres',
-            name='cadre',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.cadre'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpublication',
-            name='county',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.department', verbose_name='county'),
-        ),
-        migrations.AlterField(
-            model_name='interview',
-            name='cadre',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interviews', to='org.cadre', verbose_name='person interviewed'),
-        ),
-        migrations.AlterField(
-            model_name='interview',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interviews', to='org.department', verbose_name='department'),
-        ),
-        migrations.AlterField(
-            model_name='patrol',
-            name='county',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='county'),
-        ),
-        migrations.AlterField(
-            model_name='patrol',
-            name='led_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='patrols_led', to='org.cadre', verbose_name='led by'),
-        ),
-        migrations.AlterField(
-            model_name='patrol',
-            name='targets',
-            field=models.ManyToManyField(related_name='patrols', to='org.department', verbose_name='patrolled'),
-        ),
-        migrations.AlterField(
-            model_name='patrolfinding',
-            name='cadres',
-            field=models.ManyToManyField(blank=True, related_name='+', to='org.cadre', verbose_name='cadres concerned'),
-        ),
-        migrations.AlterField(
-            model_name='patrolfinding',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='department'),
-        ),
-        migrations.AlterField(
-            model_name='publication',
-            name='county',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='county'),
-        ),
+                migrations.AlterField(
+                    model_name="annualassessment",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="safety_assessments",
+                        to="org.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="annualassessment",
+                    name="department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="safety_assessments",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="award",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="awards", to="org.cadre", verbose_name="cadre"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="dutyrecord",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duty_records",
+                        to="org.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="dutyrecord",
+                    name="post",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duty_records",
+                        to="org.post",
+                        verbose_name="post held that day",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalannualassessment",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalannualassessment",
+                    name="department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalaward",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldutyrecord",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldutyrecord",
+                    name="post",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.post",
+                        verbose_name="post held that day",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterview",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.cadre",
+                        verbose_name="person interviewed",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalinterview",
+                    name="department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpatrol",
+                    name="county",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="county",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpatrol",
+                    name="led_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.cadre",
+                        verbose_name="led by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpatrol_targets",
+                    name="department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpatrolfinding",
+                    name="department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpatrolfinding_cadres",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.cadre",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpublication",
+                    name="county",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="county",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interview",
+                    name="cadre",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interviews",
+                        to="org.cadre",
+                        verbose_name="person interviewed",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="interview",
+                    name="department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interviews",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="patrol",
+                    name="county",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.department", verbose_name="county"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="patrol",
+                    name="led_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="patrols_led",
+                        to="org.cadre",
+                        verbose_name="led by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="patrol",
+                    name="targets",
+                    field=models.ManyToManyField(related_name="patrols", to="org.department", verbose_name="patrolled"),
+                ),
+                migrations.AlterField(
+                    model_name="patrolfinding",
+                    name="cadres",
+                    field=models.ManyToManyField(blank=True, related_name="+", to="org.cadre", verbose_name="cadres concerned"),
+                ),
+                migrations.AlterField(
+                    model_name="patrolfinding",
+                    name="department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="publication",
+                    name="county",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.department", verbose_name="county"
+                    ),
+                ),
             ],
         ),
     ]

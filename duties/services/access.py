@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.errors import NotPermitted
+from core.typing import Actor, AnyUser
 from org.access import county_of, membership_of, require_membership
 from org.codes import DepartmentKind
 from org.jurisdiction import user_units
@@ -26,7 +27,7 @@ NO_ACCESS = _(
 )
 
 
-def ledger_scope(user) -> tuple[str, list[int] | None]:
+def ledger_scope(user: AnyUser) -> tuple[str, list[int] | None]:
     """``(level, organization ids)``: ``level`` is ``keep``, ``read`` or ``own`` (only the
     user's department); ids ``None`` means every organization (a superuser)."""
     if getattr(user, "is_superuser", False):
@@ -41,7 +42,7 @@ def ledger_scope(user) -> tuple[str, list[int] | None]:
     return "own", [department.pk]
 
 
-def visible_cadres_q(user, prefix: str = "") -> Q:
+def visible_cadres_q(user: AnyUser, prefix: str = "") -> Q:
     """Filter for the cadres whose ledger ``user`` may read: those with a post in scope."""
     level, ids = ledger_scope(user)
     if ids is None:
@@ -51,7 +52,7 @@ def visible_cadres_q(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}posts__organization_id__in": ids})
 
 
-def require_ledger_access(user, organization_ids: set[int], *, write: bool) -> None:
+def require_ledger_access(user: AnyUser, organization_ids: set[int], *, write: bool) -> None:
     """403 unless ``user`` may read (or, with ``write``, keep) the ledger of a cadre whose
     posts are in ``organization_ids``."""
     level, ids = ledger_scope(user)
@@ -63,7 +64,7 @@ def require_ledger_access(user, organization_ids: set[int], *, write: bool) -> N
         raise NotPermitted(NO_ACCESS)
 
 
-def require_keeper(user) -> Department:
+def require_keeper(user: Actor) -> Department | None:
     """A keeper of the ledger (organization or emergency management): returns the county."""
     if getattr(user, "is_superuser", False):
         membership = membership_of(user)

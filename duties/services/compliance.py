@@ -19,13 +19,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from duties.models import DutyRecord, Obligation
 from duties.services.periods import blocks_overlapping, clip, covers, merge
 from org.models import Post
+
+if TYPE_CHECKING:
+    from duties.models import Obligation
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ def obligation_rows() -> list[ObligationRow]:
     return [_obligation_row(o) for o in Obligation.objects.order_by("position", "id")]
 
 
-def _obligation_row(o) -> ObligationRow:
+def _obligation_row(o: Obligation) -> ObligationRow:
     return ObligationRow(
         id=o.pk,
         code=o.code,

@@ -5,19 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import PreconditionFailed, field_error
 from core.persistence import lock, save_with_history
+from core.typing import Actor
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.access import require_ledger_access
 from org.codes import Role
-from org.models import Cadre
+from org.models import Cadre, Post
 
 # Allowed evidence: what a county office scans or writes. The type is judged by the content's
 # first bytes; the name's extension must agree with it.
@@ -59,7 +62,7 @@ def _zip_has(content: bytes, part: str) -> bool:
         return False
 
 
-def check_upload(upload, field: str = "evidence") -> tuple[str, bytes]:
+def check_upload(upload: UploadedFile[bytes], field: str = "evidence") -> tuple[str, bytes]:
     """Validate an uploaded file; returns ``(content type, content)`` or raises a 400 naming it."""
     name = os.path.basename(getattr(upload, "name", "") or "")
     limit = settings.ZEREN_EVIDENCE_MAX_BYTES
@@ -84,12 +87,14 @@ def check_upload(upload, field: str = "evidence") -> tuple[str, bytes]:
     return content_type, content
 
 
-def _safe_name(name: str) -> str:
+def _safe_name(name: str | None) -> str:
     name = os.path.basename(name or "").replace("\x00", "").strip() or "evidence"
     return name[-200:]
 
 
-def _evidence_save(record: DutyRecord, upload, content_type: str, content: bytes, acting_user) -> Evidence:
+def _evidence_save(
+    record: DutyRecord, upload: UploadedFile[bytes], content_type: str, content: bytes, acting_user: Actor
+) -> Evidence:
     evidence = Evidence(
         record=record,
         original_name=_safe_name(upload.name),
@@ -109,7 +114,7 @@ def _evidence_save(record: DutyRecord, upload, content_type: str, content: bytes
     return evidence
 
 
-def post_for(cadre: Cadre, obligation: Obligation, day: dt.date):
+def post_for(cadre: Cadre, obligation: Obligation, day: dt.date) -> Post | None:
     """The post the cadre held on ``day`` in a role the obligation binds, or None."""
     for post in cadre.posts.all().order_by("-start", "-id"):
         if post.role in obligation.roles and post.held_on(day):
@@ -118,7 +123,15 @@ def post_for(cadre: Cadre, obligation: Obligation, day: dt.date):
 
 
 @transaction.atomic
-def record_create(*, acting_user, cadre: Cadre, obligation: Obligation, date: dt.date, note: str = "", files=()) -> DutyRecord:
+def record_create(
+    *,
+    acting_user: Actor,
+    cadre: Cadre,
+    obligation: Obligation,
+    date: dt.date,
+    note: str = "",
+    files: Iterable[UploadedFile[bytes]] = (),
+) -> DutyRecord:
     """Record that ``cadre`` did ``obligation``'s activity on ``date``, with evidence files.
 
     The record counts towards the obligation of the role the cadre held that day: a date on
@@ -132,7 +145,6 @@ def record_create(*, acting_user, cadre: Cadre, obligation: Obligation, date: dt
         raise field_error("date", _("This duty was not in force on %(d)s.") % {"d": date})
     post = post_for(cadre, obligation, date)
     if post is None:
-
         roles = "、".join(str(Role(r).label) for r in obligation.roles)
         raise field_error(
             "obligation",
@@ -152,7 +164,7 @@ def record_create(*, acting_user, cadre: Cadre, obligation: Obligation, date: dt
 
 
 @transaction.atomic
-def evidence_add(*, acting_user, record_id: int, upload) -> Evidence:
+def evidence_add(*, acting_user: Actor, record_id: int, upload: UploadedFile[bytes]) -> Evidence:
     record = lock(DutyRecord, record_id)
     organizations = set(record.cadre.posts.values_list("organization_id", flat=True))
     require_ledger_access(acting_user, organizations, write=True)
@@ -163,7 +175,7 @@ def evidence_add(*, acting_user, record_id: int, upload) -> Evidence:
 
 
 @transaction.atomic
-def record_void(*, acting_user, record_id: int, reason: str) -> DutyRecord:
+def record_void(*, acting_user: Actor, record_id: int, reason: str) -> DutyRecord:
     """Withdraw a record entered in error. It stays in the ledger's history with who and why,
     and stops counting towards compliance."""
     record = lock(DutyRecord, record_id)

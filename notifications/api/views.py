@@ -59,7 +59,6 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if request.method == "PUT":
             value = request.data.get("email")
             if not isinstance(value, bool):
-
                 raise field_error("email", "Expected true or false.")
             preference.email = value
             preference.save(update_fields=["email"])

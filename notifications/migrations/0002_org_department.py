@@ -5,10 +5,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_notifications'),
-        ('org', '0001_moved_from_cases'),
+        ("notifications", "0001_notifications"),
+        ("org", "0001_moved_from_cases"),
     ]
 
     operations = [
@@ -17,11 +16,18 @@ class Migration(migrations.Migration):
             # only Django's state changes (no data moves).
             database_operations=[],
             state_operations=[
-        migrations.AlterField(
-            model_name='notification',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.department', verbose_name='for department'),
-        ),
+                migrations.AlterField(
+                    model_name="notification",
+                    name="department",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="for department",
+                    ),
+                ),
             ],
         ),
     ]
