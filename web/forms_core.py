@@ -18,10 +18,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
+from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Department, Finding
 from web.selectors_core import department_members, display_name
 
-REASON_REQUIRED = {"transfer", "hold", "dismiss", "reject"}
 _INDEXED = re.compile(r"^measures\[(\d+)\](?:\.(\w+))?$")
 
 

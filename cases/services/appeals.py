@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import CaseState
 from cases.errors import PreconditionFailed, TransitionNotAllowed, field_error
+from cases.lifecycle.measures import create_execution_tasks, validate_measures
 from cases.models import Appeal, Case, CaseSubject, ExecutionTask, MeasureDecision
 from cases.services.common import (
     case_event_record,
@@ -22,7 +23,6 @@ from cases.services.common import (
     save_with_history,
     workflow_event,
 )
-from cases.services.lifecycle import create_execution_tasks, validate_measures
 
 
 @transaction.atomic

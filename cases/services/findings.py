@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.codes import CaseState
+from cases.codes import FINDING_STATES, CaseState
 from cases.errors import InvalidInput, PreconditionFailed
 from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
@@ -20,7 +20,6 @@ from cases.services.common import (
     save_with_history,
 )
 
-FINDING_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING)
 ENGINE_FIELDS = (
     "circumstances",
     "aggravating",
@@ -121,7 +120,13 @@ def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
         "as_of": conduct.isoformat(),
         "fully_met": result["fully_met"],
         "missed": [
-            {"obligation": o["code"], "citation": o["citation"], "period": str(p["start"]), "required": p["required"], "done": p["done"]}
+            {
+                "obligation": o["code"],
+                "citation": o["citation"],
+                "period": str(p["start"]),
+                "required": p["required"],
+                "done": p["done"],
+            }
             for o in result["obligations"]
             for p in o["periods"]
             if p["status"] == "missed"

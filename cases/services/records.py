@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import CaseState, DepartmentKind, Measure, Rank, SanctionKind
+from cases.codes import TERMINAL_STATES, UNDER_INVESTIGATION_STATES, DepartmentKind, Measure, Rank, SanctionKind
 from cases.errors import NotPermitted, field_error
 from cases.models import (
     Assessment,
@@ -37,7 +37,7 @@ from cases.services.common import (
 )
 
 # 《公职人员政务处分法》第五十二条 (VERIFIED-P): under investigation, no promotion or award.
-UNDER_INVESTIGATION = (CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING)
+UNDER_INVESTIGATION = UNDER_INVESTIGATION_STATES
 INVESTIGATION_BASIS = "《公职人员政务处分法》第五十二条：被立案调查期间，不得交流、晋升、奖励（VERIFIED-P）"
 VETO_BASIS = "细则第二十八条：因发生生产安全事故被追究领导责任，在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职"
 
@@ -264,11 +264,10 @@ def veto_override(*, subject_id: int, until: dt.date, reason: str, acting_user) 
 def open_or_egregious_subjects(cadre: Cadre) -> list[tuple[CaseSubject, bool]]:
     """Subjects whose case must follow the cadre on a move (Art. 32): the case is open, or it was
     concluded with lifelong accountability (egregious accident responsibility)."""
-    terminal = {CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED}
     result = []
     for subject in _subjects_qs().filter(cadre=cadre).order_by("id"):
         conclusion = next(iter(reversed(list(subject.assessments.all()))), None)
         lifelong = bool(conclusion and conclusion.output.get("lifelong", {}).get("applies"))
-        if subject.case.state not in terminal or lifelong:
+        if subject.case.state not in TERMINAL_STATES or lifelong:
             result.append((subject, lifelong))
     return result
