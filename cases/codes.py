@@ -179,6 +179,25 @@ class CaseEventKind(models.TextChoices):
     VETO_OVERRIDE = "veto_override", _("Veto period overridden")
 
 
+# Event kinds that notify nobody, on purpose (every other kind has a rule in
+# ``notifications.rules``): an inquiry or a hold stays in the department, findings and completed
+# tasks are read on the case page, a claim or release changes only who holds a task, an appeal's
+# outcome is written by the deciding department's leader, a veto override is kept for the audit.
+SILENT_EVENT_KINDS = frozenset(
+    {
+        CaseEventKind.INQUIRE,
+        CaseEventKind.HOLD,
+        CaseEventKind.FINDINGS,
+        CaseEventKind.EXECUTION_COMPLETE,
+        CaseEventKind.APPEAL_UPHELD,
+        CaseEventKind.APPEAL_REVISED,
+        CaseEventKind.TASK_CLAIMED,
+        CaseEventKind.TASK_RELEASED,
+        CaseEventKind.VETO_OVERRIDE,
+    }
+)
+
+
 class Rank(models.TextChoices):
     """A user's rank inside their department: officers do the work, leaders decide."""
 

@@ -3,19 +3,18 @@ Chinese in the catalog; the codes stay the public slugs of PRODUCT §1."""
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import CaseEventKind, CaseState
-from cases.lifecycle.spec import CAUTION as SPEC_CAUTION
-from cases.lifecycle.spec import PRIMARY_BY_STATE, TRANSITIONS
+from cases.codes import CaseEventKind
+from cases.lifecycle import spec
 
 # Read from the lifecycle's table (``cases.lifecycle.spec``): a transition or an event kind
 # without a label fails ``cases/tests/test_lifecycle_spec.py``, not a page.
-TRANSITION_LABELS = {t.name: t.label for t in TRANSITIONS}
+TRANSITION_LABELS = {t.name: t.label for t in spec.TRANSITIONS}
 # What each form asks, in one line under its title.
-TRANSITION_HELP = {t.name: t.help for t in TRANSITIONS}
+TRANSITION_HELP = {t.name: t.help for t in spec.TRANSITIONS}
 # The transition every state usually leads to: shown as the primary button.
-PRIMARY = PRIMARY_BY_STATE
+PRIMARY = spec.PRIMARY_BY_STATE
 # Transitions that end or send back a proceeding: shown as quiet, cautionary buttons.
-CAUTION = SPEC_CAUTION
+CAUTION = spec.CAUTION
 
 EVENT_LABELS = dict(CaseEventKind.choices)
 
@@ -36,16 +35,7 @@ LIFELONG_LABELS = {
     "pursue_retired": _("Pursue although retired"),
 }
 
-# The stages of the stepper on the case page, in the order of the proceeding.
-STEPS = [
-    CaseState.RECEIVED,
-    CaseState.INVESTIGATING,
-    CaseState.ASSESSING,
-    CaseState.PROPOSING,
-    CaseState.APPROVING,
-    CaseState.DECIDED,
-    CaseState.EXECUTING,
-    CaseState.CLOSED,
-]
-# Side states sit on the step they branch from.
-STEP_OF = {CaseState.INQUIRING: CaseState.RECEIVED, CaseState.HELD: CaseState.RECEIVED}
+# The stages of the stepper on the case page, in the order of the proceeding; side states sit on
+# the step they branch from (both read from ``cases.lifecycle.spec``).
+STEPS = spec.STEPS
+STEP_OF = spec.STEP_OF

@@ -28,6 +28,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors
 from cases.codes import (
+    OUTCOME_STATES,
+    TERMINAL_STATES,
     CaseState,
     Circumstance,
     DepartmentKind,
@@ -89,7 +91,6 @@ from web.forms_more import (
 )
 
 OPEN_REFERRAL = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
-OUTCOME_STATES = {CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED}
 # What a referring agency most likely files: the source kind preselected on the intake form.
 DEFAULT_SOURCE = {
     DepartmentKind.INSPECTION: SourceKind.INSPECTION,
@@ -764,7 +765,7 @@ def stats_data(user) -> dict:
     }
 
     total = sum(by_state.values())
-    open_count = sum(n for s, n in by_state.items() if s not in (CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED))
+    open_count = sum(n for s, n in by_state.items() if s not in TERMINAL_STATES)
     charts = [
         hbar_chart(
             "circumstance",

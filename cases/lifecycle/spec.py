@@ -61,6 +61,9 @@ class Stage:
     description: Promise | str
     rank: Rank = Rank.OFFICER  # who takes the task from the queue
     human: bool = True  # False: a gateway (the execution split), not a task in a queue
+    # A side state (谈话函询, 暂存待查) sits on the case page's stepper at the step it branches
+    # from; every other stage is a step of its own.
+    side_of: CaseState | None = None
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -200,8 +203,14 @@ TRANSITIONS: tuple[Transition, ...] = (
 # branches, which join before the ``closing`` task (both drawn by hand in ``workflows.flows``).
 STAGES: tuple[Stage, ...] = (
     Stage(S.RECEIVED, "intake", _("Take in the lead (线索受理)"), _("Inquire, hold, accept, dismiss or transfer the lead.")),
-    Stage(S.INQUIRING, "inquiry", _("Talk or letter inquiry (谈话函询)"), _("Accept for investigation or dispose of.")),
-    Stage(S.HELD, "holding", _("Held for later (暂存待查)"), _("Accept for investigation or dispose of.")),
+    Stage(
+        S.INQUIRING,
+        "inquiry",
+        _("Talk or letter inquiry (谈话函询)"),
+        _("Accept for investigation or dispose of."),
+        side_of=S.RECEIVED,
+    ),
+    Stage(S.HELD, "holding", _("Held for later (暂存待查)"), _("Accept for investigation or dispose of."), side_of=S.RECEIVED),
     Stage(
         S.INVESTIGATING, "investigation", _("Investigate (初步核实/调查)"), _("Record findings for every subject, then submit.")
     ),
@@ -223,5 +232,8 @@ BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 TASK_STAGES: dict[str, Stage] = {s.state.value: s for s in STAGES if s.human}
 # The transition shown as the primary button in each state.
 PRIMARY_BY_STATE: dict[str, str] = {source.value: t.name for t in TRANSITIONS if t.primary for source in t.sources}
+# The case page's stepper: the stages that are steps of their own, then the closed case.
+STEPS: list[CaseState] = [s.state for s in STAGES if s.side_of is None] + [S.CLOSED]
+STEP_OF: dict[CaseState, CaseState] = {s.state: s.side_of for s in STAGES if s.side_of is not None}
 REASON_REQUIRED: frozenset[str] = frozenset(t.name for t in TRANSITIONS if t.reason_required)
 CAUTION: frozenset[str] = frozenset(t.name for t in TRANSITIONS if t.caution)
