@@ -14,6 +14,10 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+import cases.lifecycle.handlers
+import cases.lifecycle.inputs
+import cases.lifecycle.measures
+import cases.services.common
 from cases.codes import MEASURE_ORDER, CaseState, DepartmentKind
 from cases.models import Accident, Appeal, Cadre, Case, Department, ExecutionTask, MeasureDecision
 from cases.services.assessments import evaluate
@@ -549,12 +553,11 @@ def test_appeal_filed_within_the_window(world, api):
 
 
 def test_appeal_out_of_window_is_400(world, api, monkeypatch):
-    import cases.services.common
-    import cases.services.lifecycle
-
     long_ago = local_today() - dt.timedelta(days=70)
     with monkeypatch.context() as patch:
-        patch.setattr(cases.services.lifecycle, "local_today", lambda: long_ago)
+        # Where the lifecycle reads the date (approve, the delivery date's check, execution tasks).
+        for module in (cases.lifecycle.handlers, cases.lifecycle.inputs, cases.lifecycle.measures):
+            patch.setattr(module, "local_today", lambda: long_ago)
         patch.setattr(cases.services.common, "local_today", lambda: long_ago)
         case = case_in_state(world, CaseState.EXECUTING)
     assert case.delivered_on == long_ago
