@@ -291,6 +291,8 @@ _LONG = [
 ]
 for _n, _state in enumerate(["proposing", "approving", "decided", "executing", "closed"], start=4):
     PATHS[_state] = _LONG[:_n]
+# The flow node each state waits in: cases/lifecycle/spec.py STAGES, restated because this
+# script writes the rows in SQL without Django (executing waits in a branch; the seed uses one).
 STAGE = {
     "received": "intake",
     "inquiring": "inquiry",

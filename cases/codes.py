@@ -91,6 +91,76 @@ class CaseState(models.TextChoices):
 
 
 TERMINAL_STATES = {CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED}
+# Named groups of states, so a rule reads "while findings may be recorded" rather than a list
+# someone must keep in step with CaseState. Tuples in the order of CaseState, so a ``__in``
+# lookup writes the same SQL every run.
+OPEN_STATES = tuple(s for s in CaseState if s not in TERMINAL_STATES)
+# Ended before any measure was decided (予以了结, 不予追究).
+ENDED_EARLY_STATES = (CaseState.DISMISSED, CaseState.NOT_PURSUED)
+# A decision on measures exists: its documents, the outcome and appeals can be read.
+DECIDED_STATES = (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED)
+# The proceeding has an outcome the referring agency may learn (Art. 34, PRODUCT §5).
+OUTCOME_STATES = DECIDED_STATES + ENDED_EARLY_STATES
+# Findings may be recorded or changed: during the investigation and the assessment.
+FINDING_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING)
+# Accepted for investigation and not yet decided: "under investigation" for Art. 28 and the
+# government-sanctions law's bar on promotion.
+UNDER_INVESTIGATION_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING)
+
+
+class CaseEventKind(models.TextChoices):
+    """Every kind of ``CaseEvent`` written (PRODUCT §8). The twelve transitions record their own
+    name; the others come from findings, executions, appeals, referrals, tasks and deadlines. The
+    label is the line on the case's timeline."""
+
+    LEAD = "lead", _("Lead received")
+    TRANSFER = "transfer", _("Transferred")
+    INQUIRE = "inquire", _("Inquiry started")
+    HOLD = "hold", _("Held for later")
+    ACCEPT = "accept", _("Accepted for investigation")
+    DISMISS = "dismiss", _("Disposed of")
+    SUBMIT_FINDINGS = "submit_findings", _("Findings submitted")
+    CONCLUDE = "conclude", _("Assessment concluded")
+    PROPOSE = "propose", _("Measures proposed")
+    REJECT = "reject", _("Proposal sent back")
+    APPROVE = "approve", _("Measures approved")
+    DELIVER = "deliver", _("Decision delivered")
+    CLOSE = "close", _("Case closed")
+    FINDINGS = "findings", _("Findings recorded")
+    EXECUTION_COMPLETE = "execution_complete", _("Task completed")
+    APPEAL_FILED = "appeal_filed", _("Appeal filed")
+    APPEAL_UPHELD = "appeal_upheld", _("Appeal decided: upheld")
+    APPEAL_REVISED = "appeal_revised", _("Appeal decided: revised")
+    TASK_CLAIMED = "task_claimed", _("Task claimed")
+    TASK_ASSIGNED = "task_assigned", _("Task assigned")
+    TASK_REASSIGNED = "task_reassigned", _("Task reassigned")
+    TASK_RELEASED = "task_released", _("Task released to the queue")
+    DEADLINE_WARNING = "deadline_warning", _("Deadline near")
+    DEADLINE_OVERDUE = "deadline_overdue", _("Deadline passed, escalated")
+    REFERRAL_ACKNOWLEDGE = "referral_acknowledge", _("Referral acknowledged")
+    REFERRAL_ACCEPT = "referral_accept", _("Referral accepted")
+    REFERRAL_RETURN = "referral_return", _("Referral returned")
+    LIFELONG_REFERRAL = "lifelong_referral", _("Lifelong accountability referral")
+    VETO_OVERRIDE = "veto_override", _("Veto period overridden")
+
+
+# Event kinds that notify nobody, on purpose (every other kind has a rule in
+# ``notifications.rules``): an inquiry or a hold stays in the department, findings and completed
+# tasks are read on the case page, a claim or release changes only who holds a task, an appeal's
+# outcome is written by the deciding department's leader, a veto override is kept for the audit.
+SILENT_EVENT_KINDS = frozenset(
+    {
+        CaseEventKind.INQUIRE,
+        CaseEventKind.HOLD,
+        CaseEventKind.FINDINGS,
+        CaseEventKind.EXECUTION_COMPLETE,
+        CaseEventKind.APPEAL_UPHELD,
+        CaseEventKind.APPEAL_REVISED,
+        CaseEventKind.TASK_CLAIMED,
+        CaseEventKind.TASK_RELEASED,
+        CaseEventKind.VETO_OVERRIDE,
+    }
+)
 
 
 class AccidentGrade(models.TextChoices):

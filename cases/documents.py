@@ -20,12 +20,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cases.codes import MEASURE_ORDER, CaseState
+from cases.codes import DECIDED_STATES, MEASURE_ORDER, CaseState
 from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, MeasureDecision
 from cases.services.common import deadline_after
 from core.errors import PreconditionFailed
 
-DOCUMENT_STATES = (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED)
+DOCUMENT_STATES = DECIDED_STATES
 TITLE = "问责决定书"
 RULES_TITLE = "《平罗县党政领导干部安全生产责任制实施细则》"
 FONT = "WenQuanYi Micro Hei"

@@ -13,9 +13,11 @@ from __future__ import annotations
 from django.utils.safestring import mark_safe
 from viewflow.workflow import chart
 
+from cases.lifecycle.spec import STAGES as SPEC_STAGES
 from workflows.flows import CaseFlow
 
-STAGES = ["intake", "inquiry", "holding", "investigation", "assessment", "proposal", "approval", "delivery"]
+# The waiting stages in the order of the proceeding (``cases.lifecycle.spec``), one per row.
+STAGES = [stage.node for stage in SPEC_STAGES if stage.human]
 BRANCHES = ["execute_organization", "execute_discipline", "execute_notice", "archive_integrity", "archive_personnel"]
 
 # (row, col) of every node of CaseFlow.

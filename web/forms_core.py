@@ -18,6 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
+from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Finding
 from org.jurisdiction import departments_visible_q
 from org.models import Department
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from django.db.models import Field
     from django_stubs_ext import StrOrPromise
 
-REASON_REQUIRED = {"transfer", "hold", "dismiss", "reject"}
 _INDEXED = re.compile(r"^measures\[(\d+)\](?:\.(\w+))?$")
 
 

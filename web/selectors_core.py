@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from cases.codes import CaseState
+from cases.codes import DECIDED_STATES, ENDED_EARLY_STATES, CaseState
 from cases.models import Accident, Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, MeasureDecision, Referral
 from cases.rules.engine import AssessmentInputError, assess
 from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
@@ -202,7 +202,7 @@ def _has_finding(subject: CaseSubject) -> bool:
 
 def decided_outcome(case: Case) -> list[MeasureDecision]:
     """The decided measures, for the limited view of a referring agency (PRODUCT §5)."""
-    if case.state not in (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED):
+    if case.state not in DECIDED_STATES:
         return []
     return list(
         MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED).select_related("subject__cadre")
@@ -216,7 +216,7 @@ def stepper(case: Case, events: list[CaseEvent]) -> list[dict]:
     """The stages of the proceeding with done / current / ahead, and the end it took if it
     stopped early (予以了结, 不予追究)."""
     state = case.state
-    ended_early = state in (CaseState.DISMISSED, CaseState.NOT_PURSUED)
+    ended_early = state in ENDED_EARLY_STATES
     anchor = state
     if ended_early:
         last = next((e for e in reversed(events) if e.to_state == state), None)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
-from cases.codes import TERMINAL_STATES, CaseState
+from cases.codes import DECIDED_STATES, FINDING_STATES, TERMINAL_STATES, CaseState
 from cases.models import Appeal, Case, ExecutionTask, MeasureDecision
 from cases.selectors import FULL, case_access, case_detail_qs, case_list, case_owner_departments
 from cases.services import appeals as appeal_services
@@ -32,7 +32,6 @@ from cases.services import findings as finding_services
 from cases.services import lifecycle
 from cases.services.common import deadline_after
 from cases.services.deadlines import open_deadlines
-from cases.services.findings import FINDING_STATES
 from cases.services.lifecycle import TRANSITIONS, available_transitions
 from core.api.pagination import EstimatingPaginator
 from core.errors import ApplicationError, ConcurrentModification
@@ -40,7 +39,7 @@ from duties.services.compliance import conduct_compliance
 from org.access import membership_of
 from org.codes import Rank
 from web.chart_core import case_chart_svg
-from web.core_labels import CAUTION, DECIDED_STATES, PRIMARY, TRANSITION_HELP, TRANSITION_LABELS
+from web.core_labels import CAUTION, PRIMARY, TRANSITION_HELP, TRANSITION_LABELS
 from web.forms_core import AppealDecideForm, AppealFileForm, FindingsForm, TransitionForm
 from web.selectors_core import (
     OPEN_TASK,

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.services.assessment import record_extras
 from cases import selectors
-from cases.codes import CaseState, Circumstance, Measure, SanctionKind, SourceKind
+from cases.codes import OUTCOME_STATES, TERMINAL_STATES, CaseState, Circumstance, Measure, SanctionKind, SourceKind
 from cases.models import (
     Accident,
     AccidentReport,
@@ -83,7 +83,6 @@ from web.forms_more import (
 )
 
 OPEN_REFERRAL = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
-OUTCOME_STATES = {CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED}
 # What a referring agency most likely files: the source kind preselected on the intake form.
 DEFAULT_SOURCE = {
     DepartmentKind.INSPECTION: SourceKind.INSPECTION,
@@ -758,7 +757,7 @@ def stats_data(user) -> dict:
     }
 
     total = sum(by_state.values())
-    open_count = sum(n for s, n in by_state.items() if s not in (CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED))
+    open_count = sum(n for s, n in by_state.items() if s not in TERMINAL_STATES)
     charts = [
         hbar_chart(
             "circumstance",

@@ -13,28 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from cases.lifecycle.spec import STAGES, TASK_STAGES
+from org.codes import Rank
 from workflows import views
+from workflows.branches import branch_tasks
 
-# Stage nodes of the case flow, keyed by the case state they wait in.
-STAGE_BY_STATE = {
-    "received": "intake",
-    "inquiring": "inquiry",
-    "held": "holding",
-    "investigating": "investigation",
-    "assessing": "assessment",
-    "proposing": "proposal",
-    "approving": "approval",
-    "decided": "delivery",
-}
-# Execution branches after delivery (PRODUCT §1.4, Art. 34), joined before closing.
-BRANCHES = {
-    "execute_organization": ("measure", "organization"),
-    "execute_discipline": ("measure", "discipline"),
-    "execute_notice": ("measure", "deciding"),
-    "archive_integrity": ("archive", "integrity"),
-    "archive_personnel": ("archive", "personnel"),
-}
-LEADER_NODES = {"approval"}
+# Stage nodes of the case flow, keyed by the case state they wait in (``cases.lifecycle.spec``).
+STAGE_BY_STATE = {state: stage.node for state, stage in TASK_STAGES.items()}
+# Execution branches after delivery (PRODUCT §1.4, Art. 34), joined before closing: a measure
+# branch per ``execution_route``, an archive branch per file.
+LEADER_NODES = {stage.node for stage in STAGES if stage.human and stage.rank == Rank.LEADER}
 
 
 def _state_is(*states):
@@ -46,8 +34,6 @@ def _state_is(*states):
 
 def _has_branch(node_name):
     def condition(activation) -> bool:
-        from workflows.sync import branch_tasks
-
         return branch_tasks(activation.process.artifact, node_name).exists()
 
     return condition
@@ -57,7 +43,25 @@ def _stage(title, description):
     return flow.View(views.TaskRedirectView.as_view()).Annotation(title=title, description=description)
 
 
-class CaseFlow(flow.Flow):
+def _route():
+    """The switch after every stage: open the node of the case's state, or end the process."""
+    switch = flow.Switch()
+    for stage in STAGES:
+        switch = switch.Case(getattr(this, stage.node), _state_is(stage.state))
+    return switch.Default(this.end)
+
+
+# One titled task per waiting stage, each followed by the switch. viewflow collects a flow's
+# nodes from its attributes (``dir()``, inherited ones included) when the class is created, so
+# nodes built in a loop on a plain base class are copied onto ``CaseFlow`` like written ones.
+_CaseStages = type(
+    "_CaseStages",
+    (),
+    {s.node: _stage(s.title, s.description).Next(this.route) for s in STAGES if s.human},
+)
+
+
+class CaseFlow(_CaseStages, flow.Flow):
     """One process per accountability case (PRODUCT §1.6)."""
 
     process_title = _("Accountability case (问责案件)")
@@ -66,30 +70,7 @@ class CaseFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_case).Next(this.route)
 
-    route = (
-        flow.Switch()
-        .Case(this.intake, _state_is("received"))
-        .Case(this.inquiry, _state_is("inquiring"))
-        .Case(this.holding, _state_is("held"))
-        .Case(this.investigation, _state_is("investigating"))
-        .Case(this.assessment, _state_is("assessing"))
-        .Case(this.proposal, _state_is("proposing"))
-        .Case(this.approval, _state_is("approving"))
-        .Case(this.delivery, _state_is("decided"))
-        .Case(this.execution, _state_is("executing"))
-        .Default(this.end)
-    )
-
-    intake = _stage(_("Take in the lead (线索受理)"), _("Inquire, hold, accept, dismiss or transfer the lead.")).Next(this.route)
-    inquiry = _stage(_("Talk or letter inquiry (谈话函询)"), _("Accept for investigation or dispose of.")).Next(this.route)
-    holding = _stage(_("Held for later (暂存待查)"), _("Accept for investigation or dispose of.")).Next(this.route)
-    investigation = _stage(_("Investigate (初步核实/调查)"), _("Record findings for every subject, then submit.")).Next(
-        this.route
-    )
-    assessment = _stage(_("Assess the circumstances (情节认定)"), _("Conclude with the rule engine.")).Next(this.route)
-    proposal = _stage(_("Propose measures (拟定问责方式)"), _("Choose measures allowed for each subject.")).Next(this.route)
-    approval = _stage(_("Approve (审批)"), _("A leader other than the proposer approves or rejects.")).Next(this.route)
-    delivery = _stage(_("Deliver the decision (送达)"), _("Record the date the decision was announced.")).Next(this.route)
+    route = _route()
 
     execution = (
         flow.Split()

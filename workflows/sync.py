@@ -7,51 +7,32 @@ so the inbox and queue are plain indexed reads (``workflows.selectors``).
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
-from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from cases.codes import EXECUTED_BY_ORGANIZATION
-from cases.models import Appeal, Case, ExecutionTask, MeasureDecision, Referral
+from cases.lifecycle.routing import DECIDING, execution_route
+from cases.models import Appeal, Case, ExecutionTask, Referral
 from core.hooks import on_workflow_event
 from org.access import department_of_kind
 from org.codes import DepartmentKind
-from workflows.flows import BRANCHES, LEADER_NODES, STAGE_BY_STATE, AppealFlow, CaseFlow, ReferralFlow
+from workflows import fast_path
+from workflows.branches import BRANCH_BY_ROUTE, BRANCHES, branch_tasks
+from workflows.flows import LEADER_NODES, STAGE_BY_STATE, AppealFlow, CaseFlow, ReferralFlow
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-ORGANIZATIONAL = EXECUTED_BY_ORGANIZATION
+# The archive branches' departments; a measure branch's is its route's (Art. 34).
+ARCHIVE_DEPARTMENT = {"archive_integrity": DepartmentKind.DISCIPLINE, "archive_personnel": DepartmentKind.ORGANIZATION}
 
 
 def branch_of(task: ExecutionTask) -> str:
     if task.kind == ExecutionTask.Kind.ARCHIVE:
         return f"archive_{task.archive}"
-    measure = cast(MeasureDecision, task.measure).measure  # not None: only archive tasks have no measure
-    if measure == "sanction":
-        return "execute_discipline"
-    if measure in ORGANIZATIONAL:
-        return "execute_organization"
-    return "execute_notice"
-
-
-def branch_tasks(case: Case, node_name: str) -> QuerySet[ExecutionTask]:
-    kind, which = BRANCHES[node_name]
-    qs = ExecutionTask.objects.filter(case=case, kind=kind).exclude(state=ExecutionTask.State.CANCELLED)
-    if kind == "archive":
-        return qs.filter(archive=which)
-    if which == "discipline":
-        return qs.filter(measure__measure="sanction")
-    if which == "organization":
-        return qs.filter(measure__measure__in=ORGANIZATIONAL)
-    return qs.exclude(measure__measure="sanction").exclude(measure__measure__in=ORGANIZATIONAL)
+    return BRANCH_BY_ROUTE[execution_route(task.measure.measure)]
 
 
 def process_of(flow_class, artifact) -> Process | None:
-    from django.contrib.contenttypes.models import ContentType
-
     return (
         Process.objects.filter(
             flow_class=flow_class,
@@ -93,9 +74,9 @@ def _department_for(process: Process, task: Task):
             first = branch_tasks(artifact, name).select_related("department").first()
             if first is not None:
                 return first.department
-            kind = {"execute_discipline": DepartmentKind.DISCIPLINE, "archive_integrity": DepartmentKind.DISCIPLINE}.get(name)
-            if kind or name in ("execute_organization", "archive_personnel"):
-                return department_of_kind(kind or DepartmentKind.ORGANIZATION, near=artifact.owner_department)
+            kind = ARCHIVE_DEPARTMENT.get(name) or BRANCHES[name][1]
+            if kind != DECIDING:
+                return department_of_kind(kind, near=artifact.owner_department)
         return artifact.owner_department
     if isinstance(artifact, Referral):
         return artifact.to_department
@@ -148,8 +129,8 @@ def _case_transition(*, case: Case, name: str, acting_user, **_kw) -> None:
     )
     if task is None:
         return
-    if task.flow_task.name in STAGE_BY_STATE.values() and case.state in STAGE_BY_STATE:
-        _stage_to_stage(task, case, acting_user)
+    if fast_path.applies(task, case):
+        fast_path.stage_to_stage(task, case, acting_user)
         return
     # Into execution (a split on the branches), to the end, or from closing: viewflow's own
     # activations evaluate the gateways.
@@ -159,41 +140,6 @@ def _case_transition(*, case: Case, name: str, acting_user, **_kw) -> None:
     process.artifact = case
     complete(task, acting_user)
     stamp(process)
-
-
-def _stage_to_stage(task: Task, case: Case, user) -> None:
-    """Complete a stage whose ``route`` switch opens another stage: the rows viewflow's
-    activations write for it (``complete`` + ``stamp``): with the read that found the stage, four
-    statements where the activations took nineteen (BENCH W1). The stage is done by ``user`` (assigned to them if it was not,
-    started and finished now); a finished ``route`` task and the next stage's task (new, in the
-    owner's queue, stamped) follow it, each linked to its predecessor. The case row lock held
-    by the caller serializes this with every other change to the case's tasks
-    (``workflows.services``). ``tests/test_workflow_fast_path.py`` compares the rows with
-    viewflow's."""
-    now = timezone.now()
-    done = {"status": STATUS.DONE, "finished": now}
-    if task.status != STATUS.STARTED:  # assign (or reassign) to the user, then start
-        done.update(owner=user, started=now)
-    Task.objects.filter(pk=task.pk).update(**done)
-    route, stage = CaseFlow.route, getattr(CaseFlow, STAGE_BY_STATE[case.state])
-    common = {"process_id": task.process_id, "token": task.token, "created": now}
-    switch = Task(flow_task=route, flow_task_type=route.task_type, status=STATUS.DONE, finished=now, data={}, **common)
-    following = Task(
-        flow_task=stage,
-        flow_task_type=stage.task_type,
-        status=STATUS.NEW,
-        data={
-            "department": case.owner_department_id,
-            "rank": "leader" if stage.name in LEADER_NODES else "officer",
-            "case": case.pk,
-        },
-        **common,
-    )
-    Task.objects.bulk_create([switch, following])
-    link = Task.previous.through
-    link.objects.bulk_create(
-        [link(from_task_id=switch.pk, to_task_id=task.pk), link(from_task_id=following.pk, to_task_id=switch.pk)]
-    )
 
 
 @on_workflow_event("case_owner_changed")

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.http import HttpResponseRedirect
 from django.views import View
 
+from workflows.selectors import task_url
+
 
 class TaskRedirectView(View):
     def dispatch(self, request, *args, **kwargs):
-        from workflows.selectors import task_url
-
         activation = getattr(request, "activation", None)
         task = getattr(activation, "task", None)
         return HttpResponseRedirect(task_url(task) if task is not None else "/")

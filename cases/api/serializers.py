@@ -15,6 +15,7 @@ from org.models import Cadre, Department, Post
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+from cases.lifecycle.spec import TRANSITIONS
 
 
 class DepartmentBriefSerializer(serializers.ModelSerializer):
@@ -327,24 +328,12 @@ class CaseOutcomeSerializer(serializers.ModelSerializer):
 class TransitionSerializer(serializers.Serializer):
     """``{name, ...payload}``: the payload fields depend on the transition (PRODUCT §9)."""
 
-    name = serializers.ChoiceField(
-        choices=[
-            "transfer",
-            "inquire",
-            "hold",
-            "accept",
-            "dismiss",
-            "submit_findings",
-            "conclude",
-            "propose",
-            "reject",
-            "approve",
-            "deliver",
-            "close",
-        ]
-    )
+    name = serializers.ChoiceField(choices=[t.name for t in TRANSITIONS])
     to_department = serializers.IntegerField(required=False, help_text="transfer")
-    reason = serializers.CharField(required=False, help_text="transfer, hold, dismiss, reject (required); others optional")
+    reason = serializers.CharField(
+        required=False,
+        help_text=f"{', '.join(t.name for t in TRANSITIONS if t.reason_required)} (required); others optional",
+    )
     team = serializers.ListField(child=serializers.CharField(), required=False, help_text="accept: ≥ 2 usernames")
     measures = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="propose: [{subject, measure, sanction_kind?}]"

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import CaseState
+from cases.lifecycle.measures import create_execution_tasks, validate_measures
 from cases.models import Appeal, Case, CaseSubject, ExecutionTask, MeasureDecision
 from cases.services.common import case_event_record, deadline_after
-from cases.services.lifecycle import create_execution_tasks, validate_measures
 from core.errors import PreconditionFailed, TransitionNotAllowed, field_error
 from core.hooks import workflow_event
 from core.persistence import local_today, lock, save_with_history

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.codes import CaseState
+from cases.codes import FINDING_STATES, CaseState
 from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
 from cases.services.assessments import cadre_status_for, evaluate
@@ -19,7 +19,6 @@ from core.typing import Actor
 from duties.services.compliance import conduct_compliance
 from org.access import require_member_of
 
-FINDING_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING)
 ENGINE_FIELDS = (
     "circumstances",
     "aggravating",

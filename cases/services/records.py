@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import CaseState, Measure, SanctionKind
+from cases.codes import Measure, SanctionKind
 from cases.models import Assessment, CaseSubject, DeadlinePolicy, InfluencePeriod, MeasureDecision, VetoOverride
 from cases.services.common import case_event_record
 from core.errors import NotPermitted, field_error
@@ -29,9 +29,10 @@ from org.models import Cadre
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+from cases.codes import TERMINAL_STATES, UNDER_INVESTIGATION_STATES
 
 # 《公职人员政务处分法》第五十二条 (VERIFIED-P): under investigation, no promotion or award.
-UNDER_INVESTIGATION = (CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING)
+UNDER_INVESTIGATION = UNDER_INVESTIGATION_STATES
 INVESTIGATION_BASIS = "《公职人员政务处分法》第五十二条：被立案调查期间，不得交流、晋升、奖励（VERIFIED-P）"
 VETO_BASIS = "细则第二十八条：因发生生产安全事故被追究领导责任，在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职"
 
@@ -288,11 +289,10 @@ def veto_override(*, subject_id: int, until: dt.date, reason: str, acting_user: 
 def open_or_egregious_subjects(cadre: Cadre) -> list[tuple[CaseSubject, bool]]:
     """Subjects whose case must follow the cadre on a move (Art. 32): the case is open, or it was
     concluded with lifelong accountability (egregious accident responsibility)."""
-    terminal = {CaseState.CLOSED, CaseState.DISMISSED, CaseState.NOT_PURSUED}
     result = []
     for subject in _subjects_qs().filter(cadre=cadre).order_by("id"):
         conclusion = next(iter(reversed(list(subject.assessments.all()))), None)
         lifelong = bool(conclusion and conclusion.output.get("lifelong", {}).get("applies"))
-        if subject.case.state not in terminal or lifelong:
+        if subject.case.state not in TERMINAL_STATES or lifelong:
             result.append((subject, lifelong))
     return result

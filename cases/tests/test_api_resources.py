@@ -14,6 +14,10 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+import cases.lifecycle.handlers
+import cases.lifecycle.inputs
+import cases.lifecycle.measures
+import core.persistence
 from cases.codes import MEASURE_ORDER, CaseState
 from cases.models import Accident, Appeal, Case, ExecutionTask, MeasureDecision
 from cases.services.assessments import evaluate
@@ -551,12 +555,11 @@ def test_appeal_filed_within_the_window(world, api):
 
 
 def test_appeal_out_of_window_is_400(world, api, monkeypatch):
-    import cases.services.lifecycle
-    import core.persistence
-
     long_ago = local_today() - dt.timedelta(days=70)
     with monkeypatch.context() as patch:
-        patch.setattr(cases.services.lifecycle, "local_today", lambda: long_ago)
+        # Where the lifecycle reads the date (approve, the delivery date's check, execution tasks).
+        for module in (cases.lifecycle.handlers, cases.lifecycle.inputs, cases.lifecycle.measures):
+            patch.setattr(module, "local_today", lambda: long_ago)
         patch.setattr(core.persistence, "local_today", lambda: long_ago)
         case = case_in_state(world, CaseState.EXECUTING)
     assert case.delivered_on == long_ago

@@ -1,4 +1,4 @@
-"""A stage-to-stage transition writes viewflow's rows itself (``workflows.sync._stage_to_stage``,
+"""A stage-to-stage transition writes viewflow's rows itself (``workflows.fast_path``,
 BENCH W1): the same lifecycles, run once that way and once through viewflow's own activations,
 leave the same tasks — node, type, status, owner, token, queue data, which timestamps are set,
 and the links between tasks — in every process of the case."""
@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.models import Process, Task
 
+import workflows.fast_path
 import workflows.sync
 from cases.codes import CaseState
 from cases.models import Case, ExecutionTask
@@ -110,7 +111,7 @@ def _graph(case: Case) -> list[list[tuple]]:
 
 def test_the_fast_path_leaves_the_rows_viewflow_leaves(world, monkeypatch):
     fast = [_graph(case) for case in _full_lifecycle(world)]
-    monkeypatch.setattr(workflows.sync, "_stage_to_stage", _through_viewflow)
+    monkeypatch.setattr(workflows.fast_path, "stage_to_stage", _through_viewflow)
     slow = [_graph(case) for case in _full_lifecycle(world)]
     differences = [
         (c, p, i, f_row, s_row)

@@ -1,0 +1,142 @@
+"""Measures of a case (Art. 27): checking a chosen list against the concluded assessments, and
+the execution tasks a decided measure becomes (Art. 34). Shared by the lifecycle (``propose``,
+``deliver``) and appeals (a revised decision)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES, Measure, SanctionKind
+from cases.lifecycle.routing import DECIDING, execution_route
+from cases.models import Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision
+from cases.services.common import deadline_after
+from core.errors import field_error
+from core.persistence import local_today, save_with_history
+from org.access import department_of_kind
+from org.models import Department
+
+
+def latest_conclusion(subject: CaseSubject) -> Assessment | None:
+    return subject.assessments.filter(kind=Assessment.Kind.CONCLUSION).order_by("-id").first()
+
+
+def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | None = None) -> list[tuple[CaseSubject, str, str]]:
+    """Check a list of ``{subject, measure, sanction_kind?}`` against the concluded assessments.
+
+    Each measure must be an Art. 27 measure allowed for its subject; every accountable subject
+    needs at least one (Art. 15: an interview never replaces accountability).
+    """
+    if not isinstance(items, list) or not items:
+        raise field_error("measures", _("Give at least one measure."))
+    subjects = {s.pk: s for s in case.subjects.select_related("cadre")}
+    if only_subject is not None:
+        subjects = {only_subject.pk: only_subject}
+    allowed: dict[int, list[str]] = {}
+    accountable: dict[int, bool] = {}
+    conclusions: dict[int, Assessment | None] = {}
+    for sid, subject in subjects.items():
+        conclusion = latest_conclusion(subject)
+        conclusions[sid] = conclusion
+        allowed[sid] = conclusion.output["allowed_measures"] if conclusion else []
+        accountable[sid] = bool(conclusion and conclusion.output["accountable"])
+    chosen: list[tuple[CaseSubject, str, str]] = []
+    seen: set[tuple[int, str, str]] = set()
+    for index, item in enumerate(items):
+        where = f"measures[{index}]"
+        if not isinstance(item, dict):
+            raise field_error(where, _("Expected an object with subject and measure."))
+        extra = set(item) - {"subject", "measure", "sanction_kind"}
+        if extra:
+            raise field_error(where, _("Unknown field(s): %(f)s") % {"f": ", ".join(sorted(extra))})
+        sid = item.get("subject")
+        if not isinstance(sid, int) or isinstance(sid, bool) or sid not in subjects:
+            raise field_error(f"{where}.subject", _("Subject %(id)s is not a subject of this case.") % {"id": sid})
+        measure = item.get("measure")
+        if measure in ("interview", "yuetan", "约谈"):
+            raise field_error(
+                f"{where}.measure", _("An interview (约谈, Art. 15) is not an accountability measure and cannot replace one.")
+            )
+        if measure not in MEASURE_ORDER:
+            raise field_error(
+                f"{where}.measure",
+                _("Unknown measure “%(m)s”; Art. 27 measures are: %(all)s") % {"m": measure, "all": ", ".join(MEASURE_ORDER)},
+            )
+        subject = subjects[sid]
+        if measure not in allowed[sid]:
+            raise field_error(
+                f"{where}.measure",
+                _("Measure “%(m)s” is not allowed for subject %(id)s (%(name)s); allowed: %(allowed)s")
+                % {"m": measure, "id": sid, "name": subject.cadre.name, "allowed": _measure_labels(allowed[sid])},
+            )
+        kind = item.get("sanction_kind") or ""
+        if measure == "sanction":
+            if kind not in SanctionKind.values:
+                raise field_error(
+                    f"{where}.sanction_kind",
+                    _("A sanction needs a sanction_kind, one of: %(all)s") % {"all": ", ".join(SanctionKind.values)},
+                )
+        elif kind:
+            raise field_error(f"{where}.sanction_kind", _("Only the measure “sanction” takes a sanction_kind."))
+        key = (sid, measure, kind)
+        if key in seen:
+            raise field_error(where, _("This measure is listed twice for the same subject."))
+        seen.add(key)
+        chosen.append((subject, measure, kind))
+    without = [subjects[sid].cadre.name for sid in subjects if accountable[sid] and sid not in {s.pk for s, _m, _k in chosen}]
+    if without:
+        raise field_error("measures", _("Accountable subjects without a measure: %(names)s") % {"names": "、".join(without)})
+    # With several circumstances, the chosen measures must answer each of them: a notice chosen
+    # for an accident does not answer an obstruction whose policy row excludes a mere notice.
+    for sid, subject in subjects.items():
+        by_circumstance = (conclusions[sid].output.get("measures_by_circumstance") or {}) if conclusions[sid] else {}
+        picked = {m for s, m, _k in chosen if s.pk == sid}
+        if not picked:
+            continue
+        unanswered = [c for c, allowed_c in by_circumstance.items() if not picked & set(allowed_c)]
+        if unanswered:
+            raise field_error(
+                "measures",
+                _("For %(name)s, no chosen measure answers circumstance(s) %(codes)s; choose one of: %(allowed)s")
+                % {
+                    "name": subject.cadre.name,
+                    "codes": ", ".join(unanswered),
+                    "allowed": "; ".join(f"{c}: {_measure_labels(by_circumstance[c])}" for c in unanswered),
+                },
+            )
+    return chosen
+
+
+def _measure_labels(codes: list[str]) -> str:
+    """Codes with their names in the active language, e.g. ``admonishment（诫勉）``."""
+    return ", ".join(f"{code}（{Measure(code).label}）" for code in codes) or "—"
+
+
+def executing_department(case: Case, measure: str) -> Department:
+    """Art. 34 / PRODUCT §1.4: sanctions → discipline; organizational measures and 诫勉 →
+    organization; a notice → the deciding department."""
+    route = execution_route(measure)
+    if route == DECIDING:
+        return case.owner_department
+    return department_of_kind(route, near=case.owner_department)
+
+
+def measure_deadline_code(measure: str) -> str:
+    return "organizational_measure" if measure in ORGANIZATIONAL_MEASURES else "measure_execution"
+
+
+def create_execution_tasks(case: Case, rows: list[MeasureDecision], user, *, reason: str) -> list[ExecutionTask]:
+    tasks = []
+    for row in rows:
+        task = ExecutionTask(
+            case=case,
+            subject=row.subject,
+            kind=ExecutionTask.Kind.MEASURE,
+            measure=row,
+            department=executing_department(case, row.measure),
+            due_on=deadline_after(measure_deadline_code(row.measure), row.decided_on or local_today()),
+        )
+        save_with_history(task, acting_user=user, reason=reason)
+        tasks.append(task)
+    return tasks
