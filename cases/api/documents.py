@@ -10,7 +10,6 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 
 from cases.documents import decision_docx, decision_pdf, document_filename
 from cases.models import Case
-from cases.selectors import FULL, case_access
+from cases.selectors import FULL, case_access, case_or_none
 from core.errors import NOT_FOUND, NotFound
 
 PDF = "application/pdf"
@@ -57,8 +56,8 @@ class _DecisionDocumentView(APIView):
     render: Callable[[Case], bytes]
 
     def get(self, request, pk: int):
-        case = get_object_or_404(Case, pk=pk)
-        if case_access(case, request.user) != FULL:
+        case = case_or_none(pk)
+        if case is None or case_access(case, request.user) != FULL:
             raise NotFound(NOT_FOUND)
         body = self.render(case)
         response = HttpResponse(body, content_type=self.content_type)

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from rest_framework import serializers
 
 from cases.codes import CaseState, SourceKind
+from cases.lifecycle.spec import TRANSITIONS
 from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
+from cases.selectors import decided_measures
 from cases.services.accidents import accident_timeliness
 from cases.services.lifecycle import available_transitions
 from org.codes import MoveKind, Role
@@ -15,7 +17,6 @@ from org.models import Cadre, Department, Post
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-from cases.lifecycle.spec import TRANSITIONS
 
 
 class DepartmentBriefSerializer(serializers.ModelSerializer):
@@ -313,9 +314,7 @@ class CaseOutcomeSerializer(serializers.ModelSerializer):
             CaseState.NOT_PURSUED,
         ):
             return None
-        measures = MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED).select_related(
-            "subject__cadre"
-        )
+        measures = decided_measures(case)
         return {
             "state": case.state,
             "decided_on": case.decided_on,

@@ -1,0 +1,24 @@
+"""API v1 views of the case layer (PRODUCT §9): thin wrappers over selectors and services
+(STYLE §1, §5), one module per area."""
+
+from cases.api.views.accidents import AccidentViewSet
+from cases.api.views.auth import MeView, TokenView
+from cases.api.views.cases import CaseViewSet, EvaluateView, FindingView, LeadView, VetoOverrideView
+from cases.api.views.handling import AppealViewSet, ExecutionViewSet, ReferralViewSet
+from cases.api.views.org import CadreViewSet, DepartmentViewSet
+
+__all__ = [
+    "AccidentViewSet",
+    "AppealViewSet",
+    "CadreViewSet",
+    "CaseViewSet",
+    "DepartmentViewSet",
+    "EvaluateView",
+    "ExecutionViewSet",
+    "FindingView",
+    "LeadView",
+    "MeView",
+    "ReferralViewSet",
+    "TokenView",
+    "VetoOverrideView",
+]

@@ -1,0 +1,216 @@
+"""API v1: leads, cases and their transitions, findings, veto overrides, the rule engine
+(PRODUCT §1.6, §2, §9)."""
+
+from __future__ import annotations
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api import serializers as s
+from cases.models import Case
+from cases.rules.engine import AssessmentInputError
+from cases.selectors import (
+    FULL,
+    case_access,
+    case_detail_qs,
+    case_events,
+    case_history,
+    case_list,
+    case_or_none,
+    case_subject_exists,
+    case_visible_qs,
+)
+from cases.services.assessments import evaluate
+from cases.services.findings import finding_put
+from cases.services.leads import lead_create
+from cases.services.lifecycle import case_transition
+from cases.services.records import veto_override
+from core.api.params import int_param, pk_param, validated
+from core.errors import NOT_FOUND, InvalidInput, NotFound
+from core.idempotency import key_from, once
+from org.jurisdiction import user_units
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Send the same key when retrying after a lost answer: the first attempt's result comes back (200) instead of a second creation.",
+)
+
+
+class LeadView(APIView):
+    @extend_schema(
+        request=s.LeadSerializer,
+        responses={201: s.CaseDetailSerializer, 200: s.CaseDetailSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def post(self, request):
+
+        key = key_from(request)
+        data = validated(s.LeadSerializer, request.data)
+        case_id, created = once(
+            user=request.user, scope="lead", key=key, create=lambda: lead_create(acting_user=request.user, **data).pk
+        )
+        return _case_response(request, case_id, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def case_for(request, pk) -> tuple[Case, str]:
+    case = case_or_none(pk_param(pk))
+    if case is None:
+        raise NotFound(NOT_FOUND)
+    access = case_access(case, request.user)
+    if access is None:
+        raise NotFound(NOT_FOUND)
+    return case, access
+
+
+def _case_body(request, pk) -> dict:
+    case, access = case_for(request, pk)
+    if access != FULL:
+        return s.CaseOutcomeSerializer(case).data
+    return s.CaseDetailSerializer(case_detail_qs().get(pk=pk), context={"request": request}).data
+
+
+def _case_response(request, pk, http_status=status.HTTP_200_OK) -> Response:
+    return _with_etag(Response(_case_body(request, pk), status=http_status))
+
+
+def _detail_response(request, pk) -> Response:
+    """The full detail of a case the user is known to see in full."""
+    body = s.CaseDetailSerializer(case_detail_qs().get(pk=pk), context={"request": request}).data
+    return _with_etag(Response(body))
+
+
+def _with_etag(response: Response) -> Response:
+    if "version" in response.data:
+        response["ETag"] = f'"{response.data["version"]}"'
+    return response
+
+
+def _expected_version(request, from_body) -> int | None:
+    """The version the client saw: ``version`` in the body, or an ``If-Match`` ETag."""
+    raw = from_body if from_body is not None else request.headers.get("If-Match", "").strip().strip('"') or None
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput({"version": [_("Expected the integer version of the case.")]}) from None
+
+
+class CaseViewSet(viewsets.GenericViewSet):
+    serializer_class = s.CaseListSerializer
+
+    def get_queryset(self):
+        return case_visible_qs(self.request.user)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str), OpenApiParameter("department", int), OpenApiParameter("q", str)],
+        responses=s.CaseListSerializer(many=True),
+    )
+    def list(self, request):
+        params = request.query_params
+        department = params.get("department")
+        qs = case_list(
+            user=request.user,
+            state=params.get("state"),
+            department=int_param("department", department) if department else None,
+            q=params.get("q"),
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.CaseListSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.CaseDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return _case_response(request, pk)
+
+    @extend_schema(request=s.TransitionSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        case, access = case_for(request, pk)
+        if access != FULL:
+            raise NotFound(NOT_FOUND)
+        data = request.data
+        if isinstance(data, QueryDict):  # a form post: one value per field
+            data = data.dict()
+        if not isinstance(data, dict):
+            raise InvalidInput({"(body)": [_("Expected a JSON object.")]})
+        payload = dict(data)
+        name = payload.pop("name", None)
+        if not name:
+            raise InvalidInput({"name": [_("This field is required.")]})
+        expected = _expected_version(request, payload.pop("version", None))
+        case_transition(case_id=case.pk, name=name, payload=payload, acting_user=request.user, expected_version=expected)
+        # Access is not checked again: a transition never takes a case from the department that
+        # just moved it (ownership changes only when a transfer is accepted, by the target).
+        return _detail_response(request, case.pk)
+
+    @extend_schema(responses=inline_serializer("History", {"events": s.EventSerializer(many=True)}))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        case, access = case_for(request, pk)
+        if access != FULL:
+            raise NotFound(NOT_FOUND)
+        events = case_events(case)
+        return Response({"events": s.EventSerializer(events, many=True).data, "changes": case_history(case)})
+
+
+class FindingView(APIView):
+    @extend_schema(
+        request=s.FindingInputSerializer,
+        responses=inline_serializer("AssessmentOutput", {"accountable": serializers.BooleanField()}),
+    )
+    def put(self, request, case_pk, subject_pk):
+        case, access = case_for(request, case_pk)
+        if access != FULL:
+            raise NotFound(NOT_FOUND)
+        output = finding_put(case_id=case.pk, subject_id=pk_param(subject_pk), data=request.data, acting_user=request.user)
+        return Response(output)
+
+
+class VetoOverrideView(APIView):
+    @extend_schema(
+        request=s.VetoOverrideSerializer, responses=inline_serializer("VetoOverride", {"until": serializers.DateField()})
+    )
+    def post(self, request, case_pk, subject_pk):
+
+        # The organization department keeps cadre records and may override a veto before it
+        # executes anything on the case, so the right is checked by the service, not by access.
+        case = case_or_none(pk_param(case_pk))
+        if case is None:
+            raise NotFound(NOT_FOUND)
+        units = user_units(request.user)
+        if not case_subject_exists(case, pk_param(subject_pk)) or (units is not None and case.owner_department_id not in units):
+            raise NotFound(NOT_FOUND)  # another jurisdiction's case does not exist for this user
+        data = validated(s.VetoOverrideSerializer, request.data)
+        override = veto_override(subject_id=pk_param(subject_pk), acting_user=request.user, **data)
+        return Response(
+            {
+                "subject": override.subject_id,
+                "until": override.until,
+                "reason": override.reason,
+                "decided_by": request.user.username,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class EvaluateView(APIView):
+    """The rule engine over HTTP: the same function as ``manage.py assess``."""
+
+    @extend_schema(
+        request=s.AssessmentInputSerializer,
+        responses=inline_serializer("Evaluation", {"accountable": serializers.BooleanField()}),
+    )
+    def post(self, request):
+        try:
+            output, _snap = evaluate(request.data)
+        except AssessmentInputError as exc:
+            raise InvalidInput({exc.field: [exc.message]}) from exc
+        return Response(output)

@@ -1,0 +1,79 @@
+"""API v1: departments and cadres (PRODUCT §9)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cases.api import serializers as s
+from cases.services import cadres as cadre_services
+from cases.services.records import cadre_record_with_extensions, require_record_reader
+from core.api.params import date_param, int_param, pk_param, validated
+from core.persistence import local_today
+from org.models import Department
+from org.selectors import cadre_rows_visible, cadres_visible, departments_visible
+
+
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.DepartmentSerializer
+    queryset = Department.objects.none()  # for the schema; get_queryset reads through the selector
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str), OpenApiParameter("parent", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        parent = params.get("parent")
+        return departments_visible(
+            self.request.user, kind=params.get("kind") or None, parent=int_param("parent", parent) if parent else None
+        )
+
+
+class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    def get_serializer_class(self):
+        return s.CadreDetailSerializer if self.action == "retrieve" else s.CadreSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        department = params.get("department")
+        return cadres_visible(
+            self.request.user,
+            role=params.get("role") or None,
+            department=int_param("department", department) if department else None,
+            q=params.get("q") or None,
+        )
+
+    @extend_schema(parameters=[OpenApiParameter("role", str), OpenApiParameter("department", int), OpenApiParameter("q", str)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.CadreCreateSerializer, responses={201: s.CadreDetailSerializer})
+    def create(self, request):
+        data = validated(s.CadreCreateSerializer, request.data)
+        cadre = cadre_services.cadre_register(acting_user=request.user, **data)
+        return Response(s.CadreDetailSerializer(self.get_queryset().get(pk=cadre.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("on", str, description="ISO date; default today")],
+        responses=inline_serializer("CadreRecord", {"eligible_for_promotion": serializers.BooleanField()}),
+    )
+    @action(detail=True, methods=["get"])
+    def record(self, request, pk=None):
+
+        require_record_reader(request.user)
+        cadre = get_object_or_404(cadre_rows_visible(request.user), pk=pk_param(pk))
+        on = date_param("on", request.query_params.get("on"), local_today())
+
+        return Response(cadre_record_with_extensions(cadre, on))
+
+    @extend_schema(request=s.MoveSerializer, responses={201: s.CadreDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def moves(self, request, pk=None):
+        cadre = get_object_or_404(cadre_rows_visible(request.user), pk=pk_param(pk))
+        data = validated(s.MoveSerializer, request.data)
+        cadre_services.cadre_move(cadre_id=cadre.pk, acting_user=request.user, **data)
+        return Response(s.CadreDetailSerializer(self.get_queryset().get(pk=cadre.pk)).data, status=status.HTTP_201_CREATED)

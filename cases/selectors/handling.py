@@ -1,0 +1,101 @@
+"""Reads of what a department handles besides its cases: accidents, referrals, execution tasks,
+appeals, decided measures; each filtered to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from cases.models import Accident, Appeal, Case, ExecutionTask, MeasureDecision, Referral
+from core.typing import AnyUser
+from org.access import membership_of
+from org.jurisdiction import user_units
+
+
+def accidents_visible_q(user: AnyUser) -> Q:
+    """Accidents located in the jurisdiction (or, without a location, recorded from it)."""
+    units = user_units(user)
+    if units is None:
+        return Q()
+    return Q(location_id__in=units) | Q(location__isnull=True, created_by__membership__department_id__in=units)
+
+
+def accidents_visible(user: AnyUser) -> QuerySet[Accident]:
+    """Accidents of the jurisdiction with their report chains, newest first."""
+    return (
+        Accident.objects.prefetch_related("reports", "reporting_findings")
+        .order_by("-occurred_at", "id")
+        .filter(accidents_visible_q(user))
+    )
+
+
+def accident_history(accident: Accident) -> QuerySet:
+    """An accident's history rows in order, with who made each change."""
+    return accident.history.select_related("history_user").order_by("history_id")
+
+
+def _department_id(user: AnyUser) -> int | None:
+    membership = membership_of(user)
+    return membership.department_id if membership is not None else None
+
+
+def referrals_visible(user: AnyUser, *, case: int | None = None, state: str | None = None) -> QuerySet[Referral]:
+    """Referrals the user's department sent or received (a superuser: all), newest first."""
+    qs = Referral.objects.select_related("from_department", "to_department").order_by("-created_at", "-id")
+    if not getattr(user, "is_superuser", False):
+        d = _department_id(user)
+        if d is None:
+            return qs.none()
+        qs = qs.filter(Q(from_department_id=d) | Q(to_department_id=d))
+    if case is not None:
+        qs = qs.filter(case_id=case)
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def executions_visible(user: AnyUser, *, case: int | None = None, state: str | None = None) -> QuerySet[ExecutionTask]:
+    """Execution tasks the user's department executes or whose case it owns (a superuser: all)."""
+    qs = ExecutionTask.objects.select_related("department", "measure", "subject__cadre").order_by("id")
+    if not getattr(user, "is_superuser", False):
+        d = _department_id(user)
+        if d is None:
+            return qs.none()
+        qs = qs.filter(Q(department_id=d) | Q(case__owner_department_id=d))
+    if case is not None:
+        qs = qs.filter(case_id=case)
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def appeals_visible(user: AnyUser, *, case: int | None = None) -> QuerySet[Appeal]:
+    """Appeals the user's department decides or whose case it owns (a superuser: all)."""
+    qs = Appeal.objects.select_related("deciding_department").order_by("-filed_on", "-id")
+    if not getattr(user, "is_superuser", False):
+        d = _department_id(user)
+        if d is None:
+            return qs.none()
+        qs = qs.filter(Q(deciding_department_id=d) | Q(case__owner_department_id=d))
+    if case is not None:
+        qs = qs.filter(case_id=case)
+    return qs
+
+
+def decided_measures(case: Case) -> QuerySet[MeasureDecision]:
+    """The measures decided on a case, with their cadres (the outcome a referring department sees)."""
+    return MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED).select_related(
+        "subject__cadre"
+    )
+
+
+def case_or_none(pk: int) -> Case | None:
+    return Case.objects.filter(pk=pk).first()
+
+
+def case_subject_exists(case: Case, subject_pk: int) -> bool:
+    return case.subjects.filter(pk=subject_pk).exists()
+
+
+def case_events(case: Case) -> QuerySet:
+    """A case's events in chain order, with their actors."""
+    return case.events.select_related("actor").order_by("seq")
