@@ -65,7 +65,9 @@ def _lifelong(event: CaseEvent, case: Case) -> list[Recipient]:
 
 def _referral_outcome(event: CaseEvent, case: Case) -> list[Recipient]:
     referral = Referral.objects.get(pk=event.payload["referral"])
-    verb = {K.REFERRAL_ACKNOWLEDGE: "已签收", K.REFERRAL_ACCEPT: "已接收", K.REFERRAL_RETURN: "已退回"}[event.kind]
+    # Keyed by str: ``event.kind`` is the stored code, and a CaseEventKind member is that str.
+    verbs: dict[str, str] = {K.REFERRAL_ACKNOWLEDGE: "已签收", K.REFERRAL_ACCEPT: "已接收", K.REFERRAL_RETURN: "已退回"}
+    verb = verbs[event.kind]
     reason = f"（理由：{event.reason}）" if event.reason else ""
     text = f"{_label(case)}：{referral.to_department.name}{verb}你单位的移送{reason}。"
     return _to_department(event, referral.from_department_id, "referral_outcome", text, referral_id=referral.pk)

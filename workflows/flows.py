@@ -9,6 +9,8 @@ stage that follows, so the flow cannot disagree with the legal state.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -54,11 +56,18 @@ def _route():
 # One titled task per waiting stage, each followed by the switch. viewflow collects a flow's
 # nodes from its attributes (``dir()``, inherited ones included) when the class is created, so
 # nodes built in a loop on a plain base class are copied onto ``CaseFlow`` like written ones.
-_CaseStages = type(
-    "_CaseStages",
-    (),
-    {s.node: _stage(s.title, s.description).Next(this.route) for s in STAGES if s.human},
-)
+if TYPE_CHECKING:
+    # mypy cannot use a class built by type() as a base; to it the base is an empty class (the
+    # nodes are read by viewflow at run time only, and ``flow.Flow`` is untyped anyway).
+    class _CaseStages:
+        pass
+
+else:
+    _CaseStages = type(
+        "_CaseStages",
+        (),
+        {s.node: _stage(s.title, s.description).Next(this.route) for s in STAGES if s.human},
+    )
 
 
 class CaseFlow(_CaseStages, flow.Flow):

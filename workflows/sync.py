@@ -7,13 +7,15 @@ so the inbox and queue are plain indexed reads (``workflows.selectors``).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from cases.lifecycle.routing import DECIDING, execution_route
-from cases.models import Appeal, Case, ExecutionTask, Referral
+from cases.models import Appeal, Case, ExecutionTask, MeasureDecision, Referral
 from core.hooks import on_workflow_event
 from org.access import department_of_kind
 from org.codes import DepartmentKind
@@ -29,7 +31,8 @@ ARCHIVE_DEPARTMENT = {"archive_integrity": DepartmentKind.DISCIPLINE, "archive_p
 def branch_of(task: ExecutionTask) -> str:
     if task.kind == ExecutionTask.Kind.ARCHIVE:
         return f"archive_{task.archive}"
-    return BRANCH_BY_ROUTE[execution_route(task.measure.measure)]
+    measure = cast(MeasureDecision, task.measure)  # not None: only archive tasks have no measure
+    return BRANCH_BY_ROUTE[execution_route(measure.measure)]
 
 
 def process_of(flow_class, artifact) -> Process | None:

@@ -9,9 +9,10 @@ A handler is ``(case, user, payload, row) -> Case``; ``HANDLERS`` maps every tra
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -20,12 +21,13 @@ from cases.codes import CaseState
 from cases.lifecycle.inputs import parse
 from cases.lifecycle.measures import create_execution_tasks
 from cases.lifecycle.spec import Transition
-from cases.models import Appeal, Assessment, Case, ExecutionTask, MeasureDecision, Referral
+from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
 from cases.services.assessments import evaluate_subject
 from cases.services.common import case_event_record, deadline_after
 from core.errors import CONCURRENT_MODIFICATION, ConcurrentModification, PreconditionFailed, field_error
 from core.hooks import workflow_event
 from core.persistence import local_today, save_with_history
+from core.typing import Actor
 from org.access import department_of_kind
 from org.codes import DepartmentKind
 from org.jurisdiction import OUTSIDE_ROUTES, route_allowed
@@ -33,21 +35,21 @@ from org.models import Post
 
 OPEN_REFERRAL_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 
-Handler = Callable[[Case, Any, dict[str, Any], Transition], Case]
+Handler = Callable[[Case, Actor, dict[str, Any], Transition], Case]
 
 
 def _parse(row: Transition, case: Case, payload: dict[str, Any]) -> dict[str, Any]:
     return parse(row.Input, payload, case=case, reason_required=row.reason_required)
 
 
-def save_case(case: Case, *, acting_user, reason: str) -> None:
+def save_case(case: Case, *, acting_user: Actor, reason: str) -> None:
     try:
         save_with_history(case, acting_user=acting_user, reason=reason)
     except ConcurrentTransition as exc:  # the state changed under us (SQLite path)
         raise ConcurrentModification(CONCURRENT_MODIFICATION) from exc
 
 
-def _transfer(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _transfer(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     data = _parse(row, case, payload)
     reason, target = data["reason"], data["to_department"]
     managing = set(
@@ -84,7 +86,7 @@ def _transfer(case: Case, user, payload: dict[str, Any], row: Transition) -> Cas
     return case
 
 
-def simple(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def simple(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     """Move the state with an optional (or required) reason; nothing else is written."""
     reason = _parse(row, case, payload).get("reason", "")
     before = case.state
@@ -94,7 +96,7 @@ def simple(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
     return case
 
 
-def _accept(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _accept(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     data = _parse(row, case, payload)
     users = data["team"]
     before = case.state
@@ -113,11 +115,11 @@ def _accept(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
     return case
 
 
-def _missing_findings(subjects) -> list[str]:
+def _missing_findings(subjects: Iterable[CaseSubject]) -> list[str]:
     return [s.cadre.name for s in subjects if not hasattr(s, "finding")]
 
 
-def _submit_findings(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _submit_findings(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     missing = _missing_findings(case.subjects.select_related("cadre"))
     if missing:
         raise PreconditionFailed(
@@ -126,7 +128,7 @@ def _submit_findings(case: Case, user, payload: dict[str, Any], row: Transition)
     return simple(case, user, {}, row)
 
 
-def _conclude(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _conclude(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     subjects = list(case.subjects.select_related("cadre", "finding", "post"))
     missing = _missing_findings(subjects)
     if missing:
@@ -162,7 +164,7 @@ def _conclude(case: Case, user, payload: dict[str, Any], row: Transition) -> Cas
     return case
 
 
-def _propose(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _propose(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     data = _parse(row, case, payload)
     before = case.state
     case.propose(by=user)
@@ -185,11 +187,11 @@ def _propose(case: Case, user, payload: dict[str, Any], row: Transition) -> Case
     return case
 
 
-def _proposed(case: Case):
+def _proposed(case: Case) -> QuerySet[MeasureDecision]:
     return MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.PROPOSED)
 
 
-def _reject(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _reject(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     reason = _parse(row, case, payload)["reason"]
     before = case.state
     case.reject()
@@ -201,7 +203,7 @@ def _reject(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
     return case
 
 
-def _approve(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _approve(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     reason = _parse(row, case, payload)["reason"]
     today = local_today()
     before = case.state
@@ -224,7 +226,7 @@ def _approve(case: Case, user, payload: dict[str, Any], row: Transition) -> Case
     return case
 
 
-def _deliver(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _deliver(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     delivered_on = _parse(row, case, payload)["delivered_on"]
     before = case.state
     case.deliver(on=delivered_on)
@@ -264,7 +266,7 @@ def _deliver(case: Case, user, payload: dict[str, Any], row: Transition) -> Case
     return case
 
 
-def _close(case: Case, user, payload: dict[str, Any], row: Transition) -> Case:
+def _close(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
     open_tasks = case.executions.filter(state=ExecutionTask.State.OPEN).count()
     if open_tasks:
         raise PreconditionFailed(_("%(n)d execution or archive task(s) are not done yet.") % {"n": open_tasks})

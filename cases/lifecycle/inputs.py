@@ -10,21 +10,23 @@ A field receives what the payload holds, or its ``absent`` value when the key is
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from cases.lifecycle.measures import validate_measures
+from cases.models import Case, CaseSubject
 from core.errors import InvalidInput, field_error
 from core.persistence import local_today
+from core.typing import Actor
 from org.models import Department
 
 TEXT_MAX_LENGTH = 5000
 
 
-class TransitionInput(serializers.Serializer):
+class TransitionInput(serializers.Serializer[Any]):
     """Base of the payload serializers. Context: ``case`` (locked) and ``reason_required``."""
 
     @classmethod
@@ -35,11 +37,17 @@ class TransitionInput(serializers.Serializer):
             raise InvalidInput({name: [_("Unknown field for this transition.")] for name in extra})
 
     def to_internal_value(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {name: field.to_internal_value(data.get(name, field.absent)) for name, field in self.fields.items()}
+        # cast: every field an Input declares is a ``_Field`` (the classes below), so it has ``absent``.
+        return {
+            name: field.to_internal_value(data.get(name, cast("_Field", field).absent)) for name, field in self.fields.items()
+        }
 
 
-class _Field(serializers.Field):
+class _Field(serializers.Field[Any, Any, Any, Any]):
     absent: Any = None
+    # Declared, not assigned: DRF's ``bind`` names the field when its serializer is built, before
+    # any ``to_internal_value``, so where these fields read it it is never the initial ``None``.
+    field_name: str
 
     def to_representation(self, value: Any) -> Any:
         return value
@@ -100,7 +108,7 @@ class Team(_Field):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)
 
-    def to_internal_value(self, data: Any) -> list:
+    def to_internal_value(self, data: Any) -> list[Actor]:
         name = self.field_name
         if not isinstance(data, list) or not all(isinstance(u, str) for u in data):
             raise field_error(name, _("Expected a list of usernames."))
@@ -126,7 +134,7 @@ class Measures(_Field):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)
 
-    def to_internal_value(self, data: Any) -> list:
+    def to_internal_value(self, data: Any) -> list[tuple[CaseSubject, str, str]]:
         return validate_measures(self.context["case"], data)
 
 
@@ -188,7 +196,7 @@ class DeliverInput(TransitionInput):
     reason = Unchecked()
 
 
-def parse(input_class: type[TransitionInput], payload: dict[str, Any], *, case, reason_required: bool) -> dict[str, Any]:
+def parse(input_class: type[TransitionInput], payload: dict[str, Any], *, case: Case, reason_required: bool) -> dict[str, Any]:
     """The validated payload, or ``InvalidInput`` naming the first field that failed."""
     serializer = input_class(data=payload, context={"case": case, "reason_required": reason_required})
     serializer.is_valid(raise_exception=True)

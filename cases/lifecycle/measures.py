@@ -14,6 +14,7 @@ from cases.models import Assessment, Case, CaseSubject, ExecutionTask, MeasureDe
 from cases.services.common import deadline_after
 from core.errors import field_error
 from core.persistence import local_today, save_with_history
+from core.typing import Actor
 from org.access import department_of_kind
 from org.models import Department
 
@@ -50,9 +51,10 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
         extra = set(item) - {"subject", "measure", "sanction_kind"}
         if extra:
             raise field_error(where, _("Unknown field(s): %(f)s") % {"f": ", ".join(sorted(extra))})
-        sid = item.get("subject")
-        if not isinstance(sid, int) or isinstance(sid, bool) or sid not in subjects:
-            raise field_error(f"{where}.subject", _("Subject %(id)s is not a subject of this case.") % {"id": sid})
+        given = item.get("subject")
+        if not isinstance(given, int) or isinstance(given, bool) or given not in subjects:
+            raise field_error(f"{where}.subject", _("Subject %(id)s is not a subject of this case.") % {"id": given})
+        sid = given
         measure = item.get("measure")
         if measure in ("interview", "yuetan", "约谈"):
             raise field_error(
@@ -90,7 +92,8 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
     # With several circumstances, the chosen measures must answer each of them: a notice chosen
     # for an accident does not answer an obstruction whose policy row excludes a mere notice.
     for sid, subject in subjects.items():
-        by_circumstance = (conclusions[sid].output.get("measures_by_circumstance") or {}) if conclusions[sid] else {}
+        conclusion = conclusions[sid]
+        by_circumstance = (conclusion.output.get("measures_by_circumstance") or {}) if conclusion else {}
         picked = {m for s, m, _k in chosen if s.pk == sid}
         if not picked:
             continue
@@ -126,7 +129,7 @@ def measure_deadline_code(measure: str) -> str:
     return "organizational_measure" if measure in ORGANIZATIONAL_MEASURES else "measure_execution"
 
 
-def create_execution_tasks(case: Case, rows: list[MeasureDecision], user, *, reason: str) -> list[ExecutionTask]:
+def create_execution_tasks(case: Case, rows: list[MeasureDecision], user: Actor, *, reason: str) -> list[ExecutionTask]:
     tasks = []
     for row in rows:
         task = ExecutionTask(

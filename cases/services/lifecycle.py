@@ -39,6 +39,7 @@ from core.errors import (
 )
 from core.hooks import workflow_event
 from core.persistence import lock
+from core.typing import Actor, AnyUser
 from org.access import membership_of, require_member_of
 from org.codes import Rank
 
@@ -59,7 +60,7 @@ def _check_state(case: Case, name: str) -> None:
         )
 
 
-def _authorize(case: Case, row: Transition, user) -> None:
+def _authorize(case: Case, row: Transition, user: Actor) -> None:
     # By the owner's id: the department row itself is not needed to decide (one query less).
     require_member_of(user, case.owner_department_id, leader=row.leader_only)
     if row.four_eyes and case.proposed_by_id == user.pk:
@@ -68,7 +69,7 @@ def _authorize(case: Case, row: Transition, user) -> None:
 
 @transaction.atomic
 def case_transition(
-    *, case_id: int, name: str, payload: dict[str, Any] | None, acting_user, expected_version: int | None = None
+    *, case_id: int, name: str, payload: dict[str, Any] | None, acting_user: Actor, expected_version: int | None = None
 ) -> Case:
     """Fire transition ``name`` on a case: the one code path for the API, the UI and the flows.
 
@@ -100,14 +101,14 @@ def _transfer_pending(case: Case) -> bool:
     )
 
 
-def available_transitions(case: Case, user) -> list[str]:
+def available_transitions(case: Case, user: AnyUser) -> list[str]:
     """Transitions the user may fire now: allowed from the state and within the user's rights."""
     membership = membership_of(user)
     if membership is None or membership.department_id != case.owner_department_id:
         return []
     if _transfer_pending(case):
         return []
-    names = []
+    names: list[str] = []
     for name, row in TRANSITIONS.items():
         if not can_proceed(getattr(case, name), check_conditions=False):
             continue
