@@ -16,6 +16,7 @@ from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, Out
 from django.db.models.expressions import RawSQL
 
 from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from core.typing import AnyUser
 from org.access import membership_of
 from org.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
 from org.models import Department
