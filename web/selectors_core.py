@@ -31,7 +31,7 @@ from cases.models import (
 )
 from cases.services.common import membership_of
 from cases.services.deadlines import open_deadlines
-from web.core_labels import EVENT_LABELS, STEP_OF, STEPS
+from web.common.labels import EVENT_LABELS, STEP_OF, STEPS
 from workflows.flows import AppealFlow
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)

@@ -38,7 +38,7 @@ from cases.services.findings import FINDING_STATES
 from cases.services.lifecycle import TRANSITIONS, available_transitions
 from duties.services.compliance import conduct_compliance
 from web.chart_core import case_chart_svg
-from web.core_labels import CAUTION, DECIDED_STATES, PRIMARY, TRANSITION_HELP, TRANSITION_LABELS
+from web.common.labels import CAUTION, DECIDED_STATES, PRIMARY, TRANSITION_HELP, TRANSITION_LABELS
 from web.forms_core import AppealDecideForm, AppealFileForm, FindingsForm, TransitionForm
 from web.selectors_core import (
     OPEN_TASK,
