@@ -205,9 +205,9 @@ def test_leader_assigns_and_reassigns_to_department_members(login, world):
 
 
 def test_case_list_filters_search_and_paginates_keeping_filters(login, world, monkeypatch):
-    import web.views_core
+    import web.cases.views.list
 
-    monkeypatch.setattr(web.views_core, "PAGE_SIZE", 2)
+    monkeypatch.setattr(web.cases.views.list, "PAGE_SIZE", 2)
     leads = [new_lead(world) for _ in range(3)]
     other = new_lead(world, cadres=("pl-touzha:township_head:0",))
     investigating = case_in_state(world, CaseState.INVESTIGATING)
