@@ -2,36 +2,29 @@
 (Art. 16, 18, 20), patrols and their findings (Art. 14), 约谈 (Art. 15) and Art. 25 rewards.
 
 Views are thin: every write goes through ``duties.services`` (nothing is saved here). Who sees
-what follows ``duties.services.access``: the organization department and emergency management
-keep these records, the discipline organ reads them. The safety committee of Chapters 4–5 is the
-county's (县安委会), so the pages show one county: the user's.
+what is ``web.appraisal.scope`` (after ``duties.services.access``): one county, the user's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.codes import DepartmentKind, Rank
-from cases.models import Cadre, Department, Membership, Post
+from cases.models import Cadre, Department, Post
 from cases.selectors import case_visible_qs
-from cases.services.common import county_of, local_today, membership_of
+from cases.services.common import local_today
 from duties.codes import InterviewGround
-from duties.models import AnnualAssessment, Award, Interview, Patrol, PatrolFinding, Publication
-from duties.services.access import READERS, ledger_scope
+from duties.models import Award, Interview, PatrolFinding, Publication
 from duties.services.assessment import (
     assessment_record,
     interview_record,
@@ -52,124 +45,20 @@ from web.appraisal.forms import (
     InterviewForm,
     PatrolForm,
     PublishForm,
-    YearForm,
+)
+from web.appraisal.scope import (
+    GRANTERS_ONLY,
+    Scope,
+    requested_year,
+    require_keeper,
+    scope_of,
+    with_year,
 )
 from web.common.helpers import case_url
 from web.common.services import FLASH, FORM, run_service
 
 PAGE_SIZE = 30
-ASSESSED_LEVELS = (Department.Level.DEPARTMENT, Department.Level.TOWNSHIP)  # Art. 16: departments, townships, the park
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-NO_ACCESS = gettext_lazy(
-    "The assessment, patrol, 约谈 and reward pages are open to the county's organization department, emergency management and discipline organ."
-)
-KEEPERS_ONLY = gettext_lazy("Only the organization department or emergency management may record this.")
-GRANTERS_ONLY = gettext_lazy("Only a leader of the organization department may grant awards (按照干部管理权限).")
-
-
-# --- who sees what ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The user's view of Chapters 4–5: one county (``None`` for a superuser without a seat,
-    who sees every county) and whether the user keeps the records or only reads them."""
-
-    keeper: bool
-    county: Department | None
-    ids: list[int] | None  # the county and every unit under it; None = everything
-    membership: Membership | None
-    superuser: bool
-
-    @property
-    def can_grant(self) -> bool:
-        # ``award_grant`` needs a department seat even from a superuser.
-        m = self.membership
-        return m is not None and (self.superuser or (m.department.kind == DepartmentKind.ORGANIZATION and m.rank == Rank.LEADER))
-
-    @property
-    def can_refer(self) -> bool:
-        # A lead is filed on behalf of a department (``lead_create``): a seat is needed.
-        return self.keeper and self.membership is not None
-
-    def units(self):
-        """What Art. 16 assesses and Art. 14 patrols: the county's departments, townships and park."""
-        qs = Department.objects.filter(level__in=ASSESSED_LEVELS)
-        qs = qs.filter(parent=self.county) if self.county is not None else qs.filter(parent__level=Department.Level.COUNTY)
-        return qs.order_by("level", "id")
-
-    def cadre_filter(self) -> Q:
-        if self.ids is None:
-            return Q()
-        return Q(Exists(Post.objects.filter(cadre=OuterRef("pk"), organization_id__in=self.ids)))
-
-    def cadres(self, *, organizations=None) -> list[Cadre]:
-        """Cadres with a post in the county (or in ``organizations``), each with its current
-        posts prefetched for the labels: two queries."""
-        qs = Cadre.objects.filter(self.cadre_filter())
-        if organizations is not None:
-            qs = qs.filter(Exists(Post.objects.filter(cadre=OuterRef("pk"), organization__in=organizations)))
-        return list(qs.order_by("name", "id").prefetch_related(_current_posts()))
-
-    def patrols(self):
-        qs = Patrol.objects.all()
-        return qs if self.county is None else qs.filter(county=self.county)
-
-    def assessments(self):
-        qs = AnnualAssessment.objects.all()
-        return qs if self.ids is None else qs.filter(department_id__in=self.ids)
-
-
-def _current_posts(to_attr: str = "current_posts") -> Prefetch:
-    current = Post.objects.filter(end__isnull=True).select_related("organization").order_by("-start", "-id")
-    return Prefetch("posts", queryset=current, to_attr=to_attr)
-
-
-def _scope(request) -> Scope:
-    """403 unless the user belongs to a county's organization department, emergency
-    management or discipline organ (or is a superuser)."""
-    user = request.user
-    membership = membership_of(user)
-    if user.is_superuser:
-        county = county_of(membership.department) if membership else None
-        return Scope(True, county, None, membership, True)
-    if membership is None or membership.department.kind not in READERS:
-        raise PermissionDenied(str(NO_ACCESS))
-    county = county_of(membership.department)
-    # A city or regional organ is not the county's safety committee, nor its discipline organ.
-    if county.level != Department.Level.COUNTY:
-        raise PermissionDenied(str(NO_ACCESS))
-    level, ids = ledger_scope(user)
-    if level not in ("keep", "read"):
-        raise PermissionDenied(str(NO_ACCESS))
-    return Scope(level == "keep", county, ids, membership, False)
-
-
-def _require_keeper(scope: Scope) -> None:
-    if not scope.keeper:
-        raise PermissionDenied(str(KEEPERS_ONLY))
-
-
-def _year(request, default) -> tuple[YearForm, int]:
-    """The year asked for in ``?year=``; without one (or with an invalid one, reported on the
-    form) the default, a number or a function computing it."""
-    this_year = local_today().year
-
-    def fallback() -> int:
-        return default() if callable(default) else default
-
-    if "year" not in request.GET:
-        year = fallback()
-        return YearForm(initial={"year": year}, this_year=this_year), year
-    form = YearForm(request.GET, this_year=this_year)
-    if form.is_valid():
-        return form, form.cleaned_data["year"]
-    return form, fallback()
-
-
-def _with_year(name: str, year: int, **kwargs) -> str:
-    return f"{reverse(name, kwargs=kwargs or None)}?{urlencode({'year': year})}"
 
 
 # --- 1. Results of the year (Art. 16, 18) and their publication (Art. 20) ------------------------
@@ -215,8 +104,8 @@ def _assessment_message(action: str, year: int, row) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_home(request):
-    scope = _scope(request)
-    year_form, year = _year(request, lambda: _default_year(scope))
+    scope = scope_of(request)
+    year_form, year = requested_year(request, lambda: _default_year(scope))
     units = scope.units()
     unit_list = list(units)
     cadres = scope.cadres() if scope.keeper else []
@@ -226,7 +115,7 @@ def assessment_home(request):
     status = 200
 
     if request.method == "POST":
-        _require_keeper(scope)
+        require_keeper(scope)
         action = request.POST.get("action")
         if action == "department":
             form = dept_form = DepartmentResultForm(request.POST, prefix="dept", units=units)
@@ -246,7 +135,7 @@ def assessment_home(request):
                 others=FORM,
             )
             if outcome.ok:
-                return redirect(_with_year("web:assessment", year))
+                return redirect(with_year("web:assessment", year))
             status = outcome.status
 
     data = results(year, scope.ids)
@@ -289,7 +178,7 @@ def assessment_home(request):
             "dept_form": dept_form,
             "cadre_form": cadre_form,
             "publish_form": publish_form,
-            "report_url": _with_year("web:assessment_report", year),
+            "report_url": with_year("web:assessment_report", year),
             "interview_url": reverse("web:assessment_interviews"),
         },
         status=status,
@@ -299,8 +188,8 @@ def assessment_home(request):
 @login_required
 def assessment_report(request):
     """The year's results as a workbook to publish or circulate (Art. 20)."""
-    scope = _scope(request)
-    year_form, year = _year(request, max(FIRST_YEAR, local_today().year - 1))
+    scope = scope_of(request)
+    year_form, year = requested_year(request, max(FIRST_YEAR, local_today().year - 1))
     if year_form.is_bound and not year_form.is_valid():
         raise Http404(_("Expected a year from 2021 (when the 细则 took effect) to this year."))
     response = HttpResponse(results_xlsx(year, scope.ids), content_type=XLSX)
@@ -314,13 +203,13 @@ def assessment_report(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def patrol_list(request):
-    scope = _scope(request)
+    scope = scope_of(request)
     units = scope.units()
     cadres = scope.cadres() if scope.keeper else []
     form = PatrolForm(prefix="patrol", units=units, cadres=cadres)
     status = 200
     if request.method == "POST":
-        _require_keeper(scope)
+        require_keeper(scope)
         form = PatrolForm(request.POST, prefix="patrol", units=units, cadres=cadres)
         if form.is_valid():
             data = form.cleaned_data
@@ -364,7 +253,7 @@ def patrol_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def patrol_detail(request, pk: int):
-    scope = _scope(request)
+    scope = scope_of(request)
     patrol = get_object_or_404(scope.patrols().select_related("led_by", "recorded_by", "duty_record"), pk=pk)
     targets = patrol.targets.order_by("level", "id")
     target_list = list(targets)
@@ -372,7 +261,7 @@ def patrol_detail(request, pk: int):
     form = FindingForm(prefix="finding", targets=targets, cadres=cadres)
     status = 200
     if request.method == "POST":
-        _require_keeper(scope)
+        require_keeper(scope)
         form = FindingForm(request.POST, prefix="finding", targets=targets, cadres=cadres)
         if form.is_valid():
             data = form.cleaned_data
@@ -447,11 +336,11 @@ def patrol_detail(request, pk: int):
 @require_POST
 def finding_refer(request, pk: int, finding_id: int):
     """Hand a finding over as a lead (Art. 34): a case at the county discipline organ."""
-    scope = _scope(request)
+    scope = scope_of(request)
     patrol = get_object_or_404(scope.patrols(), pk=pk)
     if not PatrolFinding.objects.filter(pk=finding_id, patrol=patrol).exists():
         raise Http404
-    _require_keeper(scope)
+    require_keeper(scope)
     run_service(
         request,
         lambda: patrol_finding_refer(acting_user=request.user, finding_id=finding_id),
@@ -480,7 +369,7 @@ def _initial_interview(request, scope: Scope) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_list(request):
-    scope = _scope(request)
+    scope = scope_of(request)
     units = scope.units()
     cadres = scope.cadres() if scope.keeper else []
     # Art. 15 names the results ranked last and failed: only those are offered.
@@ -495,7 +384,7 @@ def interview_list(request):
     )
     status = 200
     if request.method == "POST":
-        _require_keeper(scope)
+        require_keeper(scope)
         form = InterviewForm(request.POST, prefix="iv", units=units, cadres=cadres, assessments=assessments)
         if form.is_valid():
             outcome = run_service(
@@ -538,9 +427,9 @@ def interview_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rewards(request):
-    scope = _scope(request)
+    scope = scope_of(request)
     today = local_today()
-    year_form, year = _year(request, max(FIRST_YEAR, today.year - 1))
+    year_form, year = requested_year(request, max(FIRST_YEAR, today.year - 1))
     cadre_ids = None if scope.ids is None else list(Cadre.objects.filter(scope.cadre_filter()).values_list("pk", flat=True))
     errors: dict[int, GrantForm] = {}
     status = 200
@@ -563,7 +452,7 @@ def rewards(request):
                 others=FORM,
             )
             if outcome.ok:
-                return redirect(_with_year("web:assessment_rewards", year))
+                return redirect(with_year("web:assessment_rewards", year))
             status = outcome.status
         else:
             status = 400
