@@ -63,7 +63,7 @@ def test_emergency_officer_hands_a_patrol_finding_over_as_a_lead(page_as, world)
     cadre = world.cadres[TOUZHA_HEAD]
     page = page_as("emergency_officer")
     page.goto(f"{page.base}/assessment/")
-    page.click(".c4-tabs a[href='/assessment/patrols/']")
+    page.click(".zm-section-tabs a[href='/assessment/patrols/']")
     page.wait_for_url(f"{page.base}/assessment/patrols/")
     page.fill("input[name=patrol-title]", "2025年度县安委会安全生产巡查")
     page.fill("input[name=patrol-started_on]", f"{YEAR}-09-01")
@@ -73,7 +73,7 @@ def test_emergency_officer_hands_a_patrol_finding_over_as_a_lead(page_as, world)
     page.fill("textarea[name=patrol-summary]", "延伸巡查镇域内危险化学品企业")
     page.click("#new-patrol button.primary")
     page.wait_for_url(f"{page.base}/assessment/patrols/*/")
-    assert page.locator("#patrol-facts .c-chip").count() == 2
+    assert page.locator("#patrol-facts .zm-chip").count() == 2
 
     # Choosing the unit narrows the cadre list to the people who hold posts there.
     page.select_option("select[name=finding-department]", label="头闸镇")
@@ -88,12 +88,12 @@ def test_emergency_officer_hands_a_patrol_finding_over_as_a_lead(page_as, world)
     page.screenshot(path="/tmp/zeren-c4-patrol.png", full_page=True)
 
     page.click(f"#finding-{finding.pk} button:has-text('移送线索')")
-    page.wait_for_selector(f"#finding-{finding.pk} a.c4-case-link")
+    page.wait_for_selector(f"#finding-{finding.pk} a.zm-case-link")
     finding.refresh_from_db()
     case = Case.objects.get(pk=finding.case_id)
     assert case.state == CaseState.RECEIVED and case.owner_department == world.departments["pl-discipline"]
     assert case.number in page.inner_text(".messages")
-    link = page.locator(f"#finding-{finding.pk} a.c4-case-link")
+    link = page.locator(f"#finding-{finding.pk} a.zm-case-link")
     assert link.inner_text() == case.number
     page.screenshot(path="/tmp/zeren-c4-patrol-referred.png", full_page=True)
     link.click()
@@ -118,7 +118,7 @@ def test_organization_leader_grants_an_award_on_the_rewards_page(page_as, world)
     page.goto(f"{page.base}/assessment/rewards/?year={YEAR}")
     assert page.locator("#candidates tbody tr").count() == 3
     barred = page.locator(f"#candidate-{world.cadres[BAOFENG_DEPUTY].pk}")
-    assert barred.locator(".c4-reasons li").count() >= 1 and barred.locator("button").count() == 0
+    assert barred.locator(".zm-reasons li").count() >= 1 and barred.locator("button").count() == 0
     row = page.locator(f"#candidate-{cadre.pk}")
     assert "记功" in row.inner_text()
     page.screenshot(path="/tmp/zeren-c4-rewards.png", full_page=True)
@@ -156,12 +156,12 @@ def test_results_flag_the_unit_ranked_last_and_failed_and_lead_to_a_yuetan(page_
 
     page = page_as("emergency_officer")
     page.goto(f"{page.base}/assessment/?year={YEAR}")
-    assert page.locator("#departments tr.c4-alarm").count() == 1
-    assert "头闸镇" in page.inner_text("#departments tr.c4-alarm")
-    assert page.locator("#publication .c4-publications li").count() == 1
+    assert page.locator("#departments tr.zm-alarm").count() == 1
+    assert "头闸镇" in page.inner_text("#departments tr.zm-alarm")
+    assert page.locator("#publication .zm-publications li").count() == 1
     page.screenshot(path="/tmp/zeren-c4-results.png", full_page=True)
 
-    page.click("#departments tr.c4-alarm a.button")
+    page.click("#departments tr.zm-alarm a.button")
     page.wait_for_url("**/assessment/interviews/**")
     assert page.is_visible("#assessment-field")  # shown for this ground only
     assert page.input_value("select[name=iv-department]") == str(world.departments["pl-touzha"].pk)
@@ -178,4 +178,4 @@ def test_results_flag_the_unit_ranked_last_and_failed_and_lead_to_a_yuetan(page_
 
     other = page_as("discipline_officer")
     other.goto(f"{other.base}/assessment/?year={YEAR}")
-    assert other.locator("#departments tr.c4-alarm a.button").count() == 0
+    assert other.locator("#departments tr.zm-alarm a.button").count() == 0

@@ -107,11 +107,11 @@ def test_a_lead_goes_from_the_queue_to_delivery_in_the_browser(page_as, world):
     officer.fill('textarea[name="evidence"]', "事故调查报告；检查记录台账。")
     officer.click('#findings-form button[type="submit"]')
     officer.wait_for_url(re.compile(rf"/cases/{case.pk}/subjects/{subject.pk}/findings/#engine$"))
-    expect(officer.locator("#engine .c-outcome.accountable")).to_be_visible()
-    expect(officer.locator("#engine .c-explain li").first).to_contain_text("第二十六条第（5）项")
+    expect(officer.locator("#engine .zm-engine-outcome.accountable")).to_be_visible()
+    expect(officer.locator("#engine .zm-explain li").first).to_contain_text("第二十六条第（5）项")
 
     officer.goto(f"{officer.base}/cases/{case.pk}/")
-    expect(officer.locator(f"#subject-{subject.pk} .c-engine")).to_contain_text("26.5")
+    expect(officer.locator(f"#subject-{subject.pk} .zm-engine")).to_contain_text("26.5")
     fire(officer, case, "submit_findings")
     fire(officer, case, "conclude")
     expect(officer.locator("h1 .state")).to_have_text(state_label(CaseState.PROPOSING))
@@ -133,12 +133,12 @@ def test_a_lead_goes_from_the_queue_to_delivery_in_the_browser(page_as, world):
     expect(officer.locator(".messages li.success")).to_be_visible()
 
     # The case page: stepper, chart with the waiting steps, timeline, execution tasks.
-    expect(officer.locator(".c-stepper li.current")).to_contain_text(state_label(CaseState.EXECUTING))
+    expect(officer.locator(".zm-stepper li.current")).to_contain_text(state_label(CaseState.EXECUTING))
     expect(officer.locator(".flowchart svg")).to_be_visible()
     assert officer.locator(".flowchart svg g.new, .flowchart svg g.assigned").count() >= 2
     assert officer.locator(".flowchart svg g.done").count() >= 6
     expect(officer.locator(".flowchart g#delivery")).to_have_class("done")
-    timeline = officer.locator("#timeline .c-timeline > li")
+    timeline = officer.locator("#timeline .zm-timeline > li")
     assert timeline.count() >= 9
     expect(timeline.first).to_contain_text(zh("Decision delivered"))
     expect(officer.locator("#timeline")).to_contain_text(zh("Measures approved"))

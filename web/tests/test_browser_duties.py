@@ -51,7 +51,7 @@ def test_organization_officer_records_a_missed_inspection_with_evidence(page_as,
         page.click(f"#year-switcher a:has-text('{last_month.year}')")
         page.wait_for_url(f"{page.base}/duties/cadres/{cadre.pk}/?year={last_month.year}")
     assert page.get_attribute("#fully-met", "data-fully-met") == "no"
-    assert page.locator("td.dl-cell.missed").count() >= 1
+    assert page.locator("td.zm-cell.missed").count() >= 1
     assert _block(page, last_month).get_attribute("data-status") == "missed"
 
     # A bad file first: the error sits next to the files and the note is kept.
@@ -74,7 +74,7 @@ def test_organization_officer_records_a_missed_inspection_with_evidence(page_as,
     page.click("#add-record button.primary")
     page.wait_for_url(f"{page.base}/duties/cadres/{cadre.pk}/?year={last_month.year}#records")
     assert _block(page, last_month).get_attribute("data-status") == "met"
-    link = page.locator("#records .dl-files a", has_text="检查记录.pdf")
+    link = page.locator("#records .zm-files a", has_text="检查记录.pdf")
     assert link.count() == 1
     with page.expect_download() as download:
         link.click()

@@ -59,7 +59,7 @@ def test_the_page_shows_missed_blocks_before_the_conduct(login, world):
     html = login(OFFICER).post(url, _findings(case, subject, duties_fully_performed=""), follow=True).content.decode()
     assert 'data-ledger="gaps"' in html
     # May 2025 to April 2026 ended before the conduct and have no record; May 2026 is pending.
-    missed = re.findall(r'class="c-chip alarm">([\d-]+)', html)
+    missed = re.findall(r'class="zm-chip alarm">([\d-]+)', html)
     assert missed == [f"{y}-{m:02d}-01" for y, m in [(2025, m) for m in range(5, 13)] + [(2026, m) for m in range(1, 5)]]
 
 

@@ -177,7 +177,7 @@ def test_emergency_officer_records_results_and_the_last_failed_unit_is_flagged(c
     rows = {row["a"].department.code: row["alarm"] for row in page.context["dept_rows"]}
     assert rows == {"pl-chengguan": False, "pl-touzha": True}
     html = page.content.decode()
-    assert f'id="result-{last.pk}" class="c4-alarm"' in html
+    assert f'id="result-{last.pk}" class="zm-alarm"' in html
     link = f"/assessment/interviews/?ground=assessment_last_failed&amp;department={last.department_id}&amp;assessment={last.pk}"
     assert link in html
     # The link prefills the 约谈 form.

@@ -141,7 +141,7 @@ def test_dashboard_shows_tasks_queue_deadlines_and_cases_by_state(login, world):
     assert response.status_code == 200
     assert f"<h1>{zh('Dashboard')}</h1>" in html
     assert mine.number in html and str(task.flow_task.task_title) in html
-    assert '<a class="c-kpi" href="/inbox/"><span class="n">1</span>' in html
+    assert '<a class="zm-tile" href="/inbox/"><span class="n">1</span>' in html
     assert 'class="row-overdue"' in html and executing.number in html
     assert 'class="due-soon"' in html
     counts = dict(re.findall(r'\?state=(\w+)"><span class="state \w+">[^<]*</span><span class="n">(\d+)</span>', html))
@@ -154,7 +154,7 @@ def test_queue_claim_then_inbox_then_release(login, world):
     queue_html = client.get("/queue/").content.decode()
     assert case.number in queue_html and f'href="/cases/{case.pk}/"' in queue_html
     task_id = int(
-        re.search(rf'<tr id="task-(\d+)"[^>]*>\s*<td class="c-casecell"><a href="/cases/{case.pk}/"', queue_html).group(1)
+        re.search(rf'<tr id="task-(\d+)"[^>]*>\s*<td class="zm-casecell"><a href="/cases/{case.pk}/"', queue_html).group(1)
     )
     assert 'name="to"' not in queue_html  # officers do not assign
 
@@ -187,7 +187,7 @@ def test_leader_assigns_and_reassigns_to_department_members(login, world):
     case = new_lead(world)
     leader = login(LEADER)
     html = leader.get("/queue/").content.decode()
-    task_id = int(re.search(rf'<tr id="task-(\d+)"[^>]*>\s*<td class="c-casecell"><a href="/cases/{case.pk}/"', html).group(1))
+    task_id = int(re.search(rf'<tr id="task-(\d+)"[^>]*>\s*<td class="zm-casecell"><a href="/cases/{case.pk}/"', html).group(1))
     # The select offers active members of the department only.
     select = re.search(rf'action="/tasks/{task_id}/assign/".*?</select>', html, re.S).group(0)
     assert 'value="discipline_officer2"' in select and "organization_officer" not in select
@@ -529,7 +529,7 @@ def test_findings_form_shows_errors_then_the_engines_output(login, world):
     finding = Finding.objects.get(subject=subject)
     assert finding.circumstances == ["26.5"] and finding.aggravating == ["29.1"] and finding.evidence == "检查台账"
     html = client.get(url).content.decode()
-    assert 'class="c-outcome accountable"' in html and "第二十九条" in html
+    assert 'class="zm-engine-outcome accountable"' in html and "第二十九条" in html
     assert '<span class="art">29</span>' in html or '<span class="art">29.1</span>' in html
 
 

@@ -319,7 +319,7 @@ def test_withdrawing_needs_a_reason(client_as, world):
     assert response.status_code == 400
     html = response.content.decode()
     row = re.search(rf'<tr id="record-{record.pk}".*?</tr>', html, re.S).group(0)
-    assert '<details class="dl-withdraw" open>' in row and "errorlist" in row
+    assert '<details class="zm-withdraw" open>' in row and "errorlist" in row
     record.refresh_from_db()
     assert record.voided_at is None
 
@@ -329,7 +329,7 @@ def test_withdrawing_needs_a_reason(client_as, world):
     assert record.voided_by == world.users["organization_officer"] and record.void_reason == "日期录错"
     html = client.get(url).content.decode()
     row = re.search(rf'<tr id="record-{record.pk}".*?</tr>', html, re.S).group(0)
-    assert 'class="dl-withdrawn"' in row and "日期录错" in row
+    assert 'class="zm-withdrawn"' in row and "日期录错" in row
     assert _cell(html, "9-4-township", "2026-03-01") == "missed"  # it no longer counts
 
 
