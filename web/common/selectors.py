@@ -1,4 +1,4 @@
-"""Reads for the core pages that the domain selectors do not offer in the shape a page needs.
+"""Reads for the dashboard, task and case pages that the domain selectors do not offer in the shape a page needs.
 
 Everything here only reads; every write goes through ``cases.services`` or
 ``workflows.services``. Each function runs a fixed number of queries whatever the number of
