@@ -30,7 +30,7 @@ BAOFENG_DEPUTY = "pl-baofeng:township_deputy:0"
 @pytest.fixture(autouse=True)
 def seeded_policies(transactional_db):
     """A transactional test empties every table when it ends, the seeded policies included
-    (see ``test_browser_more``): run the idempotent seeds again."""
+    (see ``test_browser_leads_cadres_stats``): run the idempotent seeds again."""
     import importlib
 
     from django.apps import apps
