@@ -12,13 +12,16 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from cases.codes import CaseState, MoveKind, Rank
 from cases.models import (
+    Accident,
     Appeal,
     Case,
     CaseEvent,
@@ -29,10 +32,15 @@ from cases.models import (
     Post,
     Referral,
 )
+from cases.rules.engine import AssessmentInputError, assess
+from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
+from cases.selectors import case_history
+from cases.services.assessments import finding_input
 from cases.services.common import membership_of
 from cases.services.deadlines import open_deadlines
 from web.common.labels import EVENT_LABELS, STEP_OF, STEPS
 from workflows.flows import AppealFlow
+from workflows.selectors import case_tasks
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -119,8 +127,6 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
 
 def open_case_tasks(case: Case):
     """The steps waiting on a case (its own, its referrals' and appeals'), with departments."""
-    from workflows.selectors import case_tasks
-
     tasks = [t for t in case_tasks(case.pk) if t.status in OPEN_TASK]
     departments = Department.objects.in_bulk({t.data.get("department") for t in tasks if t.data.get("department")})
     return [
@@ -172,10 +178,6 @@ def subjects_with_records(case: Case) -> list[CaseSubject]:
 def live_previews(subjects: list[CaseSubject]) -> dict[int, dict]:
     """The rule engine's output for findings not yet concluded: one policy read per distinct
     conduct date, none per subject."""
-    from cases.rules.engine import AssessmentInputError, assess
-    from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
-    from cases.services.assessments import finding_input
-
     snapshots: dict[dt.date, Any] = {}
     result = {}
     for subject in subjects:
@@ -254,8 +256,6 @@ _QUIET_FIELDS = {"version", "hash", "prev_hash", "updated_at", "id", "case_id", 
 
 
 def _model_for(name: str):
-    from django.apps import apps
-
     return apps.get_model("cases", name)
 
 
@@ -274,8 +274,6 @@ def _field_label(model, attname: str) -> str:
 
 def _name_resolvers() -> dict:
     """How a foreign key in a diff is shown: one query per target model, whatever the rows."""
-    from cases.models import Accident, Post
-
     return {
         Department: lambda ids: {d.pk: d.name for d in Department.objects.filter(pk__in=ids)},
         get_user_model(): lambda ids: {u.pk: display_name(u) for u in get_user_model().objects.filter(pk__in=ids)},
@@ -341,8 +339,6 @@ class TimelineItem:
 
 
 def _event_details(event: CaseEvent, users: dict[str, str], departments: dict[int, str]) -> list[str]:
-    from django.utils.translation import gettext as _
-
     p = event.payload or {}
     out = []
     if event.kind == "accept" and p.get("team"):
@@ -369,8 +365,6 @@ def case_timeline(case: Case, events: list[CaseEvent]) -> list[TimelineItem]:
     the same step, newest first. History rows are attached to the first event recorded at or
     after them (services write rows, then the event, in one transaction); rows with no such
     event stand on their own."""
-    from cases.selectors import case_history
-
     history = case_history(case)
     usernames = {e["user"] for e in history if e["user"]}
     for e in events:
