@@ -69,8 +69,9 @@ def accident_new(request):
                 request,
                 lambda: accident_create(data=form.cleaned_data, acting_user=request.user),
                 form=form,
-                success=lambda accident: _("Accident recorded; computed grade: %(grade)s.")
-                % {"grade": accident.get_grade_display()},
+                success=lambda accident: (
+                    _("Accident recorded; computed grade: %(grade)s.") % {"grade": accident.get_grade_display()}
+                ),
                 others=FORM,
             )
             if outcome.ok:

@@ -344,8 +344,10 @@ def finding_refer(request, pk: int, finding_id: int):
     run_service(
         request,
         lambda: patrol_finding_refer(acting_user=request.user, finding_id=finding_id),
-        success=lambda case: _("Handed over as lead %(number)s to %(department)s (Art. 34).")
-        % {"number": case.number, "department": case.owner_department.name},
+        success=lambda case: (
+            _("Handed over as lead %(number)s to %(department)s (Art. 34).")
+            % {"number": case.number, "department": case.owner_department.name}
+        ),
         others=FLASH,
     )
     return redirect(f"{reverse('web:assessment_patrol', args=[patrol.pk])}#finding-{finding_id}")
@@ -391,8 +393,9 @@ def interview_list(request):
                 request,
                 lambda: interview_record(acting_user=request.user, **form.cleaned_data),
                 form=form,
-                success=lambda row: _("约谈 of %(name)s on %(date)s recorded.")
-                % {"name": row.cadre.name, "date": row.held_on.isoformat()},
+                success=lambda row: (
+                    _("约谈 of %(name)s on %(date)s recorded.") % {"name": row.cadre.name, "date": row.held_on.isoformat()}
+                ),
                 others=FORM,
             )
             if outcome.ok:
@@ -447,8 +450,10 @@ def rewards(request):
                 request,
                 lambda: award_grant(acting_user=request.user, cadre=cadre, year=year, granted_on=form.cleaned_data["granted_on"]),
                 form=form,
-                success=lambda award: _("%(kind)s granted to %(name)s for %(year)s (Art. 25).")
-                % {"kind": award.get_kind_display(), "name": cadre.name, "year": year},
+                success=lambda award: (
+                    _("%(kind)s granted to %(name)s for %(year)s (Art. 25).")
+                    % {"kind": award.get_kind_display(), "name": cadre.name, "year": year}
+                ),
                 others=FORM,
             )
             if outcome.ok:

@@ -54,9 +54,7 @@ def error_text(exc: ApplicationError) -> str:
     """A service error as one line (field errors joined) for a page message."""
     if not isinstance(exc.detail, dict):
         return str(exc.detail)
-    return "；".join(
-        str(m) for found in exc.detail.values() for m in (found if isinstance(found, list | tuple) else [found])
-    )
+    return "；".join(str(m) for found in exc.detail.values() for m in (found if isinstance(found, list | tuple) else [found]))
 
 
 def run_service(

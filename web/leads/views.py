@@ -40,7 +40,6 @@ DEFAULT_SOURCE = {
 PAGE_SIZE = 30
 
 
-
 def _outcomes(cases) -> dict[int, list[str]]:
     """Decided measures per case, grouped by cadre, in one query (the "outcome" of PRODUCT §5)."""
     ids = [c.pk for c in cases if c.state in OUTCOME_STATES]
@@ -99,8 +98,10 @@ def lead_new(request):
                     circumstances=data["circumstances"],
                 ),
                 form=form,
-                success=lambda case: _("Lead %(number)s was filed and sent to %(department)s.")
-                % {"number": case.number, "department": case.owner_department.name},
+                success=lambda case: (
+                    _("Lead %(number)s was filed and sent to %(department)s.")
+                    % {"number": case.number, "department": case.owner_department.name}
+                ),
                 others=FORM,
             )
             if outcome.ok:

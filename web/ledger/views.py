@@ -252,8 +252,10 @@ def cadre_compliance_view(request, pk: int):
                         files=data["evidence"],
                     ),
                     form=record_form,
-                    success=lambda record: _("Duty record of %(date)s saved with %(n)s evidence file(s).")
-                    % {"date": record.date.isoformat(), "n": len(data["evidence"])},
+                    success=lambda record: (
+                        _("Duty record of %(date)s saved with %(n)s evidence file(s).")
+                        % {"date": record.date.isoformat(), "n": len(data["evidence"])}
+                    ),
                     others=FORM,
                 )
                 if outcome.ok:

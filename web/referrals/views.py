@@ -29,7 +29,6 @@ OPEN_REFERRAL = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 PAGE_SIZE = 30
 
 
-
 def _policy(code: str) -> DeadlinePolicy | None:
     today = local_today()
     return (

@@ -22,7 +22,6 @@ from cases.services.common import local_today, membership_of
 CHART_WIDTH = 600
 
 
-
 def _full_access_qs(user):
     """Cases the user's department handles (sees in full), as opposed to ones it only referred."""
     if user.is_superuser:
