@@ -1,5 +1,7 @@
-"""The officers' web UI. Pages for cases and tasks live in ``urls_core``; intake, referrals,
-cadre records and statistics in ``urls_more``."""
+"""The officers' web UI, one package per area an officer sees (``web/README.md``).
+
+Every area's names live in the one ``web`` namespace (``web:case_detail``, ``web:duties`` …).
+"""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -9,8 +11,14 @@ app_name = "web"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("web.urls_core")),
-    path("", include("web.urls_more")),
-    path("", include("web.urls_duties")),
-    path("", include("web.urls_chapter4")),
+    path("", include("web.dashboard.urls")),
+    path("", include("web.tasks.urls")),
+    path("", include("web.cases.urls")),
+    path("", include("web.leads.urls")),
+    path("", include("web.referrals.urls")),
+    path("", include("web.cadres.urls")),
+    path("", include("web.stats.urls")),
+    path("", include("web.accidents.urls")),
+    path("", include("web.ledger.urls")),
+    path("", include("web.appraisal.urls")),
 ]

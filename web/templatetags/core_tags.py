@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from cases.codes import Aggravating, CaseState, Circumstance, Measure, SanctionKind
-from web.core_labels import EVENT_LABELS, LIFELONG_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, TRANSITION_LABELS
+from web.common.labels import EVENT_LABELS, LIFELONG_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, TRANSITION_LABELS
 
 register = template.Library()
 

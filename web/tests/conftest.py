@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from django.test import Client
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -55,3 +56,41 @@ def page_as(browser, live_server, world):
     yield make
     for context in pages:
         context.close()
+
+
+# --- the test client as a persona (page tests) -------------------------------------------------
+
+
+@pytest.fixture
+def login(client, world):
+    """``login("discipline_officer")`` → the test client, logged in as that persona."""
+
+    def make(username: str):
+        client.force_login(world.users[username])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_as(world):
+    def make(username: str | None) -> Client:
+        client = Client()
+        if username:
+            client.force_login(world.users[username])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def nav_registered(settings):
+    """The navigation reads ``web.context_processors.zeren_nav``; settings must register it."""
+    processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
+    if "web.context_processors.zeren_nav" not in processors:
+        templates = [dict(settings.TEMPLATES[0])]
+        templates[0]["OPTIONS"] = {
+            **templates[0]["OPTIONS"],
+            "context_processors": [*processors, "web.context_processors.zeren_nav"],
+        }
+        settings.TEMPLATES = templates

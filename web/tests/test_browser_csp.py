@@ -35,8 +35,8 @@ def test_the_proposal_form_toggles_the_sanction_kind_under_the_policy(page_as, w
     page = page_as("discipline_officer")
     violations = _watch(page)
     page.goto(f"{page.base}/cases/{case.pk}/transitions/propose/")
-    kind = page.locator("fieldset.c-propose .c-sanction").first
+    kind = page.locator("fieldset.zm-propose .zm-sanction").first
     assert kind.is_hidden()
-    page.locator('fieldset.c-propose input[type=checkbox][value="sanction"]').first.check()
+    page.locator('fieldset.zm-propose input[type=checkbox][value="sanction"]').first.check()
     assert kind.is_visible()
     assert violations == []

@@ -1,0 +1,36 @@
+"""Forms of the accident pages: the accident, its report steps and reporting findings."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import ReportingFinding
+from web.common.forms import DATETIME_LOCAL, DateTimeLocalInput, DepartmentChoiceField, ScopedForm, ServiceForm, departments
+
+
+class AccidentForm(ScopedForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    occurred_at = forms.DateTimeField(label=_("Occurred at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput)
+    location = DepartmentChoiceField(label=_("Where"), queryset=departments(), required=False, empty_label="—")
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, initial=0)
+    serious_injuries = forms.IntegerField(label=_("Serious injuries (incl. acute poisoning)"), min_value=0, initial=0)
+    direct_loss_yuan = forms.DecimalField(
+        label=_("Direct economic loss (yuan)"), min_value=0, max_digits=14, decimal_places=2, initial=0
+    )
+    unit_reported_at = forms.DateTimeField(
+        label=_("Reported by the unit at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput, required=False
+    )
+
+
+class AccidentReportForm(ScopedForm):
+    level = forms.IntegerField(label=_("Level (0 = the unit)"), min_value=0, max_value=9)
+    reporter = forms.CharField(label=_("Reported by"), max_length=200)
+    recipient = DepartmentChoiceField(label=_("Reported to"), queryset=departments(), required=False, empty_label="—")
+    reported_at = forms.DateTimeField(label=_("Reported at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput)
+
+
+class ReportingFindingForm(ServiceForm):
+    kind = forms.ChoiceField(label=_("Finding"), choices=ReportingFinding.Kind.choices)
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,152 @@
+"""Accidents (PRODUCT §4, Art. 29–30): the list, recording one (its grade computed), and an
+accident's reporting steps with their timeliness and reporting findings.
+
+Writes go through ``cases.services.accidents``; nothing is saved here.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases.models import Accident, AccidentReport, DeadlinePolicy, ReportingFinding
+from cases.selectors import accidents_visible_q, case_visible_qs
+from cases.services.accidents import (
+    ACCIDENT_KINDS,
+    accident_create,
+    accident_report_add,
+    accident_timeliness,
+    reporting_finding_add,
+)
+from org.access import membership_of
+from web.accidents.forms import AccidentForm, AccidentReportForm, ReportingFindingForm
+from web.common.helpers import case_url
+from web.common.services import FORM, run_service
+
+PAGE_SIZE = 30
+
+
+def _require_accidents(request):
+    if request.user.is_superuser:
+        return None
+    membership = membership_of(request.user)
+    if membership is None or membership.department.kind not in ACCIDENT_KINDS:
+        raise PermissionDenied(_("Accidents are recorded by emergency management, regulators or the discipline organ."))
+    return membership
+
+
+@login_required
+def accident_list(request):
+    _require_accidents(request)
+    accidents = (
+        Accident.objects.filter(accidents_visible_q(request.user))
+        .select_related("location")
+        .annotate(n_cases=Count("cases"))
+        .order_by("-occurred_at", "id")
+    )
+    page = Paginator(accidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    for accident in page.object_list:
+        accident.loss_wan = accident.direct_loss_yuan / 10000
+    return render(request, "web/accidents/accident_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accident_new(request):
+    _require_accidents(request)
+    status = 200
+    if request.method == "POST":
+        form = AccidentForm(request.POST, user=request.user)
+        if form.is_valid():
+            outcome = run_service(
+                request,
+                lambda: accident_create(data=form.cleaned_data, acting_user=request.user),
+                form=form,
+                success=lambda accident: (
+                    _("Accident recorded; computed grade: %(grade)s.") % {"grade": accident.get_grade_display()}
+                ),
+                others=FORM,
+            )
+            if outcome.ok:
+                return redirect("web:accident_detail", pk=outcome.value.pk)
+        status = 400
+    else:
+        form = AccidentForm(user=request.user)
+    return render(request, "web/accidents/accident_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accident_detail(request, pk: int):
+    _require_accidents(request)
+    accident = get_object_or_404(
+        Accident.objects.filter(accidents_visible_q(request.user)).select_related("location", "created_by"), pk=pk
+    )
+    reports_qs = AccidentReport.objects.select_related("recipient", "recorded_by").order_by("level", "reported_at")
+    top = accident.reports.order_by("-level").values_list("level", flat=True).first()
+    next_level = top + 1 if top is not None else (1 if accident.unit_reported_at else 0)
+    report_form = AccidentReportForm(prefix="report", initial={"level": next_level}, user=request.user)
+    finding_form = ReportingFindingForm(prefix="finding")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "report":
+            report_form = AccidentReportForm(request.POST, prefix="report", user=request.user)
+            if report_form.is_valid():
+                outcome = run_service(
+                    request,
+                    lambda: accident_report_add(accident_id=accident.pk, acting_user=request.user, **report_form.cleaned_data),
+                    form=report_form,
+                    success=_("Report step recorded."),
+                    others=FORM,
+                )
+                if outcome.ok:
+                    return redirect("web:accident_detail", pk=accident.pk)
+        elif action == "finding":
+            finding_form = ReportingFindingForm(request.POST, prefix="finding")
+            if finding_form.is_valid():
+                outcome = run_service(
+                    request,
+                    lambda: reporting_finding_add(accident_id=accident.pk, acting_user=request.user, **finding_form.cleaned_data),
+                    form=finding_form,
+                    success=_("Reporting finding recorded."),
+                    others=FORM,
+                )
+                if outcome.ok:
+                    return redirect("web:accident_detail", pk=accident.pk)
+        else:
+            raise Http404
+        status = 400
+
+    accident = Accident.objects.prefetch_related(Prefetch("reports", queryset=reports_qs)).select_related("location").get(pk=pk)
+    accident.loss_wan = accident.direct_loss_yuan / 10000
+    reports = {r.level: r for r in accident.reports.all()}
+    timeliness = accident_timeliness(accident)
+    steps = [{**s, "report": reports.get(s["level"])} for s in timeliness["steps"]]
+    findings = ReportingFinding.objects.filter(accident=accident).select_related("recorded_by").order_by("recorded_at", "id")
+    cases = case_visible_qs(request.user).filter(accident=accident).select_related("owner_department").order_by("-created_at")
+    policies = {
+        p.code: p
+        for p in DeadlinePolicy.objects.filter(code__in=["accident_unit_report", "accident_level_report"]).order_by("valid_from")
+    }
+    return render(
+        request,
+        "web/accidents/accident_detail.html",
+        {
+            "accident": accident,
+            "timeliness": timeliness,
+            "steps": steps,
+            "findings": findings,
+            "cases": [{"case": c, "url": case_url(c.pk)} for c in cases],
+            "report_form": report_form,
+            "finding_form": finding_form,
+            "policies": list(policies.values()),
+        },
+        status=status,
+    )

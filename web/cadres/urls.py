@@ -1,0 +1,8 @@
+from django.urls import path
+
+from web.cadres import views as v
+
+urlpatterns = [
+    path("cadres/", v.cadre_list, name="cadre_list"),
+    path("cadres/<int:pk>/", v.cadre_record_view, name="cadre_record"),
+]

@@ -1,0 +1,287 @@
+"""Cadre records (PRODUCT §9; Art. 28, 32): the list of cadres in the user's jurisdiction, and a
+cadre's record with its eligibility on a date, vetoes and their overrides, and moves.
+
+Writes go through ``cases.services`` (``cadre_move``, ``veto_override``); nothing is saved here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from appraisal.services.assessment import record_extras
+from cases.codes import CaseState
+from cases.models import Assessment, CaseSubject, Referral, VetoOverride
+from cases.selectors import case_visible_qs
+from cases.services.cadres import PERSONNEL_KINDS, cadre_move
+from cases.services.records import (
+    VETO_AUTHORITIES,
+    VETO_BASIS,
+    cadre_record,
+    cadre_records,
+    require_record_reader,
+    veto_override,
+)
+from core.errors import ApplicationError
+from core.persistence import local_today
+from org.access import membership_of
+from org.codes import MoveKind, Rank
+from org.jurisdiction import cadres_visible_q
+from org.models import Cadre, Post
+from web.cadres.forms import CadreFilterForm, MoveForm, RecordDateForm, VetoOverrideForm
+from web.common.helpers import case_url, measure_label
+from web.common.services import FORM, run_service
+
+
+def _require_records(request) -> None:
+    try:
+        require_record_reader(request.user)
+    except ApplicationError as exc:
+        raise PermissionDenied(str(exc.detail)) from None
+
+
+@login_required
+def cadre_list(request):
+    _require_records(request)
+    form = CadreFilterForm(request.GET or None, user=request.user)
+    current = Post.objects.filter(end__isnull=True).select_related("organization").order_by("-start", "-id")
+    qs = (
+        Cadre.objects.filter(pk__in=Cadre.objects.filter(cadres_visible_q(request.user)).values("pk"))
+        .order_by("id")
+        .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(name__icontains=data["q"].strip())
+        post_filter = {}
+        if data["role"]:
+            post_filter["role"] = data["role"]
+        if data["department"]:
+            post_filter["organization"] = data["department"]
+        if post_filter:
+            qs = qs.filter(Exists(Post.objects.filter(cadre=OuterRef("pk"), end__isnull=True, **post_filter)))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    cadres = list(page.object_list)
+    today = local_today()
+    records = cadre_records(cadres, today)
+    rows = [
+        {"cadre": c, "post": c.current_posts[0] if c.current_posts else None, "record": rec}
+        for c, rec in zip(cadres, records, strict=True)
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/cadres/cadre_list.html",
+        {"form": form, "rows": rows, "page": page, "today": today, "query": query.urlencode()},
+    )
+
+
+def _veto_periods(cadre: Cadre, record: dict, on: dt.date) -> list[dict]:
+    """The Art. 28 veto of each of the cadre's subjects it applies to, with its end.
+
+    ``cadre_record`` reports a veto only while it bars something on the chosen date, so for the
+    end of a veto at any other time the record is read once more on each decision date (one
+    read per distinct decision date, whatever the number of rows).
+    """
+    conclusions = Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("-id")
+    subjects = (
+        CaseSubject.objects.filter(cadre=cadre)
+        .select_related("case")
+        .prefetch_related(
+            Prefetch("assessments", queryset=conclusions, to_attr="conclusions"),
+            Prefetch("veto_overrides", queryset=VetoOverride.objects.order_by("-decided_at", "-id").select_related("decided_by")),
+        )
+        .order_by("case__created_at", "id")
+    )
+    active = {b["case"]: b for b in record["blocking"] if b["basis"].startswith(VETO_BASIS)}
+    at_decision: dict[dt.date, dict] = {}
+    rows = []
+    for subject in subjects:
+        conclusion = subject.conclusions[0] if subject.conclusions else None
+        if conclusion is None or not conclusion.output.get("veto", {}).get("applies"):
+            continue
+        case = subject.case
+        override = next(iter(subject.veto_overrides.all()), None)
+        entry = active.get(case.pk)
+        until, verified, basis = None, True, VETO_BASIS
+        if entry is not None:
+            until, verified, basis = entry["until"], entry["verified"], entry["basis"]
+        elif override is not None:
+            until, basis = override.until, f"{VETO_BASIS}；{_('overridden')}: {override.reason}"
+        elif case.decided_on:
+            if case.decided_on not in at_decision:
+                at_decision[case.decided_on] = cadre_record(cadre, case.decided_on)
+            found = next(
+                (
+                    b
+                    for b in at_decision[case.decided_on]["blocking"]
+                    if b["case"] == case.pk and b["basis"].startswith(VETO_BASIS)
+                ),
+                None,
+            )
+            if found is not None:
+                until, verified, basis = found["until"], found["verified"], found["basis"]
+        rows.append(
+            {
+                "subject": subject,
+                "case": case,
+                "decided_on": case.decided_on,
+                "until": until,
+                "verified": verified,
+                "basis": basis,
+                "override": override,
+                "active": entry is not None,
+                "pending": case.decided_on is None or case.decided_on > on,
+            }
+        )
+    return rows
+
+
+def _record_url(cadre_id: int, on: dt.date | None) -> str:
+    url = reverse("web:cadre_record", args=[cadre_id])
+    return f"{url}?{urlencode({'on': on.isoformat()})}" if on else url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadre_record_view(request, pk: int):
+    _require_records(request)
+    cadre = get_object_or_404(
+        Cadre.objects.filter(pk__in=Cadre.objects.filter(cadres_visible_q(request.user)).values("pk")), pk=pk
+    )
+    membership = membership_of(request.user)
+    today = local_today()
+    date_form = RecordDateForm(request.GET or None)
+    on = today
+    if date_form.is_bound and date_form.is_valid() and date_form.cleaned_data["on"]:
+        on = date_form.cleaned_data["on"]
+    can_move = membership is not None and membership.department.kind in PERSONNEL_KINDS
+    can_override = membership is not None and membership.rank == Rank.LEADER and membership.department.kind in VETO_AUTHORITIES
+
+    record = cadre_record(cadre, on)
+    vetoes = _veto_periods(cadre, record, on)
+    veto_choices = [(v["subject"].pk, f"{v['case'].number} {v['case'].title}") for v in vetoes if v["decided_on"]]
+    move_form = MoveForm(prefix="move", user=request.user)
+    veto_form = VetoOverrideForm(prefix="veto", subjects=veto_choices)
+    status = 200
+
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "move":
+            if not can_move:
+                raise PermissionDenied(_("Only the organization and personnel department keeps cadre records."))
+            move_form = MoveForm(request.POST, prefix="move", user=request.user)
+            if move_form.is_valid():
+                response = _do_move(request, cadre, move_form, on)
+                if response is not None:
+                    return response
+        elif action == "veto":
+            if not can_override:
+                raise PermissionDenied(_("Only a leader of the organization or discipline department may override a veto."))
+            veto_form = VetoOverrideForm(request.POST, prefix="veto", subjects=veto_choices)
+            if veto_form.is_valid():
+                data = veto_form.cleaned_data
+                outcome = run_service(
+                    request,
+                    lambda: veto_override(
+                        subject_id=data["subject"], until=data["until"], reason=data["reason"], acting_user=request.user
+                    ),
+                    form=veto_form,
+                    success=_("The veto now lasts until %(date)s.") % {"date": data["until"].isoformat()},
+                    others=FORM,
+                )
+                if outcome.ok:
+                    return redirect(_record_url(cadre.pk, on if on != today else None))
+        else:
+            raise Http404
+        status = 400
+
+    posts = list(cadre.posts.select_related("organization", "managing_authority").order_by("-start", "-id"))
+    case_ids = [c["id"] for c in record["cases"]]
+    # Record readers see every case of the cadre here; the link only where the case page opens.
+    visible = set(case_visible_qs(request.user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    cases = [
+        {**c, "state_display": CaseState(c["state"]).label, "url": case_url(c["id"]) if c["id"] in visible else None}
+        for c in record["cases"]
+    ]
+    measures = [{**m, "label": measure_label(m["measure"], m["sanction_kind"])} for m in record["measures"]]
+    blocking = [
+        {
+            **b,
+            "applies": [_("promotion") if a == "promotion" else _("awards and 评优") for a in b["applies_to"]],
+        }
+        for b in record["blocking"]
+    ]
+    return render(
+        request,
+        "web/cadres/cadre_record.html",
+        {
+            "cadre": cadre,
+            "posts": posts,
+            "current": next((p for p in posts if p.end is None), None),
+            "record": record,
+            "blocking": blocking,
+            "cases": cases,
+            "measures": measures,
+            "vetoes": vetoes,
+            "on": on,
+            "today": today,
+            "date_form": date_form,
+            "can_move": can_move,
+            "can_override": can_override and bool(veto_choices),
+            "move_form": move_form,
+            "veto_form": veto_form,
+            "unverified_count": sum(1 for b in record["blocking"] if not b["verified"])
+            + sum(1 for m in record["measures"] if not m["verified"]),
+            # Chapters 4–5: results, awards and Art. 25 candidacy, and 约谈 (never measures).
+            "extras": record_extras(cadre, on),
+        },
+        status=status,
+    )
+
+
+def _do_move(request, cadre: Cadre, form: MoveForm, on: dt.date):
+    """Record the move; report every Art. 32 referral it created. None when the service refused."""
+    data = form.cleaned_data
+    lifelong = Referral.objects.filter(kind=Referral.Kind.LIFELONG, case__subjects__cadre=cadre)
+    before = set(lifelong.values_list("pk", flat=True))
+    retirement = data["kind"] == MoveKind.RETIREMENT
+    outcome = run_service(
+        request,
+        lambda: cadre_move(
+            cadre_id=cadre.pk,
+            kind=data["kind"],
+            effective_date=data["effective_date"],
+            acting_user=request.user,
+            organization=None if retirement else data["organization"],
+            role="" if retirement else data["role"],
+            title="" if retirement else data["title"],
+        ),
+        form=form,
+        success=_("%(move)s of %(name)s recorded, effective %(date)s.")
+        % {"move": MoveKind(data["kind"]).label, "name": cadre.name, "date": data["effective_date"].isoformat()},
+        others=FORM,
+    )
+    if not outcome.ok:
+        return None
+    created = lifelong.exclude(pk__in=before).select_related("case", "to_department").order_by("id")
+    for referral in created:
+        messages.warning(
+            request,
+            _("Art. 32: case %(number)s and its materials were referred to %(department)s (lifelong accountability).")
+            % {"number": referral.case.number, "department": referral.to_department.name},
+        )
+    return redirect(_record_url(cadre.pk, None))

@@ -1,0 +1,252 @@
+"""Forms of the core pages. They render fields and carry errors; they do not decide anything.
+
+Every rule (required reasons, team size, allowed measures, dates) is the service's: fields are
+lenient, the payload goes to ``case_transition`` / ``finding_put`` / the appeal services as
+typed, and the service's field errors (``ApplicationError.detail``) are put back next to the
+fields they name by ``ServiceForm.attach_errors`` (``web.common.forms``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
+from cases.lifecycle.spec import REASON_REQUIRED
+from cases.models import Appeal, Finding
+from org.jurisdiction import departments_visible_q
+from org.models import Department
+from web.common.forms import ServiceForm
+from web.common.selectors import department_members, display_name
+
+
+class LooseField(forms.Field):
+    """Takes what the widget gives (a string or a list) and leaves judging it to the service."""
+
+    def __init__(self, *, widget, label, help_text="", initial=None):
+        super().__init__(required=False, widget=widget, label=label, help_text=help_text, initial=initial)
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _textarea(rows=3, placeholder=""):
+    return forms.Textarea(attrs={"rows": rows, "placeholder": placeholder})
+
+
+def coded(choices) -> list[tuple[str, str]]:
+    """``26.1 履行职责不到位``: the article code in front of its label."""
+    return [(code, format_lazy("{} {}", code, label)) for code, label in choices]
+
+
+def measure_choices(codes) -> list[tuple[str, str]]:
+    labels = dict(Measure.choices)
+    return [(code, labels.get(code, code)) for code in codes]
+
+
+SANCTION_CHOICES = [("", _("— choose the sanction —")), *SanctionKind.choices]
+
+
+# --- transitions ---------------------------------------------------------------------------------
+
+
+class TransitionForm(ServiceForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, name: str, case, subjects=None, conclusions=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+        self.case = case
+        self.subject_fields: list[dict] = []
+        self.measure_index = []
+        if name == "transfer":
+            departments = (
+                Department.objects.filter(departments_visible_q(user) if user is not None else Q())
+                .exclude(pk=case.owner_department_id)
+                .order_by("level", "id")
+            )
+            self.fields["to_department"] = LooseField(
+                label=_("Receiving department"),
+                widget=forms.Select(choices=[("", _("— choose a department —"))] + [(d.pk, d.name) for d in departments]),
+            )
+        if name == "accept":
+            members = department_members(case.owner_department_id)
+            self.fields["team"] = LooseField(
+                label=_("Investigation team"),
+                help_text=_("At least two members of the handling department."),
+                widget=forms.CheckboxSelectMultiple(choices=[(u.username, display_name(u)) for u in members]),
+            )
+        if name == "deliver":
+            self.fields["delivered_on"] = LooseField(
+                label=_("Delivered on"),
+                widget=_date_widget(),
+                initial=timezone.localdate().isoformat(),
+            )
+        if name == "propose":
+            self._measure_fields(subjects or [], conclusions or {})
+        required = name in REASON_REQUIRED
+        self.fields["reason"] = forms.CharField(
+            required=False,
+            label=_("Reason") if required else _("Remarks (optional)"),
+            widget=_textarea(4 if required else 2),
+        )
+        self.reason_required = required
+
+    def _measure_fields(self, subjects, conclusions) -> None:
+        for subject in subjects:
+            conclusion = conclusions.get(subject.pk)
+            output = conclusion.output if conclusion else {}
+            entry = {"subject": subject, "output": output, "accountable": bool(output.get("accountable"))}
+            if entry["accountable"]:
+                entry["measure_field"] = f"measures_{subject.pk}"
+                entry["kind_field"] = f"sanction_kind_{subject.pk}"
+                self.fields[entry["measure_field"]] = LooseField(
+                    label=_("Measures"),
+                    widget=forms.CheckboxSelectMultiple(choices=measure_choices(output.get("allowed_measures", []))),
+                )
+                self.fields[entry["kind_field"]] = LooseField(
+                    label=_("Sanction kind"), widget=forms.Select(choices=SANCTION_CHOICES)
+                )
+            self.subject_fields.append(entry)
+        self.fields["measures"] = LooseField(label="", widget=forms.HiddenInput)
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        payload: dict[str, Any] = {}
+        if data.get("reason"):
+            payload["reason"] = data["reason"]
+        elif self.reason_required:
+            payload["reason"] = ""
+        if self.name == "transfer":
+            raw = data.get("to_department") or ""
+            payload["to_department"] = int(raw) if str(raw).isdigit() else (raw or None)
+        if self.name == "accept":
+            payload["team"] = list(data.get("team") or [])
+        if self.name == "deliver":
+            payload["delivered_on"] = data.get("delivered_on") or ""
+        if self.name == "propose":
+            payload["measures"] = self._measures_payload()
+        return payload
+
+    def _measures_payload(self) -> list[dict]:
+        items = []
+        self.measure_index = []
+        for entry in self.subject_fields:
+            if not entry["accountable"]:
+                continue
+            chosen = self.cleaned_data.get(entry["measure_field"]) or []
+            kind = self.cleaned_data.get(entry["kind_field"]) or ""
+            for measure in chosen if isinstance(chosen, list) else [chosen]:
+                item = {"subject": entry["subject"].pk, "measure": measure}
+                if measure == "sanction":
+                    item["sanction_kind"] = kind
+                items.append(item)
+                self.measure_index.append((entry["measure_field"], entry["kind_field"]))
+        return items
+
+    def expected_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+
+def _finding_label(name: str):
+    return Finding._meta.get_field(name).verbose_name
+
+
+class FindingsForm(ServiceForm):
+    """All inputs of the rule engine (PRODUCT §2) and the Art. 33 texts."""
+
+    ENGINE_FLAGS = ("mitigating", "duties_fully_performed", "fault_tolerance", "suspected_crime", "egregious")
+    TEXTS = ("post_duties", "performance", "conditions", "evidence", "exemption_justification")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["circumstances"] = LooseField(
+            label=_finding_label("circumstances"), widget=forms.CheckboxSelectMultiple(choices=coded(Circumstance.choices))
+        )
+        self.fields["aggravating"] = LooseField(
+            label=_finding_label("aggravating"), widget=forms.CheckboxSelectMultiple(choices=Aggravating.choices)
+        )
+        for flag in self.ENGINE_FLAGS:
+            self.fields[flag] = forms.BooleanField(required=False, label=_finding_label(flag))
+        self.fields["conduct_date"] = LooseField(label=_finding_label("conduct_date"), widget=_date_widget())
+        for name in self.TEXTS:
+            self.fields[name] = forms.CharField(required=False, label=_finding_label(name), widget=_textarea(3))
+
+    @classmethod
+    def initial_for(cls, subject, case) -> dict[str, Any]:
+        finding = getattr(subject, "finding", None)
+        if finding is None:
+            return {"circumstances": list(case.circumstances or [])}
+        initial: dict[str, Any] = {
+            "circumstances": list(finding.circumstances),
+            "aggravating": list(finding.aggravating),
+            "conduct_date": finding.conduct_date.isoformat() if finding.conduct_date else "",
+        }
+        for name in cls.ENGINE_FLAGS + cls.TEXTS:
+            initial[name] = getattr(finding, name)
+        return initial
+
+    def data_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        data: dict[str, Any] = {
+            "circumstances": list(d.get("circumstances") or []),
+            "aggravating": list(d.get("aggravating") or []),
+        }
+        for flag in self.ENGINE_FLAGS:
+            data[flag] = bool(d.get(flag))
+        if d.get("conduct_date"):
+            data["conduct_date"] = d["conduct_date"]
+        for name in self.TEXTS:
+            data[name] = d.get(name) or ""
+        return data
+
+
+# --- appeals -------------------------------------------------------------------------------------
+
+
+class AppealFileForm(ServiceForm):
+    def __init__(self, *args, subjects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"] = LooseField(
+            label=_("Appellant"), widget=forms.Select(choices=[(s.pk, s.cadre.name) for s in subjects])
+        )
+        self.fields["filed_on"] = LooseField(label=_("Filed on"), widget=_date_widget(), initial=timezone.localdate().isoformat())
+        self.fields["grounds"] = forms.CharField(required=False, label=_("Grounds"), widget=_textarea(4))
+
+
+class AppealDecideForm(ServiceForm):
+    def __init__(self, *args, appeal: Appeal, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"] = LooseField(
+            label=_("Decision"),
+            widget=forms.RadioSelect(choices=[("upheld", Appeal.State.UPHELD.label), ("revised", Appeal.State.REVISED.label)]),
+            initial="upheld",
+        )
+        self.fields["reason"] = forms.CharField(required=False, label=_("Reasons"), widget=_textarea(4))
+        self.fields["measures"] = LooseField(
+            label=_("New measures (when revised)"), widget=forms.CheckboxSelectMultiple(choices=measure_choices(allowed))
+        )
+        self.fields["sanction_kind"] = LooseField(label=_("Sanction kind"), widget=forms.Select(choices=SANCTION_CHOICES))
+        self.subject_id = appeal.subject_id
+        self.measure_index = []
+
+    def measures_payload(self) -> list[dict]:
+        chosen = self.cleaned_data.get("measures") or []
+        items = []
+        self.measure_index = []
+        for measure in chosen:
+            item = {"subject": self.subject_id, "measure": measure}
+            if measure == "sanction":
+                item["sanction_kind"] = self.cleaned_data.get("sanction_kind") or ""
+            items.append(item)
+            self.measure_index.append(("measures", "sanction_kind"))
+        return items

@@ -1,0 +1,94 @@
+"""The case page: subjects and the engine's assessment, the buttons of the transitions the user
+may fire, open tasks and the process chart, the timeline, executions, referrals and appeals."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from cases.codes import DECIDED_STATES, FINDING_STATES, CaseState
+from cases.models import Appeal, ExecutionTask, MeasureDecision
+from cases.selectors import FULL
+from cases.services.lifecycle import available_transitions
+from org.access import membership_of
+from web.cases.helpers import case_for, is_member, latest_conclusions
+from web.common.charts import case_chart_svg
+from web.common.labels import CAUTION, PRIMARY, TRANSITION_LABELS
+from web.common.selectors import (
+    OPEN_TASK,
+    case_page_related,
+    case_timeline,
+    decided_outcome,
+    live_previews,
+    open_case_tasks,
+    stepper,
+    subjects_with_records,
+)
+from workflows.flows import CaseFlow
+from workflows.sync import process_of
+
+
+@login_required
+def case_detail(request, pk: int):
+    case, access = case_for(request, pk, full=False)
+    if access != FULL:
+        return render(request, "web/cases/case_limited.html", {"case": case, "measures": decided_outcome(case)})
+    user = request.user
+    membership = membership_of(user)
+    related = case_page_related(case)
+    subjects = subjects_with_records(case)
+    conclusions = latest_conclusions(subjects)
+    previews = live_previews([s for s in subjects if s.pk not in conclusions])
+    available = available_transitions(case, user)
+    primary = PRIMARY.get(case.state)
+    buttons = [
+        {
+            "name": n,
+            "label": TRANSITION_LABELS[n],
+            "style": "primary" if n == primary else ("caution" if n in CAUTION else ""),
+        }
+        for n in available
+    ]
+    buttons.sort(key=lambda b: (b["style"] != "primary", b["style"] == "caution"))
+    tasks = open_case_tasks(case)
+    owner_member = is_member(user, case.owner_department_id)
+    for subject in subjects:
+        subject.conclusion = conclusions.get(subject.pk)
+        subject.preview = previews.get(subject.pk)
+        subject.engine = subject.conclusion.output if subject.conclusion else subject.preview
+        subject.active_measures = [m for m in subject.measures.all() if m.state != MeasureDecision.State.WITHDRAWN]
+    appealable = [
+        s
+        for s in subjects
+        if any(m.state == MeasureDecision.State.DECIDED for m in s.measures.all())
+        and not any(a.subject_id == s.pk and a.state == Appeal.State.FILED for a in related["appeals"])
+    ]
+    for task in related["executions"]:
+        task.can_complete = (
+            task.state == ExecutionTask.State.OPEN and membership is not None and membership.department_id == task.department_id
+        )
+    for appeal in related["appeals"]:
+        appeal.can_decide = appeal.state == Appeal.State.FILED and is_member(user, appeal.deciding_department_id, leader=True)
+    process = process_of(CaseFlow, case)
+    return render(
+        request,
+        "web/cases/case_detail.html",
+        {
+            "case": case,
+            "subjects": subjects,
+            "buttons": buttons,
+            "steps": stepper(case, related["events"]),
+            "tasks": tasks,
+            "chart": case_chart_svg(process, [t["task"] for t in tasks]),
+            "timeline": case_timeline(case, related["events"]),
+            "executions": related["executions"],
+            "referrals": related["referrals"],
+            "appeals": related["appeals"],
+            "team": list(case.team.all()),
+            "can_findings": owner_member and case.state in FINDING_STATES,
+            "can_file_appeal": owner_member and case.state == CaseState.EXECUTING and appealable,
+            "has_decision": case.state in DECIDED_STATES,
+            "membership": membership,
+            "open_task_status": OPEN_TASK,
+        },
+    )

@@ -1,0 +1,94 @@
+"""What the forms of every area share: ``ServiceForm``, the widgets and the scoped choices.
+
+Forms check only the shape of the input; the domain rules (who may act, which values fit, which
+reasons are required) are the services'. A service's field errors (``ApplicationError.detail``)
+come back next to the fields they name through ``ServiceForm.attach_errors``, called by
+``web.common.services.run_service``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from cases.models import Accident
+from cases.selectors import accidents_visible_q
+from org.jurisdiction import cadres_visible_q, departments_visible_q
+from org.models import Cadre, Department
+
+DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+_INDEXED = re.compile(r"^measures\[(\d+)\](?:\.(\w+))?$")
+
+
+class ServiceForm(forms.Form):
+    """A form whose errors may come from an ``ApplicationError``'s detail."""
+
+    # Maps ``measures[i]`` of a payload back to the form fields that produced item i
+    # (the proposal and appeal forms of ``web.cases.forms`` set it).
+    measure_index: list[tuple[str, str]]
+
+    def attach_errors(self, detail: Any) -> None:
+        """Put each message next to the field it names, or above the form."""
+        if not isinstance(detail, dict):
+            self.add_error(None, str(detail))
+            return
+        for key, found in detail.items():
+            for message in found if isinstance(found, list | tuple) else [found]:
+                self.add_error(self._field_for(str(key)), str(message))
+
+    def _field_for(self, key: str) -> str | None:
+        if key in self.fields:
+            return key
+        match = _INDEXED.match(key)
+        index = getattr(self, "measure_index", [])
+        if match and int(match.group(1)) < len(index):
+            measure_field, kind_field = index[int(match.group(1))]
+            return kind_field if match.group(2) == "sanction_kind" and kind_field in self.fields else measure_field
+        if key.startswith("measures") and "measures" in self.fields:
+            return "measures"
+        return None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Department) -> str:
+        return obj.name
+
+
+def departments():
+    return Department.objects.order_by("level", "id")
+
+
+class ScopedForm(ServiceForm):
+    """A form whose department, cadre and accident choices are narrowed to what ``user`` may see
+    (``cases.services.jurisdiction``): another county's units and people are never listed."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None:
+            return
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None:
+                continue
+            if queryset.model is Department:
+                field.queryset = queryset.filter(departments_visible_q(user))
+            elif queryset.model is Cadre:
+                field.queryset = queryset.filter(pk__in=Cadre.objects.filter(cadres_visible_q(user)).values("pk"))
+            elif queryset.model is Accident:
+                field.queryset = queryset.filter(accidents_visible_q(user))

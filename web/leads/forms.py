@@ -1,0 +1,37 @@
+"""The lead intake form (PRODUCT §4; Art. 34)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.codes import Circumstance, SourceKind
+from cases.models import Accident
+from org.models import Cadre
+from web.common.forms import DepartmentChoiceField, ScopedForm, departments
+
+
+class LeadForm(ScopedForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
+    source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
+    subjects = forms.ModelMultipleChoiceField(
+        label=_("Cadres concerned"),
+        queryset=Cadre.objects.all(),
+        error_messages={"required": _("Name at least one cadre.")},
+    )
+    target_department = DepartmentChoiceField(
+        label=_("Send to"),
+        queryset=departments(),
+        required=False,
+        empty_label=_("The county discipline organ (default, Art. 34)"),
+    )
+    accident = forms.ModelChoiceField(
+        label=_("Related accident"), queryset=Accident.objects.order_by("-occurred_at"), required=False, empty_label=_("None")
+    )
+    circumstances = forms.MultipleChoiceField(
+        label=_("Circumstances (Art. 26)"),
+        choices=Circumstance.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

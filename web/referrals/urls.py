@@ -1,0 +1,8 @@
+from django.urls import path
+
+from web.referrals import views as v
+
+urlpatterns = [
+    path("referrals/", v.referrals, name="referrals"),
+    path("referrals/<int:pk>/<slug:move>/", v.referral_action, name="referral_action"),
+]

@@ -1,0 +1,140 @@
+"""Referrals sent to the user's department: acknowledge, accept or return them (PRODUCT §5, Art. 34).
+
+Writes go through ``cases.services.referrals.referral_move``; nothing is saved here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cases.models import DeadlinePolicy, Referral
+from cases.services.referrals import referral_move
+from core.persistence import local_today
+from web.common.helpers import case_url, department_membership, measure_label
+from web.common.services import FLASH, run_service
+from web.referrals.forms import ReferralReturnForm
+
+OPEN_REFERRAL = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
+
+
+PAGE_SIZE = 30
+
+
+def _policy(code: str) -> DeadlinePolicy | None:
+    today = local_today()
+    return (
+        DeadlinePolicy.objects.filter(code=code, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+MATERIAL_KINDS = {
+    "case_file": gettext_lazy("Case file"),
+    "findings": gettext_lazy("Findings"),
+    "assessment": gettext_lazy("Assessment"),
+    "measure": gettext_lazy("Measure"),
+    "events": gettext_lazy("Event log"),
+}
+
+
+def _material_lines(materials) -> list[str]:
+    lines = []
+    for item in materials or []:
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("kind", "")
+        parts = [str(MATERIAL_KINDS.get(kind, kind))]
+        if item.get("measure"):
+            parts.append(measure_label(item["measure"]))
+        for key in ("ref", "title", "count"):
+            if item.get(key) not in (None, ""):
+                parts.append(str(item[key]))
+        lines.append(" · ".join(parts))
+    return lines
+
+
+def _referrals_context(request, department, errors: dict[int, ReferralReturnForm] | None = None) -> dict:
+    now = timezone.now()
+    soon = now + dt.timedelta(days=1)
+    open_qs = (
+        Referral.objects.filter(to_department=department, state__in=OPEN_REFERRAL)
+        .select_related("case", "from_department", "created_by")
+        .order_by("acknowledge_by", "-created_at", "-id")
+    )
+    rows = []
+    for r in open_qs:
+        overdue = r.state == Referral.State.SENT and r.acknowledge_by is not None and r.acknowledge_by < now
+        due_soon = not overdue and r.state == Referral.State.SENT and r.acknowledge_by is not None and r.acknowledge_by < soon
+        form = (errors or {}).get(r.pk) or ReferralReturnForm(prefix=f"r{r.pk}")
+        rows.append(
+            {
+                "referral": r,
+                "overdue": overdue,
+                "due_soon": due_soon,
+                "form": form,
+                "url": case_url(r.case_id),
+                "materials": _material_lines(r.materials),
+            }
+        )
+    handled_qs = (
+        Referral.objects.filter(to_department=department)
+        .exclude(state__in=OPEN_REFERRAL)
+        .select_related("case", "from_department", "handled_by")
+        .order_by("-handled_at", "-created_at", "-id")
+    )
+    handled_page = Paginator(handled_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "department": department,
+        "rows": rows,
+        "handled_page": handled_page,
+        "policy": _policy("referral_acknowledgement"),
+        "overdue_count": sum(1 for row in rows if row["overdue"]),
+    }
+
+
+@login_required
+def referrals(request):
+    membership = department_membership(request)
+    return render(request, "web/referrals/referrals.html", _referrals_context(request, membership.department))
+
+
+REFERRAL_MESSAGES = {
+    "acknowledge": gettext_lazy("Referral for %(number)s acknowledged."),
+    "accept": gettext_lazy("Referral for %(number)s accepted."),
+    "return": gettext_lazy("Referral for %(number)s returned."),
+}
+
+
+@login_required
+@require_POST
+def referral_action(request, pk: int, move: str):
+    if move not in REFERRAL_MESSAGES:
+        raise Http404
+    membership = department_membership(request)
+    referral = Referral.objects.filter(pk=pk, to_department=membership.department).select_related("case").first()
+    if referral is None:
+        raise Http404
+    form = ReferralReturnForm(request.POST, prefix=f"r{pk}")
+    form.is_valid()
+    outcome = run_service(
+        request,
+        lambda: referral_move(referral_id=pk, move=move, acting_user=request.user, reason=form.cleaned_data.get("reason", "")),
+        form=form,
+        success=str(REFERRAL_MESSAGES[move]) % {"number": referral.case.number},
+        others=FLASH,
+    )
+    if outcome.on_form:  # a field error (the reason of a return): shown next to the field
+        context = _referrals_context(request, membership.department, errors={pk: form})
+        return render(request, "web/referrals/referrals.html", context, status=outcome.status)
+    return redirect("web:referrals")

@@ -1,0 +1,57 @@
+"""The dashboard over HTTP: the officer's tasks, the department's clocks, the cases by state.
+
+- discipline_officer: handles the county's cases (accept, findings, conclude, propose, deliver).
+- discipline_leader: approves, rejects, dismisses, assigns tasks, decides appeals.
+- organization_officer: executes organizational measures and files the personnel archive.
+- emergency_officer: referred the leads; sees status and outcome only.
+- city_discipline_officer: an outsider; sees nothing of the county's cases.
+
+Every form goes through the services: a refused request re-renders the form with the service's
+errors next to its fields and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from cases.codes import CaseState
+from cases.models import ExecutionTask
+from cases.tests.scenarios import case_in_state, new_lead
+from core.persistence import local_today
+from web.tests.helpers import (
+    CADRES,
+    OFFICER,
+    zh,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_shows_tasks_queue_deadlines_and_cases_by_state(login, world):
+    from workflows.selectors import queue
+    from workflows.services import task_claim
+
+    mine = new_lead(world)
+    new_lead(world)
+    executing = case_in_state(world, CaseState.EXECUTING, cadres=CADRES[:2])
+    # One of the discipline organ's archive tasks is past its limit, the other due tomorrow.
+    tasks = list(ExecutionTask.objects.filter(case=executing, department__kind="discipline").order_by("id"))
+    ExecutionTask.objects.filter(pk=tasks[0].pk).update(due_on=local_today() - dt.timedelta(days=3))
+    ExecutionTask.objects.filter(pk=tasks[1].pk).update(due_on=local_today() + dt.timedelta(days=1))
+    officer = world.users[OFFICER]
+    task = next(t for t in queue(officer) if t.data.get("case") == mine.pk)
+    task_claim(task_id=task.pk, acting_user=officer)
+
+    response = login(OFFICER).get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"<h1>{zh('Dashboard')}</h1>" in html
+    assert mine.number in html and str(task.flow_task.task_title) in html
+    assert '<a class="zm-tile" href="/inbox/"><span class="n">1</span>' in html
+    assert 'class="row-overdue"' in html and executing.number in html
+    assert 'class="due-soon"' in html
+    counts = dict(re.findall(r'\?state=(\w+)"><span class="state \w+">[^<]*</span><span class="n">(\d+)</span>', html))
+    assert counts[CaseState.RECEIVED] == "2" and counts[CaseState.EXECUTING] == "1" and counts[CaseState.CLOSED] == "0"
