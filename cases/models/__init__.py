@@ -1,0 +1,42 @@
+"""Domain models of an accountability proceeding (PRODUCT §1, §4–§6, §8).
+
+Rows here are changed only through ``cases.services`` (STYLE §1). Every model keeps a
+django-simple-history table; every transition of a case also writes a typed ``CaseEvent``,
+chained by hash so tampering behind the application's back is detectable (PRODUCT §8).
+"""
+
+from cases.models.accidents import Accident, AccidentReport, ReportingFinding
+from cases.models.case import (
+    Assessment,
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CaseSubject,
+    Finding,
+    MeasureDecision,
+    VetoOverride,
+)
+from cases.models.handling import Appeal, DeadlineAlert, ExecutionTask, Referral
+from cases.models.policies import DeadlinePolicy, InfluencePeriod, MeasurePolicy, MeasurePolicyRule
+
+__all__ = [
+    "Accident",
+    "AccidentReport",
+    "Appeal",
+    "Assessment",
+    "Case",
+    "CaseEvent",
+    "CaseNumberCounter",
+    "CaseSubject",
+    "DeadlineAlert",
+    "DeadlinePolicy",
+    "ExecutionTask",
+    "Finding",
+    "InfluencePeriod",
+    "MeasureDecision",
+    "MeasurePolicy",
+    "MeasurePolicyRule",
+    "ReportingFinding",
+    "Referral",
+    "VetoOverride",
+]
