@@ -22,8 +22,8 @@ from cases.codes import MEASURE_ORDER, CaseState
 from cases.models import Accident, Appeal, Case, ExecutionTask, MeasureDecision
 from cases.services.assessments import evaluate
 from cases.services.lifecycle import case_transition
+from cases.tests._transitions_helpers import assert_error, snapshot
 from cases.tests.scenarios import case_in_state
-from cases.tests.test_api_transitions import assert_error, snapshot
 from core.persistence import local_today
 from org.codes import DepartmentKind
 from org.models import Cadre, Department

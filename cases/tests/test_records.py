@@ -23,8 +23,8 @@ from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.lifecycle import case_transition
 from cases.services.records import cadre_record, cadre_records
+from cases.tests._transitions_helpers import assert_error
 from cases.tests.scenarios import case_in_state
-from cases.tests.test_api_transitions import assert_error
 from core.persistence import local_today
 from org.codes import Rank
 from org.models import Membership

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.services.cadres import cadre_move
-from cases.tests.test_api_transitions import assert_error
+from cases.tests._transitions_helpers import assert_error
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.ledger import record_create
 from org.models import Cadre, Post
