@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from appraisal.models import AnnualAssessment, Interview, Patrol, Publication
 from appraisal.services.assessment import assessment_record
 from cases.models import Case, MeasureDecision
-from cases.tests.test_api_transitions import assert_error
+from cases.tests._transitions_helpers import assert_error
 from duties.models import DutyRecord, Obligation
 from duties.services.ledger import record_create
 

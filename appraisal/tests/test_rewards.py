@@ -19,8 +19,8 @@ from appraisal.models import Award
 from appraisal.services.assessment import assessment_record
 from appraisal.services.rewards import candidates
 from cases.codes import CaseState
+from cases.tests._transitions_helpers import assert_error
 from cases.tests.scenarios import case_in_state
-from cases.tests.test_api_transitions import assert_error
 
 pytestmark = pytest.mark.django_db
 

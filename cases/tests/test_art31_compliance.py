@@ -21,8 +21,8 @@ import pytest
 
 from cases.codes import CaseState
 from cases.models import CaseEvent, Finding
+from cases.tests._transitions_helpers import assert_error, snapshot
 from cases.tests.scenarios import case_in_state
-from cases.tests.test_api_transitions import assert_error, snapshot
 from duties.models import Obligation
 from duties.services.ledger import record_create, record_void
 

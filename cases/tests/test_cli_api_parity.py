@@ -11,7 +11,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from cases.tests.test_api_transitions import assert_error
+from cases.tests._transitions_helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

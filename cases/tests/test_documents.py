@@ -18,8 +18,8 @@ from cases.models import Case, DeadlinePolicy, Finding
 from cases.selectors import SOURCE_ONLY, case_access
 from cases.services.common import deadline_after
 from cases.services.lifecycle import case_transition
+from cases.tests._transitions_helpers import assert_error
 from cases.tests.scenarios import case_in_state
-from cases.tests.test_api_transitions import assert_error
 
 pytestmark = pytest.mark.django_db
 

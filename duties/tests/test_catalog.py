@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cases.tests.test_api_transitions import assert_error
+from cases.tests._transitions_helpers import assert_error
 from duties.models import Obligation
 from org.codes import Role
 

@@ -1,4 +1,5 @@
-"""Duty records and their evidence (PRODUCT §3, docs/duties.md), over the API and the services.
+"""Duty records and their evidence (PRODUCT §3, docs/duties.md), over the API and the services. The
+evidence itself (uploads, downloads) and withdrawing a record are in test_ledger_evidence.py.
 
 Who does what here:
 - organization_officer, emergency_officer: keep the county's ledger (record, add evidence, withdraw).
@@ -10,55 +11,32 @@ Who does what here:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.services.cadres import cadre_move
-from cases.tests.test_api_transitions import assert_error
-from duties.models import DutyRecord, Evidence, Obligation
-from duties.services.ledger import record_create
+from cases.tests._transitions_helpers import assert_error
+from duties.models import DutyRecord
+from duties.tests._ledger_helpers import (
+    KEEPERS,
+    PDF,
+    SAFETY_DEPUTY,
+    TODAY,
+    TOWNSHIP_DEPUTY,
+    D,
+    body,
+    cadre,
+    obligation,
+    recorded,
+    results,
+    snapshot,
+    upload,
+)
 from org.models import Cadre, Post
 
 pytestmark = pytest.mark.django_db
-
-D = dt.date
-TODAY = D(2026, 11, 29)
-SAFETY_DEPUTY = "pl-emergency:regulator_safety_deputy:0"  # 第十条（三）: monthly inspection, research every two months
-TOWNSHIP_DEPUTY = "pl-baofeng:township_deputy:0"  # 第九条（四）: monthly inspection
-KEEPERS = ("organization_officer", "emergency_officer")
-
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
-JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
-
-
-def _docx() -> bytes:
-    import io
-
-    from docx import Document
-
-    out = io.BytesIO()
-    Document().save(out)
-    return out.getvalue()
-
-
-def _zip(name: str) -> bytes:
-    import io
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as package:
-        package.writestr(name, b"anything")
-    return out.getvalue()
-
-
-DOCX = _docx()
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 32
 
 
 @pytest.fixture(scope="module")
@@ -76,62 +54,6 @@ def _today(time_machine):
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def obligation(code: str) -> Obligation:
-    return Obligation.objects.get(code=code)
-
-
-def cadre(world, key: str) -> Cadre:
-    return world.cadres[key]
-
-
-def body(world, key: str, code: str, day: dt.date, **extra) -> dict:
-    return {"cadre": cadre(world, key).pk, "obligation": obligation(code).pk, "date": day.isoformat(), **extra}
-
-
-def recorded(world, key: str, code: str, day: dt.date, persona: str = "organization_officer", files=()) -> DutyRecord:
-    return record_create(
-        acting_user=world.users[persona], cadre=cadre(world, key), obligation=obligation(code), date=day, files=files
-    )
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    # The client's content type is ignored: the file is judged by its bytes.
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def stored_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def snapshot(media: Path) -> dict:
-    """Row counts of every ``duties`` table, history and m2m tables included, and the stored files."""
-    models = {}
-    for model in apps.get_app_config("duties").get_models(include_auto_created=True):
-        models[model._meta.label] = model
-        history = getattr(model, "history", None)
-        if history is not None and hasattr(history, "model"):
-            models[history.model._meta.label] = history.model
-    snap = {label: model._base_manager.count() for label, model in sorted(models.items())}
-    snap["files"] = stored_files(media)
-    return snap
-
-
-def results(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def compliance_block(api, world, key: str, code: str, start: dt.date, persona: str = "discipline_officer") -> dict:
-    response = api(persona).get(f"/api/v1/cadres/{cadre(world, key).pk}/compliance/?year={start.year}")
-    assert response.status_code == 200, response.content
-    [row] = [o for o in response.json()["obligations"] if o["obligation"] == obligation(code).pk]
-    [block] = [p for p in row["periods"] if p["start"] == start.isoformat()]
-    return block
 
 
 def test_snapshot_sees_records_evidence_and_their_history(world, media):
@@ -292,154 +214,6 @@ def test_a_date_before_the_rules_took_effect_is_refused(world, api):
 def test_a_record_needs_cadre_obligation_and_date(world, api):
     response = api("emergency_officer").post("/api/v1/duty-records/", {"note": "x"}, format="json")
     assert set(assert_error(response, 400, "invalid")["detail"]) == {"cadre", "obligation", "date"}
-
-
-# --- evidence --------------------------------------------------------------------------------
-
-ACCEPTED = [
-    ("签到表.pdf", PDF, "application/pdf"),
-    ("现场照片.PNG", PNG, "image/png"),
-    ("现场照片.jpg", JPG, "image/jpeg"),
-    ("现场照片.jpeg", JPG, "image/jpeg"),
-    ("会议纪要.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-]
-
-
-@pytest.mark.parametrize(("name", "content", "content_type"), ACCEPTED, ids=[a[0] for a in ACCEPTED])
-def test_evidence_is_accepted_by_its_content_and_stored_under_a_name_of_its_own(world, api, media, name, content, content_type):
-    response = api("emergency_officer").post(
-        "/api/v1/duty-records/",
-        body(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 11, 3), evidence=[upload(name, content)]),
-        format="multipart",
-    )
-    assert response.status_code == 201, response.content
-    [meta] = response.json()["evidence"]
-    assert (meta["original_name"], meta["content_type"], meta["size"]) == (name, content_type, len(content))
-    assert meta["sha256"] == hashlib.sha256(content).hexdigest()
-    evidence = Evidence.objects.get(pk=meta["id"])
-    assert meta["url"] == f"/api/v1/duty-records/{evidence.record_id}/evidence/{evidence.pk}/"
-    [stored] = stored_files(media)
-    assert stored.read_bytes() == content
-    assert name not in evidence.file.name and Path(name).stem not in stored.name
-
-
-def test_evidence_can_be_added_to_a_record_later(world, api):
-    record = recorded(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 11, 3))
-    response = api("organization_officer").post(
-        f"/api/v1/duty-records/{record.pk}/evidence/", {"file": upload("补充材料.pdf", PDF)}, format="multipart"
-    )
-    assert response.status_code == 201, response.content
-    assert list(record.evidence.values_list("original_name", flat=True)) == ["补充材料.pdf"]
-    missing = api("organization_officer").post(f"/api/v1/duty-records/{record.pk}/evidence/", {}, format="multipart")
-    assert list(assert_error(missing, 400, "invalid")["detail"]) == ["file"]
-
-
-REFUSED = [
-    ("report.pdf", EXE),  # a program dressed as a PDF
-    ("tool.exe", EXE),
-    ("photo.png", PDF),  # a real PDF under a picture's name
-    ("macro.docm", DOCX),
-    ("archive.docx", _zip("payload.bin")),  # any zip renamed .docx: no word/document.xml inside
-    ("no-extension", PDF),
-    ("empty.pdf", b""),
-]
-
-
-@pytest.mark.parametrize(("name", "content"), REFUSED, ids=[r[0] for r in REFUSED])
-def test_a_refused_upload_changes_nothing(world, api, media, name, content):
-    record = recorded(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 11, 3), files=[upload("ok.pdf", PDF)])
-    client = api("emergency_officer")
-    before = snapshot(media)
-
-    added = client.post(f"/api/v1/duty-records/{record.pk}/evidence/", {"file": upload(name, content)}, format="multipart")
-    detail = assert_error(added, 400, "invalid")["detail"]
-    assert list(detail) == ["evidence"] and name in detail["evidence"][0]
-
-    created = client.post(
-        "/api/v1/duty-records/",
-        body(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 11, 4), evidence=[upload("ok.pdf", PDF), upload(name, content)]),
-        format="multipart",
-    )
-    assert list(assert_error(created, 400, "invalid")["detail"]) == ["evidence"]
-    assert snapshot(media) == before
-
-
-def test_evidence_over_the_size_limit_is_refused_and_at_the_limit_accepted(world, api, media, settings):
-    settings.ZEREN_EVIDENCE_MAX_BYTES = 1024
-    record = recorded(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 11, 3))
-    client = api("emergency_officer")
-    at_limit = PDF + b"0" * (1024 - len(PDF))
-    before = snapshot(media)
-    too_big = client.post(
-        f"/api/v1/duty-records/{record.pk}/evidence/", {"file": upload("big.pdf", at_limit + b"0")}, format="multipart"
-    )
-    detail = assert_error(too_big, 400, "invalid")["detail"]
-    assert list(detail) == ["evidence"] and "1024" in detail["evidence"][0]
-    assert snapshot(media) == before
-    fits = client.post(f"/api/v1/duty-records/{record.pk}/evidence/", {"file": upload("fits.pdf", at_limit)}, format="multipart")
-    assert fits.status_code == 201, fits.content
-    assert fits.json()["size"] == 1024
-
-
-def test_evidence_is_downloaded_by_readers_only_and_always_as_an_attachment(world, api):
-    record = recorded(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 11, 3), files=[upload("签到表.pdf", PDF)])
-    evidence = record.evidence.get()
-    url = f"/api/v1/duty-records/{record.pk}/evidence/{evidence.pk}/"
-    for persona in ("discipline_officer", "organization_officer", "emergency_officer"):
-        response = api(persona).get(url)
-        assert response.status_code == 200, persona
-        assert b"".join(response.streaming_content) == PDF
-        assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"].startswith("attachment;")
-        assert response["X-Content-Type-Options"] == "nosniff"
-        assert "sandbox" in response["Content-Security-Policy"]
-    assert_error(api("audit_officer").get(url), 403, "not_permitted")
-    assert_error(api().get(url), 401, "not_authenticated")
-    other = recorded(world, TOWNSHIP_DEPUTY, "9-4-township", D(2026, 11, 3))
-    assert_error(api("discipline_officer").get(f"/api/v1/duty-records/{other.pk}/evidence/{evidence.pk}/"), 404, "not_found")
-
-
-# --- withdrawing a record --------------------------------------------------------------------
-
-
-def test_withdrawing_needs_a_reason(world, api, media):
-    record = recorded(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 11, 3))
-    client = api("organization_officer")
-    before = snapshot(media)
-    for payload in ({}, {"reason": ""}, {"reason": "   "}):
-        response = client.post(f"/api/v1/duty-records/{record.pk}/void/", payload, format="json")
-        assert list(assert_error(response, 400, "invalid")["detail"]) == ["reason"], payload
-    assert snapshot(media) == before
-
-
-def test_a_withdrawn_record_stays_in_history_stops_counting_and_takes_no_evidence(world, api):
-    record = recorded(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 10, 13))
-    october = D(2026, 10, 1)
-    block = compliance_block(api, world, SAFETY_DEPUTY, "10-3-inspection", october)
-    assert (block["done"], block["met"]) == (1, True)
-
-    client = api("emergency_officer")
-    response = client.post(f"/api/v1/duty-records/{record.pk}/void/", {"reason": "日期录错，实为他人带队"}, format="json")
-    assert response.status_code == 200, response.content
-    assert response.json()["void_reason"] == "日期录错，实为他人带队" and response.json()["voided_at"]
-
-    block = compliance_block(api, world, SAFETY_DEPUTY, "10-3-inspection", october)
-    assert (block["done"], block["met"]) == (0, False)
-    assert DutyRecord.objects.filter(pk=record.pk).exists()
-    assert [h.voided_at is None for h in record.history.order_by("history_id")] == [True, False]
-
-    assert_error(
-        client.post(f"/api/v1/duty-records/{record.pk}/void/", {"reason": "再撤"}, format="json"), 409, "precondition_failed"
-    )
-    late = client.post(f"/api/v1/duty-records/{record.pk}/evidence/", {"file": upload("a.pdf", PDF)}, format="multipart")
-    assert_error(late, 409, "precondition_failed")
-    assert not record.evidence.exists()
-
-    reader = api("discipline_officer")
-    assert results(reader.get(f"/api/v1/duty-records/?cadre={record.cadre_id}")) == []
-    assert reader.get(f"/api/v1/duty-records/{record.pk}/").json()["voided_at"]
-    [shown] = results(reader.get(f"/api/v1/duty-records/?cadre={record.cadre_id}&voided=1"))
-    assert shown["id"] == record.pk and shown["void_reason"]
 
 
 # --- listing ---------------------------------------------------------------------------------
