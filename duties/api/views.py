@@ -20,8 +20,8 @@ from core.persistence import local_today
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services import ledger
 from duties.services.access import ledger_scope, require_ledger_access, visible_cadres_q
-from duties.services.compliance import cadre_compliance
-from duties.services.status import department_status
+from duties.selectors.compliance import cadre_compliance
+from duties.selectors.status import department_status
 from org.codes import Role
 from org.models import Cadre, Department, Post
 

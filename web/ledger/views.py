@@ -4,7 +4,7 @@ their evidence, and the download of an evidence file.
 
 Views are thin: who may read or keep the ledger is ``duties.services.access``; records are
 written and withdrawn only by ``duties.services.ledger``; compliance comes from
-``duties.services.compliance`` and ``duties.services.status``, in a constant number of queries
+``duties.selectors.compliance`` and ``duties.selectors.status``, in a constant number of queries
 whatever the number of cadres, records or files.
 """
 
@@ -28,9 +28,9 @@ from duties.api.views import evidence_response
 from duties.codes import Activity, Period, PeriodStatus
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.access import NO_ACCESS, ledger_scope, require_ledger_access
-from duties.services.compliance import cadre_compliance
+from duties.selectors.compliance import cadre_compliance
 from duties.services.ledger import record_create, record_void
-from duties.services.status import department_status
+from duties.selectors.status import department_status
 from org.access import county_of, membership_of
 from org.codes import Role
 from org.models import Cadre, Department, Post
