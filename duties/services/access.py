@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotPermitted
 from core.typing import Actor, AnyUser
-from org.access import county_of, membership_of, require_membership
 from duties.selectors.scope import KEEPERS, ledger_scope
+from org.access import county_of, membership_of, require_membership
 from org.models import Department
 
 NO_ACCESS = _(
