@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from core.typing import AnyUser
+from core.typing import Actor
 from notifications.models import Notification
 
 
-def notifications_of(user: AnyUser, *, unread_only: bool = False) -> QuerySet[Notification]:
+def notifications_of(user: Actor, *, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's notifications, newest first; ``unread_only`` keeps those not yet read."""
     qs = Notification.objects.filter(recipient=user).order_by("-id")
     if unread_only:

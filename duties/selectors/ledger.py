@@ -127,5 +127,5 @@ def picker_units(scope_ids: list[int] | None) -> list[Department]:
     units = Department.objects.filter(level__in=PICKER_LEVELS)
     if scope_ids is not None:
         units = units.filter(pk__in=scope_ids)
-    order = {lvl: i for i, lvl in enumerate(PICKER_LEVELS)}
+    order = {lvl.value: i for i, lvl in enumerate(PICKER_LEVELS)}
     return sorted(units, key=lambda d: (order[d.level], d.pk))
