@@ -40,8 +40,8 @@ from appraisal.services.assessment import (
 from appraisal.services.rewards import award_grant
 from core.persistence import local_today
 from duties.models import Obligation
+from duties.selectors.periods import blocks_overlapping, clip, merge
 from duties.services.ledger import record_create
-from duties.services.periods import blocks_overlapping, clip, merge
 from org.codes import Role
 from org.jurisdiction import unit_ids
 from org.models import Post

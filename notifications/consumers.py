@@ -19,8 +19,8 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from notifications.models import Notification
-from notifications.services import department_group, unread_count, user_group
+from notifications.selectors import replay, unread_count
+from notifications.services import department_group, user_group
 from org.models import Membership
 
 logger = logging.getLogger("zeren.notifications")
@@ -46,8 +46,7 @@ def _department_id(user) -> int | None:
 @database_sync_to_async
 def _replay(user_id: int, since: int) -> list[dict]:
 
-    rows = Notification.objects.filter(recipient_id=user_id, pk__gt=since).order_by("id")[:REPLAY_LIMIT]
-    return [row.as_message() for row in rows]
+    return [row.as_message() for row in replay(user_id, since, REPLAY_LIMIT)]
 
 
 @database_sync_to_async

@@ -27,6 +27,7 @@ from cases.models import CaseEvent
 from core.typing import Actor
 from notifications.models import Notification, NotificationPreference
 from notifications.rules import recipients_for
+from notifications.selectors import unread_count
 
 logger = logging.getLogger("zeren.notifications")
 
@@ -277,12 +278,21 @@ def mark_read(*, user: Actor, notification_ids: list[int] | None = None) -> int:
     return count
 
 
-def unread_count(user_id: int) -> int:
-    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
-
-
 def push_unread(user_id: int) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     _send_all_sync(layer, [(user_group(user_id), {"type": "unread", "count": unread_count(user_id)})])
+
+
+def preference_of(*, user: Actor) -> NotificationPreference:
+    """The user's notification preference, created with the defaults on first use."""
+    preference, _created = NotificationPreference.objects.get_or_create(user=user)
+    return preference
+
+
+def preference_set_email(*, preference: NotificationPreference, email: bool) -> NotificationPreference:
+    """Whether the user's notifications are also sent by e-mail."""
+    preference.email = email
+    preference.save(update_fields=["email"])
+    return preference

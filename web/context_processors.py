@@ -11,8 +11,8 @@ from django.utils.functional import SimpleLazyObject
 
 from cases.services.accidents import ACCIDENT_KINDS
 from cases.services.records import RECORD_READERS
-from duties.services.access import KEEPERS as DUTY_KEEPERS
-from duties.services.access import READERS as DUTY_READERS
+from duties.selectors.scope import KEEPERS as DUTY_KEEPERS
+from duties.selectors.scope import READERS as DUTY_READERS
 from org.access import county_of, membership_of
 from org.models import Department
 

@@ -18,7 +18,7 @@ from appraisal.services import rewards
 from core.api.params import date_param, int_param, validated, year_param
 from core.errors import InvalidInput
 from core.persistence import local_today
-from duties.services.access import ledger_scope
+from duties.selectors.scope import ledger_scope
 from org.models import Cadre, Department
 
 # --- Chapter 4 -------------------------------------------------------------------------------

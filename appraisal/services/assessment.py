@@ -23,8 +23,8 @@ from core.errors import NOT_FOUND, NotFound, PreconditionFailed, field_error
 from core.persistence import local_today, lock, save_with_history
 from core.typing import Actor
 from duties.models import Obligation
+from duties.selectors.compliance import cadre_compliance
 from duties.services.access import require_keeper
-from duties.services.compliance import cadre_compliance
 from duties.services.ledger import post_for, record_create
 from org.access import county_of
 from org.jurisdiction import unit_ids

@@ -16,7 +16,7 @@ from cases.services.common import case_event_record
 from core.errors import NOT_FOUND, InvalidInput, NotFound, PreconditionFailed
 from core.persistence import lock, save_with_history
 from core.typing import Actor
-from duties.services.compliance import conduct_compliance
+from duties.selectors.compliance import conduct_compliance
 from org.access import require_member_of
 
 ENGINE_FIELDS = (

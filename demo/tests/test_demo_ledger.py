@@ -18,7 +18,7 @@ from cases.codes import CaseState
 from core.persistence import local_today
 from demo import ledger as demo
 from duties.models import DutyRecord, Evidence
-from duties.services.compliance import cadre_compliance
+from duties.selectors.compliance import cadre_compliance
 from tests.seeding import MovedModels
 
 SEED_MIGRATIONS = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -18,18 +17,13 @@ from core.errors import NOT_FOUND, InvalidInput, NotFound
 from core.idempotency import key_from, once
 from core.persistence import local_today
 from duties.models import DutyRecord, Evidence, Obligation
+from duties.selectors import ledger as ledger_reads
+from duties.selectors.compliance import cadre_compliance
+from duties.selectors.status import department_status
 from duties.services import ledger
-from duties.services.access import ledger_scope, require_ledger_access, visible_cadres_q
-from duties.services.compliance import cadre_compliance
-from duties.services.status import department_status
+from duties.services.access import require_ledger_access
 from org.codes import Role
-from org.models import Cadre, Department, Post
-
-
-def _scope_ids(user) -> list[int] | None:
-    level, ids = ledger_scope(user)
-    return ids if level != "none" else []
-
+from org.models import Cadre
 
 # --- obligations -----------------------------------------------------------------------------
 
@@ -66,15 +60,10 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        qs = Obligation.objects.order_by("position", "id")
         role = self.request.query_params.get("role")
-        if role:
-            if role not in Role.values:
-                raise InvalidInput({"role": [_("Unknown role “%(r)s”.") % {"r": role}]})
-            # JSON containment is not portable to SQLite; the catalog is small.
-            ids = [o.pk for o in qs if role in o.roles]
-            qs = qs.filter(pk__in=ids)
-        return qs
+        if role and role not in Role.values:
+            raise InvalidInput({"role": [_("Unknown role “%(r)s”.") % {"r": role}]})
+        return ledger_reads.obligations(role)
 
     @extend_schema(parameters=[OpenApiParameter("role", str, description="a role code of PRODUCT §1.2")])
     def list(self, request, *args, **kwargs):
@@ -139,25 +128,18 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        qs = DutyRecord.objects.select_related("cadre", "obligation", "post__organization", "recorded_by").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
-        )
-        visible = Cadre.objects.filter(visible_cadres_q(self.request.user)).values("pk")
-        qs = qs.filter(cadre_id__in=visible)
         params = self.request.query_params
-        if cadre := params.get("cadre"):
-            qs = qs.filter(cadre_id=int_param("cadre", cadre))
-        if obligation := params.get("obligation"):
-            qs = qs.filter(obligation_id=int_param("obligation", obligation))
-        if since := params.get("from"):
-            qs = qs.filter(date__gte=date_param("from", since))
-        if until := params.get("to"):
-            qs = qs.filter(date__lte=date_param("to", until))
-        # Only the list hides withdrawn records: by id they stay readable (with ``voided_at``),
-        # and a second withdrawal or a late upload gets its 409, not a 404.
-        if self.action == "list" and params.get("voided") not in ("1", "true"):
-            qs = qs.filter(voided_at__isnull=True)
-        return qs.order_by("-date", "-id")
+        cadre, obligation, since, until = (params.get(name) for name in ("cadre", "obligation", "from", "to"))
+        return ledger_reads.visible_records(
+            self.request.user,
+            cadre_id=int_param("cadre", cadre) if cadre else None,
+            obligation_id=int_param("obligation", obligation) if obligation else None,
+            since=date_param("from", since) if since else None,
+            until=date_param("to", until) if until else None,
+            # Only the list hides withdrawn records: by id they stay readable (with ``voided_at``),
+            # and a second withdrawal or a late upload gets its 409, not a 404.
+            with_voided=not (self.action == "list" and params.get("voided") not in ("1", "true")),
+        )
 
     @extend_schema(
         parameters=[
@@ -218,7 +200,7 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         record = self.get_object()
         data = validated(VoidSerializer, request.data)
         ledger.record_void(acting_user=request.user, record_id=record.pk, reason=data["reason"])
-        return Response(DutyRecordSerializer(DutyRecord.objects.get(pk=record.pk)).data)
+        return Response(DutyRecordSerializer(ledger_reads.record(record.pk)).data)
 
     @extend_schema(
         request={"multipart/form-data": inline_serializer("EvidenceUpload", {"file": serializers.FileField()})},
@@ -239,10 +221,10 @@ class EvidenceDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, record_pk: int, pk: int):
-        evidence = Evidence.objects.select_related("record").filter(pk=pk, record_id=record_pk).first()
+        evidence = ledger_reads.evidence(record_pk, pk)
         if evidence is None:
             raise NotFound(NOT_FOUND)
-        organizations = set(Post.objects.filter(cadre_id=evidence.record.cadre_id).values_list("organization_id", flat=True))
+        organizations = ledger_reads.cadre_organizations(evidence.record.cadre_id)
         require_ledger_access(request.user, organizations, write=False)
         return evidence_response(evidence)
 
@@ -266,8 +248,8 @@ class CadreComplianceView(APIView):
         responses=inline_serializer("Compliance", {"year": serializers.IntegerField(), "fully_met": serializers.BooleanField()}),
     )
     def get(self, request, pk: int):
-        cadre = get_object_or_404(Cadre, pk=pk)
-        organizations = set(cadre.posts.values_list("organization_id", flat=True))
+        cadre = get_object_or_404(ledger_reads.cadres(), pk=pk)
+        organizations = ledger_reads.cadre_organizations(cadre.pk)
         require_ledger_access(request.user, organizations, write=False)
         today = local_today()
         year = year_param(request.query_params.get("year"), today.year)
@@ -283,7 +265,7 @@ class DepartmentDutyStatusView(APIView):
         responses=inline_serializer("DutyStatus", {"on": serializers.DateField()}),
     )
     def get(self, request, pk: int):
-        department = get_object_or_404(Department, pk=pk)
+        department = get_object_or_404(ledger_reads.departments(), pk=pk)
         require_ledger_access(request.user, {department.pk}, write=False)
         on = date_param("on", request.query_params.get("on"), local_today())
         # The blocks around a day in year 1 or 9999 fall outside ``datetime.date``: refuse them

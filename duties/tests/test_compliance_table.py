@@ -1,5 +1,5 @@
-"""Compliance by calendar block (PRODUCT §3): the pure ``duties.services.periods`` and
-``duties.services.compliance.compute``, as tables. No database, no clock.
+"""Compliance by calendar block (PRODUCT §3): the pure ``duties.selectors.periods`` and
+``duties.selectors.compliance.compute``, as tables. No database, no clock.
 
 The obligation rows are the catalog's own (migration ``0002_seed_catalog``), so a township deputy
 owes the monthly inspection of 细则第九条（四）, a township head the inspection every two months of
@@ -14,8 +14,8 @@ import importlib
 
 import pytest
 
-from duties.services.compliance import ObligationRow, PostRow, RecordRow, compute
-from duties.services.periods import block_of, blocks_overlapping, clip, covers, merge
+from duties.selectors.compliance import ObligationRow, PostRow, RecordRow, compute
+from duties.selectors.periods import block_of, blocks_overlapping, clip, covers, merge
 
 D = dt.date
 SEED = importlib.import_module("duties.migrations.0002_seed_catalog")

@@ -8,8 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.errors import field_error
-from notifications.models import Notification, NotificationPreference
-from notifications.services import mark_read, unread_count
+from notifications.models import Notification
+from notifications.selectors import notifications_of, unread_count
+from notifications.services import mark_read, preference_of, preference_set_email
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -25,10 +26,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the user
 
     def get_queryset(self):
-        qs = Notification.objects.filter(recipient=self.request.user).order_by("-id")
-        if self.request.query_params.get("unread") in ("1", "true"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
+        return notifications_of(self.request.user, unread_only=self.request.query_params.get("unread") in ("1", "true"))
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool)])
     def list(self, request, *args, **kwargs):
@@ -55,11 +53,10 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     )
     @action(detail=False, methods=["get", "put"])
     def preferences(self, request):
-        preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+        preference = preference_of(user=request.user)
         if request.method == "PUT":
             value = request.data.get("email")
             if not isinstance(value, bool):
                 raise field_error("email", "Expected true or false.")
-            preference.email = value
-            preference.save(update_fields=["email"])
+            preference = preference_set_email(preference=preference, email=value)
         return Response({"email": preference.email})

@@ -1,4 +1,4 @@
-"""Who sees what of Chapters 4–5 (``duties.services.access``): the organization department and
+"""Who sees what of Chapters 4–5 (``duties.selectors.scope``): the organization department and
 emergency management keep these records, the discipline organ reads them. The safety committee of
 Chapters 4–5 is the county's (县安委会), so the pages show one county: the user's.
 """
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from appraisal.models import AnnualAssessment, Patrol
 from core.persistence import local_today
-from duties.services.access import READERS, ledger_scope
+from duties.selectors.scope import READERS, ledger_scope
 from org.access import county_of, membership_of
 from org.codes import DepartmentKind, Rank
 from org.models import Cadre, Department, Membership, Post

@@ -2,7 +2,7 @@
 (Art. 16, 18, 20), patrols and their findings (Art. 14), 约谈 (Art. 15) and Art. 25 rewards.
 
 Views are thin: every write goes through ``duties.services`` (nothing is saved here). Who sees
-what is ``web.appraisal.scope`` (after ``duties.services.access``): one county, the user's.
+what is ``web.appraisal.scope`` (after ``duties.selectors.scope``): one county, the user's.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 is behind in the block running now, a cadre's compliance calendar with the year's records and
 their evidence, and the download of an evidence file.
 
-Views are thin: who may read or keep the ledger is ``duties.services.access``; records are
-written and withdrawn only by ``duties.services.ledger``; compliance comes from
-``duties.services.compliance`` and ``duties.services.status``, in a constant number of queries
-whatever the number of cadres, records or files.
+Views are thin: who may read or keep the ledger is ``duties.selectors.scope`` (the 403s
+``duties.services.access``); records are written and withdrawn only by
+``duties.services.ledger``; every read (compliance, status, the rows shown) is
+``duties.selectors``, in a constant number of queries whatever the number of cadres, records or
+files.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,20 +26,18 @@ from core.errors import NotPermitted
 from core.persistence import local_today
 from duties.api.views import evidence_response
 from duties.codes import Activity, Period, PeriodStatus
-from duties.models import DutyRecord, Evidence, Obligation
-from duties.services.access import NO_ACCESS, ledger_scope, require_ledger_access
-from duties.services.compliance import cadre_compliance
+from duties.selectors import ledger as ledger_reads
+from duties.selectors.compliance import cadre_compliance
+from duties.selectors.scope import ledger_scope
+from duties.selectors.status import department_status
+from duties.services.access import NO_ACCESS, require_ledger_access
 from duties.services.ledger import record_create, record_void
-from duties.services.status import department_status
 from org.access import county_of, membership_of
 from org.codes import Role
-from org.models import Cadre, Department, Post
+from org.models import Department, Post
 from web.common.services import FLASH, FORM, run_service
 from web.ledger.forms import DepartmentPickForm, RecordForm, WithdrawForm
 
-# The picker groups a county's units the way the seed names them: the county's own leaders,
-# its working departments, then townships and the park.
-PICKER_LEVELS = (Department.Level.COUNTY, Department.Level.DEPARTMENT, Department.Level.TOWNSHIP)
 STATUS_MARK = {"met": "✓", "missed": "✗", "partial": "~", "pending": "…"}
 MONTHS = [dt.date(2000, m, 1) for m in range(1, 13)]
 YEAR_TABS = 8  # the switcher lists at most this many years, the latest first
@@ -80,15 +78,6 @@ def compliance_url(cadre_id: int, year: int | None = None) -> str:
 # --- 1. The department's view: who is behind in the block running now ---------------------------
 
 
-def _picker_units(scope_ids: list[int] | None) -> list[Department]:
-    """The units a keeper or reader may look at, in the picker's order (one query)."""
-    units = Department.objects.filter(level__in=PICKER_LEVELS)
-    if scope_ids is not None:
-        units = units.filter(pk__in=scope_ids)
-    order = {lvl: i for i, lvl in enumerate(PICKER_LEVELS)}
-    return sorted(units, key=lambda d: (order[d.level], d.pk))
-
-
 def _picker_groups(units: list[Department]) -> list[tuple[str, list[tuple[int, str]]]]:
     groups: dict[str, list[tuple[int, str]]] = {}
     for unit in units:
@@ -109,16 +98,17 @@ def ledger_home(request):
         if request.GET.get("department") not in (None, "", str(department.pk)):
             raise PermissionDenied(str(NO_ACCESS))
     else:
-        units = _picker_units(scope_ids)
+        units = ledger_reads.picker_units(scope_ids)
         by_id = {u.pk: u for u in units}
         wanted = request.GET.get("department")
         if wanted:
             try:
-                department = by_id.get(int(wanted))
+                wanted_id = int(wanted)
             except ValueError:
                 raise Http404 from None
+            department = by_id.get(wanted_id)
             if department is None:
-                if Department.objects.filter(pk=wanted).exists():
+                if ledger_reads.department_exists(wanted_id):
                     raise PermissionDenied(str(NO_ACCESS))
                 raise Http404
         else:
@@ -222,8 +212,7 @@ def _year_tabs(posts: list[Post], year: int, today: dt.date) -> list[int]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_compliance_view(request, pk: int):
-    posts_qs = Post.objects.select_related("organization").order_by("-start", "-id")
-    cadre = get_object_or_404(Cadre.objects.prefetch_related(Prefetch("posts", queryset=posts_qs)), pk=pk)
+    cadre = get_object_or_404(ledger_reads.cadres_with_posts(), pk=pk)
     posts = list(cadre.posts.all())
     can_keep = _ledger_rights(request.user, {p.organization_id for p in posts})
     today = local_today()
@@ -247,7 +236,7 @@ def cadre_compliance_view(request, pk: int):
                     lambda: record_create(
                         acting_user=request.user,
                         cadre=cadre,
-                        obligation=Obligation.objects.get(pk=data["obligation"]),
+                        obligation=ledger_reads.obligation(data["obligation"]),
                         date=data["date"],
                         note=data["note"],
                         files=data["evidence"],
@@ -266,7 +255,7 @@ def cadre_compliance_view(request, pk: int):
                 record_id = int(request.POST.get("record", ""))
             except ValueError:
                 raise Http404 from None
-            if not DutyRecord.objects.filter(pk=record_id, cadre=cadre).exists():
+            if not ledger_reads.cadre_has_record(cadre.pk, record_id):
                 raise Http404
             form = WithdrawForm(request.POST, prefix=f"w{record_id}")
             form.is_valid()
@@ -286,16 +275,11 @@ def cadre_compliance_view(request, pk: int):
             raise Http404
         status = 400
 
-    evidence_qs = Evidence.objects.order_by("id")
-    records = list(
-        DutyRecord.objects.filter(cadre=cadre, date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-        .select_related("obligation", "recorded_by", "voided_by", "post__organization")
-        .prefetch_related(Prefetch("evidence", queryset=evidence_qs))
-        .order_by("-date", "-id")
-    )
+    records = ledger_reads.cadre_records(cadre.pk, year)
     for record in records:
-        record.withdraw_form = withdraw_errors.get(record.pk) or WithdrawForm(prefix=f"w{record.pk}")
-        record.withdraw_open = record.pk in withdraw_errors
+        # Read by the template beside each record: its withdrawal form, open when it has errors.
+        record.withdraw_form = withdraw_errors.get(record.pk) or WithdrawForm(prefix=f"w{record.pk}")  # type: ignore[attr-defined]  # for the template
+        record.withdraw_open = record.pk in withdraw_errors  # type: ignore[attr-defined]  # for the template
 
     obligations = [
         {
@@ -338,10 +322,10 @@ def cadre_compliance_view(request, pk: int):
 @login_required
 def evidence_download(request, record_pk: int, pk: int):
     """An evidence file, always as an attachment, only for those who may read the record."""
-    evidence = Evidence.objects.select_related("record").filter(pk=pk, record_id=record_pk).first()
+    evidence = ledger_reads.evidence(record_pk, pk)
     if evidence is None:
         raise Http404
-    organizations = set(Post.objects.filter(cadre_id=evidence.record.cadre_id).values_list("organization_id", flat=True))
+    organizations = ledger_reads.cadre_organizations(evidence.record.cadre_id)
     try:
         require_ledger_access(request.user, organizations, write=False)
     except NotPermitted as exc:

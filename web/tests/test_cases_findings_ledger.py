@@ -16,8 +16,8 @@ from cases.codes import CaseState
 from cases.models import Finding
 from cases.tests.scenarios import case_in_state
 from duties.models import Obligation
+from duties.selectors.periods import blocks_overlapping
 from duties.services.ledger import record_create
-from duties.services.periods import blocks_overlapping
 
 pytestmark = pytest.mark.django_db
 

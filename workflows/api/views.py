@@ -10,10 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from viewflow.workflow.models import Task
 
-from cases.models import Case
 from core.errors import InvalidInput
 from workflows import services
-from workflows.selectors import department_tasks, my_tasks, queue, task_url
+from workflows.selectors import case_numbers, department_tasks, my_tasks, queue, task_by_id, task_url
 
 SCOPES = {"mine": my_tasks, "queue": queue, "department": department_tasks}
 
@@ -75,8 +74,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         return SCOPES[scope](self.request.user)
 
     def _context(self, tasks) -> dict:
-        ids = {t.data.get("case") or t.process.data.get("case") for t in tasks} - {None}
-        return {"numbers": dict(Case.objects.filter(pk__in=ids).values_list("pk", "number"))}
+        return {"numbers": case_numbers(tasks)}
 
     @extend_schema(parameters=[OpenApiParameter("scope", str, enum=list(SCOPES), description="default: mine")])
     def list(self, request):
@@ -84,8 +82,8 @@ class TaskViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(TaskSerializer(page, many=True, context=self._context(page)).data)
 
     def _one(self, task_id) -> Response:
-        task = Task.objects.select_related("process", "owner").get(pk=task_id)
-        return Response(TaskSerializer(task, context=self._context([task])).data)
+        one = task_by_id(task_id)
+        return Response(TaskSerializer(one, context=self._context([one])).data)
 
     @extend_schema(request=None, responses=TaskSerializer)
     @action(detail=True, methods=["post"])

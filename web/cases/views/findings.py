@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import FINDING_STATES
 from cases.services import findings as finding_services
-from duties.services.compliance import conduct_compliance
+from duties.selectors.compliance import conduct_compliance
 from web.cases.forms import FindingsForm
 from web.cases.helpers import case_for, is_member, latest_conclusions
 from web.common.selectors import live_previews, subjects_with_records

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from duties.models import DutyRecord, Obligation
-from duties.services.periods import blocks_overlapping, clip, covers, merge
+from duties.selectors.periods import blocks_overlapping, clip, covers, merge
 from org.models import Post
 
 if TYPE_CHECKING:

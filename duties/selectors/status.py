@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from duties.services.compliance import compliances
+from duties.selectors.compliance import compliances
 from org.models import Cadre, Department
 
 
