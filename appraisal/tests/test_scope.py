@@ -76,7 +76,9 @@ def test_a_departments_own_patrols_are_those_that_patrolled_it(world):
 
 def test_assessments_in_scope_are_the_units_and_the_cadres_holding_a_post_there(world):
     keeper = world.users["emergency_officer"]
-    assessment_record(acting_user=keeper, year=2024, grade="fail", department=world.departments["pl-baofeng"], rank=6, ranked_of=6)
+    assessment_record(
+        acting_user=keeper, year=2024, grade="fail", department=world.departments["pl-baofeng"], rank=6, ranked_of=6
+    )
     assessment_record(acting_user=keeper, year=2025, grade="excellent", cadre=world.cadres[BAOFENG_HEAD])
     reader = appraisal_scope(world.users["discipline_officer"])
     # The pages' default year is the latest with any result the user sees, a cadre's too.
