@@ -9,7 +9,7 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Assessment and rewards (考核与奖励)")
 
     def ready(self) -> None:
-        from appraisal.services.assessment import record_extras  # ready() registers hooks
+        from appraisal.selectors.assessment import record_extras  # ready() registers hooks
         from cases.services.records import on_cadre_record
 
         on_cadre_record(record_extras)

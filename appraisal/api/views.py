@@ -1,8 +1,8 @@
-"""API v1 of Chapters 4–5 (PRODUCT §9): thin wrappers over ``appraisal.services``."""
+"""API v1 of Chapters 4–5 (PRODUCT §9): thin wrappers over ``appraisal.services`` (writes) and
+``appraisal.selectors`` (reads; who sees which rows is ``appraisal_scope``)."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -13,12 +13,14 @@ from rest_framework.views import APIView
 
 from appraisal.codes import InterviewGround
 from appraisal.models import AnnualAssessment, AssessmentGrade, Award, Interview, Patrol, PatrolFinding
+from appraisal.selectors.assessment import active_grades, api_assessments, api_interviews, api_patrols, results_xlsx
+from appraisal.selectors.rewards import candidates
+from appraisal.selectors.scope import appraisal_scope
 from appraisal.services import assessment as assessment_services
 from appraisal.services import rewards
 from core.api.params import date_param, int_param, validated, year_param
 from core.errors import InvalidInput
 from core.persistence import local_today
-from duties.selectors.scope import ledger_scope
 from org.models import Cadre, Department
 
 # --- Chapter 4 -------------------------------------------------------------------------------
@@ -33,7 +35,7 @@ class GradeSerializer(serializers.ModelSerializer):
 class GradeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = GradeSerializer
     pagination_class = None
-    queryset = AssessmentGrade.objects.filter(active=True).order_by("position", "id")
+    queryset = active_grades()
 
 
 class AnnualAssessmentSerializer(serializers.ModelSerializer):
@@ -81,35 +83,19 @@ class PublishInput(serializers.Serializer):
     channel = serializers.CharField(max_length=200)
 
 
-def _chapter4_scope(user):
-    """County unit ids the user may read Chapter 4 records of (None = all)."""
-    level, ids = ledger_scope(user)
-    if level in ("keep", "read"):
-        return ids
-    return ids if level == "own" else []
-
-
 class AnnualAssessmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AnnualAssessmentSerializer
 
     def get_queryset(self):
-        qs = AnnualAssessment.objects.select_related("grade", "department", "cadre")
-        ids = _chapter4_scope(self.request.user)
-        if ids is not None:
-            in_scope = Q(department_id__in=ids) | Q(cadre__in=Cadre.objects.filter(posts__organization_id__in=ids).values("pk"))
-            qs = qs.filter(in_scope)
         params = self.request.query_params
-        if year := params.get("year"):
-            qs = qs.filter(year=year_param(year, 0))
-        if department := params.get("department"):
-            qs = qs.filter(department_id=int_param("department", department))
-        if cadre := params.get("cadre"):
-            qs = qs.filter(cadre_id=int_param("cadre", cadre))
-        if kind := params.get("of"):
-            if kind not in ("department", "cadre"):
-                raise InvalidInput({"of": [_("Expected department or cadre.")]})
-            qs = qs.filter(**{f"{kind}__isnull": False})
-        return qs.order_by("-year", "rank", "id")
+        year = year_param(value, 0) if (value := params.get("year")) else None
+        department = int_param("department", value) if (value := params.get("department")) else None
+        cadre = int_param("cadre", value) if (value := params.get("cadre")) else None
+        kind = params.get("of") or None
+        if kind is not None and kind not in ("department", "cadre"):
+            raise InvalidInput({"of": [_("Expected department or cadre.")]})
+        scope = appraisal_scope(self.request.user)
+        return api_assessments(scope, year=year, department=department, cadre=cadre, of=kind)
 
     @extend_schema(
         parameters=[
@@ -148,7 +134,7 @@ class AssessmentReportView(APIView):
     )
     def get(self, request):
         year = year_param(request.query_params.get("year"), local_today().year)
-        content = assessment_services.results_xlsx(year, _chapter4_scope(request.user))
+        content = results_xlsx(year, appraisal_scope(request.user))
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="safety-assessment-{year}.xlsx"'
         return response
@@ -204,15 +190,7 @@ class PatrolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PatrolSerializer
 
     def get_queryset(self):
-        qs = Patrol.objects.prefetch_related(
-            "targets",
-            Prefetch("findings", queryset=PatrolFinding.objects.select_related("department").prefetch_related("cadres")),
-        )
-        ids = _chapter4_scope(self.request.user)
-        level, _ids = ledger_scope(self.request.user)
-        if ids is not None:
-            qs = qs.filter(county_id__in=ids) if level in ("keep", "read") else qs.filter(targets__in=ids).distinct()
-        return qs.order_by("-started_on", "-id")
+        return api_patrols(appraisal_scope(self.request.user))
 
     @extend_schema(request=PatrolInput, responses={201: PatrolSerializer})
     def create(self, request, *args, **kwargs):
@@ -274,13 +252,8 @@ class InterviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = InterviewSerializer
 
     def get_queryset(self):
-        qs = Interview.objects.all()
-        ids = _chapter4_scope(self.request.user)
-        if ids is not None:
-            qs = qs.filter(department_id__in=ids)
-        if cadre := self.request.query_params.get("cadre"):
-            qs = qs.filter(cadre_id=int_param("cadre", cadre))
-        return qs.order_by("-held_on", "-id")
+        cadre = self.request.query_params.get("cadre")
+        return api_interviews(appraisal_scope(self.request.user), cadre=int_param("cadre", cadre) if cadre else None)
 
     @extend_schema(request=InterviewInput, responses={201: InterviewSerializer})
     def create(self, request, *args, **kwargs):
@@ -310,11 +283,7 @@ class AwardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AwardSerializer
 
     def get_queryset(self):
-        qs = Award.objects.all()
-        ids = _chapter4_scope(self.request.user)
-        if ids is not None:
-            qs = qs.filter(cadre__in=Cadre.objects.filter(posts__organization_id__in=ids).values("pk"))
-        return qs.order_by("-year", "-id")
+        return appraisal_scope(self.request.user).awards().order_by("-year", "-id")
 
     @extend_schema(request=AwardInput, responses={201: AwardSerializer})
     def create(self, request, *args, **kwargs):
@@ -332,10 +301,5 @@ class AwardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         today = local_today()
         year = year_param(request.query_params.get("year"), today.year - 1)
         on = date_param("on", request.query_params.get("on"), today)
-        ids = _chapter4_scope(request.user)
-        cadre_ids = (
-            None
-            if ids is None
-            else list(Cadre.objects.filter(posts__organization_id__in=ids).values_list("pk", flat=True).distinct())
-        )
-        return Response(rewards.candidates(year, cadre_ids=cadre_ids, on=on))
+        cadre_ids = appraisal_scope(request.user).reward_candidate_cadre_ids()
+        return Response(candidates(year, cadre_ids=cadre_ids, on=on))

@@ -4,19 +4,15 @@ publication of results (Art. 20)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.codes import InterviewGround
 from appraisal.models import AnnualAssessment, AssessmentGrade, Interview, Patrol, PatrolFinding, Publication
-from appraisal.services.rewards import candidates
 from cases.models import Case
 from cases.services.leads import lead_create
 from core.errors import NOT_FOUND, NotFound, PreconditionFailed, field_error
@@ -278,62 +274,6 @@ def interview_record(
 # --- publication (Art. 20) -------------------------------------------------------------------
 
 
-def results(year: int, county_ids: list[int] | None) -> dict[str, list[AnnualAssessment]]:
-    qs = AnnualAssessment.objects.filter(year=year).select_related("grade", "department", "cadre")
-    if county_ids is not None:
-        qs = qs.filter(department_id__in=county_ids) | qs.filter(cadre__posts__organization_id__in=county_ids)
-    rows = list(qs.distinct().order_by("rank", "department__name", "cadre__name", "id"))
-    return {
-        "departments": [r for r in rows if r.department_id],
-        "cadres": [r for r in rows if r.cadre_id],
-    }
-
-
-def results_xlsx(year: int, county_ids: list[int] | None) -> bytes:
-    """The year's results as a workbook to publish or circulate (Art. 20)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    data = results(year, county_ids)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{year}单位考核"
-    header = ["名次", "单位", "考核等次", "得分", "备注"]
-    sheet.append(header)
-    for row in data["departments"]:
-        assert row.department is not None  # results() lists here only the rows of a department
-        sheet.append(
-            [
-                f"{row.rank}/{row.ranked_of}" if row.rank else "",
-                row.department.name,
-                row.grade.label,
-                float(row.score) if row.score is not None else None,
-                row.note,
-            ]
-        )
-    cadre_sheet = book.create_sheet(f"{year}领导干部考核")
-    cadre_sheet.append(["姓名", "考核等次", "得分", "履职台账全部达标", "备注"])
-    for row in data["cadres"]:
-        assert row.cadre is not None  # results() lists here only the rows of a cadre
-        fully = (row.compliance or {}).get("fully_met")
-        cadre_sheet.append(
-            [
-                row.cadre.name,
-                row.grade.label,
-                float(row.score) if row.score is not None else None,
-                "" if fully is None else ("是" if fully else "否"),
-                row.note,
-            ]
-        )
-    for ws in (sheet, cadre_sheet):
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 @transaction.atomic
 def publish(*, acting_user: Actor, year: int, published_on: dt.date, channel: str) -> Publication:
     county = require_keeper(acting_user)
@@ -350,48 +290,3 @@ def publish(*, acting_user: Actor, year: int, published_on: dt.date, channel: st
     row = Publication(year=year, county=county, published_on=published_on, channel=channel.strip(), published_by=acting_user)
     save_with_history(row, acting_user=acting_user, reason="results published (Art. 20)")
     return row
-
-
-_M = TypeVar("_M", bound=Model)
-
-
-def get_or_404(model: type[_M], pk: int) -> _M:
-    row = model._default_manager.filter(pk=pk).first()
-    if row is None:
-        raise NotFound(NOT_FOUND)
-    return row
-
-
-def record_extras(cadre: Cadre, on: dt.date) -> dict[str, Any]:
-    """What Chapters 4–5 add to a cadre's record: assessments, interviews (not measures), awards
-    and the Art. 25 award the latest excellent year calls for."""
-
-    years = [on.year, on.year - 1]
-    candidacy = [c for y in years for c in candidates(y, cadre_ids=[cadre.pk], on=on)]
-    return {
-        "reward_candidacy": candidacy[0] if candidacy else None,
-        "annual_assessments": [
-            {"year": a.year, "grade": a.grade.code, "grade_label": a.grade.label, "excellent": a.grade.excellent, "note": a.note}
-            for a in cadre.safety_assessments.select_related("grade").order_by("-year")
-        ],
-        "interviews": [
-            {
-                "held_on": i.held_on,
-                "department": i.department.name,
-                "ground": i.ground,
-                "ground_label": str(i.get_ground_display()),
-                "is_measure": False,
-            }
-            for i in cadre.interviews.select_related("department").order_by("-held_on")
-        ],
-        "awards": [
-            {
-                "year": a.year,
-                "kind": a.kind,
-                "kind_label": str(a.get_kind_display()),
-                "granted_on": a.granted_on,
-                "basis": a.basis,
-            }
-            for a in cadre.awards.order_by("-year")
-        ],
-    }

@@ -12,8 +12,9 @@ import datetime as dt
 
 import pytest
 
+from appraisal.selectors.rewards import candidates
 from appraisal.services.assessment import assessment_record, patrol_create, patrol_finding_add, patrol_finding_refer
-from appraisal.services.rewards import award_grant, candidates
+from appraisal.services.rewards import award_grant
 from core.errors import NotFound, NotPermitted
 from duties.models import Obligation
 from duties.services.ledger import record_create

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from appraisal.models import Award
+from appraisal.selectors.rewards import candidates
 from appraisal.services.assessment import assessment_record
-from appraisal.services.rewards import candidates
 from cases.codes import CaseState
 from cases.tests._transitions_helpers import assert_error
 from cases.tests.scenarios import case_in_state

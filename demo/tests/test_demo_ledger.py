@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from appraisal.models import AnnualAssessment, Interview, Patrol, Publication
-from appraisal.services.rewards import candidates
+from appraisal.selectors.rewards import candidates
 from cases.codes import CaseState
 from core.persistence import local_today
 from demo import ledger as demo

@@ -9,14 +9,19 @@ puts back next to the fields. Querysets are set per request, limited to the user
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.codes import InterviewGround
 from appraisal.models import AnnualAssessment, AssessmentGrade
+from appraisal.selectors.assessment import active_grades, cadres_by_ids
 from org.models import Cadre, Department
 from web.common.forms import DateInput, DepartmentChoiceField, ServiceForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FIRST_YEAR = 2021  # the 细则 took effect in 2021; the services refuse earlier years
 
@@ -29,7 +34,7 @@ def cadre_label(cadre: Cadre) -> str:
     return f"{cadre.name} · {cadre.get_status_display()}"
 
 
-def grouped_cadre_choices(cadres: list[Cadre], *, blank: str | None = None) -> list:
+def grouped_cadre_choices(cadres: list[Cadre], *, blank: StrOrPromise | None = None) -> list:
     """Select choices grouped by each cadre's current organization, in the order cadres come."""
     groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for cadre in cadres:
@@ -46,7 +51,7 @@ class GradeChoiceField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            queryset=AssessmentGrade.objects.filter(active=True).order_by("position", "id"),
+            queryset=active_grades(),
             to_field_name="code",
             empty_label="—",
             **kwargs,
@@ -61,10 +66,15 @@ class CadreChoiceField(forms.ModelChoiceField):
         return cadre_label(obj)
 
 
-def _set_cadres(field: forms.ModelChoiceField, cadres: list[Cadre], blank: str | None) -> None:
+def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """``form.fields[name]`` as the model choice field it is declared as (``fields`` is typed ``Field``)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def _set_cadres(field: forms.ModelChoiceField, cadres: list[Cadre], blank: StrOrPromise | None) -> None:
     # The options come from the list the view already loaded (grouped, with current posts);
     # the queryset stays for validation (one query when the form is posted).
-    field.queryset = Cadre.objects.filter(pk__in=[c.pk for c in cadres])
+    field.queryset = cadres_by_ids([c.pk for c in cadres])
     field.choices = grouped_cadre_choices(cadres, blank=blank)
 
 
@@ -73,7 +83,7 @@ class YearForm(ServiceForm):
 
     def __init__(self, *args, this_year: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
 
 
 # --- Annual results and publication (Art. 16, 18, 20) ------------------------------------------
@@ -91,7 +101,7 @@ class DepartmentResultForm(ServiceForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = units
+        model_field(self, "department").queryset = units
 
 
 class CadreResultForm(ServiceForm):
@@ -102,7 +112,7 @@ class CadreResultForm(ServiceForm):
 
     def __init__(self, *args, cadres: list[Cadre], **kwargs):
         super().__init__(*args, **kwargs)
-        _set_cadres(self.fields["cadre"], cadres, "—")
+        _set_cadres(model_field(self, "cadre"), cadres, "—")
 
 
 class PublishForm(ServiceForm):
@@ -117,6 +127,13 @@ class PublishForm(ServiceForm):
 # --- Patrols (Art. 14) ---------------------------------------------------------------------------
 
 
+class UnitNamesField(forms.ModelMultipleChoiceField):
+    """Departments, townships or the park, labelled by name alone."""
+
+    def label_from_instance(self, obj: Department) -> str:
+        return obj.name
+
+
 class PatrolForm(ServiceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     started_on = forms.DateField(label=_("Started on"), widget=DateInput)
@@ -127,7 +144,7 @@ class PatrolForm(ServiceForm):
         required=False,
         help_text=_("When the county leader in charge of work safety leads it, the Art. 14 duty record is written too."),
     )
-    targets = forms.ModelMultipleChoiceField(
+    targets = UnitNamesField(
         label=_("Patrolled (被巡查单位)"),
         queryset=Department.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -137,9 +154,8 @@ class PatrolForm(ServiceForm):
 
     def __init__(self, *args, units, cadres: list[Cadre], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["targets"].queryset = units
-        self.fields["targets"].label_from_instance = lambda d: d.name
-        _set_cadres(self.fields["led_by"], cadres, _("— not recorded"))
+        model_field(self, "targets").queryset = units
+        _set_cadres(model_field(self, "led_by"), cadres, _("— not recorded"))
 
 
 class FindingForm(ServiceForm):
@@ -156,8 +172,8 @@ class FindingForm(ServiceForm):
 
     def __init__(self, *args, targets, cadres: list[Cadre], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = targets
-        self.fields["cadres"].queryset = Cadre.objects.filter(pk__in=[c.pk for c in cadres])
+        model_field(self, "department").queryset = targets
+        model_field(self, "cadres").queryset = cadres_by_ids([c.pk for c in cadres])
 
 
 # --- Interviews (Art. 15) ------------------------------------------------------------------------
@@ -166,7 +182,8 @@ class FindingForm(ServiceForm):
 class AssessmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AnnualAssessment) -> str:
         rank = f" · {obj.rank}/{obj.ranked_of}" if obj.rank else ""
-        return f"{obj.year} · {obj.department.name} · {obj.grade.label}{rank}"
+        department = obj.department.name if obj.department else ""  # departments' results only (interview_assessments)
+        return f"{obj.year} · {department} · {obj.grade.label}{rank}"
 
 
 class InterviewForm(ServiceForm):
@@ -189,9 +206,9 @@ class InterviewForm(ServiceForm):
 
     def __init__(self, *args, units, cadres: list[Cadre], assessments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = units
-        self.fields["assessment"].queryset = assessments
-        _set_cadres(self.fields["cadre"], cadres, "—")
+        model_field(self, "department").queryset = units
+        model_field(self, "assessment").queryset = assessments
+        _set_cadres(model_field(self, "cadre"), cadres, "—")
 
 
 # --- Rewards (Art. 25) ----------------------------------------------------------------------------

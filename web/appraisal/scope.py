@@ -1,27 +1,22 @@
-"""Who sees what of Chapters 4–5 (``duties.selectors.scope``): the organization department and
-emergency management keep these records, the discipline organ reads them. The safety committee of
-Chapters 4–5 is the county's (县安委会), so the pages show one county: the user's.
+"""Who sees what of Chapters 4–5 on the pages: ``appraisal.selectors.scope.appraisal_scope``, the
+one the API uses too, with the pages' desk check on top (``AppraisalScope.has_desk``): the
+safety committee of Chapters 4–5 is the county's (县安委会), so the pages show one county, the
+user's, to its organization department, emergency management and discipline organ.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
-from appraisal.models import AnnualAssessment, Patrol
+from appraisal.selectors.scope import AppraisalScope, appraisal_scope
 from core.persistence import local_today
-from duties.selectors.scope import READERS, ledger_scope
-from org.access import county_of, membership_of
-from org.codes import DepartmentKind, Rank
-from org.models import Cadre, Department, Membership, Post
 from web.appraisal.forms import YearForm
-
-ASSESSED_LEVELS = (Department.Level.DEPARTMENT, Department.Level.TOWNSHIP)  # Art. 16: departments, townships, the park
 
 NO_ACCESS = gettext_lazy(
     "The assessment, patrol, 约谈 and reward pages are open to the county's organization department, emergency management and discipline organ."
@@ -32,88 +27,25 @@ GRANTERS_ONLY = gettext_lazy("Only a leader of the organization department may g
 
 # --- who sees what ---------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Scope:
-    """The user's view of Chapters 4–5: one county (``None`` for a superuser without a seat,
-    who sees every county) and whether the user keeps the records or only reads them."""
-
-    keeper: bool
-    county: Department | None
-    ids: list[int] | None  # the county and every unit under it; None = everything
-    membership: Membership | None
-    superuser: bool
-
-    @property
-    def can_grant(self) -> bool:
-        # ``award_grant`` needs a department seat even from a superuser.
-        m = self.membership
-        return m is not None and (self.superuser or (m.department.kind == DepartmentKind.ORGANIZATION and m.rank == Rank.LEADER))
-
-    @property
-    def can_refer(self) -> bool:
-        # A lead is filed on behalf of a department (``lead_create``): a seat is needed.
-        return self.keeper and self.membership is not None
-
-    def units(self):
-        """What Art. 16 assesses and Art. 14 patrols: the county's departments, townships and park."""
-        qs = Department.objects.filter(level__in=ASSESSED_LEVELS)
-        qs = qs.filter(parent=self.county) if self.county is not None else qs.filter(parent__level=Department.Level.COUNTY)
-        return qs.order_by("level", "id")
-
-    def cadre_filter(self) -> Q:
-        if self.ids is None:
-            return Q()
-        return Q(Exists(Post.objects.filter(cadre=OuterRef("pk"), organization_id__in=self.ids)))
-
-    def cadres(self, *, organizations=None) -> list[Cadre]:
-        """Cadres with a post in the county (or in ``organizations``), each with its current
-        posts prefetched for the labels: two queries."""
-        qs = Cadre.objects.filter(self.cadre_filter())
-        if organizations is not None:
-            qs = qs.filter(Exists(Post.objects.filter(cadre=OuterRef("pk"), organization__in=organizations)))
-        return list(qs.order_by("name", "id").prefetch_related(current_posts()))
-
-    def patrols(self):
-        qs = Patrol.objects.all()
-        return qs if self.county is None else qs.filter(county=self.county)
-
-    def assessments(self):
-        qs = AnnualAssessment.objects.all()
-        return qs if self.ids is None else qs.filter(department_id__in=self.ids)
+Scope = AppraisalScope  # the pages' name for it
 
 
-def current_posts(to_attr: str = "current_posts") -> Prefetch:
-    current = Post.objects.filter(end__isnull=True).select_related("organization").order_by("-start", "-id")
-    return Prefetch("posts", queryset=current, to_attr=to_attr)
-
-
-def scope_of(request) -> Scope:
-    """403 unless the user belongs to a county's organization department, emergency
-    management or discipline organ (or is a superuser)."""
-    user = request.user
-    membership = membership_of(user)
-    if user.is_superuser:
-        county = county_of(membership.department) if membership else None
-        return Scope(True, county, None, membership, True)
-    if membership is None or membership.department.kind not in READERS:
+def scope_of(request: HttpRequest) -> AppraisalScope:
+    """The user's ``appraisal_scope``; 403 unless it has a desk: the user belongs to a county's
+    organization department, emergency management or discipline organ (or is a superuser). A
+    city or regional organ is not the county's safety committee, nor its discipline organ."""
+    scope = appraisal_scope(request.user)
+    if not scope.has_desk:
         raise PermissionDenied(str(NO_ACCESS))
-    county = county_of(membership.department)
-    # A city or regional organ is not the county's safety committee, nor its discipline organ.
-    if county.level != Department.Level.COUNTY:
-        raise PermissionDenied(str(NO_ACCESS))
-    level, ids = ledger_scope(user)
-    if level not in ("keep", "read"):
-        raise PermissionDenied(str(NO_ACCESS))
-    return Scope(level == "keep", county, ids, membership, False)
+    return scope
 
 
-def require_keeper(scope: Scope) -> None:
+def require_keeper(scope: AppraisalScope) -> None:
     if not scope.keeper:
         raise PermissionDenied(str(KEEPERS_ONLY))
 
 
-def requested_year(request, default) -> tuple[YearForm, int]:
+def requested_year(request: HttpRequest, default: int | Callable[[], int]) -> tuple[YearForm, int]:
     """The year asked for in ``?year=``; without one (or with an invalid one, reported on the
     form) the default, a number or a function computing it."""
     this_year = local_today().year
@@ -130,5 +62,5 @@ def requested_year(request, default) -> tuple[YearForm, int]:
     return form, fallback()
 
 
-def with_year(name: str, year: int, **kwargs) -> str:
+def with_year(name: str, year: int, **kwargs: int) -> str:
     return f"{reverse(name, kwargs=kwargs or None)}?{urlencode({'year': year})}"

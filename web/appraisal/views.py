@@ -1,8 +1,9 @@
 """Pages of Chapters 4–5 (PRODUCT §4): the year's assessment results and their publication
 (Art. 16, 18, 20), patrols and their findings (Art. 14), 约谈 (Art. 15) and Art. 25 rewards.
 
-Views are thin: every write goes through ``duties.services`` (nothing is saved here). Who sees
-what is ``web.appraisal.scope`` (after ``duties.selectors.scope``): one county, the user's.
+Views are thin: every write goes through ``appraisal.services`` (nothing is saved here), every
+read through ``appraisal.selectors``. Who sees what is ``appraisal.selectors.scope`` (the API's
+scope too) with the pages' desk check (``web.appraisal.scope.scope_of``): one county, the user's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.codes import InterviewGround
-from appraisal.models import Award, Interview, PatrolFinding, Publication
+from appraisal.selectors.assessment import (
+    awards_by_cadre,
+    current_post_by_cadre,
+    finding_of,
+    interview_assessments,
+    interview_rows,
+    latest_year,
+    organizations_by_cadre,
+    patrol_findings,
+    patrol_rows,
+    patrol_targets,
+    results,
+    results_xlsx,
+    visible_case_ids,
+)
+from appraisal.selectors.rewards import candidates
 from appraisal.services.assessment import (
     assessment_record,
     interview_record,
@@ -29,13 +44,10 @@ from appraisal.services.assessment import (
     patrol_finding_add,
     patrol_finding_refer,
     publish,
-    results,
-    results_xlsx,
 )
-from appraisal.services.rewards import award_grant, candidates
-from cases.selectors import case_visible_qs
+from appraisal.services.rewards import award_grant
 from core.persistence import local_today
-from org.models import Cadre, Department, Post
+from org.models import Cadre, Post
 from web.appraisal.forms import (
     FIRST_YEAR,
     CadreResultForm,
@@ -65,8 +77,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _default_year(scope: Scope) -> int:
-    latest = scope.assessments().aggregate(y=Max("year"))["y"]
-    return latest or max(FIRST_YEAR, local_today().year - 1)
+    return latest_year(scope) or max(FIRST_YEAR, local_today().year - 1)
 
 
 def _assessment_write(request, action: str, year: int, data: dict):
@@ -138,15 +149,10 @@ def assessment_home(request):
                 return redirect(with_year("web:assessment", year))
             status = outcome.status
 
-    data = results(year, scope.ids)
+    data = results(year, scope)
     assessed = {row.department_id for row in data["departments"]}
     dept_rows = [{"a": row, "alarm": row.ranked_last and row.grade.failing} for row in data["departments"]]
-    current = {
-        p.cadre_id: p
-        for p in Post.objects.filter(cadre_id__in=[r.cadre_id for r in data["cadres"]], end__isnull=True)
-        .select_related("organization")
-        .order_by("cadre_id", "start", "id")
-    }
+    current = current_post_by_cadre([r.cadre_id for r in data["cadres"] if r.cadre_id is not None])
     cadre_rows = []
     for row in data["cadres"]:
         snapshot = row.compliance or {}
@@ -159,9 +165,7 @@ def assessment_home(request):
                 "missed": [m.get("citation", m.get("obligation", "")) for m in snapshot.get("missed", [])],
             }
         )
-    publications = Publication.objects.filter(year=year).select_related("published_by").order_by("published_on", "id")
-    if scope.county is not None:
-        publications = publications.filter(county=scope.county)
+    publications = scope.publications(year).select_related("published_by").order_by("published_on", "id")
     return render(
         request,
         "web/appraisal/home.html",
@@ -192,7 +196,7 @@ def assessment_report(request):
     year_form, year = requested_year(request, max(FIRST_YEAR, local_today().year - 1))
     if year_form.is_bound and not year_form.is_valid():
         raise Http404(_("Expected a year from 2021 (when the 细则 took effect) to this year."))
-    response = HttpResponse(results_xlsx(year, scope.ids), content_type=XLSX)
+    response = HttpResponse(results_xlsx(year, scope), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="safety-assessment-{year}.xlsx"'
     return response
 
@@ -231,17 +235,7 @@ def patrol_list(request):
         else:
             status = 400
 
-    qs = (
-        scope.patrols()
-        .select_related("led_by")
-        .prefetch_related(Prefetch("targets", queryset=Department.objects.order_by("level", "id")))
-        .annotate(
-            n_findings=Count("findings", distinct=True),
-            n_referred=Count("findings", filter=Q(findings__case__isnull=False), distinct=True),
-        )
-        .order_by("-started_on", "-id")
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(patrol_rows(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "web/appraisal/patrols.html",
@@ -254,8 +248,8 @@ def patrol_list(request):
 @require_http_methods(["GET", "POST"])
 def patrol_detail(request, pk: int):
     scope = scope_of(request)
-    patrol = get_object_or_404(scope.patrols().select_related("led_by", "recorded_by", "duty_record"), pk=pk)
-    targets = patrol.targets.order_by("level", "id")
+    patrol = get_object_or_404(scope.desk_patrols().select_related("led_by", "recorded_by", "duty_record"), pk=pk)
+    targets = patrol_targets(patrol)
     target_list = list(targets)
     cadres = scope.cadres(organizations=target_list) if scope.keeper else []
     form = FindingForm(prefix="finding", targets=targets, cadres=cadres)
@@ -284,14 +278,8 @@ def patrol_detail(request, pk: int):
         else:
             status = 400
 
-    findings = list(
-        PatrolFinding.objects.filter(patrol=patrol)
-        .select_related("department", "case", "case__owner_department", "recorded_by")
-        .prefetch_related(Prefetch("cadres", queryset=Cadre.objects.order_by("name", "id")))
-        .order_by("id")
-    )
-    case_ids = [f.case_id for f in findings if f.case_id]
-    visible = set(case_visible_qs(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set()
+    findings = patrol_findings(patrol)
+    visible = visible_case_ids(request.user, [f.case_id for f in findings if f.case_id])
     rows = [
         {"f": f, "cadres": list(f.cadres.all()), "case_url": case_url(f.case_id) if f.case_id in visible else None}
         for f in findings
@@ -299,18 +287,12 @@ def patrol_detail(request, pk: int):
     # Each cadre's organizations among the patrolled units, so the form can show the ones of
     # the unit chosen first.
     target_ids = {t.pk for t in target_list}
-    orgs: dict[int, set[int]] = {}
-    for cadre_id, org_id in Post.objects.filter(cadre__in=[c.pk for c in cadres], organization_id__in=target_ids).values_list(
-        "cadre_id", "organization_id"
-    ):
-        orgs.setdefault(cadre_id, set()).add(org_id)
+    orgs = organizations_by_cadre([c.pk for c in cadres], target_ids)
     picked = {str(v) for v in (form["cadres"].value() or [])}
     options = [
         {
             "cadre": c,
-            "post": f"{c.current_posts[0].organization.name} {c.current_posts[0].title}"
-            if c.current_posts
-            else c.get_status_display(),
+            "post": _post_label(c),
             "orgs": " ".join(str(o) for o in sorted(orgs.get(c.pk, ()))),
             "picked": str(c.pk) in picked,
         }
@@ -332,13 +314,21 @@ def patrol_detail(request, pk: int):
     )
 
 
+def _post_label(cadre: Cadre) -> str:
+    """``organization title`` of the cadre's current post (prefetched by ``scope.cadres()``), or its status."""
+    posts: list[Post] = getattr(cadre, "current_posts", [])
+    if posts:
+        return f"{posts[0].organization.name} {posts[0].title}"
+    return str(cadre.get_status_display())
+
+
 @login_required
 @require_POST
 def finding_refer(request, pk: int, finding_id: int):
     """Hand a finding over as a lead (Art. 34): a case at the county discipline organ."""
     scope = scope_of(request)
-    patrol = get_object_or_404(scope.patrols(), pk=pk)
-    if not PatrolFinding.objects.filter(pk=finding_id, patrol=patrol).exists():
+    patrol = get_object_or_404(scope.desk_patrols(), pk=pk)
+    if not finding_of(patrol, finding_id):
         raise Http404
     require_keeper(scope)
     run_service(
@@ -375,12 +365,7 @@ def interview_list(request):
     units = scope.units()
     cadres = scope.cadres() if scope.keeper else []
     # Art. 15 names the results ranked last and failed: only those are offered.
-    assessments = (
-        scope.assessments()
-        .filter(grade__failing=True, rank__isnull=False, rank=F("ranked_of"))
-        .select_related("department", "grade")
-        .order_by("-year", "department_id")
-    )
+    assessments = interview_assessments(scope)
     form = InterviewForm(
         prefix="iv", units=units, cadres=cadres, assessments=assessments, initial=_initial_interview(request, scope)
     )
@@ -404,12 +389,7 @@ def interview_list(request):
         else:
             status = 400
 
-    qs = Interview.objects.select_related("department", "cadre", "assessment", "assessment__grade", "recorded_by").order_by(
-        "-held_on", "-id"
-    )
-    if scope.ids is not None:
-        qs = qs.filter(department_id__in=scope.ids)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(interview_rows(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "web/appraisal/interviews.html",
@@ -433,7 +413,7 @@ def rewards(request):
     scope = scope_of(request)
     today = local_today()
     year_form, year = requested_year(request, max(FIRST_YEAR, today.year - 1))
-    cadre_ids = None if scope.ids is None else list(Cadre.objects.filter(scope.cadre_filter()).values_list("pk", flat=True))
+    cadre_ids = scope.reward_candidate_cadre_ids()
     errors: dict[int, GrantForm] = {}
     status = 200
 
@@ -443,7 +423,7 @@ def rewards(request):
         cadre_id = request.POST.get("cadre", "")
         if not cadre_id.isdigit() or (cadre_ids is not None and int(cadre_id) not in cadre_ids):
             raise Http404
-        cadre = get_object_or_404(Cadre, pk=int(cadre_id))
+        cadre = get_object_or_404(scope.cadre_rows(), pk=int(cadre_id))
         form = GrantForm(request.POST, prefix=f"g{cadre.pk}")
         if form.is_valid():
             outcome = run_service(
@@ -464,10 +444,7 @@ def rewards(request):
         errors[cadre.pk] = form
 
     rows = candidates(year, cadre_ids=cadre_ids, on=today)
-    awards = {
-        a.cadre_id: a
-        for a in Award.objects.filter(year=year, cadre_id__in=[r["cadre"]["id"] for r in rows]).select_related("granted_by")
-    }
+    awards = awards_by_cadre(scope, year, [r["cadre"]["id"] for r in rows])
     for row in rows:
         row["award"] = awards.get(row["cadre"]["id"])
         row["form"] = errors.get(row["cadre"]["id"]) or GrantForm(prefix=f"g{row['cadre']['id']}", initial={"granted_on": today})

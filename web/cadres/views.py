@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from appraisal.services.assessment import record_extras
+from appraisal.selectors.assessment import record_extras
 from cases.codes import CaseState
 from cases.models import Assessment, CaseSubject, Referral, VetoOverride
 from cases.selectors import case_visible_qs
