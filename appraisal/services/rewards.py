@@ -1,6 +1,6 @@
 """Chapter 5 rewards (Art. 25): one excellent assessment year → 通报嘉奖; three consecutive
 excellent years → 记功; neither while the cadre may not receive awards (the Art. 28 veto, an
-influence period, an investigation: ``cases.services.records``)."""
+influence period, an investigation: ``cases.selectors.records``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.codes import AwardKind
 from appraisal.models import AnnualAssessment, Award
-from cases.services.records import cadre_records
+from cases.selectors.records import cadre_records
 from core.errors import NotPermitted, PreconditionFailed, field_error
 from core.persistence import local_today, save_with_history
 from core.typing import Actor

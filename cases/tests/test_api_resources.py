@@ -20,7 +20,7 @@ import cases.lifecycle.measures
 import core.persistence
 from cases.codes import MEASURE_ORDER, CaseState
 from cases.models import Accident, Appeal, Case, ExecutionTask, MeasureDecision
-from cases.services.assessments import evaluate
+from cases.selectors.assessments import evaluate
 from cases.services.lifecycle import case_transition
 from cases.tests.scenarios import case_in_state
 from cases.tests.test_api_transitions import assert_error, snapshot

@@ -19,10 +19,10 @@ from rest_framework.test import APIClient
 
 from cases.codes import CaseState
 from cases.models import Case, CaseEvent, ExecutionTask, MeasureDecision, Referral, ReportingFinding, VetoOverride
+from cases.selectors.records import cadre_record, cadre_records
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.lifecycle import case_transition
-from cases.services.records import cadre_record, cadre_records
 from cases.tests.scenarios import case_in_state
 from cases.tests.test_api_transitions import assert_error
 from core.persistence import local_today

@@ -24,15 +24,9 @@ from appraisal.services.assessment import record_extras
 from cases.codes import CaseState
 from cases.models import Assessment, CaseSubject, Referral, VetoOverride
 from cases.selectors import case_visible_qs
+from cases.selectors.records import VETO_AUTHORITIES, VETO_BASIS, cadre_record, cadre_records, require_record_reader
 from cases.services.cadres import PERSONNEL_KINDS, cadre_move
-from cases.services.records import (
-    VETO_AUTHORITIES,
-    VETO_BASIS,
-    cadre_record,
-    cadre_records,
-    require_record_reader,
-    veto_override,
-)
+from cases.services.records import veto_override
 from core.errors import ApplicationError
 from core.persistence import local_today
 from org.access import membership_of

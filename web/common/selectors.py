@@ -24,8 +24,8 @@ from cases.models import Accident, Appeal, Case, CaseEvent, CaseSubject, Executi
 from cases.rules.engine import AssessmentInputError, assess
 from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
 from cases.selectors import case_history
-from cases.services.assessments import finding_input
-from cases.services.deadlines import open_deadlines
+from cases.selectors.assessments import finding_input
+from cases.selectors.deadlines import open_deadlines
 from org.access import membership_of
 from org.codes import MoveKind, Rank
 from org.models import Department, Post
@@ -55,7 +55,7 @@ def display_name(user) -> str:
 
 # --- tasks --------------------------------------------------------------------------------------
 
-# The clock that runs while a task waits (cases.services.deadlines kinds), by node.
+# The clock that runs while a task waits (cases.selectors.deadlines kinds), by node.
 _DEADLINE_KIND = {
     "inquiry": "inquiry_reply",
     "acknowledge": "referral_acknowledgement",

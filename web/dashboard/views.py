@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from cases.codes import TERMINAL_STATES, CaseState
 from cases.selectors import case_list
-from cases.services.common import deadline_after
-from cases.services.deadlines import open_deadlines
+from cases.selectors.deadlines import deadline_after, open_deadlines
 from org.access import membership_of
 from web.common.selectors import task_rows
 from workflows.selectors import my_tasks, queue
