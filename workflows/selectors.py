@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from core.typing import AnyUser
 from org.access import membership_of
 from org.codes import Rank
 
@@ -48,3 +49,15 @@ def task_url(task: Task) -> str:
     """Where a task is done in the UI: its case page (or the referral or appeal on it)."""
     case_id = task.data.get("case") or task.process.data.get("case")
     return f"/cases/{case_id}/" if case_id else "/"
+
+
+# --- for the web pages (web.tasks) ----------------------------------------------------------------
+
+
+def department_tasks_held_by_others(user: AnyUser) -> QuerySet[Task]:
+    """The department's open tasks someone other than the user has taken (a leader reassigns them)."""
+    return department_tasks(user).exclude(status=STATUS.NEW).exclude(owner=user)
+
+
+def task_exists(task_id: int) -> bool:
+    return Task.objects.filter(pk=task_id).exists()

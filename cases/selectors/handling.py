@@ -99,3 +99,13 @@ def case_subject_exists(case: Case, subject_pk: int) -> bool:
 def case_events(case: Case) -> QuerySet:
     """A case's events in chain order, with their actors."""
     return case.events.select_related("actor").order_by("seq")
+
+
+def accidents_within(queryset: QuerySet[Accident], user: AnyUser) -> QuerySet[Accident]:
+    """``queryset`` narrowed to the accidents of the user's jurisdiction (form choices)."""
+    return queryset.filter(accidents_visible_q(user))
+
+
+def accidents_newest_first() -> QuerySet[Accident]:
+    """Every accident, newest first (form choices, narrowed by ``accidents_within``)."""
+    return Accident.objects.order_by("-occurred_at")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
 from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Finding
-from org.jurisdiction import departments_visible_q
-from org.models import Department
+from org.selectors import department_members, transfer_targets
 from web.common.forms import ServiceForm
-from web.common.selectors import department_members, display_name
+from web.common.pages import display_name
 
 
 class LooseField(forms.Field):
@@ -66,11 +64,7 @@ class TransitionForm(ServiceForm):
         self.subject_fields: list[dict] = []
         self.measure_index = []
         if name == "transfer":
-            departments = (
-                Department.objects.filter(departments_visible_q(user) if user is not None else Q())
-                .exclude(pk=case.owner_department_id)
-                .order_by("level", "id")
-            )
+            departments = transfer_targets(user, excluding=case.owner_department_id)
             self.fields["to_department"] = LooseField(
                 label=_("Receiving department"),
                 widget=forms.Select(choices=[("", _("— choose a department —"))] + [(d.pk, d.name) for d in departments]),

@@ -9,14 +9,14 @@ from django.shortcuts import render
 from cases.codes import DECIDED_STATES, FINDING_STATES, CaseState
 from cases.models import Appeal, ExecutionTask, MeasureDecision
 from cases.selectors import FULL
+from cases.selectors.pages import case_page_related
 from cases.services.lifecycle import available_transitions
 from org.access import membership_of
 from web.cases.helpers import case_for, is_member, latest_conclusions
 from web.common.charts import case_chart_svg
 from web.common.labels import CAUTION, PRIMARY, TRANSITION_LABELS
-from web.common.selectors import (
+from web.common.pages import (
     OPEN_TASK,
-    case_page_related,
     case_timeline,
     decided_outcome,
     live_previews,
