@@ -60,7 +60,7 @@ def accident_list(request):
     _require_accidents(request)
     page = Paginator(accident_rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for accident in page.object_list:
-        accident.loss_wan = _loss_wan(accident)  # type: ignore[attr-defined]  # shown by the template
+        accident.loss_wan = _loss_wan(accident)
     return render(request, "web/accidents/accident_list.html", {"page": page})
 
 

@@ -88,7 +88,8 @@ def _veto_periods(cadre: Cadre, record: dict, on: dt.date) -> list[dict]:
     at_decision: dict[dt.date, dict] = {}
     rows = []
     for subject in subjects:
-        conclusion = subject.conclusions[0] if subject.conclusions else None
+        found = subject.conclusions  # type: ignore[attr-defined]  # prefetched to this attribute
+        conclusion = found[0] if found else None
         if conclusion is None or not conclusion.output.get("veto", {}).get("applies"):
             continue
         case = subject.case

@@ -8,9 +8,10 @@ fields they name by ``ServiceForm.attach_errors`` (``web.common.forms``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,9 @@ from cases.models import Appeal, Finding
 from org.selectors import department_members, transfer_targets
 from web.common.forms import ServiceForm
 from web.common.pages import display_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class LooseField(forms.Field):
@@ -38,7 +42,7 @@ def _textarea(rows=3, placeholder=""):
     return forms.Textarea(attrs={"rows": rows, "placeholder": placeholder})
 
 
-def coded(choices) -> list[tuple[str, str]]:
+def coded(choices) -> list[tuple[str, StrOrPromise]]:
     """``26.1 履行职责不到位``: the article code in front of its label."""
     return [(code, format_lazy("{} {}", code, label)) for code, label in choices]
 
@@ -152,7 +156,9 @@ class TransitionForm(ServiceForm):
 
 
 def _finding_label(name: str):
-    return Finding._meta.get_field(name).verbose_name
+    model_field = Finding._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # the engine's inputs are the finding's own columns
+    return model_field.verbose_name
 
 
 class FindingsForm(ServiceForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -46,7 +48,7 @@ def case_transition(request, pk: int, name: str):
         raise Http404
     subjects = subjects_with_records(case)
     conclusions = latest_conclusions(subjects)
-    initial = {"version": case.version}
+    initial: dict[str, Any] = {"version": case.version}
     if name == "accept":
         initial["team"] = [request.user.username]
     form = TransitionForm(
