@@ -10,6 +10,6 @@ class AppraisalConfig(AppConfig):
 
     def ready(self) -> None:
         from appraisal.selectors.assessment import record_extras  # ready() registers hooks
-        from cases.services.records import on_cadre_record
+        from cases.selectors.records import on_cadre_record
 
         on_cadre_record(record_extras)

@@ -104,7 +104,7 @@ def measure(db: str, reps: int) -> dict:
     }
 
     # W4: eligibility. 1,000 cadres of the demo county (cadre i is in county i % 100).
-    from cases.services.records import cadre_record, cadre_records
+    from cases.selectors.records import cadre_record, cadre_records
 
     on = dt.date.today()
     ids = [cadre_offset + 100 * m for m in range(1000)]

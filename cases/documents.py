@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import DECIDED_STATES, MEASURE_ORDER, CaseState
 from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, MeasureDecision
-from cases.services.common import deadline_after
+from cases.selectors.deadlines import deadline_after
 from core.errors import PreconditionFailed
 
 DOCUMENT_STATES = DECIDED_STATES

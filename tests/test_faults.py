@@ -126,7 +126,7 @@ def test_killed_database_connections_lose_nothing_and_every_client_recovers(live
     from rest_framework.authtoken.models import Token
 
     from cases.models import Case, CaseEvent
-    from cases.services.audit import verify_events
+    from cases.selectors.audit import verify_events
     from notifications.models import Notification
     from notifications.services import dispatch_pending
 

@@ -22,7 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from cases.codes import TERMINAL_STATES, CaseState, Measure
 from cases.models import Case, CaseEvent, ExecutionTask
-from cases.services.audit import verify_events
+from cases.selectors.audit import verify_events
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.lifecycle import TRANSITIONS, available_transitions, case_transition

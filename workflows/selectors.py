@@ -72,3 +72,15 @@ def case_numbers(tasks: Iterable[Task]) -> dict[int, str]:
     """The number of the case of each task, by case id (one query)."""
     ids = {task_case_id(t) for t in tasks} - {None}
     return dict(Case.objects.filter(pk__in=ids).values_list("pk", "number"))
+
+
+# --- for the web pages (web.tasks) ----------------------------------------------------------------
+
+
+def department_tasks_held_by_others(user: AnyUser) -> QuerySet[Task]:
+    """The department's open tasks someone other than the user has taken (a leader reassigns them)."""
+    return department_tasks(user).exclude(status=STATUS.NEW).exclude(owner=user)
+
+
+def task_exists(task_id: int) -> bool:
+    return bool(Task.objects.filter(pk=task_id).exists())  # viewflow ships no types

@@ -11,7 +11,7 @@ from typing import Any
 
 from appraisal.codes import AwardKind
 from appraisal.models import AnnualAssessment, Award
-from cases.services.records import cadre_records
+from cases.selectors.records import cadre_records
 from core.persistence import local_today
 from org.models import Cadre
 

@@ -22,8 +22,9 @@ from cases.lifecycle.inputs import parse
 from cases.lifecycle.measures import create_execution_tasks
 from cases.lifecycle.spec import Transition
 from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
-from cases.services.assessments import evaluate_subject
-from cases.services.common import case_event_record, deadline_after
+from cases.selectors.assessments import evaluate_subject
+from cases.selectors.deadlines import deadline_after
+from cases.services.common import case_event_record
 from core.errors import CONCURRENT_MODIFICATION, ConcurrentModification, PreconditionFailed, field_error
 from core.hooks import workflow_event
 from core.persistence import local_today, save_with_history

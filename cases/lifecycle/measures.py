@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES, Measure, SanctionKind
 from cases.lifecycle.routing import DECIDING, execution_route
 from cases.models import Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision
-from cases.services.common import deadline_after
+from cases.selectors.deadlines import deadline_after
 from core.errors import field_error
 from core.persistence import local_today, save_with_history
 from core.typing import Actor

@@ -1,6 +1,8 @@
 """Reads of the case layer (STYLE §1): what a user may see, and the rows the pages and the API
 show. ``services`` write; everything here only reads."""
 
+from cases.selectors.assessments import cadre_status_for, evaluate, evaluate_subject, finding_input, replay
+from cases.selectors.audit import AuditBreak, event_digest, verify_events
 from cases.selectors.cases import (
     CASE_NUMBER,
     FULL,
@@ -13,6 +15,7 @@ from cases.selectors.cases import (
     case_visible_qs,
     cases_handled,
 )
+from cases.selectors.deadlines import Deadline, deadline_after, deadline_policies, open_deadlines
 from cases.selectors.handling import (
     accident_history,
     accidents_visible,
@@ -26,8 +29,32 @@ from cases.selectors.handling import (
     referrals_visible,
 )
 from cases.selectors.history import case_history
+from cases.selectors.records import (
+    cadre_record,
+    cadre_record_with_extensions,
+    cadre_records,
+    open_or_egregious_subjects,
+    require_record_reader,
+)
 
 __all__ = [
+    "AuditBreak",
+    "Deadline",
+    "cadre_record",
+    "cadre_record_with_extensions",
+    "cadre_records",
+    "cadre_status_for",
+    "deadline_after",
+    "deadline_policies",
+    "evaluate",
+    "evaluate_subject",
+    "event_digest",
+    "finding_input",
+    "open_deadlines",
+    "open_or_egregious_subjects",
+    "replay",
+    "require_record_reader",
+    "verify_events",
     "accident_history",
     "CASE_NUMBER",
     "FULL",

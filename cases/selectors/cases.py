@@ -9,11 +9,13 @@ nothing else (PRODUCT §5).
 from __future__ import annotations
 
 import re
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 
 from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
 from core.typing import AnyUser
@@ -24,6 +26,13 @@ from org.models import Department
 FULL = "full"
 SOURCE_ONLY = "source"
 CASE_NUMBER = re.compile(r"^[A-Z]+-\d{4}-\d+$")  # ZR-2026-0001 (leads.next_case_number)
+
+
+def _cases() -> QuerySet[Case]:
+    # ``Case`` mixes in django-fsm's untyped ``ConcurrentTransitionMixin``, so the stubs read its
+    # manager as ``Any``: typed once here.
+    cases: QuerySet[Case] = Case.objects.all()
+    return cases
 
 
 def _involved(department_id: int) -> Q:
@@ -39,14 +48,14 @@ def _involved(department_id: int) -> Q:
     )
 
 
-def case_visible_qs(user) -> QuerySet[Case]:
+def case_visible_qs(user: AnyUser) -> QuerySet[Case]:
     if getattr(user, "is_superuser", False):
-        return Case.objects.all()
+        return _cases()
     membership = membership_of(user)
     if membership is None:
-        return Case.objects.none()
+        return _cases().none()
     d = membership.department_id
-    return Case.objects.filter(_involved(d) | _referred(d))
+    return _cases().filter(_involved(d) | _referred(d))
 
 
 def _referred(department_id: int) -> Q:
@@ -63,7 +72,15 @@ class _InArray(Func):
 
     output_field = BooleanField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = compiler.compile(self.source_expressions[0])
         rhs, rhs_params = compiler.compile(self.source_expressions[1])
         return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
@@ -97,15 +114,15 @@ def _visible_for_counting(department_id: int) -> Q:
     return cast(Q, own | (_InArray(F("pk"), others) if connection.vendor == "postgresql" else Q(pk__in=others)))
 
 
-class CaseListQuerySet(QuerySet):
+class CaseListQuerySet(QuerySet[Case]):
     """A case list that carries how to count it, ``counting = (estimate_qs, exact_qs)``, for
     ``cases.api.pagination.EstimatingPaginator``. Kept through ``prefetch_related``, slicing and
     the like; a further ``filter()`` is not reflected in it, so filter through ``case_list``."""
 
-    counting: tuple[QuerySet, QuerySet] | None = None
+    counting: tuple[QuerySet[Case], QuerySet[Case]] | None = None
 
-    def _clone(self):
-        clone = super()._clone()
+    def _clone(self) -> CaseListQuerySet:
+        clone: CaseListQuerySet = super()._clone()  # type: ignore[misc]  # Django's private copy, not in the stubs
         clone.counting = self.counting
         return clone
 
@@ -113,14 +130,14 @@ class CaseListQuerySet(QuerySet):
 def cases_handled(user: AnyUser) -> QuerySet[Case]:
     """Cases the user's department handles (sees in full), as opposed to ones it only referred."""
     if getattr(user, "is_superuser", False):
-        return Case.objects.all()
+        return _cases()
     membership = membership_of(user)
     if membership is None:
-        return Case.objects.none()
-    return Case.objects.filter(_involved(membership.department_id))
+        return _cases().none()
+    return _cases().filter(_involved(membership.department_id))
 
 
-def case_access(case: Case, user) -> str | None:
+def case_access(case: Case, user: AnyUser) -> str | None:
     """``full``, ``source`` (status and outcome only) or None (invisible)."""
     if getattr(user, "is_superuser", False):
         return FULL
@@ -130,20 +147,20 @@ def case_access(case: Case, user) -> str | None:
     d = membership.department_id
     if case.owner_department_id == d:  # the owner sees its case in full: no query needed
         return FULL
-    if Case.objects.filter(pk=case.pk).filter(_involved(d)).exists():
+    if _cases().filter(pk=case.pk).filter(_involved(d)).exists():
         return FULL
-    if Case.objects.filter(pk=case.pk).filter(_referred(d)).exists():
+    if _cases().filter(pk=case.pk).filter(_referred(d)).exists():
         return SOURCE_ONLY
     return None
 
 
-def case_list(*, user, state: str | None = None, department: int | None = None, q: str | None = None) -> QuerySet[Case]:
+def case_list(*, user: AnyUser, state: str | None = None, department: int | None = None, q: str | None = None) -> QuerySet[Case]:
     membership = None if getattr(user, "is_superuser", False) else membership_of(user)
     if membership is not None and department == membership.department_id:
-        base = counting_base = Case.objects.all()  # every case a department owns is visible to it
+        base = counting_base = _cases()  # every case a department owns is visible to it
     else:
         base = case_visible_qs(user)
-        counting_base = Case.objects.filter(_visible_for_counting(membership.department_id)) if membership else base
+        counting_base = _cases().filter(_visible_for_counting(membership.department_id)) if membership else base
     filters = Q()
     if state:
         filters &= Q(state__in=state.split(","))
@@ -155,7 +172,7 @@ def case_list(*, user, state: str | None = None, department: int | None = None, 
         # A whole case number is looked up in its unique index: every number shares the trigrams
         # of "ZR-2026-", so a trigram search for one reads more of the index as cases accumulate.
         number = Q(number=q.strip().upper()) if CASE_NUMBER.match(q.strip().upper()) else Q(number__icontains=q)
-        text = Case.objects.filter(number | Q(title__icontains=q) | Q(facts__icontains=q))
+        text = _cases().filter(number | Q(title__icontains=q) | Q(facts__icontains=q))
         names = CaseSubject.objects.filter(cadre__name__icontains=q)
         filters &= Q(pk__in=text.order_by().values("pk").union(names.order_by().values("case_id")))
     rows = base.filter(filters).select_related("owner_department", "source_department").order_by("-created_at", "-id")
@@ -168,7 +185,7 @@ def case_list(*, user, state: str | None = None, department: int | None = None, 
     return result
 
 
-def case_owner_departments(user, *, selected: int | None = None) -> QuerySet[Department]:
+def case_owner_departments(user: AnyUser, *, selected: int | None = None) -> QuerySet[Department]:
     """The case list's "handling department" choices: the departments that handle cases where the
     user is (their own, and the discipline, organization and emergency departments of their
     jurisdiction and of the jurisdictions above: where Art. 34 sends leads and transfers), and the
@@ -180,7 +197,7 @@ def case_owner_departments(user, *, selected: int | None = None) -> QuerySet[Dep
     from django.db.models import Value, When
 
     if getattr(user, "is_superuser", False):
-        return Department.objects.filter(Exists(Case.objects.filter(owner_department=OuterRef("pk")))).order_by("level", "id")
+        return Department.objects.filter(Exists(_cases().filter(owner_department=OuterRef("pk")))).order_by("level", "id")
     membership = membership_of(user)
     if membership is None:
         return Department.objects.none()
@@ -204,6 +221,8 @@ def case_detail_qs() -> QuerySet[Case]:
         Prefetch("measures", queryset=MeasureDecision.objects.order_by("id")),
         Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("id")),
     )
-    return Case.objects.select_related(
-        "owner_department", "source_department", "accident", "proposed_by", "approved_by"
-    ).prefetch_related(Prefetch("subjects", queryset=subjects), "team")
+    return (
+        _cases()
+        .select_related("owner_department", "source_department", "accident", "proposed_by", "approved_by")
+        .prefetch_related(Prefetch("subjects", queryset=subjects), "team")
+    )

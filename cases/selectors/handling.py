@@ -3,9 +3,11 @@ appeals, decided measures; each filtered to what the user may see."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
-from cases.models import Accident, Appeal, Case, ExecutionTask, MeasureDecision, Referral
+from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
 from core.typing import AnyUser
 from org.access import membership_of
 from org.jurisdiction import user_units
@@ -28,9 +30,10 @@ def accidents_visible(user: AnyUser) -> QuerySet[Accident]:
     )
 
 
-def accident_history(accident: Accident) -> QuerySet:
+def accident_history(accident: Accident) -> QuerySet[Any]:
     """An accident's history rows in order, with who made each change."""
-    return accident.history.select_related("history_user").order_by("history_id")
+    rows: QuerySet[Any] = accident.history.select_related("history_user").order_by("history_id")  # simple_history: untyped
+    return rows
 
 
 def _department_id(user: AnyUser) -> int | None:
@@ -89,13 +92,25 @@ def decided_measures(case: Case) -> QuerySet[MeasureDecision]:
 
 
 def case_or_none(pk: int) -> Case | None:
-    return Case.objects.filter(pk=pk).first()
+    case: Case | None = Case.objects.filter(pk=pk).first()  # the manager is untyped (django-fsm's mixin)
+    return case
 
 
 def case_subject_exists(case: Case, subject_pk: int) -> bool:
     return case.subjects.filter(pk=subject_pk).exists()
 
 
-def case_events(case: Case) -> QuerySet:
+def case_events(case: Case) -> QuerySet[CaseEvent]:
     """A case's events in chain order, with their actors."""
-    return case.events.select_related("actor").order_by("seq")
+    events: QuerySet[CaseEvent] = case.events.select_related("actor").order_by("seq")
+    return events
+
+
+def accidents_within(queryset: QuerySet[Accident], user: AnyUser) -> QuerySet[Accident]:
+    """``queryset`` narrowed to the accidents of the user's jurisdiction (form choices)."""
+    return queryset.filter(accidents_visible_q(user))
+
+
+def accidents_newest_first() -> QuerySet[Accident]:
+    """Every accident, newest first (form choices, narrowed by ``accidents_within``)."""
+    return Accident.objects.order_by("-occurred_at")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.db import connection
 from django.utils import timezone
@@ -24,10 +25,10 @@ _HISTORY_SOURCES = (
     ("executiontask", "case_id"),
     ("appeal", "case_id"),
 )
-_HISTORY_QUERY: dict[str, tuple[str, list]] = {}  # vendor → (SQL, [(model, tracked fields)])
+_HISTORY_QUERY: dict[str, tuple[str, list[Any]]] = {}  # vendor → (SQL, [(model, tracked fields)])
 
 
-def _history_query(vendor: str) -> tuple[str, list]:
+def _history_query(vendor: str) -> tuple[str, list[Any]]:
     """One statement for every history table of a case (W5): a UNION ALL whose rows carry the
     tracked fields as a JSON object built in the database, so one round trip answers what took
     one query per table. Built once per process from the historical models' own fields."""
@@ -68,7 +69,7 @@ def _history_query(vendor: str) -> tuple[str, list]:
     return sql, models
 
 
-def _to_datetime(value):
+def _to_datetime(value: Any) -> Any:
     if isinstance(value, str):
         value = parse_datetime(value.replace(" ", "T", 1))
     if value is not None and timezone.is_naive(value):
@@ -76,7 +77,7 @@ def _to_datetime(value):
     return value
 
 
-def _history_converter(field):
+def _history_converter(field: Any) -> Callable[[Any], Any] | None:
     """Turn a value of the JSON object back into what the model field holds."""
     kind = field.get_internal_type()
     if kind == "DateTimeField":
@@ -88,7 +89,7 @@ def _history_converter(field):
     return None
 
 
-def case_history(case: Case) -> list[dict]:
+def case_history(case: Case) -> list[dict[str, Any]]:
     """Field-level changes of the case and every row hanging off it, oldest first.
 
     One statement over every history table (``_history_query``), whatever the number of rows;
@@ -100,7 +101,7 @@ def case_history(case: Case) -> list[dict]:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     entries = []
-    previous: dict[tuple[int, int], dict] = {}
+    previous: dict[tuple[int, int], dict[str, Any]] = {}
     for source, object_id, history_date, _history_id, history_type, reason, username, values in rows:
         model, fields = models[source]
         if isinstance(values, str):

@@ -12,7 +12,7 @@ from cases.models import Accident, AccidentReport, ReportingFinding
 from cases.rules.grading import grade_accident
 from cases.rules.reporting import report_timeliness
 from cases.selectors import accidents_visible_q
-from cases.services.common import deadline_after
+from cases.selectors.deadlines import deadline_after
 from core.errors import NOT_FOUND, NotFound, NotPermitted, field_error
 from core.persistence import lock, save_with_history
 from core.typing import Actor

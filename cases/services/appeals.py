@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from cases.codes import CaseState
 from cases.lifecycle.measures import create_execution_tasks, validate_measures
 from cases.models import Appeal, Case, CaseSubject, ExecutionTask, MeasureDecision
-from cases.services.common import case_event_record, deadline_after
+from cases.selectors.deadlines import deadline_after
+from cases.services.common import case_event_record
 from core.errors import PreconditionFailed, TransitionNotAllowed, field_error
 from core.hooks import workflow_event
 from core.persistence import local_today, lock, save_with_history

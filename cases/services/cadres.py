@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseSubject, Referral
-from cases.services.common import case_event_record, deadline_after
-from cases.services.records import open_or_egregious_subjects
+from cases.selectors.deadlines import deadline_after
+from cases.selectors.records import open_or_egregious_subjects
+from cases.services.common import case_event_record
 from core.errors import NOT_FOUND, NotFound, NotPermitted, PreconditionFailed, field_error
 from core.hooks import workflow_event
 from core.persistence import lock, save_with_history

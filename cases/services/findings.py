@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cases.codes import FINDING_STATES, CaseState
 from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
-from cases.services.assessments import cadre_status_for, evaluate
+from cases.selectors.assessments import cadre_status_for, evaluate
 from cases.services.common import case_event_record
 from core.errors import NOT_FOUND, InvalidInput, NotFound, PreconditionFailed
 from core.persistence import lock, save_with_history

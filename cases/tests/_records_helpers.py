@@ -8,10 +8,10 @@ import datetime as dt
 
 from cases.codes import CaseState
 from cases.models import Case, ExecutionTask, MeasureDecision
+from cases.selectors.records import cadre_record
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.lifecycle import case_transition
-from cases.services.records import cadre_record
 from cases.tests.scenarios import case_in_state
 from core.persistence import local_today
 

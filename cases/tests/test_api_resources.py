@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from cases.codes import MEASURE_ORDER, CaseState
 from cases.models import Accident, Case
-from cases.services.assessments import evaluate
+from cases.selectors.assessments import evaluate
 from cases.tests._resources_helpers import BAOFENG_DEPUTY, LEADER, OFFICER, _lead_body, dept, results, unchanged
 from cases.tests._transitions_helpers import assert_error
 from core.persistence import local_today

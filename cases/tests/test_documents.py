@@ -16,7 +16,7 @@ from cases.codes import CaseState
 from cases.documents import article_label, basis_labels, decision_context, decision_html, zh_number
 from cases.models import Case, DeadlinePolicy, Finding
 from cases.selectors import SOURCE_ONLY, case_access
-from cases.services.common import deadline_after
+from cases.selectors.deadlines import deadline_after
 from cases.services.lifecycle import case_transition
 from cases.tests._transitions_helpers import assert_error
 from cases.tests.scenarios import case_in_state

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from cases.codes import CaseState
 from cases.models import CaseEvent, Referral, ReportingFinding
-from cases.services.records import cadre_record, cadre_records
+from cases.selectors.records import cadre_record, cadre_records
 from cases.tests._records_helpers import (
     ACCIDENT,
     DEPUTY,

@@ -15,7 +15,7 @@ from cases.codes import MEASURE_ORDER
 from cases.models import DeadlinePolicy, MeasurePolicy, MeasurePolicyRule
 from cases.rules.engine import CIRCUMSTANCES, AssessmentInputError, assess
 from cases.rules.policy import DEFAULT_POLICY_CODE, complete, default_snapshot, policy_from_snapshot
-from cases.services.assessments import evaluate, replay
+from cases.selectors.assessments import evaluate, replay
 
 pytestmark = pytest.mark.django_db
 

@@ -64,7 +64,7 @@ def test_a_deleted_event_breaks_the_next_link(cases):
 
 def test_a_recomputed_hash_still_breaks_the_link_of_the_next_event(cases):
     """Someone who edits a row and recomputes its own hash is caught by the next event."""
-    from cases.services.common import event_digest
+    from cases.selectors.audit import event_digest
 
     events = list(CaseEvent.objects.filter(case=cases[0]).order_by("seq"))
     victim = events[1]

@@ -6,17 +6,26 @@ Writes go through ``cases.services.accidents``; nothing is saved here.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.models import Accident, AccidentReport, DeadlinePolicy, ReportingFinding
-from cases.selectors import accidents_visible_q, case_visible_qs
+from cases.models import Accident
+from cases.selectors.pages import (
+    accident_cases,
+    accident_report_policies,
+    accident_rows,
+    accident_top_report_level,
+    accident_visible_rows,
+    accident_with_reports,
+    reporting_findings,
+)
 from cases.services.accidents import (
     ACCIDENT_KINDS,
     accident_create,
@@ -32,6 +41,11 @@ from web.common.services import FORM, run_service
 PAGE_SIZE = 30
 
 
+def _loss_wan(accident: Accident) -> Decimal | float:
+    """The direct loss in 10,000 yuan (万元), as the pages show it."""
+    return accident.direct_loss_yuan / 10000
+
+
 def _require_accidents(request):
     if request.user.is_superuser:
         return None
@@ -44,15 +58,9 @@ def _require_accidents(request):
 @login_required
 def accident_list(request):
     _require_accidents(request)
-    accidents = (
-        Accident.objects.filter(accidents_visible_q(request.user))
-        .select_related("location")
-        .annotate(n_cases=Count("cases"))
-        .order_by("-occurred_at", "id")
-    )
-    page = Paginator(accidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(accident_rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for accident in page.object_list:
-        accident.loss_wan = accident.direct_loss_yuan / 10000
+        accident.loss_wan = _loss_wan(accident)
     return render(request, "web/accidents/accident_list.html", {"page": page})
 
 
@@ -85,11 +93,8 @@ def accident_new(request):
 @require_http_methods(["GET", "POST"])
 def accident_detail(request, pk: int):
     _require_accidents(request)
-    accident = get_object_or_404(
-        Accident.objects.filter(accidents_visible_q(request.user)).select_related("location", "created_by"), pk=pk
-    )
-    reports_qs = AccidentReport.objects.select_related("recipient", "recorded_by").order_by("level", "reported_at")
-    top = accident.reports.order_by("-level").values_list("level", flat=True).first()
+    accident = get_object_or_404(accident_visible_rows(request.user), pk=pk)
+    top = accident_top_report_level(accident)
     next_level = top + 1 if top is not None else (1 if accident.unit_reported_at else 0)
     report_form = AccidentReportForm(prefix="report", initial={"level": next_level}, user=request.user)
     finding_form = ReportingFindingForm(prefix="finding")
@@ -124,17 +129,13 @@ def accident_detail(request, pk: int):
             raise Http404
         status = 400
 
-    accident = Accident.objects.prefetch_related(Prefetch("reports", queryset=reports_qs)).select_related("location").get(pk=pk)
-    accident.loss_wan = accident.direct_loss_yuan / 10000
+    accident = accident_with_reports(pk)
+    accident.loss_wan = _loss_wan(accident)  # type: ignore[attr-defined]  # shown by the template
     reports = {r.level: r for r in accident.reports.all()}
     timeliness = accident_timeliness(accident)
     steps = [{**s, "report": reports.get(s["level"])} for s in timeliness["steps"]]
-    findings = ReportingFinding.objects.filter(accident=accident).select_related("recorded_by").order_by("recorded_at", "id")
-    cases = case_visible_qs(request.user).filter(accident=accident).select_related("owner_department").order_by("-created_at")
-    policies = {
-        p.code: p
-        for p in DeadlinePolicy.objects.filter(code__in=["accident_unit_report", "accident_level_report"]).order_by("valid_from")
-    }
+    findings = reporting_findings(accident)
+    cases = accident_cases(request.user, accident)
     return render(
         request,
         "web/accidents/accident_detail.html",
@@ -146,7 +147,7 @@ def accident_detail(request, pk: int):
             "cases": [{"case": c, "url": case_url(c.pk)} for c in cases],
             "report_form": report_form,
             "finding_form": finding_form,
-            "policies": list(policies.values()),
+            "policies": accident_report_policies(),
         },
         status=status,
     )

@@ -28,7 +28,9 @@ class VetoOverrideForm(ServiceForm):
 
     def __init__(self, *args, subjects: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = subjects
+        field = self.fields["subject"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = subjects
 
 
 MOVE_KINDS = [(k.value, k.label) for k in (MoveKind.TRANSFER, MoveKind.PROMOTION, MoveKind.RETIREMENT)]

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,23 +21,21 @@ from django.views.decorators.http import require_http_methods
 
 from appraisal.selectors.assessment import record_extras
 from cases.codes import CaseState
-from cases.models import Assessment, CaseSubject, Referral, VetoOverride
-from cases.selectors import case_visible_qs
-from cases.services.cadres import PERSONNEL_KINDS, cadre_move
-from cases.services.records import (
-    VETO_AUTHORITIES,
-    VETO_BASIS,
-    cadre_record,
-    cadre_records,
-    require_record_reader,
-    veto_override,
+from cases.selectors.pages import (
+    cadre_subjects_with_conclusions,
+    lifelong_referral_ids,
+    lifelong_referrals_after,
+    visible_case_ids,
 )
+from cases.selectors.records import VETO_AUTHORITIES, VETO_BASIS, cadre_record, cadre_records, require_record_reader
+from cases.services.cadres import PERSONNEL_KINDS, cadre_move
+from cases.services.records import veto_override
 from core.errors import ApplicationError
 from core.persistence import local_today
 from org.access import membership_of
 from org.codes import MoveKind, Rank
-from org.jurisdiction import cadres_visible_q
-from org.models import Cadre, Post
+from org.models import Cadre
+from org.selectors import cadre_posts, cadres_in_jurisdiction, cadres_with_current_posts
 from web.cadres.forms import CadreFilterForm, MoveForm, RecordDateForm, VetoOverrideForm
 from web.common.helpers import case_url, measure_label
 from web.common.services import FORM, run_service
@@ -55,23 +52,13 @@ def _require_records(request) -> None:
 def cadre_list(request):
     _require_records(request)
     form = CadreFilterForm(request.GET or None, user=request.user)
-    current = Post.objects.filter(end__isnull=True).select_related("organization").order_by("-start", "-id")
-    qs = (
-        Cadre.objects.filter(pk__in=Cadre.objects.filter(cadres_visible_q(request.user)).values("pk"))
-        .order_by("id")
-        .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
-    )
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            qs = qs.filter(name__icontains=data["q"].strip())
-        post_filter = {}
-        if data["role"]:
-            post_filter["role"] = data["role"]
-        if data["department"]:
-            post_filter["organization"] = data["department"]
-        if post_filter:
-            qs = qs.filter(Exists(Post.objects.filter(cadre=OuterRef("pk"), end__isnull=True, **post_filter)))
+        qs = cadres_with_current_posts(
+            request.user, q=(data["q"] or "").strip(), role=data["role"] or "", organization=data["department"] or None
+        )
+    else:
+        qs = cadres_with_current_posts(request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     cadres = list(page.object_list)
     today = local_today()
@@ -96,21 +83,13 @@ def _veto_periods(cadre: Cadre, record: dict, on: dt.date) -> list[dict]:
     end of a veto at any other time the record is read once more on each decision date (one
     read per distinct decision date, whatever the number of rows).
     """
-    conclusions = Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("-id")
-    subjects = (
-        CaseSubject.objects.filter(cadre=cadre)
-        .select_related("case")
-        .prefetch_related(
-            Prefetch("assessments", queryset=conclusions, to_attr="conclusions"),
-            Prefetch("veto_overrides", queryset=VetoOverride.objects.order_by("-decided_at", "-id").select_related("decided_by")),
-        )
-        .order_by("case__created_at", "id")
-    )
+    subjects = cadre_subjects_with_conclusions(cadre)
     active = {b["case"]: b for b in record["blocking"] if b["basis"].startswith(VETO_BASIS)}
     at_decision: dict[dt.date, dict] = {}
     rows = []
     for subject in subjects:
-        conclusion = subject.conclusions[0] if subject.conclusions else None
+        found = subject.conclusions  # type: ignore[attr-defined]  # prefetched to this attribute
+        conclusion = found[0] if found else None
         if conclusion is None or not conclusion.output.get("veto", {}).get("applies"):
             continue
         case = subject.case
@@ -159,9 +138,7 @@ def _record_url(cadre_id: int, on: dt.date | None) -> str:
 @require_http_methods(["GET", "POST"])
 def cadre_record_view(request, pk: int):
     _require_records(request)
-    cadre = get_object_or_404(
-        Cadre.objects.filter(pk__in=Cadre.objects.filter(cadres_visible_q(request.user)).values("pk")), pk=pk
-    )
+    cadre = get_object_or_404(cadres_in_jurisdiction(request.user), pk=pk)
     membership = membership_of(request.user)
     today = local_today()
     date_form = RecordDateForm(request.GET or None)
@@ -209,10 +186,10 @@ def cadre_record_view(request, pk: int):
             raise Http404
         status = 400
 
-    posts = list(cadre.posts.select_related("organization", "managing_authority").order_by("-start", "-id"))
+    posts = cadre_posts(cadre)
     case_ids = [c["id"] for c in record["cases"]]
     # Record readers see every case of the cadre here; the link only where the case page opens.
-    visible = set(case_visible_qs(request.user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    visible = visible_case_ids(request.user, case_ids)
     cases = [
         {**c, "state_display": CaseState(c["state"]).label, "url": case_url(c["id"]) if c["id"] in visible else None}
         for c in record["cases"]
@@ -256,8 +233,7 @@ def cadre_record_view(request, pk: int):
 def _do_move(request, cadre: Cadre, form: MoveForm, on: dt.date):
     """Record the move; report every Art. 32 referral it created. None when the service refused."""
     data = form.cleaned_data
-    lifelong = Referral.objects.filter(kind=Referral.Kind.LIFELONG, case__subjects__cadre=cadre)
-    before = set(lifelong.values_list("pk", flat=True))
+    before = lifelong_referral_ids(cadre)
     retirement = data["kind"] == MoveKind.RETIREMENT
     outcome = run_service(
         request,
@@ -277,7 +253,7 @@ def _do_move(request, cadre: Cadre, form: MoveForm, on: dt.date):
     )
     if not outcome.ok:
         return None
-    created = lifelong.exclude(pk__in=before).select_related("case", "to_department").order_by("id")
+    created = lifelong_referrals_after(cadre, before)
     for referral in created:
         messages.warning(
             request,

@@ -8,10 +8,10 @@ fields they name by ``ServiceForm.attach_errors`` (``web.common.forms``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import Q
+from django.db import models
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
 from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Finding
-from org.jurisdiction import departments_visible_q
-from org.models import Department
+from org.selectors import department_members, transfer_targets
 from web.common.forms import ServiceForm
-from web.common.selectors import department_members, display_name
+from web.common.pages import display_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class LooseField(forms.Field):
@@ -40,7 +42,7 @@ def _textarea(rows=3, placeholder=""):
     return forms.Textarea(attrs={"rows": rows, "placeholder": placeholder})
 
 
-def coded(choices) -> list[tuple[str, str]]:
+def coded(choices) -> list[tuple[str, StrOrPromise]]:
     """``26.1 履行职责不到位``: the article code in front of its label."""
     return [(code, format_lazy("{} {}", code, label)) for code, label in choices]
 
@@ -66,11 +68,7 @@ class TransitionForm(ServiceForm):
         self.subject_fields: list[dict] = []
         self.measure_index = []
         if name == "transfer":
-            departments = (
-                Department.objects.filter(departments_visible_q(user) if user is not None else Q())
-                .exclude(pk=case.owner_department_id)
-                .order_by("level", "id")
-            )
+            departments = transfer_targets(user, excluding=case.owner_department_id)
             self.fields["to_department"] = LooseField(
                 label=_("Receiving department"),
                 widget=forms.Select(choices=[("", _("— choose a department —"))] + [(d.pk, d.name) for d in departments]),
@@ -158,7 +156,9 @@ class TransitionForm(ServiceForm):
 
 
 def _finding_label(name: str):
-    return Finding._meta.get_field(name).verbose_name
+    model_field = Finding._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # the engine's inputs are the finding's own columns
+    return model_field.verbose_name
 
 
 class FindingsForm(ServiceForm):

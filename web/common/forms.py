@@ -12,11 +12,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from cases.models import Accident
-from cases.selectors import accidents_visible_q
-from org.jurisdiction import cadres_visible_q, departments_visible_q
+from cases.selectors.handling import accidents_within
 from org.models import Cadre, Department
+from org.selectors import cadres_within, departments_ordered, departments_within
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 _INDEXED = re.compile(r"^measures\[(\d+)\](?:\.(\w+))?$")
@@ -70,8 +71,8 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def departments():
-    return Department.objects.order_by("level", "id")
+def departments() -> QuerySet[Department]:
+    return departments_ordered()
 
 
 class ScopedForm(ServiceForm):
@@ -87,8 +88,8 @@ class ScopedForm(ServiceForm):
             if queryset is None:
                 continue
             if queryset.model is Department:
-                field.queryset = queryset.filter(departments_visible_q(user))
+                field.queryset = departments_within(queryset, user)
             elif queryset.model is Cadre:
-                field.queryset = queryset.filter(pk__in=Cadre.objects.filter(cadres_visible_q(user)).values("pk"))
+                field.queryset = cadres_within(queryset, user)
             elif queryset.model is Accident:
-                field.queryset = queryset.filter(accidents_visible_q(user))
+                field.queryset = accidents_within(queryset, user)

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from core.errors import ApplicationError, ConcurrentModification
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # How 403/404 are answered.
 RAISE = "raise"
@@ -65,7 +68,7 @@ def run_service(
     success: str | Callable[[Any], str] | None = None,
     denied: str = RAISE,
     others: str = PAGE,
-    stale_message: str | None = None,
+    stale_message: StrOrPromise | None = None,
 ) -> Outcome:
     """Run ``call()`` (a service function closed over its arguments) and map its error.
 
@@ -81,7 +84,7 @@ def run_service(
     return Outcome(ok=True, value=value)
 
 
-def _failed(request, exc: ApplicationError, *, form, denied: str, others: str, stale_message: str | None) -> Outcome:
+def _failed(request, exc: ApplicationError, *, form, denied: str, others: str, stale_message: StrOrPromise | None) -> Outcome:
     outcome = Outcome(ok=False, status=exc.status, error=exc)
     if denied == RAISE:
         if exc.status == 403:

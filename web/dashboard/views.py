@@ -8,16 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
 from cases.codes import TERMINAL_STATES, CaseState
-from cases.selectors import case_list
-from cases.services.common import deadline_after
-from cases.services.deadlines import open_deadlines
+from cases.selectors.deadlines import deadline_after, open_deadlines
+from cases.selectors.pages import case_state_counts, recent_cases
 from org.access import membership_of
-from web.common.selectors import task_rows
+from web.common.pages import task_rows
 from workflows.selectors import my_tasks, queue
 
 DASHBOARD_LATER = 6
@@ -43,7 +41,7 @@ def dashboard(request):
     overdue = [d for d in deadlines if d.overdue(now)]
     soon = [d for d in deadlines if not d.overdue(now) and d.due <= now + window]
     later = [d for d in deadlines if d.due > now + window][:DASHBOARD_LATER]
-    counts = dict(case_list(user=user).order_by().values_list("state").annotate(n=Count("pk")))
+    counts = case_state_counts(user)
     by_state = [{"code": code, "label": label, "count": counts.get(code, 0)} for code, label in CaseState.choices]
     open_total = sum(n for state, n in counts.items() if state not in TERMINAL_STATES)
     return render(
@@ -57,7 +55,7 @@ def dashboard(request):
             "overdue": overdue,
             "soon": soon,
             "later": later,
-            "recent": case_list(user=user).order_by("-updated_at", "-id")[:DASHBOARD_RECENT],
+            "recent": recent_cases(user, DASHBOARD_RECENT),
             "by_state": by_state,
             "case_total": sum(counts.values()),
             "open_total": open_total,

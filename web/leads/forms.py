@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Circumstance, SourceKind
-from cases.models import Accident
+from cases.selectors.handling import accidents_newest_first
 from org.models import Cadre
 from web.common.forms import DepartmentChoiceField, ScopedForm, departments
 
@@ -27,7 +27,7 @@ class LeadForm(ScopedForm):
         empty_label=_("The county discipline organ (default, Art. 34)"),
     )
     accident = forms.ModelChoiceField(
-        label=_("Related accident"), queryset=Accident.objects.order_by("-occurred_at"), required=False, empty_label=_("None")
+        label=_("Related accident"), queryset=accidents_newest_first(), required=False, empty_label=_("None")
     )
     circumstances = forms.MultipleChoiceField(
         label=_("Circumstances (Art. 26)"),

@@ -11,18 +11,15 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.codes import OUTCOME_STATES, SourceKind
-from cases.models import MeasureDecision, Referral
-from cases.selectors import case_visible_qs
+from cases.selectors.pages import cases_referred_by, decided_measures_of, referrals_sent
 from cases.services.leads import lead_create
 from org.codes import DepartmentKind
-from org.jurisdiction import cadres_visible_q
-from org.models import Cadre, Post
+from org.selectors import cadres_with_current_posts
 from web.common.helpers import case_url, department_membership, measure_label
 from web.common.services import FORM, run_service
 from web.leads.forms import LeadForm
@@ -42,11 +39,7 @@ PAGE_SIZE = 30
 def _outcomes(cases) -> dict[int, list[str]]:
     """Decided measures per case, grouped by cadre, in one query (the "outcome" of PRODUCT §5)."""
     ids = [c.pk for c in cases if c.state in OUTCOME_STATES]
-    rows = (
-        MeasureDecision.objects.filter(subject__case_id__in=ids, state=MeasureDecision.State.DECIDED)
-        .select_related("subject__cadre")
-        .order_by("subject_id", "id")
-    )
+    rows = decided_measures_of(ids)
     grouped: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for m in rows:
         grouped[m.subject.case_id].setdefault(m.subject.cadre.name, []).append(measure_label(m.measure, m.sanction_kind))
@@ -55,12 +48,7 @@ def _outcomes(cases) -> dict[int, list[str]]:
 
 def _cadre_options(user):
     """Every cadre the user may name (their jurisdiction) with the current post, for the searchable subject list (two queries)."""
-    current = Post.objects.filter(end__isnull=True).select_related("organization").order_by("-start", "-id")
-    cadres = (
-        Cadre.objects.filter(pk__in=Cadre.objects.filter(cadres_visible_q(user)).values("pk"))
-        .order_by("name", "id")
-        .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
-    )
+    cadres = cadres_with_current_posts(user, by_name=True)
     return [
         {
             "id": c.pk,
@@ -123,16 +111,9 @@ def lead_new(request):
 def referred(request):
     membership = department_membership(request)
     department = membership.department
-    cases_qs = (
-        case_visible_qs(request.user)
-        .filter(source_department=department)
-        .select_related("owner_department")
-        .order_by("-created_at", "-id")
-    )
+    cases_qs = cases_referred_by(request.user, department)
     cases_page = Paginator(cases_qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    sent_qs = (
-        Referral.objects.filter(from_department=department).select_related("case", "to_department").order_by("-created_at", "-id")
-    )
+    sent_qs = referrals_sent(department)
     sent_page = Paginator(sent_qs, PAGE_SIZE).get_page(request.GET.get("rpage"))
     # Every case listed is visible to the department (it referred it); the case page itself shows
     # a referring agency only the status and the outcome.

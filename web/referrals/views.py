@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,26 +16,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import DeadlinePolicy, Referral
+from cases.selectors.pages import (
+    deadline_policy_in_force,
+    referral_received,
+    referrals_received_handled,
+    referrals_received_open,
+)
 from cases.services.referrals import referral_move
 from core.persistence import local_today
 from web.common.helpers import case_url, department_membership, measure_label
 from web.common.services import FLASH, run_service
 from web.referrals.forms import ReferralReturnForm
 
-OPEN_REFERRAL = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
-
-
 PAGE_SIZE = 30
 
 
 def _policy(code: str) -> DeadlinePolicy | None:
     today = local_today()
-    return (
-        DeadlinePolicy.objects.filter(code=code, valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .order_by("-valid_from")
-        .first()
-    )
+    return deadline_policy_in_force(code, today)
 
 
 MATERIAL_KINDS = {
@@ -67,11 +64,7 @@ def _material_lines(materials) -> list[str]:
 def _referrals_context(request, department, errors: dict[int, ReferralReturnForm] | None = None) -> dict:
     now = timezone.now()
     soon = now + dt.timedelta(days=1)
-    open_qs = (
-        Referral.objects.filter(to_department=department, state__in=OPEN_REFERRAL)
-        .select_related("case", "from_department", "created_by")
-        .order_by("acknowledge_by", "-created_at", "-id")
-    )
+    open_qs = referrals_received_open(department)
     rows = []
     for r in open_qs:
         overdue = r.state == Referral.State.SENT and r.acknowledge_by is not None and r.acknowledge_by < now
@@ -87,12 +80,7 @@ def _referrals_context(request, department, errors: dict[int, ReferralReturnForm
                 "materials": _material_lines(r.materials),
             }
         )
-    handled_qs = (
-        Referral.objects.filter(to_department=department)
-        .exclude(state__in=OPEN_REFERRAL)
-        .select_related("case", "from_department", "handled_by")
-        .order_by("-handled_at", "-created_at", "-id")
-    )
+    handled_qs = referrals_received_handled(department)
     handled_page = Paginator(handled_qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "department": department,
@@ -122,7 +110,7 @@ def referral_action(request, pk: int, move: str):
     if move not in REFERRAL_MESSAGES:
         raise Http404
     membership = department_membership(request)
-    referral = Referral.objects.filter(pk=pk, to_department=membership.department).select_related("case").first()
+    referral = referral_received(pk, membership.department)
     if referral is None:
         raise Http404
     form = ReferralReturnForm(request.POST, prefix=f"r{pk}")

@@ -8,22 +8,14 @@ import math
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cases.codes import TERMINAL_STATES, CaseState, Circumstance, Measure
-from cases.models import Finding, MeasureDecision
-from cases.selectors import case_visible_qs, cases_handled
+from cases.selectors.pages import case_statistics
 from core.persistence import local_today
 
 CHART_WIDTH = 600
-
-
-def _full_access_qs(user):
-    """Cases the user's department handles (sees in full), as opposed to ones it only referred."""
-    return cases_handled(user)
 
 
 def _nice_max(value: int) -> int:
@@ -131,40 +123,12 @@ def _month_range(first: dt.date, last: dt.date, limit: int = 36) -> list[dt.date
 
 
 def stats_data(user) -> dict:
-    """Counts over the cases the user may see, in a fixed number of aggregate queries.
-
-    Findings are counted only for cases the user's department handles: a referring agency sees the
-    status and outcome of its leads, not the investigation (PRODUCT §5).
-    """
-    visible = case_visible_qs(user)
-    by_state = dict(visible.order_by().values_list("state").annotate(n=Count("id")))
-    by_owner = list(
-        visible.order_by()
-        .values("owner_department_id", "owner_department__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "owner_department__name")
-    )
-    by_month = {
-        (row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]): row["n"]
-        for row in visible.order_by().annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("id"))
-        if row["month"] is not None
-    }
-    intake: dict[str, set[int]] = defaultdict(set)
-    for case_id, codes in visible.order_by().values_list("pk", "circumstances"):
-        for code in codes or []:
-            intake[code].add(case_id)
-    found: dict[str, set[int]] = defaultdict(set)
-    findings = Finding.objects.filter(subject__case__in=_full_access_qs(user).values("pk"))
-    for case_id, codes in findings.values_list("subject__case_id", "circumstances"):
-        for code in codes or []:
-            found[code].add(case_id)
-    by_measure = {
-        row["measure"]: row
-        for row in MeasureDecision.objects.filter(state=MeasureDecision.State.DECIDED, subject__case__in=visible.values("pk"))
-        .order_by()
-        .values("measure")
-        .annotate(n=Count("id"), cases=Count("subject__case", distinct=True))
-    }
+    """The charts over the counts of ``case_statistics`` (cases the user may see; findings only of
+    the cases the user's department handles, PRODUCT §5)."""
+    counts = case_statistics(user)
+    by_state, by_owner, by_month, by_measure = counts.by_state, counts.by_owner, counts.by_month, counts.by_measure
+    intake: dict[str, set[int]] = defaultdict(set, counts.intake)
+    found: dict[str, set[int]] = defaultdict(set, counts.found)
 
     total = sum(by_state.values())
     open_count = sum(n for s, n in by_state.items() if s not in TERMINAL_STATES)

@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from viewflow.workflow.models import Task
 
 from org.access import membership_of
 from org.codes import Rank
-from web.common.selectors import task_rows
+from web.common.pages import task_rows
 from web.common.services import FLASH, SHOW, run_service
 from workflows import services as task_services
-from workflows.selectors import department_tasks, my_tasks, queue
+from workflows.selectors import department_tasks_held_by_others, my_tasks, queue, task_exists
 
 
 def _next_url(request, default: str) -> str:
@@ -41,13 +40,13 @@ def queue_page(request):
     others = []
     if membership is not None and membership.rank == Rank.LEADER:
         # Leaders also see who holds the department's taken tasks, to reassign them.
-        taken = department_tasks(user).exclude(status="NEW").exclude(owner=user)
+        taken = department_tasks_held_by_others(user)
         others = task_rows(taken, user, with_assignees=True)
     return render(request, "web/tasks/tasks.html", {"mode": "queue", "rows": rows, "others": others})
 
 
 def _task_action(request, task_id: int, action, success: str):
-    if not Task.objects.filter(pk=task_id).exists():
+    if not task_exists(task_id):
         raise Http404
     run_service(request, action, success=success, denied=SHOW, others=FLASH)
     return redirect(_next_url(request, reverse("web:inbox")))

@@ -12,8 +12,9 @@ from viewflow.workflow.status import STATUS
 
 from cases.codes import CaseState
 from cases.models import CaseEvent, DeadlineAlert, ExecutionTask
+from cases.selectors.deadlines import open_deadlines
 from cases.services.appeals import appeal_decide, appeal_file
-from cases.services.deadlines import open_deadlines, run_deadlines
+from cases.services.deadlines import run_deadlines
 from cases.services.executions import execution_complete
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move

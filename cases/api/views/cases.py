@@ -25,7 +25,7 @@ from cases.selectors import (
     case_subject_exists,
     case_visible_qs,
 )
-from cases.services.assessments import evaluate
+from cases.selectors.assessments import evaluate
 from cases.services.findings import finding_put
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition

@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.api import serializers as s
+from cases.selectors.records import cadre_record_with_extensions, require_record_reader
 from cases.services import cadres as cadre_services
-from cases.services.records import cadre_record_with_extensions, require_record_reader
 from core.api.params import date_param, int_param, pk_param, validated
 from core.persistence import local_today
 from org.models import Department

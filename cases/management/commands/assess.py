@@ -12,7 +12,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from cases.rules.engine import AssessmentInputError
-from cases.services.assessments import evaluate
+from cases.selectors.assessments import evaluate
 
 
 class Command(BaseCommand):

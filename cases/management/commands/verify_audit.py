@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.services.audit import verify_events
+from cases.selectors.audit import verify_events
 
 
 class Command(BaseCommand):

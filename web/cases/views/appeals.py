@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import CaseState
 from cases.models import Appeal, MeasureDecision
+from cases.selectors.pages import appeals_for_decision
 from cases.services import appeals as appeal_services
 from web.cases.forms import AppealDecideForm, AppealFileForm
 from web.cases.helpers import case_for, is_member, latest_conclusions
@@ -56,7 +57,7 @@ def appeal_file(request, pk: int):
 
 @login_required
 def appeal_decide(request, appeal_id: int):
-    appeal = get_object_or_404(Appeal.objects.select_related("subject__cadre", "deciding_department"), pk=appeal_id)
+    appeal = get_object_or_404(appeals_for_decision(), pk=appeal_id)
     case, _access = case_for(request, appeal.case_id)
     if request.method == "GET" and (
         appeal.state != Appeal.State.FILED or not is_member(request.user, appeal.deciding_department_id, leader=True)

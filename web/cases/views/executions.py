@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.models import ExecutionTask
 from cases.selectors import FULL, case_access
+from cases.selectors.pages import execution_tasks_with_case
 from cases.services import executions as execution_services
 from web.common.services import FLASH, SHOW, run_service
 
@@ -18,7 +18,7 @@ from web.common.services import FLASH, SHOW, run_service
 @login_required
 @require_POST
 def execution_complete(request, task_id: int):
-    task = get_object_or_404(ExecutionTask.objects.select_related("case"), pk=task_id)
+    task = get_object_or_404(execution_tasks_with_case(), pk=task_id)
     case_url = reverse("web:case_detail", args=[task.case_id])
     if case_access(task.case, request.user) != FULL:
         raise Http404

@@ -18,7 +18,7 @@ from cases.services import findings as finding_services
 from duties.selectors.compliance import conduct_compliance
 from web.cases.forms import FindingsForm
 from web.cases.helpers import case_for, is_member, latest_conclusions
-from web.common.selectors import live_previews, subjects_with_records
+from web.common.pages import live_previews, subjects_with_records
 from web.common.services import SHOW, run_service
 
 _SESSION_OUTPUT = "zeren_findings_output"

@@ -12,8 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from cases.codes import CaseState
 from cases.models import Case
 from cases.selectors import case_list, case_owner_departments
+from cases.selectors.pages import subjects_prefetch
 from core.api.pagination import EstimatingPaginator
-from web.common.selectors import subjects_prefetch
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000

@@ -9,14 +9,14 @@ from django.shortcuts import render
 from cases.codes import DECIDED_STATES, FINDING_STATES, CaseState
 from cases.models import Appeal, ExecutionTask, MeasureDecision
 from cases.selectors import FULL
+from cases.selectors.pages import case_page_related
 from cases.services.lifecycle import available_transitions
 from org.access import membership_of
 from web.cases.helpers import case_for, is_member, latest_conclusions
 from web.common.charts import case_chart_svg
 from web.common.labels import CAUTION, PRIMARY, TRANSITION_LABELS
-from web.common.selectors import (
+from web.common.pages import (
     OPEN_TASK,
-    case_page_related,
     case_timeline,
     decided_outcome,
     live_previews,
@@ -53,10 +53,14 @@ def case_detail(request, pk: int):
     tasks = open_case_tasks(case)
     owner_member = is_member(user, case.owner_department_id)
     for subject in subjects:
-        subject.conclusion = conclusions.get(subject.pk)
-        subject.preview = previews.get(subject.pk)
-        subject.engine = subject.conclusion.output if subject.conclusion else subject.preview
-        subject.active_measures = [m for m in subject.measures.all() if m.state != MeasureDecision.State.WITHDRAWN]
+        # What the template shows of each subject, set on the row it iterates.
+        conclusion, preview = conclusions.get(subject.pk), previews.get(subject.pk)
+        subject.conclusion = conclusion  # type: ignore[attr-defined]  # read by the template
+        subject.preview = preview  # type: ignore[attr-defined]  # read by the template
+        subject.engine = conclusion.output if conclusion else preview  # type: ignore[attr-defined]  # read by the template
+        subject.active_measures = [  # type: ignore[attr-defined]  # read by the template
+            m for m in subject.measures.all() if m.state != MeasureDecision.State.WITHDRAWN
+        ]
     appealable = [
         s
         for s in subjects

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import Appeal, ExecutionTask, MeasureDecision
+from cases.models import MeasureDecision
+from cases.selectors.pages import case_open_work
 from cases.services import lifecycle
 from cases.services.lifecycle import TRANSITIONS, available_transitions
 from web.cases.forms import TransitionForm
 from web.cases.helpers import case_for, latest_conclusions
 from web.common.labels import TRANSITION_HELP, TRANSITION_LABELS
-from web.common.selectors import live_previews, subjects_with_records
+from web.common.pages import live_previews, subjects_with_records
 from web.common.services import SHOW, run_service
 
 STALE_FORM = gettext_lazy(
@@ -32,8 +35,7 @@ def _transition_context(case, name: str, subjects, conclusions) -> dict:
     if name in ("approve", "reject"):
         context["proposed"] = [m for s in subjects for m in s.measures.all() if m.state == MeasureDecision.State.PROPOSED]
     if name == "close":
-        context["open_executions"] = ExecutionTask.objects.filter(case=case, state=ExecutionTask.State.OPEN).count()
-        context["pending_appeals"] = Appeal.objects.filter(case=case, state=Appeal.State.FILED).count()
+        context["open_executions"], context["pending_appeals"] = case_open_work(case)
     return context
 
 
@@ -46,7 +48,7 @@ def case_transition(request, pk: int, name: str):
         raise Http404
     subjects = subjects_with_records(case)
     conclusions = latest_conclusions(subjects)
-    initial = {"version": case.version}
+    initial: dict[str, Any] = {"version": case.version}
     if name == "accept":
         initial["team"] = [request.user.username]
     form = TransitionForm(

@@ -1,8 +1,8 @@
-"""Reads for the dashboard, task and case pages that the domain selectors do not offer in the shape a page needs.
-
-Everything here only reads; every write goes through ``cases.services`` or
-``workflows.services``. Each function runs a fixed number of queries whatever the number of
-rows, so the inbox, the list and the case page keep their query budgets.
+"""The view-models of the dashboard, task and case pages: rows of the domain selectors
+(``cases.selectors``, ``org.selectors``, ``workflows.selectors``) put together the way a page
+shows them. Nothing here queries the database itself; every write goes through
+``cases.services`` or ``workflows.services``. Each function runs a fixed number of queries
+whatever the number of rows, so the inbox, the list and the case page keep their query budgets.
 """
 
 from __future__ import annotations
@@ -14,21 +14,28 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from cases.codes import DECIDED_STATES, ENDED_EARLY_STATES, CaseState
-from cases.models import Accident, Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from cases.models import Accident, Case, CaseEvent, CaseSubject, MeasureDecision
 from cases.rules.engine import AssessmentInputError, assess
 from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
-from cases.selectors import case_history
-from cases.services.assessments import finding_input
-from cases.services.deadlines import open_deadlines
+from cases.selectors import case_history, decided_measures
+from cases.selectors.assessments import finding_input
+from cases.selectors.deadlines import open_deadlines
+from cases.selectors.pages import (
+    accident_titles,
+    cases_by_id,
+    department_names,
+    measure_names,
+    subject_names,
+)
 from org.access import membership_of
-from org.codes import MoveKind, Rank
+from org.codes import Rank
 from org.models import Department, Post
+from org.selectors import department_members, departments_by_id, later_moves, posts_by_id, users_by_id, users_by_username
 from web.common.labels import EVENT_LABELS, STEP_OF, STEPS
 from workflows.flows import AppealFlow
 from workflows.selectors import case_tasks
@@ -39,14 +46,6 @@ OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 # --- people -------------------------------------------------------------------------------------
 
 
-def department_members(department_id: int, *, leaders_only: bool = False):
-    """Active members of a department, for team checkboxes and the assign select."""
-    qs = get_user_model().objects.filter(is_active=True, membership__department_id=department_id)
-    if leaders_only:
-        qs = qs.filter(membership__rank=Rank.LEADER)
-    return qs.select_related("membership").order_by("membership__rank", "username")
-
-
 def display_name(user) -> str:
     if user is None:
         return "—"
@@ -55,7 +54,7 @@ def display_name(user) -> str:
 
 # --- tasks --------------------------------------------------------------------------------------
 
-# The clock that runs while a task waits (cases.services.deadlines kinds), by node.
+# The clock that runs while a task waits (cases.selectors.deadlines kinds), by node.
 _DEADLINE_KIND = {
     "inquiry": "inquiry_reply",
     "acknowledge": "referral_acknowledgement",
@@ -83,7 +82,7 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
     """Tasks with their case, stage title, waiting time and the clock running on them."""
     tasks = list(tasks)
     case_ids = {t.data.get("case") for t in tasks if t.data.get("case")}
-    cases = Case.objects.select_related("owner_department").in_bulk(case_ids) if case_ids else {}
+    cases = cases_by_id(case_ids)
     membership = membership_of(user)
     dues: dict[tuple[int, str], dt.datetime] = {}
     if membership is not None and tasks:
@@ -119,7 +118,7 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
 def open_case_tasks(case: Case):
     """The steps waiting on a case (its own, its referrals' and appeals'), with departments."""
     tasks = [t for t in case_tasks(case.pk) if t.status in OPEN_TASK]
-    departments = Department.objects.in_bulk({t.data.get("department") for t in tasks if t.data.get("department")})
+    departments = departments_by_id(t.data.get("department") for t in tasks)
     return [
         {
             "task": t,
@@ -135,34 +134,13 @@ def open_case_tasks(case: Case):
 # --- the case page ------------------------------------------------------------------------------
 
 
-def case_page_related(case: Case) -> dict[str, list]:
-    """Execution tasks, referrals, appeals and events of a case: one query each."""
-    return {
-        "executions": list(
-            ExecutionTask.objects.filter(case=case)
-            .select_related("subject__cadre", "measure", "department", "completed_by")
-            .order_by("kind", "id")
-        ),
-        "referrals": list(
-            Referral.objects.filter(case=case).select_related("from_department", "to_department", "created_by", "handled_by")
-        ),
-        "appeals": list(
-            Appeal.objects.filter(case=case).select_related("subject__cadre", "deciding_department", "decided_by", "recorded_by")
-        ),
-        "events": list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("seq")),
-    }
-
-
 def subjects_with_records(case: Case) -> list[CaseSubject]:
     """The subjects as ``case_detail_qs`` prefetched them (cadre, post, finding, measures,
     conclusions), plus the later posts of each cadre for the live preview (one more query)."""
     subjects = list(case.subjects.all())
-    later = Post.objects.filter(cadre_id__in={s.cadre_id for s in subjects}).exclude(move_kind=MoveKind.APPOINTMENT)
-    moves: dict[int, list[Post]] = {}
-    for post in later.order_by("start", "id"):
-        moves.setdefault(post.cadre_id, []).append(post)
+    moves = later_moves(s.cadre_id for s in subjects)
     for subject in subjects:
-        subject.later_moves = moves.get(subject.cadre_id, [])
+        subject.later_moves = moves.get(subject.cadre_id, [])  # type: ignore[attr-defined]  # read by live_previews
     return subjects
 
 
@@ -184,7 +162,7 @@ def live_previews(subjects: list[CaseSubject]) -> dict[int, dict]:
         if snapshots[day] is None:
             continue
         # The same input the service builds; the moves are already loaded (no query per subject).
-        data = finding_input(subject, posts=subject.later_moves)
+        data = finding_input(subject, posts=subject.later_moves)  # type: ignore[attr-defined]  # set by subjects_with_records
         try:
             result[subject.pk] = assess(data, policy_from_snapshot(snapshots[day]))
         except AssessmentInputError:
@@ -204,9 +182,7 @@ def decided_outcome(case: Case) -> list[MeasureDecision]:
     """The decided measures, for the limited view of a referring agency (PRODUCT §5)."""
     if case.state not in DECIDED_STATES:
         return []
-    return list(
-        MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED).select_related("subject__cadre")
-    )
+    return list(decided_measures(case))
 
 
 # --- stepper ------------------------------------------------------------------------------------
@@ -266,14 +242,12 @@ def _field_label(model, attname: str) -> str:
 def _name_resolvers() -> dict:
     """How a foreign key in a diff is shown: one query per target model, whatever the rows."""
     return {
-        Department: lambda ids: {d.pk: d.name for d in Department.objects.filter(pk__in=ids)},
-        get_user_model(): lambda ids: {u.pk: display_name(u) for u in get_user_model().objects.filter(pk__in=ids)},
-        CaseSubject: lambda ids: {s.pk: s.cadre.name for s in CaseSubject.objects.filter(pk__in=ids).select_related("cadre")},
-        MeasureDecision: lambda ids: {m.pk: m.get_measure_display() for m in MeasureDecision.objects.filter(pk__in=ids)},
-        Post: lambda ids: {
-            p.pk: f"{p.organization.name} · {p.title}" for p in Post.objects.filter(pk__in=ids).select_related("organization")
-        },
-        Accident: lambda ids: {a.pk: a.title for a in Accident.objects.filter(pk__in=ids)},
+        Department: department_names,
+        get_user_model(): lambda ids: {u.pk: display_name(u) for u in users_by_id(ids)},
+        CaseSubject: subject_names,
+        MeasureDecision: measure_names,
+        Post: lambda ids: {pk: f"{p.organization.name} · {p.title}" for pk, p in posts_by_id(ids).items()},
+        Accident: accident_titles,
     }
 
 
@@ -362,9 +336,8 @@ def case_timeline(case: Case, events: list[CaseEvent]) -> list[TimelineItem]:
         p = e.payload or {}
         usernames.update(u for u in p.get("team", []) if isinstance(u, str))
         usernames.update(p[k] for k in ("from", "to") if isinstance(p.get(k), str))
-    users = {u.username: display_name(u) for u in get_user_model().objects.filter(username__in=usernames)} if usernames else {}
-    dept_ids = {e.payload.get("to_department") for e in events if isinstance(e.payload.get("to_department"), int)}
-    departments = {d.pk: d.name for d in Department.objects.filter(pk__in=dept_ids)} if dept_ids else {}
+    users = {u.username: display_name(u) for u in users_by_username(usernames)}
+    departments = department_names(e.payload["to_department"] for e in events if isinstance(e.payload.get("to_department"), int))
 
     items = [
         TimelineItem(
@@ -421,8 +394,3 @@ def case_timeline(case: Case, events: list[CaseEvent]) -> list[TimelineItem]:
                 )
             )
     return sorted(items + loose, key=lambda i: i.when, reverse=True)
-
-
-def subjects_prefetch() -> Prefetch:
-    """Subjects for the case list: cadre names in one query."""
-    return Prefetch("subjects", queryset=CaseSubject.objects.select_related("cadre").order_by("id"))

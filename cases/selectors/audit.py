@@ -1,7 +1,7 @@
 """Verification of the tamper-evident audit trail (PRODUCT §8).
 
 Each case event carries the hash of its own content chained to the previous event of the same
-case (``common.event_digest``). ``verify_events`` walks every chain in order and names the first
+case (``event_digest``). ``verify_events`` walks every chain in order and names the first
 row that no longer matches: content edited behind the application's back (the hash no longer
 fits), an event removed or re-ordered (the next one's ``prev_hash`` or the sequence breaks), or
 an event inserted without the chain.
@@ -9,13 +9,37 @@ an event inserted without the chain.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from cases.models import CaseEvent
-from cases.services.common import event_digest
+
+
+def canonical_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def event_digest(event: CaseEvent | SimpleNamespace) -> str:
+    """The hash of an event's content chained to its predecessor (PRODUCT §8). ``event`` may be a
+    namespace of a row's values (the audit streams ``values()``)."""
+    body = {
+        "case": event.case_id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "from": event.from_state,
+        "to": event.to_state,
+        "actor": event.actor_id,
+        "reason": event.reason,
+        "payload": event.payload,
+        "created_at": event.created_at.isoformat(),
+        "prev": event.prev_hash,
+    }
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
 
 FIELDS = (
     "id",

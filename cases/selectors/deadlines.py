@@ -1,0 +1,140 @@
+"""Clocks on every stage with a time limit (PRODUCT §6): the limits in force (``deadline_after``)
+and what is running now (``open_deadlines``), each with its due time, the department that must
+act, and the policy row that sets the limit. Raising the warnings and escalations is
+``cases.services.deadlines.run_deadlines``'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import cast, overload
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.codes import CaseState
+from cases.models import Appeal, Case, CaseEvent, DeadlinePolicy, ExecutionTask, Referral
+from core.persistence import add_months
+
+
+def deadline_policies(code: str) -> list[DeadlinePolicy]:
+    """Every version of one limit, newest first: load once, then pick per date in Python."""
+    return list(DeadlinePolicy.objects.filter(code=code).order_by("-valid_from"))
+
+
+@overload
+def deadline_after(
+    code: str, start: dt.datetime, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> dt.datetime: ...
+@overload
+def deadline_after(
+    code: str, start: dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> dt.datetime | dt.date: ...
+def deadline_after(
+    code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> dt.datetime | dt.date:
+    """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date).
+    Pass ``policies`` (from ``deadline_policies``) to compute many deadlines without a query each."""
+    day = on or (start.date() if isinstance(start, dt.datetime) else start)
+    rows = policies if policies is not None else deadline_policies(code)
+    policy = next((p for p in rows if p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)), None)
+    if policy is None:
+        raise LookupError(f"no deadline policy {code!r} in force on {day}")
+    if policy.unit == DeadlinePolicy.Unit.HOURS:
+        if not isinstance(start, dt.datetime):
+            start = dt.datetime.combine(start, dt.time(), tzinfo=timezone.get_current_timezone())
+        return start + dt.timedelta(hours=policy.amount)
+    if policy.unit == DeadlinePolicy.Unit.DAYS:
+        return start + dt.timedelta(days=policy.amount)
+    return add_months(start, policy.amount)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str
+    kind: str
+    label: str
+    case_id: int
+    case_number: str
+    department_id: int
+    due: dt.datetime
+
+    def overdue(self, now: dt.datetime) -> bool:
+        return now > self.due
+
+
+LABELS = {
+    "referral_acknowledgement": _("Acknowledge the referral"),
+    "execution": _("Carry out the measure or file the decision"),
+    "appeal_decision": _("Decide the appeal"),
+    "inquiry_reply": _("Reply to the inquiry"),
+}
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+
+
+def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
+    """Every running clock (optionally of one department), soonest first. Constant queries."""
+    items: list[Deadline] = []
+    referrals = Referral.objects.filter(state=Referral.State.SENT, acknowledge_by__isnull=False).select_related("case")
+    executions = ExecutionTask.objects.filter(state=ExecutionTask.State.OPEN, due_on__isnull=False).select_related("case")
+    appeals = Appeal.objects.filter(state=Appeal.State.FILED).select_related("case")
+    inquiring = Case.objects.filter(state=CaseState.INQUIRING)
+    if department_id is not None:
+        referrals = referrals.filter(to_department_id=department_id)
+        executions = executions.filter(department_id=department_id)
+        appeals = appeals.filter(deciding_department_id=department_id)
+        inquiring = inquiring.filter(owner_department_id=department_id)
+    for r in referrals:
+        items.append(
+            Deadline(
+                f"referral:{r.pk}",
+                "referral_acknowledgement",
+                str(LABELS["referral_acknowledgement"]),
+                r.case_id,
+                r.case.number,
+                r.to_department_id,
+                cast(dt.datetime, r.acknowledge_by),  # not None: filtered above
+            )
+        )
+    for t in executions:
+        items.append(
+            Deadline(
+                f"execution:{t.pk}",
+                "execution",
+                str(LABELS["execution"]),
+                t.case_id,
+                t.case.number,
+                t.department_id,
+                _end_of_day(cast(dt.date, t.due_on)),  # not None: filtered above
+            )
+        )
+    appeal_limits, inquiry_limits = deadline_policies("appeal_decision"), deadline_policies("inquiry_reply")
+    for a in appeals:
+        due = _end_of_day(deadline_after("appeal_decision", a.filed_on, policies=appeal_limits))
+        items.append(
+            Deadline(
+                f"appeal:{a.pk}",
+                "appeal_decision",
+                str(LABELS["appeal_decision"]),
+                a.case_id,
+                a.case.number,
+                a.deciding_department_id,
+                due,
+            )
+        )
+    started = {
+        e.case_id: e.created_at for e in CaseEvent.objects.filter(case__in=inquiring, kind="inquire").order_by("case_id", "seq")
+    }
+    for c in inquiring:
+        if c.pk in started:
+            due = deadline_after("inquiry_reply", started[c.pk], policies=inquiry_limits)
+            items.append(
+                Deadline(
+                    f"inquiry:{c.pk}", "inquiry_reply", str(LABELS["inquiry_reply"]), c.pk, c.number, c.owner_department_id, due
+                )
+            )
+    return sorted(items, key=lambda d: d.due)

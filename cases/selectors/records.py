@@ -1,0 +1,263 @@
+"""Cadre records and eligibility (PRODUCT §4; Art. 19, 25, 28, 32).
+
+``cadre_record(cadre, on)`` answers whether a cadre may be promoted, and may receive awards or
+评优, on a date, with every blocking reason, its basis and its end. It reads a constant number
+of queries whatever the number of cases; ``cadre_records`` does the same for many cadres.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.codes import Measure, SanctionKind
+from cases.models import Assessment, CaseSubject, DeadlinePolicy, InfluencePeriod, MeasureDecision, VetoOverride
+from core.errors import NotPermitted
+from core.persistence import add_months
+from core.typing import AnyUser
+from org.access import require_membership
+from org.codes import DepartmentKind
+from org.models import Cadre
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+from cases.codes import TERMINAL_STATES, UNDER_INVESTIGATION_STATES
+
+# 《公职人员政务处分法》第五十二条 (VERIFIED-P): under investigation, no promotion or award.
+UNDER_INVESTIGATION = UNDER_INVESTIGATION_STATES
+INVESTIGATION_BASIS = "《公职人员政务处分法》第五十二条：被立案调查期间，不得交流、晋升、奖励（VERIFIED-P）"
+VETO_BASIS = "细则第二十八条：因发生生产安全事故被追究领导责任，在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职"
+
+
+# Labels looked up once: ``get_measure_display()`` rebuilds its choices on every call, which
+# dominated a batch of 1,000 records (BENCH W4).
+MEASURE_LABELS = dict(Measure.choices)
+SANCTION_LABELS = dict(SanctionKind.choices)
+
+
+def _label(labels: Mapping[str, StrOrPromise], code: str) -> str:
+    return str(labels.get(code, code))
+
+
+_Row = TypeVar("_Row", InfluencePeriod, DeadlinePolicy)
+
+
+def _valid_on(rows: Iterable[_Row], day: dt.date) -> _Row | None:
+    for row in rows:  # newest first
+        if row.valid_from <= day and (row.valid_to is None or day <= row.valid_to):
+            return row
+    return None
+
+
+def _policies() -> tuple[dict[tuple[str, str], list[InfluencePeriod]], list[DeadlinePolicy]]:
+    periods: dict[tuple[str, str], list[InfluencePeriod]] = defaultdict(list)
+    for row in InfluencePeriod.objects.order_by("-valid_from"):
+        periods[(row.measure, row.sanction_kind)].append(row)
+    veto_rows = list(DeadlinePolicy.objects.filter(code="veto_minimum").order_by("-valid_from"))
+    return periods, veto_rows
+
+
+def _subjects_qs() -> QuerySet[CaseSubject]:
+    return CaseSubject.objects.select_related("case", "case__owner_department").prefetch_related(
+        Prefetch(
+            "measures",
+            queryset=MeasureDecision.objects.filter(state=MeasureDecision.State.DECIDED).order_by("decided_on", "id"),
+        ),
+        Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("id")),
+        Prefetch("veto_overrides", queryset=VetoOverride.objects.order_by("-decided_at", "-id")),
+    )
+
+
+def _record(
+    cadre: Cadre,
+    subjects: list[CaseSubject],
+    on: dt.date,
+    periods: dict[tuple[str, str], list[InfluencePeriod]],
+    veto_rows: list[DeadlinePolicy],
+) -> dict[str, Any]:
+    blocking: list[dict[str, Any]] = []
+    measures_out: list[dict[str, Any]] = []
+    cases_out: list[dict[str, Any]] = []
+    party_end: dt.date | None = None  # party discipline periods stack (《纪律处分条例》第二十一条)
+
+    def block(
+        reason: str, basis: str, until: dt.date | None, *, promotion: bool, awards: bool, verified: bool, case: int | None = None
+    ) -> None:
+        applies = [name for name, flag in (("promotion", promotion), ("awards", awards)) if flag]
+        if applies:
+            blocking.append(
+                {"reason": reason, "basis": basis, "until": until, "applies_to": applies, "verified": verified, "case": case}
+            )
+
+    decided: list[tuple[MeasureDecision, CaseSubject]] = []
+    for subject in subjects:
+        case = subject.case
+        cases_out.append({"id": case.pk, "number": case.number, "title": case.title, "state": case.state, "subject": subject.pk})
+        if case.state in UNDER_INVESTIGATION and timezone.localdate(case.created_at) <= on:
+            block(
+                _("Under investigation in case %(n)s") % {"n": case.number},
+                INVESTIGATION_BASIS,
+                None,
+                promotion=True,
+                awards=True,
+                verified=True,
+                case=case.pk,
+            )
+        for measure in subject.measures.all():
+            if measure.decided_on and measure.decided_on <= on:
+                decided.append((measure, subject))
+
+    ends_by_subject: dict[int, list[dt.date]] = defaultdict(list)
+    for measure, subject in sorted(decided, key=lambda pair: (pair[0].decided_on, pair[0].pk)):
+        assert measure.decided_on is not None  # only measures with a decision date were collected
+        row = _valid_on(periods.get((measure.measure, measure.sanction_kind), []), measure.decided_on)
+        start = measure.decided_on
+        until: dt.date | None = None
+        if row is not None and row.months and not row.permanent:
+            if row.stacks and party_end and party_end > start:
+                start = party_end
+            until = add_months(start, row.months)
+            if row.stacks:
+                party_end = until
+            ends_by_subject[subject.pk].append(until)
+        label = _label(MEASURE_LABELS, measure.measure) + (
+            f"（{_label(SANCTION_LABELS, measure.sanction_kind)}）" if measure.sanction_kind else ""
+        )
+        measures_out.append(
+            {
+                "case": subject.case.pk,
+                "case_number": subject.case.number,
+                "measure": measure.measure,
+                "sanction_kind": measure.sanction_kind,
+                "decided_on": measure.decided_on,
+                "influence_until": until,
+                "permanent": bool(row and row.permanent),
+                "basis": row.citation if row else _("No influence period is configured for this measure."),
+                "verified": bool(row and row.verified),
+            }
+        )
+        if row is None:
+            continue
+        active = row.permanent or (until is not None and on < until)
+        if active:
+            block(
+                _("%(m)s in case %(n)s") % {"m": label, "n": subject.case.number},
+                row.citation,
+                None if row.permanent else until,
+                promotion=row.blocks_promotion,
+                awards=row.blocks_awards,
+                verified=row.verified,
+                case=subject.case.pk,
+            )
+        if row.awards_until_year_end and measure.decided_on.year == on.year and not (active and row.blocks_awards):
+            block(
+                _("%(m)s this year: no 评优 for the year") % {"m": label},
+                row.citation,
+                dt.date(on.year, 12, 31),
+                promotion=False,
+                awards=True,
+                verified=row.verified,
+                case=subject.case.pk,
+            )
+
+    for subject in subjects:
+        conclusion = next(iter(reversed(list(subject.assessments.all()))), None)
+        decided_on = subject.case.decided_on
+        if conclusion is None or not conclusion.output.get("veto", {}).get("applies") or not decided_on or decided_on > on:
+            continue
+        override = next(iter(subject.veto_overrides.all()), None)
+        if override is not None:
+            until, basis, verified = override.until, f"{VETO_BASIS}；{_('overridden')}: {override.reason}", True
+        else:
+            floor_row = _valid_on(veto_rows, decided_on)
+            ends = list(ends_by_subject.get(subject.pk, []))
+            if floor_row is not None:
+                ends.append(add_months(decided_on, floor_row.amount))
+            until = max(ends) if ends else None
+            verified = floor_row is None or floor_row.verified
+            basis = VETO_BASIS + (f"；{floor_row.citation}" if floor_row else "")
+        if until is None or on < until:
+            block(
+                _("One-vote veto (Art. 28) from case %(n)s") % {"n": subject.case.number},
+                basis,
+                until,
+                promotion=True,
+                awards=True,
+                verified=verified,
+                case=subject.case.pk,
+            )
+
+    return {
+        "cadre": {"id": cadre.pk, "name": cadre.name, "status": cadre.status},
+        "on": on,
+        "eligible_for_promotion": not any("promotion" in b["applies_to"] for b in blocking),
+        "eligible_for_awards": not any("awards" in b["applies_to"] for b in blocking),
+        "blocking": blocking,
+        "cases": cases_out,
+        "measures": measures_out,
+    }
+
+
+def cadre_record(cadre: Cadre, on: dt.date) -> dict[str, Any]:
+    periods, veto_rows = _policies()
+    subjects = list(_subjects_qs().filter(cadre=cadre).order_by("case__created_at", "id"))
+    return _record(cadre, subjects, on, periods, veto_rows)
+
+
+# What upper layers add to a cadre's record (``appraisal`` adds Chapters 4–5: assessments, 约谈,
+# awards); they register in their ``AppConfig.ready``, so ``cases`` does not import them.
+_record_extensions: list[Callable[[Cadre, dt.date], dict[str, Any]]] = []
+
+
+def on_cadre_record(fn: Callable[[Cadre, dt.date], dict[str, Any]]) -> Callable[[Cadre, dt.date], dict[str, Any]]:
+    _record_extensions.append(fn)
+    return fn
+
+
+def cadre_record_with_extensions(cadre: Cadre, on: dt.date) -> dict[str, Any]:
+    """The record of ``cadre_record`` with what every registered extension adds (the API's answer)."""
+    record = cadre_record(cadre, on)
+    for extension in _record_extensions:
+        record.update(extension(cadre, on))
+    return record
+
+
+def cadre_records(cadres: list[Cadre], on: dt.date) -> list[dict[str, Any]]:
+    """Eligibility for many cadres in a constant number of queries (PRODUCT §4, BENCH W4)."""
+    periods, veto_rows = _policies()
+    by_cadre: dict[int, list[CaseSubject]] = defaultdict(list)
+    for subject in _subjects_qs().filter(cadre__in=[c.pk for c in cadres]).order_by("case__created_at", "id"):
+        by_cadre[subject.cadre_id].append(subject)
+    return [_record(c, by_cadre.get(c.pk, []), on, periods, veto_rows) for c in cadres]
+
+
+VETO_AUTHORITIES = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}
+RECORD_READERS = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}
+
+
+def require_record_reader(user: AnyUser) -> None:
+    """A cadre's record (cases, measures, eligibility) is for the organization department that
+    keeps it and the discipline organ (Art. 19, 28); referring agencies see only their leads."""
+    if getattr(user, "is_superuser", False):
+        return
+    membership = require_membership(user)
+    if membership.department.kind not in RECORD_READERS:
+        raise NotPermitted(_("Cadre records are open to the organization department and the discipline organ."))
+
+
+def open_or_egregious_subjects(cadre: Cadre) -> list[tuple[CaseSubject, bool]]:
+    """Subjects whose case must follow the cadre on a move (Art. 32): the case is open, or it was
+    concluded with lifelong accountability (egregious accident responsibility)."""
+    result = []
+    for subject in _subjects_qs().filter(cadre=cadre).order_by("id"):
+        conclusion = next(iter(reversed(list(subject.assessments.all()))), None)
+        lifelong = bool(conclusion and conclusion.output.get("lifelong", {}).get("applies"))
+        if subject.case.state not in TERMINAL_STATES or lifelong:
+            result.append((subject, lifelong))
+    return result
