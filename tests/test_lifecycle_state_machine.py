@@ -23,9 +23,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from cases.codes import TERMINAL_STATES, CaseState, Measure
 from cases.models import Case, CaseEvent, ExecutionTask
 from cases.selectors.audit import verify_events
+from cases.selectors.transitions import available_transitions
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
-from cases.services.lifecycle import TRANSITIONS, available_transitions, case_transition
+from cases.services.lifecycle import TRANSITIONS, case_transition
 from cases.tests.scenarios import new_lead
 from core.errors import ApplicationError
 

@@ -10,8 +10,8 @@ from cases.codes import CaseState, SourceKind
 from cases.lifecycle.spec import TRANSITIONS
 from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
 from cases.selectors import decided_measures
-from cases.services.accidents import accident_timeliness
-from cases.services.lifecycle import available_transitions
+from cases.selectors.accidents import accident_timeliness
+from cases.selectors.transitions import available_transitions
 from org.codes import MoveKind, Role
 from org.models import Cadre, Department, Post
 

@@ -1,6 +1,7 @@
 """Reads of the case layer (STYLE §1): what a user may see, and the rows the pages and the API
 show. ``services`` write; everything here only reads."""
 
+from cases.selectors.accidents import accident_timeliness
 from cases.selectors.assessments import cadre_status_for, evaluate, evaluate_subject, finding_input, replay
 from cases.selectors.audit import AuditBreak, event_digest, verify_events
 from cases.selectors.cases import (
@@ -38,6 +39,7 @@ from cases.selectors.records import (
 )
 
 __all__ = [
+    "accident_timeliness",
     "AuditBreak",
     "Deadline",
     "cadre_record",

@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Accident, AccidentReport, ReportingFinding
 from cases.rules.grading import grade_accident
-from cases.rules.reporting import report_timeliness
 from cases.selectors import accidents_visible_q
-from cases.selectors.deadlines import deadline_after
 from core.errors import NOT_FOUND, NotFound, NotPermitted, field_error
 from core.persistence import lock, save_with_history
 from core.typing import Actor
@@ -81,49 +79,6 @@ def accident_update(*, accident_id: int, data: dict[str, Any], acting_user: Acto
     reason = f"changed {', '.join(changed) or 'nothing'}; grade {before} → {accident.grade}"
     save_with_history(accident, acting_user=acting_user, reason=reason)
     return accident
-
-
-def _limit(code: str, day: dt.date) -> dt.timedelta:
-
-    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    return deadline_after(code, start) - start
-
-
-def accident_timeliness(accident: Accident) -> dict[str, Any]:
-    """迟报 computed from the occurrence and the report chain, with the limits' sources."""
-    from django.utils import timezone
-
-    day = accident.occurred_at.date()
-    basis = "《生产安全事故报告和调查处理条例》第九条（单位1小时）、第十一条（每级2小时）"
-    try:
-        unit_limit, level_limit = _limit("accident_unit_report", day), _limit("accident_level_report", day)
-    except LookupError:
-        # Before the 条例 (in force 2007-06-01) no reporting limit applies: nothing is late.
-        return {"late": None, "steps": [], "basis": basis, "no_limit_on": day}
-    reports = {r.level: r.reported_at for r in accident.reports.all()}
-    if 0 not in reports and accident.unit_reported_at:
-        reports[0] = accident.unit_reported_at
-    steps = report_timeliness(
-        occurred_at=accident.occurred_at,
-        reports=reports,
-        unit_limit=unit_limit,
-        level_limit=level_limit,
-        now=timezone.now(),
-    )
-    return {
-        "late": any(s.late for s in steps),
-        "steps": [
-            {
-                "level": s.level,
-                "deadline": s.deadline,
-                "reported_at": s.reported_at,
-                "late": s.late,
-                "minutes_late": s.minutes_late,
-            }
-            for s in steps
-        ],
-        "basis": basis,
-    }
 
 
 @transaction.atomic

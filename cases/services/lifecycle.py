@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from cases.codes import CaseState
-from cases.lifecycle.handlers import HANDLERS, OPEN_REFERRAL_STATES
+from cases.lifecycle.handlers import HANDLERS
 from cases.lifecycle.measures import (  # noqa: F401  (the public names of this module before the split)
     create_execution_tasks,
     executing_department,
@@ -25,7 +25,8 @@ from cases.lifecycle.measures import (  # noqa: F401  (the public names of this 
     validate_measures,
 )
 from cases.lifecycle.spec import BY_NAME, Transition
-from cases.models import Case, Referral
+from cases.models import Case
+from cases.selectors.transitions import transfer_pending
 from core.errors import (
     CONCURRENT_MODIFICATION,
     PROPOSER_CANNOT_APPROVE,
@@ -39,9 +40,8 @@ from core.errors import (
 )
 from core.hooks import workflow_event
 from core.persistence import lock
-from core.typing import Actor, AnyUser
-from org.access import membership_of, require_member_of
-from org.codes import Rank
+from core.typing import Actor
+from org.access import require_member_of
 
 # Transitions by name, in the order of the spec (the order buttons and choices are listed in).
 TRANSITIONS: dict[str, Transition] = BY_NAME
@@ -84,7 +84,7 @@ def case_transition(
         raise ConcurrentModification(CONCURRENT_MODIFICATION, extra={"version": case.version, "state": case.state})
     _check_state(case, name)
     _authorize(case, row, acting_user)
-    if row.blocked_by_pending_transfer and _transfer_pending(case):
+    if row.blocked_by_pending_transfer and transfer_pending(case):
         # Until the target accepts or returns it, the case belongs to neither side to move.
         raise PreconditionFailed(TRANSFER_PENDING)
     payload = dict(payload or {})
@@ -92,29 +92,3 @@ def case_transition(
     result = HANDLERS[name](case, acting_user, payload, row)
     workflow_event("case_transition", case=result, name=name, acting_user=acting_user)
     return result
-
-
-def _transfer_pending(case: Case) -> bool:
-    return (
-        case.state == CaseState.RECEIVED
-        and case.referrals.filter(kind=Referral.Kind.TRANSFER, state__in=OPEN_REFERRAL_STATES).exists()
-    )
-
-
-def available_transitions(case: Case, user: AnyUser) -> list[str]:
-    """Transitions the user may fire now: allowed from the state and within the user's rights."""
-    membership = membership_of(user)
-    if membership is None or membership.department_id != case.owner_department_id:
-        return []
-    if _transfer_pending(case):
-        return []
-    names: list[str] = []
-    for name, row in TRANSITIONS.items():
-        if not can_proceed(getattr(case, name), check_conditions=False):
-            continue
-        if row.leader_only and membership.rank != Rank.LEADER:
-            continue
-        if row.four_eyes and case.proposed_by_id == user.pk:
-            continue
-        names.append(name)
-    return names

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.models import Accident
+from cases.selectors.accidents import accident_timeliness
 from cases.selectors.pages import (
     accident_cases,
     accident_report_policies,
@@ -26,13 +27,7 @@ from cases.selectors.pages import (
     accident_with_reports,
     reporting_findings,
 )
-from cases.services.accidents import (
-    ACCIDENT_KINDS,
-    accident_create,
-    accident_report_add,
-    accident_timeliness,
-    reporting_finding_add,
-)
+from cases.services.accidents import ACCIDENT_KINDS, accident_create, accident_report_add, reporting_finding_add
 from org.access import membership_of
 from web.accidents.forms import AccidentForm, AccidentReportForm, ReportingFindingForm
 from web.common.helpers import case_url

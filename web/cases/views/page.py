@@ -10,7 +10,7 @@ from cases.codes import DECIDED_STATES, FINDING_STATES, CaseState
 from cases.models import Appeal, ExecutionTask, MeasureDecision
 from cases.selectors import FULL
 from cases.selectors.pages import case_page_related
-from cases.services.lifecycle import available_transitions
+from cases.selectors.transitions import available_transitions
 from org.access import membership_of
 from web.cases.helpers import case_for, is_member, latest_conclusions
 from web.common.charts import case_chart_svg

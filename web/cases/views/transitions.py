@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import MeasureDecision
 from cases.selectors.pages import case_open_work
+from cases.selectors.transitions import available_transitions
 from cases.services import lifecycle
-from cases.services.lifecycle import TRANSITIONS, available_transitions
+from cases.services.lifecycle import TRANSITIONS
 from web.cases.forms import TransitionForm
 from web.cases.helpers import case_for, latest_conclusions
 from web.common.labels import TRANSITION_HELP, TRANSITION_LABELS

@@ -1,0 +1,43 @@
+"""Which transitions a user may fire on a case now (the buttons and the API's
+``available_transitions``): allowed from the state (django-fsm), within the user's rights (the
+lifecycle table's leader-only and four-eyes columns), and not while a transfer is pending."""
+
+from __future__ import annotations
+
+from django_fsm import can_proceed
+
+from cases.codes import CaseState
+from cases.lifecycle.handlers import OPEN_REFERRAL_STATES
+from cases.lifecycle.spec import BY_NAME
+from cases.models import Case, Referral
+from core.typing import AnyUser
+from org.access import membership_of
+from org.codes import Rank
+
+
+def transfer_pending(case: Case) -> bool:
+    """A transfer of the case is waiting for its target: until it accepts or returns it, the case
+    belongs to neither side to move."""
+    return (
+        case.state == CaseState.RECEIVED
+        and case.referrals.filter(kind=Referral.Kind.TRANSFER, state__in=OPEN_REFERRAL_STATES).exists()
+    )
+
+
+def available_transitions(case: Case, user: AnyUser) -> list[str]:
+    """Transitions the user may fire now: allowed from the state and within the user's rights."""
+    membership = membership_of(user)
+    if membership is None or membership.department_id != case.owner_department_id:
+        return []
+    if transfer_pending(case):
+        return []
+    names: list[str] = []
+    for name, row in BY_NAME.items():
+        if not can_proceed(getattr(case, name), check_conditions=False):
+            continue
+        if row.leader_only and membership.rank != Rank.LEADER:
+            continue
+        if row.four_eyes and case.proposed_by_id == user.pk:
+            continue
+        names.append(name)
+    return names
