@@ -293,6 +293,7 @@ for _n, _state in enumerate(["proposing", "approving", "decided", "executing", "
     PATHS[_state] = _LONG[:_n]
 # The flow node each state waits in: cases/lifecycle/spec.py STAGES, restated because this
 # script writes the rows in SQL without Django (executing waits in a branch; the seed uses one).
+# workflows/tests/test_bench_seed_tables.py ties this table and PATHS to the lifecycle's.
 STAGE = {
     "received": "intake",
     "inquiring": "inquiry",
