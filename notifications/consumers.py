@@ -19,9 +19,10 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core.auth import user_for_token
 from notifications.selectors import replay, unread_count
 from notifications.services import department_group, user_group
-from org.models import Membership
+from org.selectors import department_id_of
 
 logger = logging.getLogger("zeren.notifications")
 CLOSE_UNAUTHENTICATED = 4401
@@ -31,16 +32,12 @@ REPLAY_LIMIT = 500
 
 @database_sync_to_async
 def _user_from_token(key: str):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.select_related("user").filter(key=key).first()
-    return token.user if token and token.user.is_active else None
+    return user_for_token(key)
 
 
 @database_sync_to_async
 def _department_id(user) -> int | None:
-
-    return Membership.objects.filter(user=user).values_list("department_id", flat=True).first()
+    return department_id_of(user)
 
 
 @database_sync_to_async

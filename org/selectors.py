@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from core.typing import Actor, AnyUser
 from org.codes import MoveKind, Rank
 from org.jurisdiction import cadres_visible_q, departments_visible_q
-from org.models import Cadre, Department, Post
+from org.models import Cadre, Department, Membership, Post
 
 
 def departments_visible(user: AnyUser, *, kind: str | None = None, parent: int | None = None) -> QuerySet[Department]:
@@ -147,3 +147,10 @@ def users_by_username(usernames: Iterable[str]) -> list[Actor]:
 
 def users_by_id(ids: Iterable[int]) -> list[Actor]:
     return list(get_user_model().objects.filter(pk__in=set(ids)))
+
+
+def department_id_of(user: AnyUser) -> int | None:
+    """The id of the department the user sits in (one query, no row), or ``None``."""
+    if user.pk is None:  # the anonymous user sits nowhere
+        return None
+    return Membership.objects.filter(user_id=user.pk).values_list("department_id", flat=True).first()
