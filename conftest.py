@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.seeding import SEED_MIGRATIONS, MovedModels
+from tests.seeding import reseed
 
 
 @pytest.fixture
@@ -92,14 +92,10 @@ def _policies_present(request):
     if marker is None and not {"db", "transactional_db", "world"} & set(request.fixturenames):
         return
     request.getfixturevalue("_django_db_helper")
-    import importlib
-
-    from django.apps import apps
 
     from cases.models import MeasurePolicy
     from duties.models import Obligation
 
     if MeasurePolicy.objects.exists() and Obligation.objects.exists():
         return
-    for name in SEED_MIGRATIONS:
-        importlib.import_module(name).seed(MovedModels(apps), None)
+    reseed()

@@ -13,8 +13,6 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from appraisal.models import AnnualAssessment, AssessmentGrade, Award, Interview, Patrol, PatrolFinding
 from appraisal.selectors.rewards import candidates
 from appraisal.selectors.scope import AppraisalScope
-from cases.selectors import case_visible_qs
-from core.typing import AnyUser
 from org.models import Cadre, Department, Post
 
 
@@ -166,13 +164,6 @@ def patrol_findings(patrol: Patrol) -> list[PatrolFinding]:
 def finding_of(patrol: Patrol, finding_id: int) -> bool:
     """Whether ``finding_id`` is a finding of ``patrol``."""
     return PatrolFinding.objects.filter(pk=finding_id, patrol=patrol).exists()
-
-
-def visible_case_ids(user: AnyUser, case_ids: list[int]) -> set[int]:
-    """Which of ``case_ids`` the user may open (no query without ids)."""
-    if not case_ids:
-        return set()
-    return set(case_visible_qs(user).filter(pk__in=case_ids).values_list("pk", flat=True))
 
 
 def organizations_by_cadre(cadre_ids: list[int], organization_ids: set[int]) -> dict[int, set[int]]:

@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0008_seed_deadline_warning"),
+        ('cases', '0008_seed_deadline_warning'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="finding",
-            name="exemption_justification",
-            field=models.TextField(blank=True, verbose_name="why the Art. 31 exemption holds without full compliance on record"),
+            model_name='finding',
+            name='exemption_justification',
+            field=models.TextField(blank=True, verbose_name='why the Art. 31 exemption holds without full compliance on record'),
         ),
         migrations.AddField(
-            model_name="historicalfinding",
-            name="exemption_justification",
-            field=models.TextField(blank=True, verbose_name="why the Art. 31 exemption holds without full compliance on record"),
+            model_name='historicalfinding',
+            name='exemption_justification',
+            field=models.TextField(blank=True, verbose_name='why the Art. 31 exemption holds without full compliance on record'),
         ),
     ]

@@ -7,34 +7,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0010_list_and_search_indexes"),
+        ('cases', '0010_list_and_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="IdempotencyKey",
+            name='IdempotencyKey',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("scope", models.CharField(max_length=40, verbose_name="scope")),
-                ("key", models.CharField(max_length=100, verbose_name="key")),
-                ("object_id", models.BigIntegerField(verbose_name="object created")),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('scope', models.CharField(max_length=40, verbose_name='scope')),
+                ('key', models.CharField(max_length=100, verbose_name='key')),
+                ('object_id', models.BigIntegerField(verbose_name='object created')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
             options={
-                "verbose_name": "idempotency key",
-                "verbose_name_plural": "idempotency keys",
-                "constraints": [models.UniqueConstraint(fields=("user", "scope", "key"), name="idempotency_user_scope_key_uniq")],
+                'verbose_name': 'idempotency key',
+                'verbose_name_plural': 'idempotency keys',
+                'constraints': [models.UniqueConstraint(fields=('user', 'scope', 'key'), name='idempotency_user_scope_key_uniq')],
             },
         ),
     ]

@@ -247,8 +247,11 @@ def cadre_subjects_with_conclusions(cadre: Cadre) -> QuerySet[CaseSubject]:
 
 
 def visible_case_ids(user: AnyUser, ids: Iterable[int]) -> set[int]:
-    """Which of ``ids`` the user may open."""
-    return set(case_visible_qs(user).filter(pk__in=list(ids)).values_list("pk", flat=True))
+    """Which of ``ids`` the user may open (no query without ids)."""
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    return set(case_visible_qs(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def lifelong_referral_ids(cadre: Cadre) -> set[int]:

@@ -17,13 +17,6 @@ from django_fsm import can_proceed
 
 from cases.codes import CaseState
 from cases.lifecycle.handlers import HANDLERS
-from cases.lifecycle.measures import (  # noqa: F401  (the public names of this module before the split)
-    create_execution_tasks,
-    executing_department,
-    latest_conclusion,
-    measure_deadline_code,
-    validate_measures,
-)
 from cases.lifecycle.spec import BY_NAME, Transition
 from cases.models import Case
 from cases.selectors.transitions import transfer_pending

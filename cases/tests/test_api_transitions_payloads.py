@@ -353,7 +353,7 @@ def test_form_encoded_transition_is_not_a_server_error(shared, api, fmt):
 
 
 BUG_SUBJECT_TYPE = (
-    "BUG: cases.services.lifecycle.validate_measures tests `sid not in subjects` on a dict, so a measure whose "
+    "BUG: cases.lifecycle.measures.validate_measures tests `sid not in subjects` on a dict, so a measure whose "
     "`subject` is a JSON list or object raises TypeError (unhashable) and answers 500 server_error instead of "
     "400 invalid naming `measures[0].subject` (also reachable through POST /appeals/{id}/revise/)."
 )

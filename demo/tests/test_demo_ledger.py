@@ -5,7 +5,6 @@ nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 
 import pytest
@@ -19,14 +18,7 @@ from core.persistence import local_today
 from demo import ledger as demo
 from duties.models import DutyRecord, Evidence
 from duties.selectors.compliance import cadre_compliance
-from tests.seeding import MovedModels
-
-SEED_MIGRATIONS = (
-    "cases.migrations.0002_seed_policies",
-    "cases.migrations.0005_seed_influence_periods",
-    "cases.migrations.0008_seed_deadline_warning",
-    "duties.migrations.0002_seed_catalog",
-)
+from tests.seeding import reseed
 
 
 def _all_table_counts() -> dict[str, int]:
@@ -53,8 +45,7 @@ def demo_db(django_db_setup, django_db_blocker, tmp_path_factory):
             with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=str(media)):
                 # A transactional test earlier on this worker may have emptied the seeded tables.
                 if not (MeasurePolicy.objects.exists() and Obligation.objects.exists()):
-                    for name in SEED_MIGRATIONS:
-                        importlib.import_module(name).seed(MovedModels(apps), None)
+                    reseed()
                 first_out, second_out = io.StringIO(), io.StringIO()
                 call_command("loaddemo", stdout=first_out)
                 first = _all_table_counts()

@@ -24,6 +24,7 @@ from duties.services import ledger
 from duties.services.access import require_ledger_access
 from org.codes import Role
 from org.models import Cadre
+from org.selectors import organizations_of
 
 # --- obligations -----------------------------------------------------------------------------
 
@@ -224,7 +225,7 @@ class EvidenceDownloadView(APIView):
         evidence = ledger_reads.evidence(record_pk, pk)
         if evidence is None:
             raise NotFound(NOT_FOUND)
-        organizations = ledger_reads.cadre_organizations(evidence.record.cadre_id)
+        organizations = organizations_of(evidence.record.cadre_id)
         require_ledger_access(request.user, organizations, write=False)
         return evidence_response(evidence)
 
@@ -249,7 +250,7 @@ class CadreComplianceView(APIView):
     )
     def get(self, request, pk: int):
         cadre = get_object_or_404(ledger_reads.cadres(), pk=pk)
-        organizations = ledger_reads.cadre_organizations(cadre.pk)
+        organizations = organizations_of(cadre.pk)
         require_ledger_access(request.user, organizations, write=False)
         today = local_today()
         year = year_param(request.query_params.get("year"), today.year)

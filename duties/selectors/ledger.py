@@ -107,11 +107,6 @@ def cadres_with_posts() -> QuerySet[Cadre]:
     return Cadre.objects.prefetch_related(Prefetch("posts", queryset=posts))
 
 
-def cadre_organizations(cadre_id: int) -> set[int]:
-    """The organizations a cadre holds or held a post in: whose ledger it is."""
-    return set(Post.objects.filter(cadre_id=cadre_id).values_list("organization_id", flat=True))
-
-
 def departments() -> QuerySet[Department]:
     """Every department: the caller picks one and checks the right to its ledger."""
     return Department.objects.all()

@@ -34,7 +34,6 @@ from appraisal.selectors.assessment import (
     patrol_targets,
     results,
     results_xlsx,
-    visible_case_ids,
 )
 from appraisal.selectors.rewards import candidates
 from appraisal.services.assessment import (
@@ -46,6 +45,7 @@ from appraisal.services.assessment import (
     publish,
 )
 from appraisal.services.rewards import award_grant
+from cases.selectors.pages import visible_case_ids
 from core.persistence import local_today
 from org.models import Cadre, Post
 from web.appraisal.forms import (

@@ -35,6 +35,7 @@ from duties.services.ledger import record_create, record_void
 from org.access import county_of, membership_of
 from org.codes import Role
 from org.models import Department, Post
+from org.selectors import organizations_of
 from web.common.services import FLASH, FORM, run_service
 from web.ledger.forms import DepartmentPickForm, RecordForm, WithdrawForm
 
@@ -325,7 +326,7 @@ def evidence_download(request, record_pk: int, pk: int):
     evidence = ledger_reads.evidence(record_pk, pk)
     if evidence is None:
         raise Http404
-    organizations = ledger_reads.cadre_organizations(evidence.record.cadre_id)
+    organizations = organizations_of(evidence.record.cadre_id)
     try:
         require_ledger_access(request.user, organizations, write=False)
     except NotPermitted as exc:

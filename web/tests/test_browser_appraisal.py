@@ -18,7 +18,7 @@ from cases.codes import CaseState
 from cases.models import Case
 from cases.tests.scenarios import case_in_state
 from core.persistence import local_today
-from tests.seeding import MovedModels
+from tests.seeding import reseed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,17 +32,8 @@ BAOFENG_DEPUTY = "pl-baofeng:township_deputy:0"
 def seeded_policies(transactional_db):
     """A transactional test empties every table when it ends, the seeded policies included
     (see ``test_browser_leads_cadres_stats``): run the idempotent seeds again."""
-    import importlib
 
-    from django.apps import apps
-
-    for name in (
-        "cases.migrations.0002_seed_policies",
-        "cases.migrations.0005_seed_influence_periods",
-        "cases.migrations.0008_seed_deadline_warning",
-        "duties.migrations.0002_seed_catalog",
-    ):
-        importlib.import_module(name).seed(MovedModels(apps), None)
+    reseed()
 
 
 def off_loop(fn, *args, **kwargs):
