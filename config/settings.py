@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "org",
+    "rulebooks",
     "duties",
     "cases",
     "appraisal",
@@ -193,6 +194,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ZEREN_EVIDENCE_MAX_BYTES + 1024 * 1024
 # Two-year blocks (Art. 14 patrols) start in years of this parity. The seed does not say where a
 # block starts; the default (UNVERIFIED local reading) counts from 2021, the year it took effect.
 ZEREN_TWO_YEAR_ANCHOR = env_int("ZEREN_TWO_YEAR_ANCHOR", 2021, minimum=2000)
+# The jurisdiction (a department code) whose rulebook ``manage.py assess`` uses when neither the
+# input nor --jurisdiction names one; the national rules when no such department exists.
+ZEREN_DEFAULT_JURISDICTION = os.environ.get("ZEREN_DEFAULT_JURISDICTION", "pingluo")
 
 # --- History --------------------------------------------------------------------------------
 # Revert would write an old state straight into a row, bypassing transitions (STACK pitfall 4).

@@ -19,14 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "core": 0,
     "org": 1,
-    "duties": 2,
-    "cases": 3,
-    "appraisal": 4,
-    "workflows": 4,
-    "notifications": 4,
-    "web": 5,
-    "demo": 5,
-    "config": 6,
+    "rulebooks": 2,
+    "duties": 3,
+    "cases": 4,
+    "appraisal": 5,
+    "workflows": 5,
+    "notifications": 5,
+    "web": 6,
+    "demo": 6,
+    "config": 7,
 }
 
 

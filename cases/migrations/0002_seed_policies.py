@@ -85,7 +85,7 @@ DEADLINES = [
 
 
 def seed(apps, schema_editor):
-    from cases.rules.policy import (
+    from cases.rules.policy_v1 import (
         DEFAULT_POLICY_CODE,
         DEFAULT_RULES,
         DEFAULT_VALID_FROM,
@@ -118,7 +118,7 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    from cases.rules.policy import DEFAULT_POLICY_CODE
+    from cases.rules.policy_v1 import DEFAULT_POLICY_CODE
 
     apps.get_model("cases", "MeasurePolicy").objects.filter(code=DEFAULT_POLICY_CODE).delete()
     apps.get_model("cases", "DeadlinePolicy").objects.filter(code__in=[d[0] for d in DEADLINES]).delete()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cases.codes import FINDING_STATES, CaseState
 from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
-from cases.selectors.assessments import cadre_status_for, evaluate
+from cases.selectors.assessments import cadre_status_for, case_jurisdiction, evaluate
 from cases.services.common import case_event_record
 from core.errors import NOT_FOUND, InvalidInput, NotFound, PreconditionFailed
 from core.persistence import lock, save_with_history
@@ -66,8 +66,11 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         conduct = None
     if conduct is not None:
         engine_input["cadre_status"] = cadre_status_for(subject, conduct)
+    accident = subject.case.accident
+    if accident is not None and accident.grade:
+        engine_input["accident_grade"] = accident.grade
     try:
-        output, _snap = evaluate(engine_input)
+        output, _snap = evaluate(engine_input, jurisdiction=case_jurisdiction(subject))
     except AssessmentInputError as exc:
         raise InvalidInput({exc.field: [exc.message]}) from exc
     compliance = art31_evidence(subject, conduct, engine_input, data)

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from cases.rules.engine import AssessmentInputError, assess
-from cases.rules.policy import DEFAULT_RULES, default_snapshot, policy_from_snapshot
+from cases.rules.engine_v1 import AssessmentInputError, assess
+from cases.rules.policy_v1 import DEFAULT_RULES, default_snapshot, policy_from_snapshot
 
 POLICY = policy_from_snapshot(default_snapshot())
 DATE = "2021-08-01"

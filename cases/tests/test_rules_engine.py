@@ -1,4 +1,7 @@
-"""The rule engine as a pure function (PRODUCT §2; seed Articles 23, 26–33). No database.
+"""Engine 1, frozen for replay (cases.rules.engine_v1): stored assessments made before rulebooks
+replay with it exactly, so its answers stay pinned here. Engine 2 is tested in test_engine2_*.py.
+
+The rule engine as a pure function (PRODUCT §2; seed Articles 23, 26–33). No database.
 
 Every test name or parametrize id names the article it checks. Expected measures are read from the
 policy table itself (``DEFAULT_RULES``), never retyped here: a policy edit does not break these
@@ -24,9 +27,9 @@ import datetime as dt
 import pytest
 
 from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES
-from cases.rules import engine
-from cases.rules.engine import assess, parse_input
-from cases.rules.policy import default_snapshot, policy_from_snapshot, snapshot
+from cases.rules import engine_v1 as engine
+from cases.rules.engine_v1 import assess, parse_input
+from cases.rules.policy_v1 import default_snapshot, policy_from_snapshot, snapshot
 from cases.tests._rules_engine_helpers import (
     ACCIDENT,
     ART27_CODES,

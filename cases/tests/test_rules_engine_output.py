@@ -1,4 +1,7 @@
-"""The rule engine's output (PRODUCT §2; seed Articles 23, 26–33): its shape, citations and determinism,
+"""Engine 1, frozen for replay (cases.rules.engine_v1): stored assessments made before rulebooks
+replay with it exactly, so its answers stay pinned here. Engine 2 is tested in test_engine2_*.py.
+
+The rule engine's output (PRODUCT §2; seed Articles 23, 26–33): its shape, citations and determinism,
 and the invariants that hold for any valid input (hypothesis). No database.
 
 The shared expectations are in _rules_engine_helpers.py.
@@ -14,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.rules.engine import assess, parse_input
+from cases.rules.engine_v1 import assess, parse_input
 from cases.tests._rules_engine_helpers import (
     ACCIDENT,
     ART27_CODES,

@@ -1,4 +1,7 @@
-"""The rule engine as a pure function, continued (seed Articles 28, 29–30, 32 and 23): the veto,
+"""Engine 1, frozen for replay (cases.rules.engine_v1): stored assessments made before rulebooks
+replay with it exactly, so its answers stay pinned here. Engine 2 is tested in test_engine2_*.py.
+
+The rule engine as a pure function, continued (seed Articles 28, 29–30, 32 and 23): the veto,
 heavier and lighter severity, lifelong accountability and the retired cadre, fault tolerance. No database.
 
 See test_rules_engine.py for how the findings open policy rows; the shared expectations are in

@@ -20,10 +20,9 @@ from viewflow.workflow.status import STATUS
 
 from cases.codes import DECIDED_STATES, ENDED_EARLY_STATES, CaseState
 from cases.models import Accident, Case, CaseEvent, CaseSubject, MeasureDecision
-from cases.rules.engine import AssessmentInputError, assess
-from cases.rules.policy import NoPolicyInForce, policy_from_snapshot, policy_snapshot_on
+from cases.rules.engine import AssessmentInputError
 from cases.selectors import case_history, decided_measures
-from cases.selectors.assessments import finding_input
+from cases.selectors.assessments import Snapshots, assess_under, case_jurisdiction, finding_input, snapshots_for
 from cases.selectors.deadlines import open_deadlines
 from cases.selectors.pages import (
     accident_titles,
@@ -145,26 +144,28 @@ def subjects_with_records(case: Case) -> list[CaseSubject]:
 
 
 def live_previews(subjects: list[CaseSubject]) -> dict[int, dict]:
-    """The rule engine's output for findings not yet concluded: one policy read per distinct
-    conduct date, none per subject."""
-    snapshots: dict[dt.date, Any] = {}
+    """The rule engine's output for findings not yet concluded: one rulebook read per distinct
+    jurisdiction and conduct date, none per subject."""
+    snapshots: dict[tuple[int, dt.date], Snapshots | None] = {}
     result = {}
     for subject in subjects:
         finding = getattr(subject, "finding", None) if _has_finding(subject) else None
         if finding is None or finding.conduct_date is None:
             continue
-        day = finding.conduct_date
-        if day not in snapshots:
+        place = case_jurisdiction(subject)
+        key = (place.pk, finding.conduct_date)
+        if key not in snapshots:
             try:
-                snapshots[day] = policy_snapshot_on(day)
-            except NoPolicyInForce:
-                snapshots[day] = None
-        if snapshots[day] is None:
+                snapshots[key] = snapshots_for(place, finding.conduct_date)
+            except AssessmentInputError:
+                snapshots[key] = None
+        snaps = snapshots[key]
+        if snaps is None:
             continue
         # The same input the service builds; the moves are already loaded (no query per subject).
         data = finding_input(subject, posts=subject.later_moves)  # type: ignore[attr-defined]  # set by subjects_with_records
         try:
-            result[subject.pk] = assess(data, policy_from_snapshot(snapshots[day]))
+            result[subject.pk] = assess_under(data, snaps)
         except AssessmentInputError:
             continue
     return result

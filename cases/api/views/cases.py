@@ -25,7 +25,7 @@ from cases.selectors import (
     case_subject_exists,
     case_visible_qs,
 )
-from cases.selectors.assessments import evaluate
+from cases.selectors.assessments import caller_county, evaluate
 from cases.services.findings import finding_put
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
@@ -210,7 +210,7 @@ class EvaluateView(APIView):
     )
     def post(self, request):
         try:
-            output, _snap = evaluate(request.data)
+            output, _snap = evaluate(request.data, jurisdiction=caller_county(request.user))
         except AssessmentInputError as exc:
             raise InvalidInput({exc.field: [exc.message]}) from exc
         return Response(output)

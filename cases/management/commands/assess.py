@@ -12,7 +12,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from cases.rules.engine import AssessmentInputError
-from cases.selectors.assessments import evaluate
+from cases.selectors.assessments import default_jurisdiction, department_named, evaluate
 
 
 class Command(BaseCommand):
@@ -20,6 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a JSON file with the rule-engine input, or - for stdin")
+        parser.add_argument(
+            "--jurisdiction",
+            help="a department code or id whose rulebook applies (default: the input's jurisdiction, "
+            "else ZEREN_DEFAULT_JURISDICTION)",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -31,8 +36,13 @@ class Command(BaseCommand):
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             self._fail(f"(body): not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")
+        place = default_jurisdiction()
+        if options.get("jurisdiction"):
+            place = department_named(options["jurisdiction"])
+            if place is None:
+                self._fail(f"jurisdiction: 未知部门 / unknown department {options['jurisdiction']!r}")
         try:
-            output, _snapshot = evaluate(data)
+            output, _snapshot = evaluate(data, jurisdiction=place)
         except AssessmentInputError as exc:
             self._fail(f"{exc.field}: {exc.message}")
         self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
