@@ -85,7 +85,7 @@ def parse(text: str) -> dict[str, Any]:
     path and line of the first problem."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506  (SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RulebookFileError(
