@@ -67,18 +67,20 @@ class DeadlinePolicyAdmin(SimpleHistoryAdmin):
     list_filter = ["verified", "code"]
 
 
-class MeasurePolicyRuleInline(admin.TabularInline):
+class MeasurePolicyRuleInline(ReadOnlyInline):
     model = m.MeasurePolicyRule
     extra = 0
 
 
+# Engine 1's measures policy, kept read-only for the record: since rulebooks (issue 13) the
+# engine reads the measures of the rulebook that applies (``rulebooks``), never these rows.
 @admin.register(m.MeasurePolicy)
-class MeasurePolicyAdmin(SimpleHistoryAdmin):
+class MeasurePolicyAdmin(ReadOnlyAdmin):
     list_display = ["code", "valid_from", "valid_to"]
     inlines = [MeasurePolicyRuleInline]
 
 
 @admin.register(m.MeasurePolicyRule)
-class MeasurePolicyRuleAdmin(SimpleHistoryAdmin):
+class MeasurePolicyRuleAdmin(ReadOnlyAdmin):
     list_display = ["policy", "circumstance", "severity", "measures"]
     list_filter = ["policy", "circumstance", "severity"]

@@ -74,13 +74,30 @@ def _article_key(ref: str) -> tuple:
     return (int(match[1]), int(match[2] or 0), "")
 
 
-def basis_labels(citations: list[str]) -> list[str]:
+def basis_labels(citations: list[str], cites: dict[str, str] | None = None) -> list[str]:
     """The articles relied on, in the rules' order; a bare article is dropped when one of its
-    items is cited (第二十六条第（五）项 already says 第二十六条)."""
+    items is cited (第二十六条第（五）项 already says 第二十六条). ``cites``: the applied
+    rulebook's own numbers by canonical code (engine 2), e.g. ``26.5`` → 第十八条第（四）项."""
     refs = list(dict.fromkeys(str(c).strip() for c in citations if str(c).strip()))
     with_items = {r.split(".")[0] for r in refs if "." in r}
     kept = [r for r in refs if "." in r or r not in with_items]
-    return [article_label(r) for r in sorted(kept, key=_article_key)]
+    labels = [(cites or {}).get(r) or article_label(r) for r in sorted(kept, key=_article_key)]
+    return list(dict.fromkeys(labels))
+
+
+def rules_title(output: dict[str, Any]) -> str:
+    """The title of the rulebook an assessment applied (engine 2), else the county rules."""
+    rulebook = output.get("rulebook") or {}
+    return f"《{rulebook['title']}》" if rulebook.get("title") else RULES_TITLE
+
+
+def rulebook_cites(output: dict[str, Any]) -> dict[str, str]:
+    """Canonical code → the applied rulebook's own article number, from the explanation."""
+    cites: dict[str, str] = {}
+    for line in output.get("explanation", []):
+        if line.get("cite"):
+            cites.setdefault(str(line.get("article", "")), str(line["cite"]))
+    return cites
 
 
 def _items_in_chinese(text: str) -> str:
@@ -161,7 +178,9 @@ def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str)
         if m.sanction_kind:
             label += f"（{m.get_sanction_kind_display()}）"
         labels.append(str(label))
-    basis = basis_labels(output.get("citations", []))
+    cites = rulebook_cites(output)
+    basis = basis_labels(output.get("citations", []), cites)
+    title = rules_title(output)
     name = subject.cadre.name
     post = subject.post
     return {
@@ -177,13 +196,14 @@ def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str)
             {"label": "履职情况", "text": _text(finding.performance if finding else "")},
             {"label": "履职条件", "text": _text(finding.conditions if finding else "")},
         ],
-        "factors_intro": f"根据{RULES_TITLE}第三十三条，综合考虑{name}同志的岗位职责、履职情况和履职条件，认定如下：",
+        "factors_intro": f"根据{title}{cites.get('33', '第三十三条')}，综合考虑{name}同志的岗位职责、履职情况和履职条件，认定如下：",
         "basis": basis,
-        "basis_sentence": (
-            f"依据{RULES_TITLE}{'、'.join(basis)}之规定，经综合分析认定：" if basis else f"依据{RULES_TITLE}有关规定。"
-        ),
+        "basis_sentence": (f"依据{title}{'、'.join(basis)}之规定，经综合分析认定：" if basis else f"依据{title}有关规定。"),
         "explanations": [
-            {"article": article_label(line.get("article", "")), "text": _items_in_chinese(str(line.get("text", "")))}
+            {
+                "article": str(line.get("cite") or article_label(line.get("article", ""))),
+                "text": _items_in_chinese(str(line.get("text", ""))),
+            }
             for line in output.get("explanation", [])
         ],
         "measures": labels,

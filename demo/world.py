@@ -19,6 +19,8 @@ from cases.models import Accident
 from cases.rules.grading import grade_accident
 from org.codes import DepartmentKind, Rank, Role
 from org.models import Cadre, Department, Membership, Post
+from rulebooks.content import DATA_DIR, parse
+from rulebooks.services import load_rulebook
 
 L = Department.Level
 K = DepartmentKind
@@ -296,8 +298,12 @@ def _accidents(departments, users) -> dict[str, Accident]:
 
 
 def _neighbour(departments, users) -> dict[str, Cadre]:
-    """The neighbouring county's units, users and two cadres (keys ``hn-hongguozi:<role>``)."""
+    """The neighbouring county's units, users and two cadres (keys ``hn-hongguozi:<role>``), and
+    its rulebook: its own code, inheriting the national rules until its own text is loaded."""
     User = get_user_model()
+    load_rulebook(
+        parse((DATA_DIR / "huinong.yaml").read_text(encoding="utf-8")), acting_user=None, reason="演示数据：惠农区规则集"
+    )
     for code, name, kind, level, parent in NEIGHBOUR_DEPARTMENTS:
         departments[code], _created = Department.objects.get_or_create(
             code=code, defaults={"name": name, "kind": kind, "level": level, "parent": departments[parent]}

@@ -79,6 +79,15 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
                     f"{where}.sanction_kind",
                     _("A sanction needs a sanction_kind, one of: %(all)s") % {"all": ", ".join(SanctionKind.values)},
                 )
+            kinds = _sanctions_allowed(conclusions[sid])
+            if kinds is not None and kind not in kinds:
+                raise field_error(
+                    f"{where}.sanction_kind",
+                    _(
+                        "Sanction “%(k)s” is not allowed for subject %(id)s (%(name)s) by the rulebook applied; allowed: %(allowed)s"
+                    )
+                    % {"k": kind, "id": sid, "name": subject.cadre.name, "allowed": _sanction_labels(kinds)},
+                )
         elif kind:
             raise field_error(f"{where}.sanction_kind", _("Only the measure “sanction” takes a sanction_kind."))
         key = (sid, measure, kind)
@@ -94,10 +103,19 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
     for sid, subject in subjects.items():
         conclusion = conclusions[sid]
         by_circumstance = (conclusion.output.get("measures_by_circumstance") or {}) if conclusion else {}
-        picked = {m for s, m, _k in chosen if s.pk == sid}
+        sanctions_by = (conclusion.output.get("sanctions_by_circumstance") or {}) if conclusion else {}
+        picked = [(m, k) for s, m, k in chosen if s.pk == sid]
         if not picked:
             continue
-        unanswered = [c for c, allowed_c in by_circumstance.items() if not picked & set(allowed_c)]
+
+        def answers(measure: str, kind: str, circumstance: str) -> bool:
+            # Engine 2 also grades sanctions per circumstance: a 党内警告 does not answer a
+            # circumstance whose range starts at 撤销党内职务.
+            if measure not in by_circumstance[circumstance]:
+                return False
+            return measure != "sanction" or circumstance not in sanctions_by or kind in sanctions_by[circumstance]
+
+        unanswered = [c for c in by_circumstance if not any(answers(m, k, c) for m, k in picked)]
         if unanswered:
             raise field_error(
                 "measures",
@@ -109,6 +127,19 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
                 },
             )
     return chosen
+
+
+def _sanctions_allowed(conclusion: Assessment | None) -> list[str] | None:
+    """The sanction kinds engine 2 allows for some circumstance; ``None`` for engine 1's
+    conclusions, which did not grade sanctions."""
+    if conclusion is None or "sanctions_by_circumstance" not in conclusion.output:
+        return None
+    by = conclusion.output["sanctions_by_circumstance"]
+    return [k for k in SanctionKind.values if any(k in kinds for kinds in by.values())]
+
+
+def _sanction_labels(codes: list[str]) -> str:
+    return ", ".join(f"{code}（{SanctionKind(code).label}）" for code in codes) or "—"
 
 
 def _measure_labels(codes: list[str]) -> str:

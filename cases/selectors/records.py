@@ -55,12 +55,11 @@ def _valid_on(rows: Iterable[_Row], day: dt.date) -> _Row | None:
     return None
 
 
-def _policies() -> tuple[dict[tuple[str, str], list[InfluencePeriod]], list[DeadlinePolicy]]:
+def _policies() -> dict[tuple[str, str], list[InfluencePeriod]]:
     periods: dict[tuple[str, str], list[InfluencePeriod]] = defaultdict(list)
     for row in InfluencePeriod.objects.order_by("-valid_from"):
         periods[(row.measure, row.sanction_kind)].append(row)
-    veto_rows = list(DeadlinePolicy.objects.filter(code="veto_minimum").order_by("-valid_from"))
-    return periods, veto_rows
+    return periods
 
 
 def _subjects_qs() -> QuerySet[CaseSubject]:
@@ -79,7 +78,6 @@ def _record(
     subjects: list[CaseSubject],
     on: dt.date,
     periods: dict[tuple[str, str], list[InfluencePeriod]],
-    veto_rows: list[DeadlinePolicy],
 ) -> dict[str, Any]:
     blocking: list[dict[str, Any]] = []
     measures_out: list[dict[str, Any]] = []
@@ -175,13 +173,17 @@ def _record(
         if override is not None:
             until, basis, verified = override.until, f"{VETO_BASIS}；{_('overridden')}: {override.reason}", True
         else:
-            floor_row = _valid_on(veto_rows, decided_on)
+            # No invented floor (issue 13): the veto lasts as long as the influence periods of the
+            # measures decided, and at least a floor only where the applied rulebook states one
+            # (engine 2 puts it in the conclusion: ``veto.floor_months`` and the rulebook's cite).
+            floor = conclusion.output["veto"].get("floor_months")
             ends = list(ends_by_subject.get(subject.pk, []))
-            if floor_row is not None:
-                ends.append(add_months(decided_on, floor_row.amount))
+            if floor:
+                ends.append(add_months(decided_on, int(floor)))
             until = max(ends) if ends else None
-            verified = floor_row is None or floor_row.verified
-            basis = VETO_BASIS + (f"；{floor_row.citation}" if floor_row else "")
+            verified = True
+            rulebook = conclusion.output.get("rulebook") or {}
+            basis = VETO_BASIS + (f"；《{rulebook.get('title', '')}》规定至少{floor}个月" if floor else "")
         if until is None or on < until:
             block(
                 _("One-vote veto (Art. 28) from case %(n)s") % {"n": subject.case.number},
@@ -205,9 +207,9 @@ def _record(
 
 
 def cadre_record(cadre: Cadre, on: dt.date) -> dict[str, Any]:
-    periods, veto_rows = _policies()
+    periods = _policies()
     subjects = list(_subjects_qs().filter(cadre=cadre).order_by("case__created_at", "id"))
-    return _record(cadre, subjects, on, periods, veto_rows)
+    return _record(cadre, subjects, on, periods)
 
 
 # What upper layers add to a cadre's record (``appraisal`` adds Chapters 4–5: assessments, 约谈,
@@ -230,11 +232,11 @@ def cadre_record_with_extensions(cadre: Cadre, on: dt.date) -> dict[str, Any]:
 
 def cadre_records(cadres: list[Cadre], on: dt.date) -> list[dict[str, Any]]:
     """Eligibility for many cadres in a constant number of queries (PRODUCT §4, BENCH W4)."""
-    periods, veto_rows = _policies()
+    periods = _policies()
     by_cadre: dict[int, list[CaseSubject]] = defaultdict(list)
     for subject in _subjects_qs().filter(cadre__in=[c.pk for c in cadres]).order_by("case__created_at", "id"):
         by_cadre[subject.cadre_id].append(subject)
-    return [_record(c, by_cadre.get(c.pk, []), on, periods, veto_rows) for c in cadres]
+    return [_record(c, by_cadre.get(c.pk, []), on, periods) for c in cadres]
 
 
 VETO_AUTHORITIES = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}

@@ -286,7 +286,8 @@ def test_evaluate_returns_the_engine_output(world, api):
     assert body["accountable"] is True and body["outcome"] == "accountable" and body["severity"] == "heavier"
     assert body["allowed_measures"] == [m for m in MEASURE_ORDER if m in body["allowed_measures"]]
     assert "notice" not in body["allowed_measures"]
-    assert body == evaluate(data)[0]
+    assert body == evaluate(data, jurisdiction=world.departments["pingluo"])[0]
+    assert body["rulebook"]["code"] == "pingluo-2021"
 
 
 @pytest.mark.parametrize(

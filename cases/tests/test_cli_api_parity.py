@@ -42,7 +42,7 @@ GOOD = [
     (
         "accountable-26.5-standard",
         {"circumstances": ["26.5"], "conduct_date": C},
-        {"outcome": "accountable", "severity": "standard", "veto": {"applies": True}},
+        {"outcome": "accountable", "severity": "standard", "veto": {"applies": True, "floor_months": None}},
     ),
     ("not_pursued-no-circumstance", {"circumstances": [], "conduct_date": C}, {"outcome": "not_pursued", "accountable": False}),
     (
@@ -81,7 +81,7 @@ GOOD = [
     (
         "several-circumstances-repeated",
         {"circumstances": ["26.3", "26.2", "26.7", "26.3"], "conduct_date": "2021-06-11"},
-        {"outcome": "accountable", "veto": {"applies": False}},
+        {"outcome": "accountable", "veto": {"applies": False, "floor_months": None}},
     ),
 ]
 
@@ -113,7 +113,14 @@ BAD = [
     ("unknown-aggravating", {"circumstances": ["26.5"], "aggravating": ["29.9"], "conduct_date": C}, "aggravating"),
     ("missing-conduct_date", {"circumstances": ["26.5"]}, "conduct_date"),
     ("malformed-conduct_date", {"circumstances": ["26.5"], "conduct_date": "15/03/2026"}, "conduct_date"),
-    ("before-the-rules", {"circumstances": ["26.5"], "conduct_date": "2020-01-01"}, "conduct_date"),
+    ("before-every-rulebook", {"circumstances": ["26.5"], "conduct_date": "2018-04-07"}, "conduct_date"),
+    ("in-the-future", {"circumstances": ["26.5"], "conduct_date": "2099-01-01"}, "conduct_date"),
+    ("unknown-accident_grade", {"circumstances": ["26.5"], "accident_grade": "huge", "conduct_date": C}, "accident_grade"),
+    (
+        "egregious-and-tolerated-art32",
+        {"circumstances": ["26.5"], "egregious": True, "fault_tolerance": True, "conduct_date": C},
+        "fault_tolerance",
+    ),
     ("flag-not-a-bool", {"circumstances": ["26.5"], "mitigating": "yes", "conduct_date": C}, "mitigating"),
     ("unknown-cadre_status", {"circumstances": ["26.5"], "cadre_status": "dead", "conduct_date": C}, "cadre_status"),
     (

@@ -209,22 +209,25 @@ def _conclusion_veto(case: Case) -> bool:
     return case.subjects.get().assessments.filter(kind="conclusion").latest("id").output["veto"]["applies"]
 
 
-def test_art28_veto_for_accident_responsibility_lasts_at_least_12_months(world):
-    """26.5 → veto; admonishment ends after 6 months but the veto floor (12 months) holds."""
+def test_art28_veto_lasts_as_long_as_the_influence_periods_without_an_invented_floor(world):
+    """26.5 → veto; neither the county rules (第二十八条 "在相关规定时限内") nor the national ones
+    (第二十条) state a duration, so the veto ends with the 6 months of 诫勉 (issue 13: the former
+    12-month local floor was invented and is gone)."""
     case = backdate(decided(world, [("admonishment", "")], finding=ACCIDENT), D)
     assert _conclusion_veto(case) is True
-    veto_end = dt.date(2026, 3, 10)
+    veto_end = dt.date(2025, 9, 10)
 
-    for on in (D, dt.date(2025, 9, 10), veto_end - DAY):
+    for on in (D, veto_end - DAY):
         rec = record(world, on)
-        assert not rec["eligible_for_promotion"] and not rec["eligible_for_awards"], on
+        assert not rec["eligible_for_promotion"], on
         [item] = veto_items(rec)
         assert_well_formed(item)
         assert item["until"] == veto_end and item["applies_to"] == ["promotion", "awards"] and item["case"] == case.pk
-        assert item["verified"] is False  # the 12-month floor is a local default, not a verified rule
+        assert "至少" not in item["basis"]
 
     free = record(world, veto_end)
-    assert veto_items(free) == [] and free["eligible_for_promotion"] and free["eligible_for_awards"]
+    assert veto_items(free) == [] and free["eligible_for_promotion"]
+    assert not free["eligible_for_awards"], "诫勉 still bars 评优 for the rest of the year"
 
 
 def test_art28_veto_follows_the_longest_influence_period(world):

@@ -106,7 +106,7 @@ def test_case_page_of_an_investigation_previews_the_engine(login, world):
     subject = case.subjects.get()
     finding_put(case_id=case.pk, subject_id=subject.pk, data=ACCIDENT_FINDING, acting_user=world.users[OFFICER])
     html = login(OFFICER).get(f"/cases/{case.pk}/").content.decode()
-    assert "认定存在第二十六条第（5）项情形" in html
+    assert "认定存在第二十六条第（五）项情形" in html
     assert f"/cases/{case.pk}/subjects/{subject.pk}/findings/" in html
     assert re.search(r'<g id="investigation"[^>]*class="new"', html)
     assert sorted(re.findall(r'data-transition="(\w+)"', html)) == ["submit_findings"]
