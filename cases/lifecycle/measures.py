@@ -107,15 +107,7 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
         picked = [(m, k) for s, m, k in chosen if s.pk == sid]
         if not picked:
             continue
-
-        def answers(measure: str, kind: str, circumstance: str) -> bool:
-            # Engine 2 also grades sanctions per circumstance: a 党内警告 does not answer a
-            # circumstance whose range starts at 撤销党内职务.
-            if measure not in by_circumstance[circumstance]:
-                return False
-            return measure != "sanction" or circumstance not in sanctions_by or kind in sanctions_by[circumstance]
-
-        unanswered = [c for c in by_circumstance if not any(answers(m, k, c) for m, k in picked)]
+        unanswered = [c for c in by_circumstance if not any(_answers(m, k, by_circumstance, sanctions_by, c) for m, k in picked)]
         if unanswered:
             raise field_error(
                 "measures",
@@ -127,6 +119,16 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
                 },
             )
     return chosen
+
+
+def _answers(
+    measure: str, kind: str, measures_by: dict[str, list[str]], sanctions_by: dict[str, list[str]], circumstance: str
+) -> bool:
+    """Whether one chosen measure answers a circumstance. Engine 2 also grades sanctions per
+    circumstance: a 党内警告 does not answer a circumstance whose range starts at 撤销党内职务."""
+    if measure not in measures_by[circumstance]:
+        return False
+    return measure != "sanction" or circumstance not in sanctions_by or kind in sanctions_by[circumstance]
 
 
 def _sanctions_allowed(conclusion: Assessment | None) -> list[str] | None:
