@@ -97,9 +97,9 @@ def parse(text: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RulebookFileError("$", 1, "expected an object at the top", "顶层应为对象")
     # YAML reads unquoted dates as dates; the schema wants ISO strings.
-    for key in ("valid_from", "valid_to"):
-        if isinstance(data.get(key), dt.date):
-            data[key] = data[key].isoformat()
+    for name in ("valid_from", "valid_to"):
+        if isinstance(data.get(name), dt.date):
+            data[name] = data[name].isoformat()
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
@@ -107,17 +107,17 @@ def parse(text: str) -> dict[str, Any]:
         raise RulebookFileError(
             _path(error.absolute_path), _line(node, error.absolute_path), error.message, "不符合规则集格式（JSON Schema）"
         )
-    for key in ("valid_from", "valid_to"):
-        if data.get(key):
+    for name in ("valid_from", "valid_to"):
+        if data.get(name):
             try:
-                dt.date.fromisoformat(data[key])
+                dt.date.fromisoformat(data[name])
             except ValueError as exc:
-                raise RulebookFileError(f"$.{key}", _line(node, [key]), "not a real date", "不是有效日期") from exc
+                raise RulebookFileError(f"$.{name}", _line(node, [name]), "not a real date", "不是有效日期") from exc
     if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
         raise RulebookFileError("$.valid_to", _line(node, ["valid_to"]), "ends before it starts", "失效日期早于生效日期")
     seen: set[tuple[str, str, str]] = set()
     for index, row in enumerate(data["content"].get("measures", [])):
-        key = (row["circumstance"], row["severity"], row.get("grade", ""))
+        key = row_key(row)
         if key in seen:
             where = ["content", "measures", index]
             raise RulebookFileError(_path(where), _line(node, where), f"row {'/'.join(key)} appears twice", "问责方式行重复")
