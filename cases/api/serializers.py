@@ -363,6 +363,12 @@ class FindingInputSerializer(serializers.Serializer):
     )
 
 
+class Art31PartsSerializer(serializers.Serializer):
+    duties = serializers.BooleanField(required=False, help_text="本细则第二章、第三章所规定职责")
+    statutory = serializers.BooleanField(required=False, help_text="法律法规规定有关职责")
+    deployments = serializers.BooleanField(required=False, help_text="县委和政府有关工作部署")
+
+
 class AssessmentInputSerializer(serializers.Serializer):
     circumstances = serializers.ListField(child=serializers.CharField())
     aggravating = serializers.ListField(child=serializers.CharField(), required=False)
@@ -372,7 +378,73 @@ class AssessmentInputSerializer(serializers.Serializer):
     suspected_crime = serializers.BooleanField(required=False)
     egregious = serializers.BooleanField(required=False)
     cadre_status = serializers.ChoiceField(choices=["in_office", "transferred", "promoted", "retired"], required=False)
-    conduct_date = serializers.DateField()
+    conduct_date = serializers.DateField(help_text="Not in the future; the rulebook in force on it applies.")
+    accident_grade = serializers.ChoiceField(
+        choices=["general", "larger", "major", "especially_major"],
+        required=False,
+        help_text="Grade of the accident (条例第三条) for 26.5/26.6; refines the measures and sanction grades.",
+    )
+    full_performance = Art31PartsSerializer(
+        required=False, help_text="Art. 31's three conditions; the exemption needs all three (issue 13)."
+    )
+    jurisdiction = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A department id whose rulebook applies; default: the caller's county."
+    )
+
+
+class RulebookRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    jurisdiction = serializers.IntegerField(allow_null=True, help_text="Department id; null for national rules.")
+    jurisdiction_name = serializers.CharField()
+    valid_from = serializers.DateField()
+    verification = serializers.ChoiceField(choices=["verified-p", "verified-s", "partial", "unverified"])
+
+
+class ExplanationLineSerializer(serializers.Serializer):
+    article = serializers.CharField(help_text="Canonical article code (PRODUCT §1.3).")
+    cite = serializers.CharField(help_text="The applied rulebook's own article number.")
+    text = serializers.CharField()
+
+
+class RulebookComparisonSerializer(serializers.Serializer):
+    at_conduct = RulebookRefSerializer()
+    current = RulebookRefSerializer()
+    applied = serializers.ChoiceField(choices=["at_conduct", "current"])
+    policy_versions = serializers.DictField(child=serializers.CharField())
+
+
+class VetoSerializer(serializers.Serializer):
+    applies = serializers.BooleanField()
+    floor_months = serializers.IntegerField(allow_null=True, help_text="Only where the applied rulebook states one.")
+
+
+class LifelongSerializer(serializers.Serializer):
+    applies = serializers.BooleanField()
+    action = serializers.ChoiceField(choices=["none", "transfer_materials", "pursue_retired"])
+
+
+class EvaluationSerializer(serializers.Serializer):
+    """The rule engine's output (PRODUCT §2), engine 2."""
+
+    accountable = serializers.BooleanField()
+    outcome = serializers.ChoiceField(choices=["accountable", "not_pursued", "tolerated"])
+    severity = serializers.ChoiceField(choices=["heavier", "standard", "lighter", "conflict"])
+    allowed_measures = serializers.ListField(child=serializers.CharField(), help_text="Each alone answers every circumstance.")
+    combinable_measures = serializers.ListField(child=serializers.CharField())
+    measures_by_circumstance = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    allowed_sanctions = serializers.ListField(child=serializers.CharField())
+    sanctions_by_circumstance = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    crime_referral = serializers.BooleanField()
+    veto = VetoSerializer()
+    lifelong = LifelongSerializer()
+    citations = serializers.ListField(child=serializers.CharField())
+    explanation = ExplanationLineSerializer(many=True)
+    policy_version = serializers.CharField()
+    rulebook = RulebookRefSerializer()
+    rulebook_comparison = RulebookComparisonSerializer(allow_null=True)
+    engine = serializers.IntegerField()
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -206,7 +206,7 @@ class EvaluateView(APIView):
 
     @extend_schema(
         request=s.AssessmentInputSerializer,
-        responses=inline_serializer("Evaluation", {"accountable": serializers.BooleanField()}),
+        responses=s.EvaluationSerializer,
     )
     def post(self, request):
         try:
