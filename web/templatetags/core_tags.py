@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Aggravating, CaseState, Circumstance, Measure, SanctionKind
 from web.common.labels import EVENT_LABELS, LIFELONG_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, TRANSITION_LABELS
@@ -54,6 +55,19 @@ def outcome_label(code):
 @register.filter
 def severity_label(code):
     return SEVERITY_LABELS.get(code, code)
+
+
+_VERIFICATION = {
+    "verified-p": _("checked against the official text"),
+    "verified-s": _("checked against a quoting page"),
+    "partial": _("partly checked"),
+    "unverified": _("not checked"),
+}
+
+
+@register.filter
+def verification_label(code):
+    return _VERIFICATION.get(code, code)
 
 
 @register.filter
