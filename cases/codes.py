@@ -116,9 +116,8 @@ FILING_STATES = UNDER_INVESTIGATION_STATES
 
 class CaseEventKind(models.TextChoices):
     """Every kind of ``CaseEvent`` written (PRODUCT §8). The twelve transitions record their own
-    name; the others come from findings, 立案, executions, appeals, referrals, tasks, deadlines and moves of
-    a subject under investigation. The
-    label is the line on the case's timeline."""
+    name; the others come from findings, 立案, executions, appeals, referrals, tasks, deadlines and
+    moves of a subject under investigation. The label is the line on the case's timeline."""
 
     LEAD = "lead", _("Lead received")
     TRANSFER = "transfer", _("Transferred")

@@ -54,7 +54,10 @@ def test_the_leader_records_the_filing_and_the_case_page_shows_it(login, world):
     assert response.status_code == 302 and response["Location"].startswith(f"/cases/{case.pk}/")
     filing = Filing.objects.get(subject__case=case)
     assert filing.approved_by == world.users[LEADER] and filing.reason == GROUNDS
-    page = client.get(f"/cases/{case.pk}/").content.decode()
+    shown_page = client.get(f"/cases/{case.pk}/")
+    page = shown_page.content.decode()
+    [item] = [i for i in shown_page.context["timeline"] if i.kind == "filed"]
+    assert item.reason == GROUNDS and any(local_today().isoformat() in d for d in item.details)
     assert _filing_url(case) not in page  # filed once: the button is gone
     shown = re.search(rf'<p class="zm-filing" id="filing-{filing.subject_id}">(.*?)</p>', page, re.S)
     assert shown and local_today().isoformat() in shown.group(1) and "纪检 负责人" in shown.group(1)
@@ -148,3 +151,6 @@ def test_the_organization_leader_confirms_the_move_with_a_reason(client_as, worl
     assert response.context["current"].organization == world.departments["pl-park"]
     [event] = CaseEvent.objects.filter(case=case, kind="subject_moved_under_investigation")
     assert event.actor == world.users["organization_leader"] and event.reason == "县委研究决定交流。"
+    timeline = client_as(OFFICER).get(f"/cases/{case.pk}/").context["timeline"]
+    [item] = [i for i in timeline if i.kind == "subject_moved_under_investigation"]
+    assert item.reason == "县委研究决定交流。" and any("组织 负责人" in d for d in item.details)
