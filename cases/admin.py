@@ -36,6 +36,7 @@ class CaseAdmin(ReadOnlyAdmin):
 
 for model in (
     m.CaseSubject,
+    m.Filing,
     m.Finding,
     m.Assessment,
     m.MeasureDecision,

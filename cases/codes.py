@@ -103,15 +103,21 @@ DECIDED_STATES = (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED)
 OUTCOME_STATES = DECIDED_STATES + ENDED_EARLY_STATES
 # Findings may be recorded or changed: during the investigation and the assessment.
 FINDING_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING)
-# Accepted for investigation and not yet decided: "under investigation" for Art. 28 and the
-# government-sanctions law's bar on promotion.
+# Accepted for investigation and not yet decided. A subject whose 立案 is recorded (``Filing``)
+# is 被立案调查 from the filing date while the case is in one of these states: the bar of
+# 《公职人员政务处分法》第五十二条 on moves, promotion and awards (``cases.selectors.records``).
+# Before the filing the case is open but bars nothing under that article.
 UNDER_INVESTIGATION_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING)
+# A 立案 may be recorded while the investigation runs (《监察法》2024 第四十二条: 初步核实 → 立案 →
+# 调查) and, late, until the decision, dated no later than the day the findings were submitted
+# (``cases.services.filings``): a filing decided on paper before Zeren recorded it is not lost.
+FILING_STATES = UNDER_INVESTIGATION_STATES
 
 
 class CaseEventKind(models.TextChoices):
     """Every kind of ``CaseEvent`` written (PRODUCT §8). The twelve transitions record their own
-    name; the others come from findings, executions, appeals, referrals, tasks and deadlines. The
-    label is the line on the case's timeline."""
+    name; the others come from findings, 立案, executions, appeals, referrals, tasks, deadlines and
+    moves of a subject under investigation. The label is the line on the case's timeline."""
 
     LEAD = "lead", _("Lead received")
     TRANSFER = "transfer", _("Transferred")
@@ -142,6 +148,11 @@ class CaseEventKind(models.TextChoices):
     REFERRAL_RETURN = "referral_return", _("Referral returned")
     LIFELONG_REFERRAL = "lifelong_referral", _("Lifelong accountability referral")
     VETO_OVERRIDE = "veto_override", _("Veto period overridden")
+    FILED = "filed", _("Case filed against a subject (立案)")
+    SUBJECT_MOVED_UNDER_INVESTIGATION = (
+        "subject_moved_under_investigation",
+        _("Move of a subject under investigation recorded (政务处分法第五十二条)"),
+    )
 
 
 # Event kinds that notify nobody, on purpose (every other kind has a rule in

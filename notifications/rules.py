@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from cases.codes import SILENT_EVENT_KINDS, CaseEventKind, CaseState
-from cases.models import Appeal, Case, CaseEvent, ExecutionTask, Referral
-from org.codes import Rank
+from cases.models import Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, Referral
+from org.codes import MoveKind, Rank
+from org.models import Cadre
 
 K = CaseEventKind
 
@@ -151,6 +152,33 @@ def _deadline(event: CaseEvent, case: Case) -> list[Recipient]:
     )
 
 
+def _filed(event: CaseEvent, case: Case) -> list[Recipient]:
+    """立案 of a subject: the investigation team learns that the subject is now 被立案调查
+    (《监察法》第四十二条; from now on 政务处分法第五十二条 bars moving or promoting them)."""
+    name = CaseSubject.objects.filter(pk=event.payload.get("subject")).values_list("cadre__name", flat=True).first() or ""
+    text = (
+        f"{_label(case)}：{name} 已于 {event.payload.get('filed_on', '')} 立案调查（监察法第四十二条）；"
+        "立案调查期间不得对其交流、晋升、奖励、处分或者办理退休手续（政务处分法第五十二条）。"
+    )
+    link = f"/cases/{case.pk}/"
+    team = case.team.filter(is_active=True).values_list("pk", flat=True)
+    return [Recipient(uid, case.owner_department_id, "case_filed", text, link) for uid in team]
+
+
+def _moved_under_investigation(event: CaseEvent, case: Case) -> list[Recipient]:
+    """A cadre 被立案调查 was moved on a leader's confirmation: the discipline organ handling the
+    case is told at once (政务处分法第五十二条 bars the move; it may act on it)."""
+    p = event.payload
+    name = Cadre.objects.filter(pk=p.get("cadre")).values_list("name", flat=True).first() or ""
+    move = MoveKind(p["move"]).label if p.get("move") in MoveKind.values else p.get("move", "")
+    who = event.actor.get_full_name() or event.actor.username if event.actor else "—"
+    text = (
+        f"{_label(case)}：被立案调查的 {name} 已被记录{move}（{p.get('effective_date', '')} 起），"
+        f"由 {who} 确认，理由：{event.reason}。政务处分法第五十二条：立案调查期间不得对其交流、晋升或者办理退休手续。"
+    )
+    return _to_department(event, case.owner_department_id, "subject_moved_under_investigation", text)
+
+
 def _combine(*rules: Callable[[CaseEvent, Case], list[Recipient]]) -> Callable[[CaseEvent, Case], list[Recipient]]:
     def run(event: CaseEvent, case: Case) -> list[Recipient]:
         result: list[Recipient] = []
@@ -182,6 +210,8 @@ RULES: dict[str, Callable[[CaseEvent, Case], list[Recipient]]] = {
     K.TASK_REASSIGNED: _task_assigned,
     K.DEADLINE_WARNING: _deadline,
     K.DEADLINE_OVERDUE: _deadline,
+    K.FILED: _filed,
+    K.SUBJECT_MOVED_UNDER_INVESTIGATION: _moved_under_investigation,
 }
 # Kinds nobody is told about, on purpose: marked where the kind is defined (``cases.codes``), so a
 # new silent kind is one line there. ``cases/tests/test_lifecycle_spec.py`` fails on a kind that

@@ -146,6 +146,7 @@ OBJECT_ENDPOINTS = [
     ("case-transitions", "post", "/api/v1/cases/{case}/transitions/", None),
     ("case-findings", "put", "/api/v1/cases/{case}/subjects/{subject}/findings/", None),
     ("case-veto-override", "post", "/api/v1/cases/{case}/subjects/{subject}/veto-override/", None),
+    ("case-filing", "post", "/api/v1/cases/{case}/subjects/{subject}/filing/", None),
     ("case-decision-pdf", "get", "/api/v1/cases/{case}/decision.pdf", None),
     ("case-decision-docx", "get", "/api/v1/cases/{case}/decision.docx", None),
     ("cadre-detail", "get", "/api/v1/cadres/{cadre}/", "organization"),
@@ -169,6 +170,7 @@ OBJECT_ENDPOINTS = [
     # pages
     ("case_detail", "get", "/cases/{case}/", "discipline"),
     ("case_findings", "get", "/cases/{case}/subjects/{subject}/findings/", "discipline"),
+    ("case_filing", "post", "/cases/{case}/subjects/{subject}/filing/", None),
     ("cadre_record", "get", "/cadres/{cadre}/", "organization"),
     ("accident_detail", "get", "/accidents/{accident}/", "emergency"),
     ("duties_cadre", "get", "/duties/cadres/{cadre}/", "organization"),

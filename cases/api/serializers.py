@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.codes import CaseState, SourceKind
@@ -84,6 +85,15 @@ class MoveSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     effective_date = serializers.DateField()
     managing_authority = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
+    confirm_under_investigation = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A leader of the organization department confirms moving a cadre under investigation (立案), "
+        "which 政务处分法第五十二条 bars; needs `reason`. Without it such a move answers 409 under_investigation.",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Why the move is recorded although the cadre is under investigation."
+    )
 
     def validate(self, attrs):
         if attrs["kind"] != MoveKind.RETIREMENT:
@@ -173,10 +183,41 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = ["id", "measure", "sanction_kind", "state", "proposed_at", "decided_on"]
 
 
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape (``core.api.errors``): a machine code and a message, or field messages."""
+
+    error = serializers.CharField(help_text="invalid, not_permitted, not_found, precondition_failed, …")
+    detail = serializers.JSONField(help_text="A message, or {field: [messages]} for invalid input.")
+
+
+class UnderInvestigationErrorSerializer(ErrorSerializer):
+    cases = serializers.ListField(child=serializers.CharField(), help_text="Numbers of the cases the cadre is filed in.")
+    basis = serializers.CharField(help_text="The article that bars the move (政务处分法第五十二条).")
+
+
+class FilingSerializer(serializers.Serializer):
+    """A subject's 立案 (《监察法》第四十二条), as recorded."""
+
+    id = serializers.IntegerField()
+    subject = serializers.IntegerField(source="subject_id")
+    filed_on = serializers.DateField()
+    approved_by = serializers.CharField(source="approved_by.username")
+    reason = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+
+class FilingInputSerializer(serializers.Serializer):
+    filed_on = serializers.DateField(help_text="The day the leader approved the 立案; not in the future, not before the case.")
+    reason = serializers.CharField(
+        allow_blank=True, help_text="The grounds of the 立案: what the preliminary verification found (required)."
+    )
+
+
 class SubjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cadre = serializers.SerializerMethodField()
     post = serializers.SerializerMethodField()
+    filing = serializers.SerializerMethodField()
     finding = serializers.SerializerMethodField()
     assessment = serializers.SerializerMethodField()
     measures = MeasureSerializer(many=True)
@@ -193,6 +234,11 @@ class SubjectSerializer(serializers.Serializer):
             "role": post.role,
             "title": post.title,
         }
+
+    @extend_schema_field(FilingSerializer(allow_null=True))
+    def get_filing(self, subject) -> dict | None:
+        filing = getattr(subject, "filing", None) if hasattr(subject, "filing") else None
+        return FilingSerializer(filing).data if filing is not None else None
 
     def get_finding(self, subject) -> dict | None:
         finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None

@@ -18,6 +18,7 @@ urlpatterns = [
     path("auth/me/", views.MeView.as_view(), name="auth-me"),
     path("leads/", views.LeadView.as_view(), name="leads"),
     path("cases/<int:case_pk>/subjects/<int:subject_pk>/findings/", views.FindingView.as_view(), name="case-findings"),
+    path("cases/<int:case_pk>/subjects/<int:subject_pk>/filing/", views.FilingView.as_view(), name="case-filing"),
     path(
         "cases/<int:case_pk>/subjects/<int:subject_pk>/veto-override/",
         views.VetoOverrideView.as_view(),

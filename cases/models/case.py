@@ -296,6 +296,36 @@ class VetoOverride(models.Model):
         return f"{self.subject}: {self.until}"
 
 
+class Filing(models.Model):
+    """立案 of one subject: the supervision organ's principal approved opening a case against this
+    person (《监察法》2024 第四十二条：“监察机关主要负责人依法批准立案”). From ``filed_on`` the
+    subject is 被立案调查, and 《公职人员政务处分法》第五十二条 bars moving, promoting, rewarding or
+    retiring them until the proceeding is decided or ends (``cases.selectors.records``).
+
+    Per subject, not per case: 立案 concerns a person (the decision is announced to 被调查人,
+    第四十二条第三款), and a case's subjects may be filed on different days or not at all. One
+    filing per subject (the one-to-one key is the backstop of the service's check).
+    """
+
+    subject = models.OneToOneField(CaseSubject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="filing")
+    filed_on = models.DateField(_("filed on"))
+    # The leader of the handling discipline organ who approved the filing; they record it themselves.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("filing (立案)")
+        verbose_name_plural = _("filings (立案)")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.filed_on}"
+
+
 class CaseEvent(models.Model):
     """One typed row per change of a case: the timeline, the notification outbox and audit evidence.
 

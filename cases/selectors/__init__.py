@@ -27,6 +27,7 @@ from cases.selectors.handling import (
     case_subject_exists,
     decided_measures,
     executions_visible,
+    filing_by_id,
     referrals_visible,
 )
 from cases.selectors.history import case_history
@@ -58,6 +59,7 @@ __all__ = [
     "require_record_reader",
     "verify_events",
     "accident_history",
+    "filing_by_id",
     "CASE_NUMBER",
     "FULL",
     "SOURCE_ONLY",

@@ -217,7 +217,9 @@ def case_owner_departments(user: AnyUser, *, selected: int | None = None) -> Que
 
 
 def case_detail_qs() -> QuerySet[Case]:
-    subjects = CaseSubject.objects.select_related("cadre", "post", "post__organization", "finding").prefetch_related(
+    subjects = CaseSubject.objects.select_related(
+        "cadre", "post", "post__organization", "finding", "filing", "filing__approved_by"
+    ).prefetch_related(
         Prefetch("measures", queryset=MeasureDecision.objects.order_by("id")),
         Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("id")),
     )

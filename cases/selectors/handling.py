@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
+from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, Filing, MeasureDecision, Referral
 from core.typing import AnyUser
 from org.access import membership_of
 from org.jurisdiction import user_units
@@ -94,6 +94,12 @@ def decided_measures(case: Case) -> QuerySet[MeasureDecision]:
 def case_or_none(pk: int) -> Case | None:
     case: Case | None = Case.objects.filter(pk=pk).first()  # the manager is untyped (django-fsm's mixin)
     return case
+
+
+def filing_by_id(pk: int) -> Filing:
+    """A 立案 with the leader who approved it (the API's answer after recording one)."""
+    filing: Filing = Filing.objects.select_related("approved_by").get(pk=pk)
+    return filing
 
 
 def case_subject_exists(case: Case, subject_pk: int) -> bool:

@@ -19,6 +19,7 @@ _HISTORY_SOURCES = (
     ("case", "id"),
     ("casesubject", "case_id"),
     ("finding", "subject_id"),
+    ("filing", "subject_id"),
     ("measuredecision", "subject_id"),
     ("assessment", "subject_id"),
     ("referral", "case_id"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.codes import Measure, SanctionKind
-from cases.models import Assessment, CaseSubject, DeadlinePolicy, InfluencePeriod, MeasureDecision, VetoOverride
+from cases.models import Assessment, CaseSubject, DeadlinePolicy, Filing, InfluencePeriod, MeasureDecision, VetoOverride
 from core.errors import NotPermitted
 from core.persistence import add_months
 from core.typing import AnyUser
@@ -27,11 +27,21 @@ from org.models import Cadre
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-from cases.codes import TERMINAL_STATES, UNDER_INVESTIGATION_STATES
+from cases.codes import DECIDED_STATES, OPEN_STATES, TERMINAL_STATES, UNDER_INVESTIGATION_STATES
 
-# 《公职人员政务处分法》第五十二条 (VERIFIED-P): under investigation, no promotion or award.
+# 《公职人员政务处分法》第五十二条第二款 (VERIFIED-P, LawRefBook/Laws 宪法相关法/公职人员政务处分法.md):
+# “公职人员在被立案调查期间，未经监察机关同意，不得出境、辞去公职；被调查公职人员所在机关、单位及
+# 上级机关、单位不得对其交流、晋升、奖励、处分或者办理退休手续。” The period runs from the subject's
+# 立案 (``Filing.filed_on``) while the case is under investigation (``UNDER_INVESTIGATION_STATES``),
+# and ends with the decision or with the end of the proceeding; an open case without a filing
+# bars nothing under it (the record says so in ``notes``).
 UNDER_INVESTIGATION = UNDER_INVESTIGATION_STATES
-INVESTIGATION_BASIS = "《公职人员政务处分法》第五十二条：被立案调查期间，不得交流、晋升、奖励（VERIFIED-P）"
+INVESTIGATION_BASIS = (
+    "《公职人员政务处分法》第五十二条：公职人员在被立案调查期间，所在机关、单位及上级机关、单位"
+    "不得对其交流、晋升、奖励、处分或者办理退休手续（VERIFIED-P）"
+)
+# Open and not yet decided: the states in which an open case is reported as such when nothing is filed.
+_BEFORE_DECISION = tuple(s for s in OPEN_STATES if s not in DECIDED_STATES)
 VETO_BASIS = "细则第二十八条：因发生生产安全事故被追究领导责任，在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职"
 
 
@@ -63,7 +73,7 @@ def _policies() -> dict[tuple[str, str], list[InfluencePeriod]]:
 
 
 def _subjects_qs() -> QuerySet[CaseSubject]:
-    return CaseSubject.objects.select_related("case", "case__owner_department").prefetch_related(
+    return CaseSubject.objects.select_related("case", "case__owner_department", "filing").prefetch_related(
         Prefetch(
             "measures",
             queryset=MeasureDecision.objects.filter(state=MeasureDecision.State.DECIDED).order_by("decided_on", "id"),
@@ -80,32 +90,66 @@ def _record(
     periods: dict[tuple[str, str], list[InfluencePeriod]],
 ) -> dict[str, Any]:
     blocking: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []  # what bars nothing but explains an eligible answer
     measures_out: list[dict[str, Any]] = []
     cases_out: list[dict[str, Any]] = []
     party_end: dt.date | None = None  # party discipline periods stack (《纪律处分条例》第二十一条)
 
     def block(
-        reason: str, basis: str, until: dt.date | None, *, promotion: bool, awards: bool, verified: bool, case: int | None = None
+        reason: str,
+        basis: str,
+        until: dt.date | None,
+        *,
+        promotion: bool,
+        awards: bool,
+        verified: bool,
+        case: int | None = None,
+        since: dt.date | None = None,
     ) -> None:
         applies = [name for name, flag in (("promotion", promotion), ("awards", awards)) if flag]
         if applies:
-            blocking.append(
-                {"reason": reason, "basis": basis, "until": until, "applies_to": applies, "verified": verified, "case": case}
-            )
+            item = {"reason": reason, "basis": basis, "until": until, "applies_to": applies, "verified": verified, "case": case}
+            if since is not None:  # when it began, where that is a recorded date (the 立案)
+                item["since"] = since
+            blocking.append(item)
 
     decided: list[tuple[MeasureDecision, CaseSubject]] = []
     for subject in subjects:
         case = subject.case
-        cases_out.append({"id": case.pk, "number": case.number, "title": case.title, "state": case.state, "subject": subject.pk})
-        if case.state in UNDER_INVESTIGATION and timezone.localdate(case.created_at) <= on:
+        filing = subject_filing(subject)
+        cases_out.append(
+            {
+                "id": case.pk,
+                "number": case.number,
+                "title": case.title,
+                "state": case.state,
+                "subject": subject.pk,
+                "filed_on": filing.filed_on if filing else None,
+            }
+        )
+        investigated = investigation_period(subject)
+        if investigated is not None and investigated[0] <= on and (investigated[1] is None or on < investigated[1]):
             block(
                 _("Under investigation in case %(n)s") % {"n": case.number},
                 INVESTIGATION_BASIS,
-                None,
+                investigated[1],
                 promotion=True,
                 awards=True,
                 verified=True,
                 case=case.pk,
+                since=investigated[0],
+            )
+        elif case.state in _BEFORE_DECISION and timezone.localdate(case.created_at) <= on:
+            notes.append(
+                {
+                    "reason": _(
+                        "Case %(n)s is open, but no 立案 of this cadre was recorded by %(d)s: "
+                        "the bar of 政务处分法第五十二条 does not apply yet."
+                    )
+                    % {"n": case.number, "d": on.isoformat()},
+                    "basis": INVESTIGATION_BASIS,
+                    "case": case.pk,
+                }
             )
         for measure in subject.measures.all():
             if measure.decided_on and measure.decided_on <= on:
@@ -201,9 +245,45 @@ def _record(
         "eligible_for_promotion": not any("promotion" in b["applies_to"] for b in blocking),
         "eligible_for_awards": not any("awards" in b["applies_to"] for b in blocking),
         "blocking": blocking,
+        "notes": notes,
         "cases": cases_out,
         "measures": measures_out,
     }
+
+
+def subject_filing(subject: CaseSubject) -> Filing | None:
+    """The subject's 立案, if recorded (selected with the subject by the reads here)."""
+    try:
+        return subject.filing
+    except Filing.DoesNotExist:
+        return None
+
+
+def investigation_period(subject: CaseSubject) -> tuple[dt.date, dt.date | None] | None:
+    """``(from, until)`` of the subject's 被立案调查 (《公职人员政务处分法》第五十二条), or None when
+    no 立案 is recorded. It starts on the filing date and lasts while the case is under
+    investigation (``until`` None); once the case is decided it ended on the decision date, once
+    disposed of or not pursued on the day it ended (``until`` is the first day it no longer applies)."""
+    filing = subject_filing(subject)
+    if filing is None:
+        return None
+    case = subject.case
+    if case.state in UNDER_INVESTIGATION:
+        return filing.filed_on, None
+    if case.decided_on is not None:
+        return filing.filed_on, case.decided_on
+    ended = timezone.localdate(case.closed_at) if case.closed_at else filing.filed_on
+    return filing.filed_on, max(ended, filing.filed_on)
+
+
+def under_investigation(cadre: Cadre) -> list[CaseSubject]:
+    """The cadre's subjects that are 被立案调查 now: a 立案 is recorded and the case is still
+    under investigation (《公职人员政务处分法》第五十二条; read by ``cadre_move``)."""
+    return list(
+        CaseSubject.objects.select_related("case", "case__owner_department", "filing")
+        .filter(cadre=cadre, filing__isnull=False, case__state__in=UNDER_INVESTIGATION)
+        .order_by("case__created_at", "id")
+    )
 
 
 def cadre_record(cadre: Cadre, on: dt.date) -> dict[str, Any]:

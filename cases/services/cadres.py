@@ -8,17 +8,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases.codes import CaseEventKind
 from cases.models import Case, CaseSubject, Referral
 from cases.selectors.deadlines import deadline_after
-from cases.selectors.records import open_or_egregious_subjects
+from cases.selectors.records import INVESTIGATION_BASIS, open_or_egregious_subjects, subject_filing, under_investigation
 from cases.services.common import case_event_record
 from core.errors import NOT_FOUND, NotFound, NotPermitted, PreconditionFailed, field_error
 from core.hooks import workflow_event
 from core.persistence import lock, save_with_history
 from core.typing import Actor
 from org.access import department_of_kind, require_membership
-from org.codes import CadreStatus, DepartmentKind, MoveKind, Role
+from org.codes import CadreStatus, DepartmentKind, MoveKind, Rank, Role
 from org.jurisdiction import cadres_visible_q, user_units
 from org.models import Cadre, Department, Post
 
@@ -29,6 +31,23 @@ MOVE_STATUS: dict[str, str] = {
     MoveKind.PROMOTION: CadreStatus.PROMOTED,
     MoveKind.RETIREMENT: CadreStatus.RETIRED,
 }
+
+
+# 《公职人员政务处分法》第五十二条第二款 (VERIFIED-P; quoted in ``cases.selectors.records``) bars the
+# cadre's own and superior units from moving, promoting or retiring a cadre 被立案调查, and names no
+# consent that lifts the bar (the 监察机关's consent it names is for 出境 and 辞去公职 only). The
+# organization department records moves for those units, so it is its leader, who answers for the
+# move under 干部管理权限, who may confirm recording one anyway (a move decided above the county,
+# or one already effected), with the reason; the discipline organ handling the case is told at
+# once through the case event. Officers cannot confirm.
+UNDER_INVESTIGATION_REFUSED = gettext_lazy(
+    "%(name)s is under investigation (立案) in case %(cases)s: under 政务处分法第五十二条 the cadre may not be "
+    "transferred, promoted or retired while it lasts. A leader of the organization department may record the move "
+    "only by confirming it (confirm_under_investigation) with the reason."
+)
+CONFIRM_LEADER_ONLY = gettext_lazy(
+    "Only a leader of the organization department may confirm a move of a cadre under investigation (政务处分法第五十二条)."
+)
 
 
 def _require_personnel(user: Actor) -> None:
@@ -87,9 +106,17 @@ def cadre_move(
     role: str = "",
     title: str = "",
     managing_authority: Department | None = None,
+    confirm_under_investigation: bool = False,
+    reason: str = "",
 ) -> Cadre:
     """Transfer, promote or retire a cadre: the current post ends the day before
-    ``effective_date``. Open cases stay attached (they follow the cadre, Art. 32)."""
+    ``effective_date``. Open cases stay attached (they follow the cadre, Art. 32).
+
+    A cadre 被立案调查 (《公职人员政务处分法》第五十二条) is refused (409 ``under_investigation``,
+    naming the cases) unless a leader of the organization department confirms the move with a
+    reason; the move is then recorded and each such case gets a
+    ``subject_moved_under_investigation`` event naming who confirmed it and why.
+    """
     _require_personnel(acting_user)
 
     if not Cadre.objects.filter(cadres_visible_q(acting_user), pk=cadre_id).exists():
@@ -102,17 +129,18 @@ def cadre_move(
     current = cadre.posts.filter(end__isnull=True).order_by("-start").first()
     if current and effective_date <= current.start:
         raise field_error("effective_date", _("Must be after the start of the current post (%(d)s).") % {"d": current.start})
+    if kind != MoveKind.RETIREMENT:
+        _check_new_post(organization, role, title)
+    investigated = under_investigation(cadre)
+    if investigated:
+        reason = _confirmed(cadre, investigated, confirm_under_investigation, reason, acting_user)
     if current:
         current.end = effective_date - dt.timedelta(days=1)
         save_with_history(current, acting_user=acting_user, reason=kind)
     if kind == MoveKind.RETIREMENT:
         cadre.retired_on = effective_date
     else:
-        if organization is None:
-            raise field_error("organization", _("This field is required."))
-        _check_role(role)
-        if not title.strip():
-            raise field_error("title", _("This field is required."))
+        assert organization is not None  # checked by _check_new_post above
         post = Post(
             cadre=cadre,
             organization=organization,
@@ -125,6 +153,8 @@ def cadre_move(
         save_with_history(post, acting_user=acting_user, reason=kind)
     cadre.status = MOVE_STATUS[kind]
     save_with_history(cadre, acting_user=acting_user, reason=kind)
+    for subject in investigated:
+        _record_move_under_investigation(subject, cadre, kind, effective_date, reason, acting_user)
     if kind == MoveKind.RETIREMENT:
         # A retiree stays with the authority that managed the last post.
         authority = current.managing_authority if current else None
@@ -133,6 +163,55 @@ def cadre_move(
     if authority is not None:
         lifelong_referrals(cadre=cadre, move=kind, effective_date=effective_date, authority=authority, acting_user=acting_user)
     return cadre
+
+
+def _check_new_post(organization: Department | None, role: str, title: str) -> None:
+    if organization is None:
+        raise field_error("organization", _("This field is required."))
+    _check_role(role)
+    if not title.strip():
+        raise field_error("title", _("This field is required."))
+
+
+def _confirmed(cadre: Cadre, investigated: list[CaseSubject], confirm: bool, reason: str, acting_user: Actor) -> str:
+    """The reason of a confirmed move of a cadre 被立案调查; the refusal otherwise (政务处分法第五十二条)."""
+    numbers = [subject.case.number for subject in investigated]
+    if not confirm:
+        raise PreconditionFailed(
+            UNDER_INVESTIGATION_REFUSED % {"name": cadre.name, "cases": "、".join(numbers)},
+            code="under_investigation",
+            extra={"cases": numbers, "basis": INVESTIGATION_BASIS},
+        )
+    if require_membership(acting_user).rank != Rank.LEADER:
+        raise NotPermitted(CONFIRM_LEADER_ONLY)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Say why the move is recorded although the cadre is under investigation."))
+    return reason
+
+
+def _record_move_under_investigation(
+    subject: CaseSubject, cadre: Cadre, move: str, effective_date: dt.date, reason: str, acting_user: Actor
+) -> None:
+    case = lock(Case, subject.case_id)
+    filing = subject_filing(subject)
+    case_event_record(
+        case=case,
+        kind=CaseEventKind.SUBJECT_MOVED_UNDER_INVESTIGATION,
+        acting_user=acting_user,
+        from_state=case.state,
+        to_state=case.state,
+        reason=reason,
+        payload={
+            "subject": subject.pk,
+            "cadre": cadre.pk,
+            "move": move,
+            "effective_date": effective_date.isoformat(),
+            "filed_on": filing.filed_on.isoformat() if filing else None,
+            "confirmed_by": acting_user.get_username(),
+            "basis": INVESTIGATION_BASIS,
+        },
+    )
 
 
 def lifelong_referrals(

@@ -43,8 +43,24 @@ def new_lead(world, *, source="emergency_officer", cadres=("pl-baofeng:township_
     )
 
 
-def advance(world, case: Case, state: str) -> Case:
-    """Move a fresh case along ``PATHS[state]``; returns it re-read."""
+def file_subjects(world, case: Case, *, on=None, persona: str = "discipline_leader") -> None:
+    """Record the 立案 of every subject of ``case`` (《监察法》第四十二条), as the leader who approved it."""
+    from cases.services.filings import subject_file
+    from core.persistence import local_today
+
+    for subject in case.subjects.all():
+        subject_file(
+            case_id=case.pk,
+            subject_id=subject.pk,
+            filed_on=on or local_today(),
+            reason="初步核实认为涉嫌失职失责，需要追究责任，批准立案。",
+            acting_user=world.users[persona],
+        )
+
+
+def advance(world, case: Case, state: str, *, filed: bool = False) -> Case:
+    """Move a fresh case along ``PATHS[state]``; returns it re-read. With ``filed``, every subject
+    is filed (立案) as soon as the case is accepted for investigation."""
     from core.persistence import local_today
 
     for name, persona, payload in PATHS[state]:
@@ -62,8 +78,10 @@ def advance(world, case: Case, state: str) -> Case:
         if name == "@deliver":
             name, payload = "deliver", {"delivered_on": local_today().isoformat()}
         case_transition(case_id=case.pk, name=name, payload=payload, acting_user=world.users[persona])
+        if filed and name == "accept":
+            file_subjects(world, case)
     return Case.objects.get(pk=case.pk)
 
 
-def case_in_state(world, state: str, **lead_kwargs) -> Case:
-    return advance(world, new_lead(world, **lead_kwargs), state)
+def case_in_state(world, state: str, *, filed: bool = False, **lead_kwargs) -> Case:
+    return advance(world, new_lead(world, **lead_kwargs), state, filed=filed)

@@ -10,7 +10,17 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, Finding, MeasureDecision, Referral
+from cases.models import (
+    Appeal,
+    Assessment,
+    Case,
+    CaseSubject,
+    ExecutionTask,
+    Filing,
+    Finding,
+    MeasureDecision,
+    Referral,
+)
 from cases.selectors import case_history
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +33,7 @@ def _reference(case: Case) -> list[dict]:
         (Case, {"id": case.pk}),
         (CaseSubject, {"case_id": case.pk}),
         (Finding, {"subject_id__in": subject_ids}),
+        (Filing, {"subject_id__in": subject_ids}),
         (MeasureDecision, {"subject_id__in": subject_ids}),
         (Assessment, {"subject_id__in": subject_ids}),
         (Referral, {"case_id": case.pk}),
@@ -82,6 +93,7 @@ def test_one_statement_gives_what_the_orm_gives_on_every_demo_case(world, settin
         "case",
         "casesubject",
         "finding",
+        "filing",  # the demo's investigating case has its subject filed (立案)
         "measuredecision",
         "assessment",
         "referral",

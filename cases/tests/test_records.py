@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 
 from cases.codes import CaseState
-from cases.models import Case, CaseEvent, VetoOverride
+from cases.models import Case, CaseEvent, Filing, VetoOverride
 from cases.tests._records_helpers import (
     ACCIDENT,
     DAY,
@@ -321,26 +321,38 @@ def test_art28_organization_leader_may_override_a_veto_before_delivery(world, ap
     assert early.status_code == 400 and "until" in early.json()["detail"]
 
 
-# --- open investigation (《公职人员政务处分法》第五十二条) ---------------------------------------------
+# --- open investigation (《公职人员政务处分法》第五十二条): the bar runs from the subject's 立案 ----------
 
 
 @pytest.mark.parametrize("state", [CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING])
-def test_open_investigation_blocks_promotion_and_awards_政务处分法第五十二条(world, state):
-    case = case_in_state(world, state)
+def test_filed_investigation_blocks_promotion_and_awards_政务处分法第五十二条(world, state):
+    case = case_in_state(world, state, filed=True)
     rec = record(world, local_today())
     assert not rec["eligible_for_promotion"] and not rec["eligible_for_awards"]
     [item] = [b for b in rec["blocking"] if INVESTIGATION_BASIS in b["basis"]]
     assert_well_formed(item)
     assert item["until"] is None and item["applies_to"] == ["promotion", "awards"] and item["verified"] is True
-    assert item["case"] == case.pk and case.number in item["reason"]
+    assert item["case"] == case.pk and case.number in item["reason"] and item["since"] == local_today()
     assert [c["id"] for c in rec["cases"]] == [case.pk] and rec["cases"][0]["state"] == state
+    assert rec["cases"][0]["filed_on"] == local_today() and rec["notes"] == []
+
+
+@pytest.mark.parametrize("state", [CaseState.INVESTIGATING, CaseState.ASSESSING, CaseState.PROPOSING, CaseState.APPROVING])
+def test_open_case_without_a_filing_bars_nothing_and_says_so_政务处分法第五十二条(world, state):
+    case = case_in_state(world, state)
+    rec = record(world, local_today())
+    assert rec["eligible_for_promotion"] and rec["eligible_for_awards"] and rec["blocking"] == []
+    [note] = rec["notes"]
+    assert note["case"] == case.pk and case.number in note["reason"] and "第五十二条" in note["reason"]
+    assert INVESTIGATION_BASIS in note["basis"]
+    assert rec["cases"][0]["filed_on"] is None
 
 
 @pytest.mark.parametrize(
     "state", [CaseState.RECEIVED, CaseState.INQUIRING, CaseState.HELD, CaseState.DISMISSED, CaseState.NOT_PURSUED]
 )
 def test_no_investigation_block_at_intake_or_after_closing_without_measures_政务处分法第五十二条(world, state):
-    case = case_in_state(world, state)
+    case = case_in_state(world, state, filed=True)
     rec = record(world, local_today())
     assert rec["eligible_for_promotion"] and rec["eligible_for_awards"] and rec["blocking"] == []
     assert [c["id"] for c in rec["cases"]] == [case.pk] and rec["measures"] == []
@@ -350,20 +362,28 @@ def test_no_investigation_block_after_closing_政务处分法第五十二条(wor
     case = close(world, decided(world, [("notice", "")], deliver=True))
     assert case.state == CaseState.CLOSED
     rec = record(world, local_today())
-    assert rec["eligible_for_promotion"] and rec["eligible_for_awards"] and rec["blocking"] == []
+    assert rec["eligible_for_promotion"] and rec["eligible_for_awards"] and rec["blocking"] == [] and rec["notes"] == []
 
 
-def test_investigation_does_not_block_before_the_case_was_opened_政务处分法第五十二条(world):
-    case = case_in_state(world, CaseState.INVESTIGATING)
-    # Midday, so the UTC and local dates agree; the night hours are covered below.
-    opened = dt.datetime(2026, 3, 16, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    Case.objects.filter(pk=case.pk).update(created_at=opened)
-    assert record(world, dt.date(2026, 3, 15))["blocking"] == []
-    assert len(record(world, dt.date(2026, 3, 16))["blocking"]) == 1
+def test_the_bar_starts_on_the_filing_date_not_when_the_case_was_opened_政务处分法第五十二条(world):
+    case = case_in_state(world, CaseState.INVESTIGATING, filed=True)
+    Case.objects.filter(pk=case.pk).update(created_at=dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC))
+    Filing.objects.filter(subject__case=case).update(filed_on=dt.date(2026, 3, 16))
+    before = record(world, dt.date(2026, 3, 15))
+    assert before["blocking"] == [] and before["eligible_for_promotion"] and before["eligible_for_awards"]
+    assert [n["case"] for n in before["notes"]] == [case.pk]  # open, not yet filed on that day
+    [item] = record(world, dt.date(2026, 3, 16))["blocking"]
+    assert item["since"] == dt.date(2026, 3, 16) and item["case"] == case.pk
 
 
-def test_investigation_start_is_judged_by_the_local_date_政务处分法第五十二条(world):
-    case = case_in_state(world, CaseState.INVESTIGATING)
-    opened = dt.datetime(2026, 3, 16, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    Case.objects.filter(pk=case.pk).update(created_at=opened)
-    assert record(world, dt.date(2026, 3, 15))["blocking"] == []
+def test_the_bar_ends_with_the_decision_政务处分法第五十二条(world):
+    """Read for a past day, a filed and since decided case barred from the filing to the decision."""
+    case = decided(world, [("notice", "")])
+    Filing.objects.create(
+        subject=case.subjects.get(), filed_on=dt.date(2025, 1, 10), approved_by=world.users[LEADER], reason="立案"
+    )
+    backdate(case, D)
+    [item] = [b for b in record(world, D - DAY)["blocking"] if INVESTIGATION_BASIS in b["basis"]]
+    assert item["since"] == dt.date(2025, 1, 10) and item["until"] == D
+    assert not [b for b in record(world, D)["blocking"] if INVESTIGATION_BASIS in b["basis"]]
+    assert not [b for b in record(world, dt.date(2025, 1, 9))["blocking"] if INVESTIGATION_BASIS in b["basis"]]

@@ -70,7 +70,7 @@ def test_record_api_answers_eligibility_with_cited_reasons_product_4(world, api)
 
 
 def test_record_api_defaults_to_today(world, api):
-    case_in_state(world, CaseState.INVESTIGATING)
+    case_in_state(world, CaseState.INVESTIGATING, filed=True)
     cadre = world.cadres[DEPUTY]
     client = api("organization_officer")
     default = client.get(f"/api/v1/cadres/{cadre.pk}/record/")
@@ -81,7 +81,7 @@ def test_record_api_defaults_to_today(world, api):
 
 
 def test_record_api_reasons_are_in_chinese(world, api):
-    case = case_in_state(world, CaseState.INVESTIGATING)
+    case = case_in_state(world, CaseState.INVESTIGATING, filed=True)
     body = api("organization_officer").get(f"/api/v1/cadres/{world.cadres[DEPUTY].pk}/record/").json()
     [item] = body["blocking"]
     assert re.search("[A-Za-z]", item["reason"].replace(case.number, "")) is None, item["reason"]
@@ -120,7 +120,7 @@ def test_cadre_record_reads_a_constant_number_of_queries(world, api):
             ([("sanction", "gov_demerit")], ACCIDENT),
         ]
     ]
-    case_in_state(world, CaseState.INVESTIGATING)
+    case_in_state(world, CaseState.INVESTIGATING, filed=True)
     assert api(LEADER).post(_override_url(cases[3]), {"until": "2025-06-01", "reason": "理由"}, format="json").status_code == 201
 
     one, five = world.cadres[OTHER_DEPUTY], world.cadres[DEPUTY]
@@ -135,8 +135,9 @@ def test_cadre_records_reads_a_constant_number_of_queries(world):
     keys = [key for key, cadre in world.cadres.items() if cadre in cadres]
     for key in keys[:2]:
         backdate(decided(world, [("sanction", "gov_warning")], key=key, finding=ACCIDENT), D)
-    case_in_state(world, CaseState.INVESTIGATING, cadres=(keys[5],))
-    case_in_state(world, CaseState.INVESTIGATING, cadres=(keys[15], keys[16]))
+    case_in_state(world, CaseState.INVESTIGATING, cadres=(keys[5],), filed=True)
+    case_in_state(world, CaseState.INVESTIGATING, cadres=(keys[15], keys[16]), filed=True)
+    case_in_state(world, CaseState.INVESTIGATING, cadres=(keys[7],))  # open, not filed: bars nothing
 
     cadre_records(cadres[:1], D)  # warm any per-process caches
     few = _queries(lambda: cadre_records(cadres[:3], D))

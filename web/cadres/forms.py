@@ -44,6 +44,16 @@ class MoveForm(ScopedForm):
     )
     role = forms.ChoiceField(label=_("New role"), required=False, choices=[("", "—"), *Role.choices])
     title = forms.CharField(label=_("New title"), required=False, max_length=200)
+    # 政务处分法第五十二条: a cadre under investigation (立案) is moved only on a leader's confirmation.
+    confirm_under_investigation = forms.BooleanField(
+        label=_("I confirm this move although the cadre is under investigation (政务处分法第五十二条)"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for the confirmation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Told to the discipline organ handling the case, with your name."),
+    )
 
     def clean(self):
         data = super().clean()

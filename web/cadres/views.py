@@ -20,14 +20,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from appraisal.selectors.assessment import record_extras
-from cases.codes import CaseState
+from cases.codes import UNDER_INVESTIGATION_STATES, CaseState
 from cases.selectors.pages import (
     cadre_subjects_with_conclusions,
     lifelong_referral_ids,
     lifelong_referrals_after,
     visible_case_ids,
 )
-from cases.selectors.records import VETO_AUTHORITIES, VETO_BASIS, cadre_record, cadre_records, require_record_reader
+from cases.selectors.records import (
+    VETO_AUTHORITIES,
+    VETO_BASIS,
+    cadre_record,
+    cadre_records,
+    require_record_reader,
+)
 from cases.services.cadres import PERSONNEL_KINDS, cadre_move
 from cases.services.records import veto_override
 from core.errors import ApplicationError
@@ -146,6 +152,8 @@ def cadre_record_view(request, pk: int):
     if date_form.is_bound and date_form.is_valid() and date_form.cleaned_data["on"]:
         on = date_form.cleaned_data["on"]
     can_move = membership is not None and membership.department.kind in PERSONNEL_KINDS
+    # Only a leader may confirm moving a cadre under investigation (政务处分法第五十二条; the service decides).
+    can_confirm = can_move and membership is not None and membership.rank == Rank.LEADER
     can_override = membership is not None and membership.rank == Rank.LEADER and membership.department.kind in VETO_AUTHORITIES
 
     record = cadre_record(cadre, on)
@@ -195,6 +203,8 @@ def cadre_record_view(request, pk: int):
         for c in record["cases"]
     ]
     measures = [{**m, "label": measure_label(m["measure"], m["sanction_kind"])} for m in record["measures"]]
+    # Filed (立案) and still under investigation: a move needs a leader's confirmation (政务处分法第五十二条).
+    investigated_ids = {c["id"] for c in record["cases"] if c["filed_on"] and c["state"] in UNDER_INVESTIGATION_STATES}
     blocking = [
         {
             **b,
@@ -218,6 +228,8 @@ def cadre_record_view(request, pk: int):
             "today": today,
             "date_form": date_form,
             "can_move": can_move,
+            "can_confirm": can_confirm,
+            "investigated": [c for c in cases if c["id"] in investigated_ids],
             "can_override": can_override and bool(veto_choices),
             "move_form": move_form,
             "veto_form": veto_form,
@@ -245,6 +257,8 @@ def _do_move(request, cadre: Cadre, form: MoveForm, on: dt.date):
             organization=None if retirement else data["organization"],
             role="" if retirement else data["role"],
             title="" if retirement else data["title"],
+            confirm_under_investigation=bool(data.get("confirm_under_investigation")),
+            reason=data.get("reason") or "",
         ),
         form=form,
         success=_("%(move)s of %(name)s recorded, effective %(date)s.")

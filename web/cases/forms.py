@@ -210,6 +210,28 @@ class FindingsForm(ServiceForm):
         return data
 
 
+# --- 立案 ----------------------------------------------------------------------------------------
+
+
+class FilingForm(ServiceForm):
+    """立案 of one subject (《监察法》第四十二条): the date the leader approved it and the grounds."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filed_on"] = LooseField(
+            label=_("Filed on (立案日期)"),
+            help_text=_("The day you approved the 立案; not in the future and not before the case was opened."),
+            widget=_date_widget(),
+            initial=timezone.localdate().isoformat(),
+        )
+        self.fields["reason"] = forms.CharField(
+            required=False,
+            label=_("Grounds of the 立案"),
+            help_text=_("What the preliminary verification found that calls for investigating this person."),
+            widget=_textarea(4),
+        )
+
+
 # --- appeals -------------------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from cases.selectors.pages import (
     subject_names,
 )
 from org.access import membership_of
-from org.codes import Rank
+from org.codes import MoveKind, Rank
 from org.models import Department, Post
 from org.selectors import department_members, departments_by_id, later_moves, posts_by_id, users_by_id, users_by_username
 from web.common.labels import EVENT_LABELS, STEP_OF, STEPS
@@ -323,6 +323,13 @@ def _event_details(event: CaseEvent, users: dict[str, str], departments: dict[in
         out.append(_("Appeals accepted until %(d)s") % {"d": p["appeal_until"]})
     if event.kind == "approve" and p.get("decided_on"):
         out.append(_("Decided on %(d)s") % {"d": p["decided_on"]})
+    if event.kind == "filed" and p.get("filed_on"):
+        out.append(_("Filed on %(d)s") % {"d": p["filed_on"]})
+    if event.kind == "subject_moved_under_investigation" and p.get("move") in MoveKind.values:
+        out.append(
+            _("%(move)s effective %(d)s, confirmed by %(who)s")
+            % {"move": MoveKind(p["move"]).label, "d": p.get("effective_date", ""), "who": display_name(event.actor)}
+        )
     return out
 
 

@@ -3,7 +3,7 @@
 
 from cases.api.views.accidents import AccidentViewSet
 from cases.api.views.auth import MeView, TokenView
-from cases.api.views.cases import CaseViewSet, EvaluateView, FindingView, LeadView, VetoOverrideView
+from cases.api.views.cases import CaseViewSet, EvaluateView, FilingView, FindingView, LeadView, VetoOverrideView
 from cases.api.views.handling import AppealViewSet, ExecutionViewSet, ReferralViewSet
 from cases.api.views.org import CadreViewSet, DepartmentViewSet
 
@@ -15,6 +15,7 @@ __all__ = [
     "DepartmentViewSet",
     "EvaluateView",
     "ExecutionViewSet",
+    "FilingView",
     "FindingView",
     "LeadView",
     "MeView",

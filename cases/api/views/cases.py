@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -24,8 +24,10 @@ from cases.selectors import (
     case_or_none,
     case_subject_exists,
     case_visible_qs,
+    filing_by_id,
 )
 from cases.selectors.assessments import caller_county, evaluate
+from cases.services.filings import subject_file
 from cases.services.findings import finding_put
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
@@ -172,6 +174,59 @@ class FindingView(APIView):
             raise NotFound(NOT_FOUND)
         output = finding_put(case_id=case.pk, subject_id=pk_param(subject_pk), data=request.data, acting_user=request.user)
         return Response(output)
+
+
+class FilingView(APIView):
+    """立案 of one subject (《监察法》第四十二条): a leader of the discipline organ handling the case
+    records that they approved it. From the filing date the subject is 被立案调查 and
+    《公职人员政务处分法》第五十二条 bars moving, promoting and rewarding them (the cadre record)."""
+
+    @extend_schema(
+        summary="Record the 立案 of a subject",
+        request=s.FilingInputSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: s.FilingSerializer,
+            200: OpenApiResponse(s.FilingSerializer, description="A retry with the same Idempotency-Key: the first filing."),
+            400: OpenApiResponse(
+                s.ErrorSerializer,
+                description="invalid: `filed_on` missing, in the future, before the case was opened or after the "
+                "findings were submitted; `reason` empty.",
+            ),
+            403: OpenApiResponse(
+                s.ErrorSerializer,
+                description="not_permitted: not a leader of the discipline organ handling the case, or the case "
+                "is not handled by a discipline organ.",
+            ),
+            404: OpenApiResponse(s.ErrorSerializer, description="not_found: no such case or subject, or no full access."),
+            409: OpenApiResponse(
+                s.ErrorSerializer,
+                description="precondition_failed: the case is not under investigation (investigating to approving), "
+                "or the subject was already filed.",
+            ),
+        },
+    )
+    def post(self, request, case_pk, subject_pk):
+        case, access = case_for(request, case_pk)
+        if access != FULL or not case_subject_exists(case, pk_param(subject_pk)):
+            raise NotFound(NOT_FOUND)
+        data = validated(s.FilingInputSerializer, request.data)
+        filing_id, created = once(
+            user=request.user,
+            scope="filing",
+            key=key_from(request),
+            create=lambda: (
+                subject_file(
+                    case_id=case.pk,
+                    subject_id=pk_param(subject_pk),
+                    filed_on=data["filed_on"],
+                    reason=data["reason"],
+                    acting_user=request.user,
+                ).pk
+            ),
+        )
+        filing = filing_by_id(filing_id)
+        return Response(s.FilingSerializer(filing).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class VetoOverrideView(APIView):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -70,7 +70,24 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
         return Response(cadre_record_with_extensions(cadre, on))
 
-    @extend_schema(request=s.MoveSerializer, responses={201: s.CadreDetailSerializer})
+    @extend_schema(
+        request=s.MoveSerializer,
+        responses={
+            201: s.CadreDetailSerializer,
+            400: OpenApiResponse(s.ErrorSerializer, description="invalid: a field is wrong, or a confirmation without `reason`."),
+            403: OpenApiResponse(
+                s.ErrorSerializer,
+                description="not_permitted: not the organization department, or an officer confirming a move of a cadre "
+                "under investigation (only its leaders may).",
+            ),
+            409: OpenApiResponse(
+                s.UnderInvestigationErrorSerializer,
+                description="under_investigation: the cadre is filed (立案) in the listed open cases; 政务处分法第五十二条 "
+                "bars the move unless a leader confirms it (`confirm_under_investigation` with `reason`). "
+                "precondition_failed: the cadre has retired.",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def moves(self, request, pk=None):
         cadre = get_object_or_404(cadre_rows_visible(request.user), pk=pk_param(pk))

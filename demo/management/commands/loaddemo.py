@@ -20,6 +20,7 @@ from cases.services.accidents import accident_report_add, reporting_finding_add
 from cases.services.appeals import appeal_file
 from cases.services.cadres import cadre_move
 from cases.services.executions import execution_complete
+from cases.services.filings import subject_file
 from cases.services.findings import finding_put
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
@@ -290,6 +291,17 @@ class Command(BaseCommand):
             circumstances=["26.2"],
         )
         step(investigating, "accept", **team)
+        # 立案 of the subject, approved by the discipline organ's leader (监察法第四十二条): from
+        # today his record shows the bar of 政务处分法第五十二条, and a move of him needs a leader's
+        # confirmation. The assessing case above has none: open, but no bar.
+        for subject in investigating.subjects.all():
+            subject_file(
+                case_id=investigating.pk,
+                subject_id=subject.pk,
+                filed_on=today,
+                reason="经初步核实，反映其干预特种设备事故调查的问题基本属实，需要追究责任，批准立案调查。",
+                acting_user=leader,
+            )
 
         # inquiring
         inquiring = lead(

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from cases.codes import DECIDED_STATES, FINDING_STATES, CaseState
+from cases.codes import DECIDED_STATES, FINDING_STATES, UNDER_INVESTIGATION_STATES, CaseState
 from cases.models import Appeal, ExecutionTask, MeasureDecision
 from cases.selectors import FULL
 from cases.selectors.pages import case_page_related
 from cases.selectors.transitions import available_transitions
 from org.access import membership_of
-from web.cases.helpers import case_for, is_member, latest_conclusions
+from web.cases.helpers import case_for, is_member, latest_conclusions, may_record_filing
 from web.common.charts import case_chart_svg
 from web.common.labels import CAUTION, PRIMARY, TRANSITION_LABELS
 from web.common.pages import (
@@ -90,6 +90,9 @@ def case_detail(request, pk: int):
             "appeals": related["appeals"],
             "team": list(case.team.all()),
             "can_findings": owner_member and case.state in FINDING_STATES,
+            "can_file": may_record_filing(user, case),
+            # Open and not yet decided: a subject without a 立案 is shown as such (no §52 bar yet).
+            "subjects_open": case.state in UNDER_INVESTIGATION_STATES,
             "can_file_appeal": owner_member and case.state == CaseState.EXECUTING and appealable,
             "has_decision": case.state in DECIDED_STATES,
             "membership": membership,
