@@ -117,11 +117,11 @@ def parse(text: str) -> dict[str, Any]:
         raise RulebookFileError("$.valid_to", _line(node, ["valid_to"]), "ends before it starts", "失效日期早于生效日期")
     seen: set[tuple[str, str, str]] = set()
     for index, row in enumerate(data["content"].get("measures", [])):
-        key = (row["circumstance"], row["severity"], row.get("grade", ""))
-        if key in seen:
+        row_id = (row["circumstance"], row["severity"], row.get("grade", ""))
+        if row_id in seen:
             where = ["content", "measures", index]
-            raise RulebookFileError(_path(where), _line(node, where), f"row {'/'.join(key)} appears twice", "问责方式行重复")
-        seen.add(key)
+            raise RulebookFileError(_path(where), _line(node, where), f"row {'/'.join(row_id)} appears twice", "问责方式行重复")
+        seen.add(row_id)
         if row["sanctions"] and "sanction" not in row["measures"]:
             where = ["content", "measures", index, "sanctions"]
             raise RulebookFileError(
@@ -353,11 +353,11 @@ def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any
     articles: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "changed": []}
     for code in sorted(set(old_articles) | set(new_articles), key=article_order):
         before, after = old_articles.get(code), new_articles.get(code)
-        if before is None:
+        if before is None and after is not None:
             articles["added"].append({"code": code, **after})
-        elif after is None:
+        elif after is None and before is not None:
             articles["removed"].append({"code": code, **before})
-        elif before != after:
+        elif before is not None and after is not None and before != after:
             fields = [f for f in ("cite", "text", "verification", "source") if before.get(f) != after.get(f)]
             articles["changed"].append({"code": code, "fields": fields, "old": dict(before), "new": dict(after)})
 
@@ -366,11 +366,11 @@ def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any
     measures: dict[str, Any] = {"added": [], "removed": [], "changed": [], "reordered": False}
     for key in sorted(set(old_rows) | set(new_rows), key=row_order):
         before, after = old_rows.get(key), new_rows.get(key)
-        if before is None:
+        if before is None and after is not None:
             measures["added"].append({"key": row_label(key), **after})
-        elif after is None:
+        elif after is None and before is not None:
             measures["removed"].append({"key": row_label(key), **before})
-        elif before != after:
+        elif before is not None and after is not None and before != after:
             m_added, m_removed = _listed(before["measures"], after["measures"])
             s_added, s_removed = _listed(before["sanctions"], after["sanctions"])
             measures["changed"].append(

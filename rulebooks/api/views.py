@@ -7,6 +7,7 @@ Loading a version is ``manage.py rulebook import`` (docs/rulebooks.md); nothing 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -73,7 +74,7 @@ class RulebookSerializer(serializers.ModelSerializer):
 class VersionSerializer(serializers.ModelSerializer):
     """One version in a rulebook's list of versions, with the reason it was loaded."""
 
-    loaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    loaded_by = serializers.CharField(source="loaded_by.username", read_only=True, allow_null=True)
     reason = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -103,7 +104,7 @@ class VersionSerializer(serializers.ModelSerializer):
 class VersionDetailSerializer(RulebookSerializer):
     """A version: its meta, its note and its own content (what the file states)."""
 
-    loaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    loaded_by = serializers.CharField(source="loaded_by.username", read_only=True, allow_null=True)
     reason = serializers.SerializerMethodField()
     content = serializers.JSONField(help_text="The version's own content, as the file states it (rulebooks/schema.json).")
 
@@ -177,9 +178,11 @@ class RulebookViewSet(viewsets.GenericViewSet):
     queryset = Rulebook.objects.none()  # for the schema; the views read through rulebooks.selectors
     serializer_class = RulebookSerializer
     lookup_field = "code"
-    lookup_value_regex = CODE_PATTERN
+    lookup_value_regex = "[^/.]+"  # anything but a code is a JSON 404 below, not the HTML one of an unmatched URL
 
     def _book(self, code: str, number: int | None = None) -> Rulebook:
+        if not re.fullmatch(CODE_PATTERN, code):
+            raise NotFound(NOT_FOUND)
         book = selectors.rulebook_by_code(code, number)
         if book is None:
             raise NotFound(NOT_FOUND)
