@@ -278,3 +278,14 @@ def test_the_service_refuses_a_file_the_check_refuses():
     assert "$.parent" in caught.value.detail
     with pytest.raises(services.InvalidInput):
         services.load_rulebook(files.parse(PINGLUO), acting_user=None, reason="  ")
+
+
+def test_the_documented_example_loads(tmp_path):
+    """docs/rulebooks.md's annotated file is a file that loads (so the example does not rot)."""
+    doc = (files.DATA_DIR.parent.parent / "docs" / "rulebooks.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    status, out, err = run("import", str(path), "--dry-run")
+    assert (status, err) == (0, "")
+    assert "example-2024: not loaded yet → v1" in out and "+ 26.3 第十八条第（三）项" in out
