@@ -95,7 +95,8 @@ def _policies_present(request):
 
     from cases.models import MeasurePolicy
     from duties.models import Obligation
+    from rulebooks.models import Rulebook
 
-    if MeasurePolicy.objects.exists() and Obligation.objects.exists():
+    if MeasurePolicy.objects.exists() and Obligation.objects.exists() and Rulebook.objects.exists():
         return
     reseed()
