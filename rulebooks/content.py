@@ -117,11 +117,11 @@ def parse(text: str) -> dict[str, Any]:
         raise RulebookFileError("$.valid_to", _line(node, ["valid_to"]), "ends before it starts", "失效日期早于生效日期")
     seen: set[tuple[str, str, str]] = set()
     for index, row in enumerate(data["content"].get("measures", [])):
-        key = row_key(row)
-        if key in seen:
+        row_id = row_key(row)
+        if row_id in seen:
             where = ["content", "measures", index]
-            raise RulebookFileError(_path(where), _line(node, where), f"row {'/'.join(key)} appears twice", "问责方式行重复")
-        seen.add(key)
+            raise RulebookFileError(_path(where), _line(node, where), f"row {'/'.join(row_id)} appears twice", "问责方式行重复")
+        seen.add(row_id)
         if row["sanctions"] and "sanction" not in row["measures"]:
             where = ["content", "measures", index, "sanctions"]
             raise RulebookFileError(
@@ -207,3 +207,242 @@ def bundled() -> list[dict[str, Any]]:
             codes.add(p["code"])
             parsed.remove(p)
     return ordered
+
+
+# --- what the engine needs of an effective content ------------------------------------------------
+
+# The circumstances of accident responsibility: 第二十六条第（五）项 (对发生生产安全事故负有领导责任)
+# and 第（六）项 (“打非治违”不力 … 连续发生 … 事故). Only they take 从重: 第二十九条 aggravates
+# "党政领导干部对发生的生产安全事故负有领导责任" (平罗县 2021). The engine holds the same set
+# (``cases.rules.engine.ACCIDENT_RESPONSIBILITY``); ``rulebooks/tests`` ties the two.
+ACCIDENT_CIRCUMSTANCES = frozenset({"26.5", "26.6"})
+SEVERITIES = ("standard", "heavier", "lighter", "reduced")
+GRADES = ("", "general", "larger", "major", "especially_major")
+SEVERITIES_FOR = {True: ("standard", "heavier", "lighter", "reduced"), False: ("standard", "lighter", "reduced")}
+
+
+def missing_rows(content: Mapping[str, Any]) -> list[str]:
+    """Which (circumstance, severity) rows an effective content lacks for the circumstances its
+    article map has: an empty list means the engine can answer every finding. Rows for one
+    accident grade do not count: the engine falls back to the row for any grade."""
+    have = {(r["circumstance"], r["severity"]) for r in content.get("measures", []) if not r.get("grade")}
+    articles = content.get("articles", {})
+    return [
+        f"{c}/{s}"
+        for c in CIRCUMSTANCES
+        if c in articles
+        for s in SEVERITIES_FOR[c in ACCIDENT_CIRCUMSTANCES]
+        if (c, s) not in have
+    ]
+
+
+# --- files: the canonical form, writing and finding lines ---------------------------------------
+
+# How an empty meta field is written: the strings as "", the references and the end date as null.
+# The bundled files follow this, so their digests (taken at the seed migration) are reproduced.
+_EMPTY_AS_STRING = ("issuer", "document_number", "note")
+_EMPTY_AS_NULL = ("jurisdiction", "valid_to", "parent")
+
+
+def normalized_meta(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The meta of a file or a stored row in one form, so that "" and null (or a missing key) mean
+    the same: what ``digest`` is taken over, and what a diff compares."""
+    meta: dict[str, Any] = {}
+    for key in META_FIELDS:
+        value = data.get(key)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if key in _EMPTY_AS_STRING:
+            value = value or ""
+        elif key in _EMPTY_AS_NULL:
+            value = value or None
+        meta[key] = value
+    return meta
+
+
+def file_digest(data: Mapping[str, Any]) -> str:
+    """The digest a file loads with (``digest`` over the normalized meta and the content)."""
+    return digest(normalized_meta(data), data["content"])
+
+
+def dump(obj: Mapping[str, Any], fmt: str = "yaml") -> str:
+    """A file's object as text: YAML (keys in the file's order, Chinese unescaped) or JSON."""
+    if fmt == "json":
+        return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    if fmt != "yaml":
+        raise ValueError(f"unknown format {fmt!r}")
+    text: str = yaml.safe_dump(dict(obj), allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False)
+    return text
+
+
+def line_of(text: str, path: str) -> int | None:
+    """The line (1-based) of a JSON path such as ``$.content.measures[3]`` in a file's text, or of
+    the nearest part of it that exists. Keys may contain dots (``$.content.articles.26.1``): at
+    each mapping the longest key that fits is taken."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    rest = path.removeprefix("$")
+    line: int = node.start_mark.line + 1
+    while rest:
+        child: yaml.Node | None = None
+        at: yaml.Node | None = None  # what the line is read from: a key's own line, an item's
+        if rest.startswith("[") and "]" in rest and isinstance(node, yaml.SequenceNode):
+            index, _, rest = rest[1:].partition("]")
+            if index.isdigit() and int(index) < len(node.value):
+                child = at = node.value[int(index)]
+        elif rest.startswith(".") and isinstance(node, yaml.MappingNode):
+            rest = rest[1:]
+            fits = [
+                (key, value)
+                for key, value in node.value
+                if isinstance(key.value, str)
+                and (rest == key.value or rest.startswith(key.value + ".") or rest.startswith(key.value + "["))
+            ]
+            if fits:
+                at, child = max(fits, key=lambda kv: len(kv[0].value))
+                rest = rest[len(at.value) :]
+        if child is None or at is None:
+            break
+        node = child
+        line = at.start_mark.line + 1
+    return line
+
+
+# --- diff ---------------------------------------------------------------------------------------
+
+DIFF_META_FIELDS = tuple(key for key in META_FIELDS if key != "note")
+
+
+def row_label(key: tuple[str, str, str]) -> str:
+    return "/".join(part for part in key if part)
+
+
+def _listed(old: list[Any], new: list[Any]) -> tuple[list[Any], list[Any]]:
+    return [x for x in new if x not in old], [x for x in old if x not in new]
+
+
+def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
+    """What changed from ``old`` to ``new``: two rulebook files' objects (``parse``,
+    ``rulebooks.services.rulebook_file``) or ``None`` for a code not loaded yet (everything is
+    added). Pure; JSON-ready. Compares what a version is made of — the meta but the note (it is
+    not in the digest) and the content — so ``unchanged`` is true exactly when the two load with
+    the same digest:
+
+    - ``meta``: ``[{field, old, new}]``;
+    - ``articles``: ``added``/``removed`` ``[{code, cite, text}]``, ``changed``
+      ``[{code, fields, old, new}]`` (``fields``: which of cite, text, verification, source);
+    - ``measures``: ``added``/``removed`` rows (with ``key``, e.g. ``26.5/heavier/general``),
+      ``changed`` ``[{key, circumstance, severity, grade, measures_added, measures_removed,
+      sanctions_added, sanctions_removed, reasoning, old, new}]``, and ``reordered`` when the rows
+      are the same but in another order;
+    - ``veto``, ``measures_note``, ``obligations``: ``{old, new}`` or ``None``.
+    """
+    old_meta = normalized_meta(old if old is not None else {})
+    new_meta = normalized_meta(new)
+    old_content: Mapping[str, Any] = old["content"] if old is not None else {}
+    new_content: Mapping[str, Any] = new["content"]
+
+    meta = [{"field": k, "old": old_meta[k], "new": new_meta[k]} for k in DIFF_META_FIELDS if old_meta[k] != new_meta[k]]
+
+    old_articles: Mapping[str, Any] = old_content.get("articles", {})
+    new_articles: Mapping[str, Any] = new_content.get("articles", {})
+    articles: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "changed": []}
+    for code in sorted(set(old_articles) | set(new_articles), key=article_order):
+        before, after = old_articles.get(code), new_articles.get(code)
+        if before is None and after is not None:
+            articles["added"].append({"code": code, **after})
+        elif after is None and before is not None:
+            articles["removed"].append({"code": code, **before})
+        elif before is not None and after is not None and before != after:
+            fields = [f for f in ("cite", "text", "verification", "source") if before.get(f) != after.get(f)]
+            articles["changed"].append({"code": code, "fields": fields, "old": dict(before), "new": dict(after)})
+
+    old_rows = {row_key(r): r for r in old_content.get("measures", [])}
+    new_rows = {row_key(r): r for r in new_content.get("measures", [])}
+    measures: dict[str, Any] = {"added": [], "removed": [], "changed": [], "reordered": False}
+    for key in sorted(set(old_rows) | set(new_rows), key=row_order):
+        before, after = old_rows.get(key), new_rows.get(key)
+        if before is None and after is not None:
+            measures["added"].append({"key": row_label(key), **after})
+        elif after is None and before is not None:
+            measures["removed"].append({"key": row_label(key), **before})
+        elif before is not None and after is not None and before != after:
+            m_added, m_removed = _listed(before["measures"], after["measures"])
+            s_added, s_removed = _listed(before["sanctions"], after["sanctions"])
+            measures["changed"].append(
+                {
+                    "key": row_label(key),
+                    "circumstance": key[0],
+                    "severity": key[1],
+                    "grade": key[2],
+                    "measures_added": m_added,
+                    "measures_removed": m_removed,
+                    "sanctions_added": s_added,
+                    "sanctions_removed": s_removed,
+                    "reasoning": before["reasoning"] != after["reasoning"],
+                    "old": dict(before),
+                    "new": dict(after),
+                }
+            )
+    if not (measures["added"] or measures["removed"] or measures["changed"]) and list(old_rows) != list(new_rows):
+        measures["reordered"] = True
+
+    def whole(key: str) -> dict[str, Any] | None:
+        before, after = old_content.get(key), new_content.get(key)
+        return None if before == after else {"old": before, "new": after}
+
+    out: dict[str, Any] = {
+        "meta": meta,
+        "articles": articles,
+        "measures": measures,
+        "veto": whole("veto"),
+        "measures_note": whole("measures_note"),
+        "obligations": whole("obligations"),
+    }
+    out["unchanged"] = not (
+        meta
+        or any(articles.values())
+        or measures["added"]
+        or measures["removed"]
+        or measures["changed"]
+        or measures["reordered"]
+        or out["veto"]
+        or out["measures_note"]
+        or out["obligations"]
+    )
+    return out
+
+
+def article_order(code: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in code.split("."))
+
+
+def row_order(key: tuple[str, str, str]) -> tuple[tuple[int, ...], int, int]:
+    circumstance, severity, grade = key
+    return (
+        article_order(circumstance),
+        GRADES.index(grade) if grade in GRADES else len(GRADES),
+        SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES),
+    )
+
+
+def sources(chain: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Where each part of the effective content of ``chain``'s last rulebook comes from (the
+    ``code`` of the nearest rulebook that states it, as ``merge`` takes it): ``articles``
+    ``{code: rulebook}``, ``measures`` ``{"26.5/heavier/general": rulebook}``, ``veto``."""
+    articles: dict[str, str] = {}
+    rows: dict[str, str] = {}
+    veto = None
+    for book in chain:
+        content = book["content"]
+        for code in content.get("articles", {}):
+            articles[code] = book["code"]
+        for row in content.get("measures", []):
+            rows[row_label(row_key(row))] = book["code"]
+        if "veto" in content:
+            veto = book["code"]
+    return {"articles": articles, "measures": rows, "veto": veto}

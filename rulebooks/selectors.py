@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
+
 from org.models import Department
 from rulebooks import content as files
 from rulebooks.models import Rulebook
@@ -101,7 +103,7 @@ def effective(rulebook: Rulebook) -> dict[str, Any]:
 
 def rulebook_by_code(code: str, version: int | None = None) -> Rulebook | None:
     rows = Rulebook.objects.filter(code=code)
-    return rows.filter(version=version).first() if version else rows.filter(current=True).first()
+    return rows.filter(version=version).first() if version is not None else rows.filter(current=True).first()
 
 
 def versions_of(code: str) -> list[Rulebook]:
@@ -110,3 +112,80 @@ def versions_of(code: str) -> list[Rulebook]:
 
 def rulebooks() -> list[Rulebook]:
     return list(Rulebook.objects.filter(current=True).order_by("valid_from", "code"))
+
+
+# --- files, versions and diffs (issue 13 item 3) -------------------------------------------------
+
+
+def rulebook_file(book: Rulebook) -> dict[str, Any]:
+    """A stored version as a file's object (what ``manage.py rulebook export`` writes)."""
+    meta = {
+        "code": book.code,
+        "title": book.title,
+        "issuer": book.issuer,
+        "document_number": book.document_number,
+        "jurisdiction": book.jurisdiction or None,
+        "valid_from": book.valid_from,
+        "valid_to": book.valid_to,
+        "parent": book.parent or None,
+        "verification": book.verification,
+        "note": book.note,
+    }
+    return files.export(meta, book.content, version=book.version)
+
+
+def current_by_code() -> dict[str, Rulebook]:
+    """Every code's current version, by code (one query)."""
+    return {book.code: book for book in Rulebook.objects.filter(current=True)}
+
+
+def chain_in(books: dict[str, Rulebook], code: str) -> list[Rulebook]:
+    """The rulebook ``code`` of ``books`` (``current_by_code``) and its parents, root first, read
+    from ``books`` alone (as ``ancestry``; a missing parent or a cycle ends the chain)."""
+    chain: list[Rulebook] = []
+    seen: set[str] = set()
+    node = books.get(code)
+    while node is not None and node.code not in seen:
+        chain.append(node)
+        seen.add(node.code)
+        node = books.get(node.parent) if node.parent else None
+    return list(reversed(chain))
+
+
+def load_reasons(books: list[Rulebook]) -> dict[int, str]:
+    """The reason each version was loaded with (its history row of creation), by id (one query)."""
+    rows = Rulebook.history.filter(id__in=[b.pk for b in books], history_type="+").values_list("id", "history_change_reason")
+    return {pk: reason or "" for pk, reason in rows}
+
+
+def jurisdiction_names(codes: set[str]) -> dict[str, str]:
+    """The department name of each jurisdiction code ("" is 全国, an unknown code is itself)."""
+    found = dict(Department.objects.filter(code__in=codes - {""}).values_list("code", "name")) if codes - {""} else {}
+    return {code: ("全国" if not code else found.get(code, code)) for code in codes}
+
+
+def with_sources(book: Rulebook) -> dict[str, Any]:
+    """``effective(book)`` plus where each article, measures row and the veto come from
+    (``sources``: rulebook codes) and the chain it inherits (root first, ``book`` last)."""
+    chain = ancestry(book)
+    out = effective(book)
+    out["chain"] = [{"code": b.code, "version": b.version, "title": b.title} for b in chain]
+    out["sources"] = files.sources([{"code": b.code, "content": b.content} for b in chain])
+    return out
+
+
+def diff_versions(code: str, old: int, new: int) -> dict[str, Any] | None:
+    """``content.diff`` between two versions of ``code`` (``None`` when either is not loaded)."""
+    books = {b.version: b for b in Rulebook.objects.filter(code=code, version__in=[old, new])}
+    if old not in books or new not in books:
+        return None
+    return files.diff(rulebook_file(books[old]), rulebook_file(books[new]))
+
+
+def all_versions() -> list[Rulebook]:
+    return list(Rulebook.objects.order_by("code", "-version"))
+
+
+def current_qs() -> QuerySet[Rulebook]:
+    """The current version of every code, as a queryset (the API pages it)."""
+    return Rulebook.objects.filter(current=True).order_by("valid_from", "code")

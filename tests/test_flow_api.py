@@ -60,7 +60,7 @@ def test_lead_to_closed_through_the_api_alone(world, api):
     fire(officer, "submit_findings")
     detail = fire(officer, "conclude")
     assert detail["state"] == "proposing"
-    assert detail["subjects"][0]["assessment"]["output"]["veto"] == {"applies": True}
+    assert detail["subjects"][0]["assessment"]["output"]["veto"] == {"applies": True, "floor_months": None}
     fire(officer, "propose", measures=[{"subject": subject_id, "measure": "admonishment"}])
     # The proposer is an officer; a leader approves.
     assert "approve" not in officer.get(f"/api/v1/cases/{case_id}/").json()["available_transitions"]

@@ -240,6 +240,16 @@ NOT_OBJECT_SCOPED = {
     "api-root",
     "schema",
     "api-docs",
+    # Rulebooks are published law, read alike by every signed-in user of any county (issue 13).
+    "rulebook-list",
+    "rulebook-detail",
+    "rulebook-version",
+    "rulebook-diff",
+    "rulebook-schema",
+    "rulebooks",
+    "rulebook_detail",
+    "rulebook_version",
+    "rulebook_diff",
 }
 
 

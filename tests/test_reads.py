@@ -32,7 +32,7 @@ MANAGER = re.compile(r"\b[A-Z]\w*\.objects\b|\._default_manager\b|\bget_object_o
 
 def _modules() -> list[Path]:
     found = [p for p in (ROOT / "web").rglob("*.py") if "tests" not in p.parts]
-    for app in ("core", "org", "duties", "cases", "appraisal", "workflows", "notifications"):
+    for app in ("core", "org", "rulebooks", "duties", "cases", "appraisal", "workflows", "notifications"):
         api = ROOT / app / "api"
         if api.is_dir():
             found += api.rglob("*.py")

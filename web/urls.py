@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("web.accidents.urls")),
     path("", include("web.ledger.urls")),
     path("", include("web.appraisal.urls")),
+    path("", include("web.rulebooks.urls")),
 ]

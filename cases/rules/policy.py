@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.rules.engine import ACCIDENT_RESPONSIBILITY, ENGINE, Article, MeasureRow, Policy
-from rulebooks.content import CIRCUMSTANCES
-
-SEVERITIES_FOR = {True: ("standard", "heavier", "lighter", "reduced"), False: ("standard", "lighter", "reduced")}
+from cases.rules.engine import ENGINE, Article, MeasureRow, Policy
+from rulebooks import content as files
 
 
 def snapshot(effective: dict[str, Any]) -> dict[str, Any]:
@@ -44,14 +42,7 @@ def policy_from_snapshot(snap: dict[str, Any]) -> Policy:
 
 
 def missing_rows(content: dict[str, Any]) -> list[str]:
-    """Which (circumstance, severity) rows an effective content lacks for the circumstances its
-    article map has: an empty list means the engine can answer every finding."""
-    have = {(r["circumstance"], r["severity"]) for r in content.get("measures", []) if not r.get("grade")}
-    articles = content.get("articles", {})
-    return [
-        f"{c}/{s}"
-        for c in CIRCUMSTANCES
-        if c in articles
-        for s in SEVERITIES_FOR[c in ACCIDENT_RESPONSIBILITY]
-        if (c, s) not in have
-    ]
+    """Which (circumstance, severity) rows an effective content lacks: ``rulebooks.content.missing_rows``,
+    the check ``manage.py rulebook import`` makes before it loads a file (rulebooks sits below
+    cases, so the pure check lives there)."""
+    return files.missing_rows(content)
