@@ -32,7 +32,12 @@ FONT = "WenQuanYi Micro Hei"
 FONT_FALLBACK = "宋体"
 APPEAL_POLICY = "appeal_window"
 NOT_STATED = "（未载明）"
-UNIT_ZH: dict[str, str] = {DeadlinePolicy.Unit.HOURS: "小时", DeadlinePolicy.Unit.DAYS: "日", DeadlinePolicy.Unit.MONTHS: "个月"}
+UNIT_ZH: dict[str, str] = {
+    DeadlinePolicy.Unit.HOURS: "小时",
+    DeadlinePolicy.Unit.DAYS: "日",
+    DeadlinePolicy.Unit.WORKING_DAYS: "个工作日",
+    DeadlinePolicy.Unit.MONTHS: "个月",
+}
 _DIGITS = "零一二三四五六七八九"
 
 
