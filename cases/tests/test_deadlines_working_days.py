@@ -106,3 +106,24 @@ def test_the_overdue_alert_says_the_due_date_was_approximate(world):
 def test_every_unit_has_its_chinese_word_for_documents():
     assert set(UNIT_ZH) == set(DeadlinePolicy.Unit.values)
     assert UNIT_ZH[DeadlinePolicy.Unit.WORKING_DAYS] == "个工作日"
+
+
+@pytest.mark.parametrize(
+    ("delivered", "text"),
+    [
+        (dt.date(2026, 9, 30), "申诉期限至2026年10月13日止"),  # 国庆 10-1..7 off, 10-10 works
+        (dt.date(2026, 12, 28), "申诉期限自送达之日的次日起按五个工作日计算"),  # into 2027: no printed end date
+    ],
+)
+def test_the_decision_document_prints_an_end_date_only_when_it_is_exact(world, delivered, text):
+    from cases.documents import decision_context
+    from cases.models import Case
+
+    DeadlinePolicy.objects.create(
+        code="appeal_window", amount=5, unit="working_days", citation="test", valid_from=dt.date(2026, 9, 1)
+    )
+    case = case_in_state(world, CaseState.EXECUTING)
+    Case.objects.filter(pk=case.pk).update(delivered_on=delivered)
+    appeal = decision_context(Case.objects.get(pk=case.pk))["appeal"]
+    assert "五个工作日内" in appeal["text"]
+    assert text in appeal["deadline_text"]
