@@ -41,13 +41,18 @@ REASON_CLOSE = "issue 13: 党纪影响期叠加自2024-01-01起（2023年条例�
 REASON_NEW = "issue 13: 2024-01-01起的新版本：叠加计算（2023年条例第二十一条）"
 
 
-def _history(Historical, Model, row, kind, reason):
-    Historical.objects.create(
-        **{f.attname: getattr(row, f.attname) for f in Model._meta.concrete_fields},
-        history_date=timezone.now(),
-        history_type=kind,
-        history_change_reason=reason,
-    )
+def _saved(Historical, Model, row, kind, reason):
+    """Save ``row`` with its history row: simple-history writes it when this runs with the live
+    models (tests.seeding); a migration's models record none, so it is written here."""
+    row._change_reason = reason
+    row.save()
+    if not Historical.objects.filter(id=row.pk, history_type=kind, history_change_reason=reason).exists():
+        Historical.objects.create(
+            **{f.attname: getattr(row, f.attname) for f in Model._meta.concrete_fields},
+            history_date=timezone.now(),
+            history_type=kind,
+            history_change_reason=reason,
+        )
 
 
 def split(apps, schema_editor):
@@ -56,7 +61,7 @@ def split(apps, schema_editor):
     for old in InfluencePeriod.objects.filter(measure="sanction", sanction_kind__in=KINDS, valid_from=OLD_FROM):
         if InfluencePeriod.objects.filter(measure="sanction", sanction_kind=old.sanction_kind, valid_from=NEW_FROM).exists():
             continue  # already split (or replaced by hand): leave it
-        new = InfluencePeriod.objects.create(
+        new = InfluencePeriod(
             measure=old.measure,
             sanction_kind=old.sanction_kind,
             months=old.months,
@@ -70,12 +75,14 @@ def split(apps, schema_editor):
             valid_from=NEW_FROM,
             valid_to=old.valid_to,
         )
-        _history(Historical, InfluencePeriod, new, "+", REASON_NEW)
+        _saved(Historical, InfluencePeriod, new, "+", REASON_NEW)
         old.valid_to = OLD_TO
         old.stacks = False
         old.citation = f"{old.citation}{CLOSED}"
-        old.save()
-        _history(Historical, InfluencePeriod, old, "~", REASON_CLOSE)
+        _saved(Historical, InfluencePeriod, old, "~", REASON_CLOSE)
+
+
+seed = split  # tests.seeding re-runs it after transactional tests empty the tables
 
 
 def join(apps, schema_editor):
