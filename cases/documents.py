@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from cases.codes import DECIDED_STATES, MEASURE_ORDER, CaseState
 from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, MeasureDecision
-from cases.selectors.deadlines import deadline_after
+from cases.selectors.deadlines import deadline_due
 from core.errors import PreconditionFailed
 
 DOCUMENT_STATES = DECIDED_STATES
@@ -32,7 +32,12 @@ FONT = "WenQuanYi Micro Hei"
 FONT_FALLBACK = "宋体"
 APPEAL_POLICY = "appeal_window"
 NOT_STATED = "（未载明）"
-UNIT_ZH: dict[str, str] = {DeadlinePolicy.Unit.HOURS: "小时", DeadlinePolicy.Unit.DAYS: "日", DeadlinePolicy.Unit.MONTHS: "个月"}
+UNIT_ZH: dict[str, str] = {
+    DeadlinePolicy.Unit.HOURS: "小时",
+    DeadlinePolicy.Unit.DAYS: "日",
+    DeadlinePolicy.Unit.WORKING_DAYS: "个工作日",
+    DeadlinePolicy.Unit.MONTHS: "个月",
+}
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -221,11 +226,14 @@ def _appeal(case: Case, organ: str) -> dict[str, Any]:
         period = f"{zh_number(policy.amount)}{UNIT_ZH.get(policy.unit, policy.unit)}"
         text = f"如不服本决定，可自收到本决定书之日起{period}内，向{organ}提出书面申诉。申诉期间，不停止本决定的执行。"
     deadline = None
+    approximate = False
     if case.delivered_on and policy is not None:
-        deadline = deadline_after(APPEAL_POLICY, case.delivered_on)
-        if isinstance(deadline, dt.datetime):
-            deadline = deadline.date()
-    if deadline:
+        due = deadline_due(APPEAL_POLICY, case.delivered_on)
+        deadline, approximate = (due.at.date() if isinstance(due.at, dt.datetime) else due.at), due.approximate
+    if deadline and approximate:
+        # Working days past the official calendar's years: a printed end date could be wrong.
+        deadline_text = f"本决定书于{zh_date(case.delivered_on)}送达，申诉期限自送达之日的次日起按{period}计算。"
+    elif deadline:
         deadline_text = f"本决定书于{zh_date(case.delivered_on)}送达，申诉期限至{zh_date(deadline)}止。"
     else:
         deadline_text = "申诉期限自本决定书送达之日起计算。"

@@ -144,6 +144,8 @@ def _task_assigned(event: CaseEvent, case: Case) -> list[Recipient]:
 def _deadline(event: CaseEvent, case: Case) -> list[Recipient]:
     department_id = event.payload["department"]
     due = event.payload.get("due", "")[:16].replace("T", " ")
+    if event.payload.get("approximate"):  # working days past the official calendar's years
+        due += "（工作日按周一至周五估算，未含节假日调休）"
     if event.kind == K.DEADLINE_WARNING:
         return _to_department(event, department_id, "deadline_near", f"{_label(case)}：{event.reason}将于 {due} 到期。")
     # Past the limit: the responsible users and, above them, the department's leaders.

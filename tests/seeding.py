@@ -10,6 +10,8 @@ SEED_MIGRATIONS = (
     "cases.migrations.0002_seed_policies",
     "cases.migrations.0005_seed_influence_periods",
     "cases.migrations.0008_seed_deadline_warning",
+    "cases.migrations.0015_inquiry_reply_in_working_days",
+    "cases.migrations.0017_party_stacking_from_2024",
     "duties.migrations.0002_seed_catalog",
     "rulebooks.migrations.0002_seed_rulebooks",
 )

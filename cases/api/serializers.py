@@ -111,12 +111,37 @@ class AccidentReportSerializer(serializers.Serializer):
     level = serializers.IntegerField(min_value=0, max_value=5, help_text="0 = the unit; 1, 2, … = each level of government")
     reporter = serializers.CharField(max_length=200)
     recipient = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
-    reported_at = serializers.DateTimeField()
+    reported_at = serializers.DateTimeField(
+        help_text="Not before the accident (a level-0 report not before known_at), not in the future"
+    )
 
 
 class ReportingFindingSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["omitted", "false", "concealed"])
     evidence = serializers.CharField()
+
+
+class TimelinessStepSerializer(serializers.Serializer):
+    level = serializers.IntegerField(help_text="0 = the unit; 1, 2, … = each level of government")
+    deadline = serializers.DateTimeField()
+    reported_at = serializers.DateTimeField(allow_null=True)
+    late = serializers.BooleanField()
+    minutes_late = serializers.IntegerField()
+
+
+class AccidentTimelinessSerializer(serializers.Serializer):
+    """迟报 of the report chain (条例第九、十一条): the shape ``accident_timeliness`` returns."""
+
+    late = serializers.BooleanField(allow_null=True, help_text="null: no reporting limit was in force on the accident's date")
+    steps = TimelinessStepSerializer(many=True)
+    basis = serializers.CharField()
+    no_limit_on = serializers.DateField(allow_null=True)
+    unit_clock_from = serializers.ChoiceField(
+        choices=["known_at", "occurred_at"],
+        help_text="Where the unit's 1-hour clock started: known_at when recorded, else occurred_at (条例第九条)",
+    )
+    unit_clock_start = serializers.DateTimeField()
+    explanation = serializers.ListField(child=serializers.CharField())
 
 
 class AccidentSerializer(serializers.ModelSerializer):
@@ -126,9 +151,9 @@ class AccidentSerializer(serializers.ModelSerializer):
     reports = serializers.SerializerMethodField()
     reporting_findings = serializers.SerializerMethodField()
 
+    @extend_schema_field(AccidentTimelinessSerializer)
     def get_timeliness(self, accident) -> dict:
-
-        return accident_timeliness(accident)
+        return AccidentTimelinessSerializer(accident_timeliness(accident)).data
 
     def get_reports(self, accident) -> list[dict]:
         return [
@@ -148,6 +173,7 @@ class AccidentSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "occurred_at",
+            "known_at",
             "location",
             "description",
             "deaths",
@@ -160,6 +186,14 @@ class AccidentSerializer(serializers.ModelSerializer):
             "reports",
             "reporting_findings",
         ]
+        extra_kwargs = {
+            "occurred_at": {"help_text": "Not in the future"},
+            "known_at": {
+                "help_text": "When the unit head learned of the accident; the unit's 1-hour report clock runs from here "
+                "(条例第九条), else from occurred_at. Not before occurred_at, not in the future"
+            },
+            "unit_reported_at": {"help_text": "Not before occurred_at (nor known_at), not in the future"},
+        }
 
     def validate_direct_loss_yuan(self, value):
         if value < 0:

@@ -17,6 +17,9 @@ class Accident(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     occurred_at = models.DateTimeField(_("occurred at"))
+    # 条例第九条: the unit head reports "接到报告后1小时内": the unit's clock runs from here when
+    # it is recorded, else from the occurrence (cases.rules.reporting.unit_clock_start).
+    known_at = models.DateTimeField(_("the unit head learned of it at"), null=True, blank=True)
     location = models.ForeignKey(
         Department, verbose_name=_("where (township, park or department)"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -43,7 +46,8 @@ class Accident(models.Model):
 class AccidentReport(models.Model):
     """One step of the report chain (条例第九至十一条): the unit, then each level of government.
 
-    ``level`` 0 is the unit's report to the county (1 hour from the accident); each higher level
+    ``level`` 0 is the unit's report to the county (1 hour from when the unit head learned of the
+    accident, ``Accident.known_at``, or from the accident if that is not recorded); each higher level
     has 2 hours from the report below it. Lateness (迟报) is computed, never typed in.
     """
 

@@ -17,11 +17,13 @@ class DeadlinePolicy(models.Model):
     class Unit(models.TextChoices):
         HOURS = "hours", _("hours")
         DAYS = "days", _("days")
+        # 工作日 on the official calendar (国务院办公厅 notices, 调休 included): cases.rules.workdays.
+        WORKING_DAYS = "working_days", _("working days")
         MONTHS = "months", _("months")
 
     code = models.SlugField(_("code"), max_length=64)
     amount = models.PositiveIntegerField(_("amount"))
-    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
     citation = models.TextField(_("citation"))
     verified = models.BooleanField(_("verified against an official text"), default=False)
     valid_from = models.DateField(_("valid from"))

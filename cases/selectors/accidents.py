@@ -9,8 +9,10 @@ from typing import Any
 from django.utils import timezone
 
 from cases.models import Accident
-from cases.rules.reporting import report_timeliness
+from cases.rules.reporting import report_timeliness, unit_clock_start
 from cases.selectors.deadlines import deadline_after
+
+BASIS = "《生产安全事故报告和调查处理条例》第九条（单位负责人接到报告后1小时）、第十一条（每级2小时）"
 
 
 def _limit(code: str, day: dt.date) -> dt.timedelta:
@@ -19,19 +21,29 @@ def _limit(code: str, day: dt.date) -> dt.timedelta:
 
 
 def accident_timeliness(accident: Accident) -> dict[str, Any]:
-    """迟报 computed from the occurrence and the report chain, with the limits' sources."""
+    """迟报 computed from when the unit head learned of the accident (``known_at``, else the
+    occurrence) and the report chain, with the limits' sources and which start the unit's clock took."""
     day = accident.occurred_at.date()
-    basis = "《生产安全事故报告和调查处理条例》第九条（单位1小时）、第十一条（每级2小时）"
+    clock = unit_clock_start(occurred_at=accident.occurred_at, known_at=accident.known_at)
     try:
         unit_limit, level_limit = _limit("accident_unit_report", day), _limit("accident_level_report", day)
     except LookupError:
         # Before the 条例 (in force 2007-06-01) no reporting limit applies: nothing is late.
-        return {"late": None, "steps": [], "basis": basis, "no_limit_on": day}
+        return {
+            "late": None,
+            "steps": [],
+            "basis": BASIS,
+            "no_limit_on": day,
+            "unit_clock_from": clock.source,
+            "unit_clock_start": clock.start,
+            "explanation": [clock.explanation],
+        }
     reports = {r.level: r.reported_at for r in accident.reports.all()}
     if 0 not in reports and accident.unit_reported_at:
         reports[0] = accident.unit_reported_at
     steps = report_timeliness(
         occurred_at=accident.occurred_at,
+        known_at=accident.known_at,
         reports=reports,
         unit_limit=unit_limit,
         level_limit=level_limit,
@@ -49,5 +61,9 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
             }
             for s in steps
         ],
-        "basis": basis,
+        "basis": BASIS,
+        "no_limit_on": None,
+        "unit_clock_from": clock.source,
+        "unit_clock_start": clock.start,
+        "explanation": [clock.explanation],
     }

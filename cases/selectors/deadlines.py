@@ -15,12 +15,58 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import CaseState
 from cases.models import Appeal, Case, CaseEvent, DeadlinePolicy, ExecutionTask, Referral
+from cases.rules.workdays import add_working_days
 from core.persistence import add_months
 
 
 def deadline_policies(code: str) -> list[DeadlinePolicy]:
     """Every version of one limit, newest first: load once, then pick per date in Python."""
     return list(DeadlinePolicy.objects.filter(code=code).order_by("-valid_from"))
+
+
+@dataclass(frozen=True)
+class Due:
+    """A limit applied to a start: the due time (or date), the policy row, and whether the due date
+    is ``approximate`` — counted in working days partly outside the official calendar's years,
+    where Monday–Friday stood in for the notices (``cases.rules.workdays``)."""
+
+    at: dt.datetime | dt.date
+    policy: DeadlinePolicy
+    approximate: bool = False
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+
+
+def deadline_due(
+    code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+) -> Due:
+    """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date), with
+    the row that set it. Units: hours; calendar days; working days (工作日: the day of ``start`` is
+    not counted, and a datetime start is due at the end of the last working day, local time);
+    calendar months. Raises ``LookupError`` when no row is in force."""
+    day = on or (start.date() if isinstance(start, dt.datetime) else start)
+    rows = policies if policies is not None else deadline_policies(code)
+    policy = next((p for p in rows if p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)), None)
+    if policy is None:
+        raise LookupError(f"no deadline policy {code!r} in force on {day}")
+    if policy.unit == DeadlinePolicy.Unit.HOURS:
+        if not isinstance(start, dt.datetime):
+            start = dt.datetime.combine(start, dt.time(), tzinfo=timezone.get_current_timezone())
+        return Due(start + dt.timedelta(hours=policy.amount), policy)
+    if policy.unit == DeadlinePolicy.Unit.DAYS:
+        return Due(start + dt.timedelta(days=policy.amount), policy)
+    if policy.unit == DeadlinePolicy.Unit.WORKING_DAYS:
+        # Working days are days of the calendar where the case is handled: count from the local date.
+        counted = add_working_days(_local_date(start), policy.amount)
+        due: dt.datetime | dt.date = _end_of_day(counted.day) if isinstance(start, dt.datetime) else counted.day
+        return Due(due, policy, counted.approximate)
+    return Due(add_months(start, policy.amount), policy)
+
+
+def _local_date(value: dt.datetime | dt.date) -> dt.date:
+    return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
 
 
 @overload
@@ -35,19 +81,9 @@ def deadline_after(
     code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
 ) -> dt.datetime | dt.date:
     """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date).
-    Pass ``policies`` (from ``deadline_policies``) to compute many deadlines without a query each."""
-    day = on or (start.date() if isinstance(start, dt.datetime) else start)
-    rows = policies if policies is not None else deadline_policies(code)
-    policy = next((p for p in rows if p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)), None)
-    if policy is None:
-        raise LookupError(f"no deadline policy {code!r} in force on {day}")
-    if policy.unit == DeadlinePolicy.Unit.HOURS:
-        if not isinstance(start, dt.datetime):
-            start = dt.datetime.combine(start, dt.time(), tzinfo=timezone.get_current_timezone())
-        return start + dt.timedelta(hours=policy.amount)
-    if policy.unit == DeadlinePolicy.Unit.DAYS:
-        return start + dt.timedelta(days=policy.amount)
-    return add_months(start, policy.amount)
+    Pass ``policies`` (from ``deadline_policies``) to compute many deadlines without a query each.
+    ``deadline_due`` gives the same with the policy row and the ``approximate`` mark."""
+    return deadline_due(code, start, on=on, policies=policies).at
 
 
 @dataclass(frozen=True)
@@ -59,6 +95,9 @@ class Deadline:
     case_number: str
     department_id: int
     due: dt.datetime
+    # Counted in working days partly past the official calendar's years (Monday–Friday stood in):
+    # pages show the due date as approximate.
+    approximate: bool = False
 
     def overdue(self, now: dt.datetime) -> bool:
         return now > self.due
@@ -70,10 +109,6 @@ LABELS = {
     "appeal_decision": _("Decide the appeal"),
     "inquiry_reply": _("Reply to the inquiry"),
 }
-
-
-def _end_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
 
 
 def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
@@ -114,7 +149,8 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
         )
     appeal_limits, inquiry_limits = deadline_policies("appeal_decision"), deadline_policies("inquiry_reply")
     for a in appeals:
-        due = _end_of_day(deadline_after("appeal_decision", a.filed_on, policies=appeal_limits))
+        decision = deadline_due("appeal_decision", a.filed_on, policies=appeal_limits)
+        due = decision.at if isinstance(decision.at, dt.datetime) else _end_of_day(decision.at)
         items.append(
             Deadline(
                 f"appeal:{a.pk}",
@@ -124,6 +160,7 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
                 a.case.number,
                 a.deciding_department_id,
                 due,
+                decision.approximate,
             )
         )
     started = {
@@ -131,10 +168,17 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
     }
     for c in inquiring:
         if c.pk in started:
-            due = deadline_after("inquiry_reply", started[c.pk], policies=inquiry_limits)
+            reply = deadline_due("inquiry_reply", started[c.pk], policies=inquiry_limits)
             items.append(
                 Deadline(
-                    f"inquiry:{c.pk}", "inquiry_reply", str(LABELS["inquiry_reply"]), c.pk, c.number, c.owner_department_id, due
+                    f"inquiry:{c.pk}",
+                    "inquiry_reply",
+                    str(LABELS["inquiry_reply"]),
+                    c.pk,
+                    c.number,
+                    c.owner_department_id,
+                    cast(dt.datetime, reply.at),  # a datetime start gives a datetime
+                    reply.approximate,
                 )
             )
     return sorted(items, key=lambda d: d.due)

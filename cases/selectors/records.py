@@ -45,6 +45,19 @@ _BEFORE_DECISION = tuple(s for s in OPEN_STATES if s not in DECIDED_STATES)
 VETO_BASIS = "细则第二十八条：因发生生产安全事故被追究领导责任，在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职"
 
 
+# 党纪处分: the periods a later Party sanction may stack onto (whether it does is its row's ``stacks``).
+PARTY_SANCTIONS = frozenset(
+    {
+        SanctionKind.PARTY_WARNING,
+        SanctionKind.PARTY_SERIOUS_WARNING,
+        SanctionKind.PARTY_REMOVAL_FROM_POST,
+        SanctionKind.PARTY_PROBATION_1Y,
+        SanctionKind.PARTY_PROBATION_2Y,
+        SanctionKind.PARTY_EXPULSION,
+    }
+)
+
+
 # Labels looked up once: ``get_measure_display()`` rebuilds its choices on every call, which
 # dominated a batch of 1,000 records (BENCH W4).
 MEASURE_LABELS = dict(Measure.choices)
@@ -93,7 +106,7 @@ def _record(
     notes: list[dict[str, Any]] = []  # what bars nothing but explains an eligible answer
     measures_out: list[dict[str, Any]] = []
     cases_out: list[dict[str, Any]] = []
-    party_end: dt.date | None = None  # party discipline periods stack (《纪律处分条例》第二十一条)
+    party_end: dt.date | None = None  # the end of the latest Party period so far (stacking, 2023 条例第二十一条)
 
     def block(
         reason: str,
@@ -162,11 +175,14 @@ def _record(
         start = measure.decided_on
         until: dt.date | None = None
         if row is not None and row.months and not row.permanent:
+            # The row in force on this sanction's decision date says whether it stacks: from
+            # 2024-01-01 (2023 条例第二十一条) its period is added to what remains of the earlier
+            # Party periods, also of one decided before 2024; decided before, it runs on its own.
             if row.stacks and party_end and party_end > start:
                 start = party_end
             until = add_months(start, row.months)
-            if row.stacks:
-                party_end = until
+            if measure.sanction_kind in PARTY_SANCTIONS:
+                party_end = max(party_end, until) if party_end else until
             ends_by_subject[subject.pk].append(until)
         label = _label(MEASURE_LABELS, measure.measure) + (
             f"（{_label(SANCTION_LABELS, measure.sanction_kind)}）" if measure.sanction_kind else ""

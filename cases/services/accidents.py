@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases.models import Accident, AccidentReport, ReportingFinding
 from cases.rules.grading import grade_accident
@@ -20,7 +22,24 @@ from org.jurisdiction import user_units
 from org.models import Department
 
 ACCIDENT_KINDS = {DepartmentKind.EMERGENCY, DepartmentKind.DISCIPLINE, DepartmentKind.REGULATOR}
-FIELDS = ("title", "occurred_at", "location", "description", "deaths", "serious_injuries", "direct_loss_yuan", "unit_reported_at")
+FIELDS = (
+    "title",
+    "occurred_at",
+    "known_at",
+    "location",
+    "description",
+    "deaths",
+    "serious_injuries",
+    "direct_loss_yuan",
+    "unit_reported_at",
+)
+# How far ahead of the server's clock a time may lie and still count as "now": a device whose clock
+# runs a little fast, or a time typed to the minute, is not a time in the future.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+FUTURE_TIME = _lazy("This time is in the future: only what has already happened can be recorded.")
+BEFORE_ACCIDENT = _lazy("The report cannot precede the accident.")
+KNOWN_BEFORE_ACCIDENT = _lazy("The unit head cannot have learned of the accident before it occurred.")
+REPORT_BEFORE_KNOWN = _lazy("The unit cannot have reported before its head learned of the accident.")
 
 
 def _require_recorder(user: Actor) -> None:
@@ -44,14 +63,32 @@ def _check_location(user: Actor, data: dict[str, Any]) -> None:
         raise field_error("location", _("%(d)s is outside your jurisdiction.") % {"d": location.name})
 
 
+def _refuse_future(field: str, value: dt.datetime | None) -> None:
+    """A recorded time must have happened (issue 13): the accident, when its unit head learned of
+    it, each report. 400 naming the field."""
+    if value is not None and value > timezone.now() + CLOCK_SKEW:
+        raise field_error(field, str(FUTURE_TIME))
+
+
 def _apply(accident: Accident, data: dict[str, Any]) -> list[str]:
     changed = []
     for name in FIELDS:
         if name in data and getattr(accident, name) != data[name]:
             setattr(accident, name, data[name])
             changed.append(name)
+    for name in ("occurred_at", "known_at", "unit_reported_at"):
+        if name in changed:
+            _refuse_future(name, getattr(accident, name))
+    if accident.known_at and accident.known_at < accident.occurred_at:
+        raise field_error("known_at", str(KNOWN_BEFORE_ACCIDENT))
     if accident.unit_reported_at and accident.unit_reported_at < accident.occurred_at:
-        raise field_error("unit_reported_at", _("The report cannot precede the accident."))
+        raise field_error("unit_reported_at", str(BEFORE_ACCIDENT))
+    if accident.known_at and accident.unit_reported_at and accident.unit_reported_at < accident.known_at:
+        raise field_error("unit_reported_at", str(REPORT_BEFORE_KNOWN))
+    if accident.known_at and accident.pk is not None:
+        unit_report = AccidentReport.objects.filter(accident=accident, level=0).values_list("reported_at", flat=True).first()
+        if unit_report is not None and unit_report < accident.known_at:
+            raise field_error("known_at", str(REPORT_BEFORE_KNOWN))
     accident.grade = grade_accident(
         deaths=accident.deaths, serious_injuries=accident.serious_injuries, direct_loss_yuan=accident.direct_loss_yuan
     )
@@ -94,8 +131,11 @@ def accident_report_add(
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
     _require_in_jurisdiction(acting_user, accident)
+    _refuse_future("reported_at", reported_at)
     if reported_at < accident.occurred_at:
-        raise field_error("reported_at", _("The report cannot precede the accident."))
+        raise field_error("reported_at", str(BEFORE_ACCIDENT))
+    if level == 0 and accident.known_at and reported_at < accident.known_at:
+        raise field_error("reported_at", str(REPORT_BEFORE_KNOWN))
     if AccidentReport.objects.filter(accident=accident, level=level).exists():
         raise field_error("level", _("This level's report is already recorded."))
     report = AccidentReport(

@@ -62,6 +62,8 @@ def _raise(item: Deadline, stage: str) -> bool:
                     "deadline": item.kind,
                     "item": item.key,
                     "due": item.due.isoformat(),
+                    # Counted partly past the official calendar's years (Monday–Friday stood in).
+                    "approximate": item.approximate,
                     "department": item.department_id,
                     # Past the limit the department's leaders are told as well (escalation).
                     "escalate_to": "leaders" if stage == DeadlineAlert.Stage.OVERDUE else "",

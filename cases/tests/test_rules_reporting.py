@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from cases.rules.reporting import StepTimeliness, report_timeliness
+from cases.rules.reporting import StepTimeliness, report_timeliness, unit_clock_start
 
 UTC = dt.UTC
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -185,3 +185,50 @@ def test_limits_are_parameters_not_constants():
         (at(90), True, 10),
         (at(100) + 3 * HOUR, False, 0),
     ]
+
+
+# --- 第九条 "单位负责人接到报告后1小时内": the unit's clock starts when its head learned of it ----------
+
+
+def test_art9_unit_clock_runs_from_known_at_when_recorded():
+    known = at(30)  # the head heard of it half an hour after the accident
+    [step] = report_timeliness(
+        occurred_at=T0, known_at=known, reports={0: at(80)}, unit_limit=HOUR, level_limit=TWO_HOURS, now=at(1000)
+    )
+    assert step.deadline == known + HOUR
+    assert (step.late, step.minutes_late) == (False, 0)  # 80 minutes after the accident, 50 after he knew
+
+
+def test_art9_without_known_at_the_same_report_is_late_from_the_occurrence():
+    [step] = report_timeliness(occurred_at=T0, reports={0: at(80)}, unit_limit=HOUR, level_limit=TWO_HOURS, now=at(1000))
+    assert step.deadline == T0 + HOUR
+    assert (step.late, step.minutes_late) == (True, 20)
+
+
+def test_art9_a_report_more_than_an_hour_after_known_at_is_late():
+    [step] = report_timeliness(
+        occurred_at=T0, known_at=at(30), reports={0: at(95)}, unit_limit=HOUR, level_limit=TWO_HOURS, now=at(1000)
+    )
+    assert (step.late, step.minutes_late) == (True, 5)
+
+
+def test_art11_levels_above_still_run_from_the_report_below_when_known_at_is_recorded():
+    result = report_timeliness(
+        occurred_at=T0, known_at=at(30), reports={1: at(300)}, unit_limit=HOUR, level_limit=TWO_HOURS, now=at(1000)
+    )
+    # The unit never reported: its deadline (known_at + 1h) starts the county's 2 hours.
+    assert [s.deadline for s in result] == [at(90), at(90) + TWO_HOURS]
+
+
+@pytest.mark.parametrize(
+    ("known_at", "start", "source", "words"),
+    [
+        (at(30), at(30), "known_at", "自记录的单位负责人获知时间"),
+        (None, T0, "occurred_at", "未记录单位负责人获知时间（known_at），单位的时限自事故发生时间起算"),
+    ],
+    ids=["recorded", "not-recorded"],
+)
+def test_art9_the_explanation_says_where_the_unit_clock_started(known_at, start, source, words):
+    clock = unit_clock_start(occurred_at=T0, known_at=known_at)
+    assert (clock.start, clock.source) == (start, source)
+    assert "第九条" in clock.explanation and words in clock.explanation

@@ -12,6 +12,13 @@ from web.common.forms import DATETIME_LOCAL, DateTimeLocalInput, DepartmentChoic
 class AccidentForm(ScopedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     occurred_at = forms.DateTimeField(label=_("Occurred at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput)
+    known_at = forms.DateTimeField(
+        label=_("The unit head learned of it at"),
+        help_text=_("The unit's 1-hour report limit runs from here (条例第九条); left empty, it runs from the occurrence."),
+        input_formats=DATETIME_LOCAL,
+        widget=DateTimeLocalInput,
+        required=False,
+    )
     location = DepartmentChoiceField(label=_("Where"), queryset=departments(), required=False, empty_label="—")
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     deaths = forms.IntegerField(label=_("Deaths"), min_value=0, initial=0)

@@ -23,7 +23,7 @@ from cases.models import Accident, Case, CaseEvent, CaseSubject, MeasureDecision
 from cases.rules.engine import AssessmentInputError
 from cases.selectors import case_history, decided_measures
 from cases.selectors.assessments import Snapshots, assess_under, case_jurisdiction, finding_input, snapshots_for
-from cases.selectors.deadlines import open_deadlines
+from cases.selectors.deadlines import Deadline, open_deadlines
 from cases.selectors.pages import (
     accident_titles,
     cases_by_id,
@@ -72,6 +72,7 @@ class TaskRow:
     stage: str
     waiting_since: dt.datetime
     due: dt.datetime | None = None
+    due_approximate: bool = False  # working days past the official calendar's years
     overdue: bool = False
     needs_leader: bool = False
     assignees: list = field(default_factory=list)
@@ -83,12 +84,12 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
     case_ids = {t.data.get("case") for t in tasks if t.data.get("case")}
     cases = cases_by_id(case_ids)
     membership = membership_of(user)
-    dues: dict[tuple[int, str], dt.datetime] = {}
+    dues: dict[tuple[int, str], Deadline] = {}
     if membership is not None and tasks:
         for item in open_deadlines(department_id=membership.department_id):
             key = (item.case_id, item.kind)
-            if key not in dues or item.due < dues[key]:
-                dues[key] = item.due
+            if key not in dues or item.due < dues[key].due:
+                dues[key] = item
     members = []
     if with_assignees and membership is not None and membership.rank == Rank.LEADER:
         members = list(department_members(membership.department_id))
@@ -97,7 +98,8 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
     for t in tasks:
         node = t.flow_task
         kind = "appeal_decision" if node.flow_class is AppealFlow else _DEADLINE_KIND.get(node.name)
-        due = dues.get((t.data.get("case"), kind)) if kind else None
+        clock = dues.get((t.data.get("case"), kind)) if kind else None
+        due = clock.due if clock else None
         needs_leader = t.data.get("rank") == "leader"
         rows.append(
             TaskRow(
@@ -106,6 +108,7 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
                 stage=str(node.task_title or node.name),
                 waiting_since=t.created,
                 due=due,
+                due_approximate=bool(clock and clock.approximate),
                 overdue=bool(due and now > due),
                 needs_leader=needs_leader,
                 assignees=[m for m in members if not needs_leader or m.membership.rank == Rank.LEADER],

@@ -18,7 +18,13 @@ from core.persistence import local_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SEED_MIGRATIONS = ("0002_seed_policies", "0005_seed_influence_periods", "0008_seed_deadline_warning")
+SEED_MIGRATIONS = (
+    "0002_seed_policies",
+    "0005_seed_influence_periods",
+    "0008_seed_deadline_warning",
+    "0015_inquiry_reply_in_working_days",
+    "0017_party_stacking_from_2024",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -55,3 +55,24 @@ def test_dashboard_shows_tasks_queue_deadlines_and_cases_by_state(login, world):
     assert 'class="due-soon"' in html
     counts = dict(re.findall(r'\?state=(\w+)"><span class="state \w+">[^<]*</span><span class="n">(\d+)</span>', html))
     assert counts[CaseState.RECEIVED] == "2" and counts[CaseState.EXECUTING] == "1" and counts[CaseState.CLOSED] == "0"
+
+
+def test_a_clock_counted_past_the_holiday_calendar_is_shown_as_approximate(login, world):
+    """An inquiry started on 2026-12-15 replies within 15 working days (migration 0014): the count
+    runs into 2027, past the official calendar's years, so the dashboard marks the due date."""
+    from zoneinfo import ZoneInfo
+
+    from cases.models import CaseEvent
+
+    rough = case_in_state(world, CaseState.INQUIRING)
+    started = dt.datetime(2026, 12, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    CaseEvent.objects.filter(case=rough, kind="inquire").update(created_at=started)
+    html = login(OFFICER).get("/").content.decode()
+    row = next(r for r in html.split("<tr") if rough.number in r)
+    assert "2027-01-05 23:59" in row and "zm-approximate" in row
+
+    exact = case_in_state(world, CaseState.INQUIRING)
+    CaseEvent.objects.filter(case=exact, kind="inquire").update(created_at=started - dt.timedelta(days=11))
+    html = login(OFFICER).get("/").content.decode()
+    row = next(r for r in html.split("<tr") if exact.number in r)
+    assert "2026-12-25 23:59" in row and "zm-approximate" not in row
