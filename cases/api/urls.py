@@ -19,6 +19,11 @@ urlpatterns = [
     path("leads/", views.LeadView.as_view(), name="leads"),
     path("cases/<int:case_pk>/subjects/<int:subject_pk>/findings/", views.FindingView.as_view(), name="case-findings"),
     path(
+        "cases/<int:case_pk>/subjects/<int:subject_pk>/ledger-gaps/",
+        views.LedgerGapExplanationView.as_view(),
+        name="case-ledger-gaps",
+    ),
+    path(
         "cases/<int:case_pk>/subjects/<int:subject_pk>/veto-override/",
         views.VetoOverrideView.as_view(),
         name="case-veto-override",

@@ -16,6 +16,7 @@ from cases.models.case import (
     MeasureDecision,
     VetoOverride,
 )
+from cases.models.exemption import LedgerGapExplanation, PerformanceFinding
 from cases.models.handling import Appeal, DeadlineAlert, ExecutionTask, Referral
 from cases.models.policies import DeadlinePolicy, InfluencePeriod, MeasurePolicy, MeasurePolicyRule
 
@@ -33,9 +34,11 @@ __all__ = [
     "ExecutionTask",
     "Finding",
     "InfluencePeriod",
+    "LedgerGapExplanation",
     "MeasureDecision",
     "MeasurePolicy",
     "MeasurePolicyRule",
+    "PerformanceFinding",
     "ReportingFinding",
     "Referral",
     "VetoOverride",

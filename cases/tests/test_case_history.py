@@ -10,7 +10,18 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, Finding, MeasureDecision, Referral
+from cases.models import (
+    Appeal,
+    Assessment,
+    Case,
+    CaseSubject,
+    ExecutionTask,
+    Finding,
+    LedgerGapExplanation,
+    MeasureDecision,
+    PerformanceFinding,
+    Referral,
+)
 from cases.selectors import case_history
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +30,13 @@ pytestmark = pytest.mark.django_db
 def _reference(case: Case) -> list[dict]:
     """The same timeline read model by model through the ORM (the shape of the earlier selector)."""
     subject_ids = sorted(set(CaseSubject.history.filter(case_id=case.pk).values_list("id", flat=True)))
+    finding_ids = sorted(set(Finding.history.filter(subject_id__in=subject_ids).values_list("id", flat=True)))
     sources = [
         (Case, {"id": case.pk}),
         (CaseSubject, {"case_id": case.pk}),
         (Finding, {"subject_id__in": subject_ids}),
+        (PerformanceFinding, {"finding_id__in": finding_ids}),
+        (LedgerGapExplanation, {"subject_id__in": subject_ids}),
         (MeasureDecision, {"subject_id__in": subject_ids}),
         (Assessment, {"subject_id__in": subject_ids}),
         (Referral, {"case_id": case.pk}),
@@ -82,6 +96,8 @@ def test_one_statement_gives_what_the_orm_gives_on_every_demo_case(world, settin
         "case",
         "casesubject",
         "finding",
+        "performancefinding",
+        "ledgergapexplanation",
         "measuredecision",
         "assessment",
         "referral",

@@ -3,7 +3,14 @@
 
 from cases.api.views.accidents import AccidentViewSet
 from cases.api.views.auth import MeView, TokenView
-from cases.api.views.cases import CaseViewSet, EvaluateView, FindingView, LeadView, VetoOverrideView
+from cases.api.views.cases import (
+    CaseViewSet,
+    EvaluateView,
+    FindingView,
+    LeadView,
+    LedgerGapExplanationView,
+    VetoOverrideView,
+)
 from cases.api.views.handling import AppealViewSet, ExecutionViewSet, ReferralViewSet
 from cases.api.views.org import CadreViewSet, DepartmentViewSet
 
@@ -17,6 +24,7 @@ __all__ = [
     "ExecutionViewSet",
     "FindingView",
     "LeadView",
+    "LedgerGapExplanationView",
     "MeView",
     "ReferralViewSet",
     "TokenView",
