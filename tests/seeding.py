@@ -11,6 +11,7 @@ SEED_MIGRATIONS = (
     "cases.migrations.0005_seed_influence_periods",
     "cases.migrations.0008_seed_deadline_warning",
     "duties.migrations.0002_seed_catalog",
+    "duties.migrations.0005_seed_standing_duties",
 )
 
 

@@ -145,6 +145,8 @@ OBJECT_ENDPOINTS = [
     ("case-history", "get", "/api/v1/cases/{case}/history/", "discipline"),
     ("case-transitions", "post", "/api/v1/cases/{case}/transitions/", None),
     ("case-findings", "put", "/api/v1/cases/{case}/subjects/{subject}/findings/", None),
+    ("case-findings", "get", "/api/v1/cases/{case}/subjects/{subject}/findings/", "discipline"),
+    ("case-ledger-gaps", "post", "/api/v1/cases/{case}/subjects/{subject}/ledger-gaps/", None),
     ("case-veto-override", "post", "/api/v1/cases/{case}/subjects/{subject}/veto-override/", None),
     ("case-decision-pdf", "get", "/api/v1/cases/{case}/decision.pdf", None),
     ("case-decision-docx", "get", "/api/v1/cases/{case}/decision.docx", None),
@@ -169,6 +171,7 @@ OBJECT_ENDPOINTS = [
     # pages
     ("case_detail", "get", "/cases/{case}/", "discipline"),
     ("case_findings", "get", "/cases/{case}/subjects/{subject}/findings/", "discipline"),
+    ("case_ledger_gaps", "get", "/cases/{case}/subjects/{subject}/ledger-gaps/", "discipline"),
     ("cadre_record", "get", "/cadres/{cadre}/", "organization"),
     ("accident_detail", "get", "/accidents/{accident}/", "emergency"),
     ("duties_cadre", "get", "/duties/cadres/{cadre}/", "organization"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from cases.codes import FINDING_STATES, CaseState, FullPerformance
 from cases.models import Case, CaseSubject, Finding
@@ -34,7 +34,7 @@ TEXT_FIELDS = ("post_duties", "performance", "conditions", "evidence")
 # Before issue 13 a written justification could stand in for the duty ledger (Art. 31); findings
 # made then keep it, new ones cannot use it.
 LEGACY_JUSTIFICATION = "exemption_justification"
-JUSTIFICATION_RETIRED = _lazy(
+JUSTIFICATION_RETIRED = gettext_lazy(
     "No longer accepted: Art. 31 rests on three findings (full_performance), and each gap in the duty ledger needs "
     "an explanation with evidence of its own. Findings made before keep their justification."
 )

@@ -509,3 +509,33 @@ def test_the_service_refuses_a_non_object_body(world, case):
             data={**FINDINGS, "full_performance": 1},
             acting_user=world.users[OFFICER],
         )
+
+
+def test_the_openapi_document_describes_the_three_findings_and_the_gap_endpoint(world, api):
+    schema = api(OFFICER).get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+    findings = paths["/api/v1/cases/{case_pk}/subjects/{subject_pk}/findings/"]
+    assert {"get", "put"} <= set(findings)
+    assert findings["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/SubjectFindings")
+    gaps = paths["/api/v1/cases/{case_pk}/subjects/{subject_pk}/ledger-gaps/"]
+    assert set(gaps) == {"post"} and "201" in gaps["post"]["responses"]
+    components = schema["components"]["schemas"]
+    put_body = components["FindingInputRequest"]["properties"]
+    assert "full_performance" in put_body and "Derived" in put_body["duties_fully_performed"]["description"]
+    assert set(components["FullPerformanceInputRequest"]["properties"]) == {"duties", "statutory", "deployments"}
+    assert set(components["ConditionInputRequest"]["properties"]) == {"established", "text", "evidence"}
+    assert set(components["GapExplanationInputRequest"]["required"]) == {"obligation", "period_start", "reason"}
+    gap = components["LedgerGap"]["properties"]
+    assert {"obligation", "start", "end", "status", "required", "done", "explanation", "explain"} <= set(gap)
+    assert set(components["SubjectFindings"]["properties"]) == {"subject", "finding", "full_performance", "art31_ledger"}
+
+
+def test_with_the_case_detail_prefetch_the_stored_findings_cost_no_query(world, api, case, django_assert_num_queries):
+    """Pages read a case with ``case_detail_qs``: the previews of many subjects add nothing."""
+    from cases.selectors import case_detail_qs
+
+    full_ledger(world)
+    assert put(api, case, CLAIM).status_code == 200
+    [subject] = list(case_detail_qs().get(pk=case.pk).subjects.all())
+    with django_assert_num_queries(0):
+        assert full_performance_for(subject, verify_ledger=False) == {"duties": True, "statutory": True, "deployments": True}
