@@ -56,6 +56,19 @@ class Circumstance(models.TextChoices):
     C7 = "26.7", _("Other circumstances calling for accountability (其他应当问责情形)")
 
 
+class FullPerformance(models.TextChoices):
+    """Art. 31's three conditions, each the investigator's own finding with text and evidence:
+    "经查实已经全面履行了本细则第二章、第三章所规定职责、法律法规规定有关职责，并全面落实了县委和
+    政府有关工作部署的，不予追究有关党政领导干部的领导责任". The order is the seed's."""
+
+    DUTIES = "duties", _("Duties of Chapters 2–3 fully performed (全面履行了本细则第二章、第三章所规定职责)")
+    STATUTORY = "statutory", _("Duties under laws and regulations fully performed (全面履行了法律法规规定有关职责)")
+    DEPLOYMENTS = (
+        "deployments",
+        _("Deployments of the county committee and government fully carried out (全面落实了县委和政府有关工作部署)"),
+    )
+
+
 class Aggravating(models.TextChoices):
     """Art. 29: circumstances that make accountability heavier (从重)."""
 
@@ -153,17 +166,20 @@ class CaseEventKind(models.TextChoices):
         "subject_moved_under_investigation",
         _("Move of a subject under investigation recorded (政务处分法第五十二条)"),
     )
+    LEDGER_GAP_EXPLAINED = "ledger_gap_explained", _("Gap in the duty ledger explained (Art. 31)")
 
 
 # Event kinds that notify nobody, on purpose (every other kind has a rule in
 # ``notifications.rules``): an inquiry or a hold stays in the department, findings and completed
 # tasks are read on the case page, a claim or release changes only who holds a task, an appeal's
-# outcome is written by the deciding department's leader, a veto override is kept for the audit.
+# outcome is written by the deciding department's leader, a veto override is kept for the audit,
+# a gap explanation is part of the findings.
 SILENT_EVENT_KINDS = frozenset(
     {
         CaseEventKind.INQUIRE,
         CaseEventKind.HOLD,
         CaseEventKind.FINDINGS,
+        CaseEventKind.LEDGER_GAP_EXPLAINED,
         CaseEventKind.EXECUTION_COMPLETE,
         CaseEventKind.APPEAL_UPHELD,
         CaseEventKind.APPEAL_REVISED,

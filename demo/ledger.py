@@ -9,8 +9,8 @@ obligation and the block, never at random. Idempotent: everything is created in 
 marked by the patrol's title; a second run finds the marker and changes nothing.
 
 The ledger runs from 1 December 2025, about a year back, to today: every cadre does every block
-of every duty of the posts held in the county that the ledger reaches, except the deliberate
-gaps in ``GAPS``; a block not over yet may still be open (``pending``). Blocks that ended before
+of every duty of the posts held in the county that the ledger reaches (a standing duty, without a
+frequency, once in each calendar year), except the deliberate gaps in ``GAPS``; a block not over yet may still be open (``pending``). Blocks that ended before
 the ledger starts have no records (the 2025 results' compliance snapshots show them missed: the
 county kept paper ledgers then). A cadre who left a post has records only while it was held; the
 park deputy promoted to the city by the demo cases has none for the city post (the county does
@@ -39,6 +39,7 @@ from appraisal.services.assessment import (
 )
 from appraisal.services.rewards import award_grant
 from core.persistence import local_today
+from duties.codes import Period
 from duties.models import Obligation
 from duties.selectors.periods import blocks_overlapping, clip, merge
 from duties.services.ledger import record_create
@@ -186,6 +187,22 @@ def note_for(activity: str, role: str, org_code: str, org_name: str, day: dt.dat
     return "研究部署安全生产工作"
 
 
+STANDING_WORK = [
+    "专题会议研究落实",
+    "印发工作方案并督促落实",
+    "召开推进会部署落实",
+    "听取专题汇报并提出要求",
+]
+
+
+def standing_note(obligation: Obligation, org_code: str, org_name: str, day: dt.date, seed: int) -> str:
+    """A note for work done under a standing duty (no frequency): the duty in the seed's words,
+    shortened, and how it was carried out."""
+    words = obligation.text.split("，")[0]
+    body = PLACE.get(org_code) or org_name
+    return f"落实{obligation.citation}“{words}”：{body}{STANDING_WORK[seed % len(STANDING_WORK)]}（{day.year}年度）"
+
+
 # --- evidence --------------------------------------------------------------------------------
 
 
@@ -294,7 +311,9 @@ def _ledger(world, summary: Summary, today: dt.date) -> None:
             post = held_posts[-1]
             org_code = org_codes.get(post.organization_id, "")
             user = u["organization_officer"] if obligation.article == 5 else u["emergency_officer"]
-            blocks = blocks_overlapping(obligation.period, LEDGER_START, today, two_year_anchor=anchor)
+            # A standing duty (no frequency) is done at least once in each calendar year.
+            period = "year" if obligation.period == Period.STANDING else obligation.period
+            blocks = blocks_overlapping(period, LEDGER_START, today, two_year_anchor=anchor)
             for block_index, (lo, hi) in enumerate(blocks):
                 coverage = clip(held, lo, hi)
                 if not coverage:
@@ -319,7 +338,11 @@ def _ledger(world, summary: Summary, today: dt.date) -> None:
                         cadre=cadre,
                         obligation=obligation,
                         date=day,
-                        note=note_for(obligation.activity, post.role, org_code, post.organization.name, day, seed + n),
+                        note=(
+                            standing_note(obligation, org_code, post.organization.name, day, seed)
+                            if obligation.period == Period.STANDING
+                            else note_for(obligation.activity, post.role, org_code, post.organization.name, day, seed + n)
+                        ),
                         files=files,
                     )
                     summary.records += 1

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 class Period(models.TextChoices):
     """Calendar blocks of PRODUCT §3. ``two_months`` is Jan–Feb, Mar–Apr, …; ``two_years`` blocks
     start in the year set by ``ZEREN_TWO_YEAR_ANCHOR`` (default 2021, the year the 细则 took
-    effect: 2021–22, 2023–24, 2025–26, …)."""
+    effect: 2021–22, 2023–24, 2025–26, …).
+
+    ``standing`` is a duty of Chapters 2–3 without a frequency (常态职责, e.g. 第五条（五）"配齐配强
+    领导班子"): it has no calendar of its own, so its one block is the window asked about — a
+    calendar year for the annual compliance, the twelve months up to the conduct in a case — and
+    it is met by at least one record in it (``duties.selectors.compliance.compute``)."""
 
     MONTH = "month", _("Month (每月)")
     TWO_MONTHS = "two_months", _("Two months (每两月)")
@@ -16,6 +21,7 @@ class Period(models.TextChoices):
     HALF_YEAR = "half_year", _("Half year (每半年)")
     YEAR = "year", _("Year (每年)")
     TWO_YEARS = "two_years", _("Two years (每两年)")
+    STANDING = "standing", _("Standing duty, no frequency (常态职责)")
 
 
 class Activity(models.TextChoices):
@@ -30,6 +36,7 @@ class Activity(models.TextChoices):
     MEETING = "meeting", _("Party group or bureau meeting on work safety (党委（党组）会或局长办公会)")
     PATROL = "patrol", _("Work-safety patrol (安全生产巡查)")
     ACCOUNTABILITY_REPORT = "accountability_report", _("Report on duty performance (述责)")
+    STANDING = "standing", _("Work done under a standing duty (履行常态职责)")
 
 
 class PeriodStatus(models.TextChoices):

@@ -14,6 +14,7 @@ SEED_MIGRATIONS = (
     "cases.migrations.0017_party_stacking_from_2024",
     "duties.migrations.0002_seed_catalog",
     "rulebooks.migrations.0002_seed_rulebooks",
+    "duties.migrations.0005_seed_standing_duties",
 )
 
 

@@ -184,6 +184,8 @@ def test_a_cadres_result_keeps_the_compliance_it_started_from(world, api):
         did("10-3-inspection", D(2025, month, 10))
     for month in (2, 4, 6, 8, 10, 12):
         did("10-3-research", D(2025, month, 20))
+    for code in ("10-1", "10-3-lead", "10-3-control"):  # the standing duties of 第十条（一）（三）, once in the year
+        did(code, D(2025, 5, 6))
 
     response = post_json(
         api, "organization_officer", "/api/v1/annual-assessments/", {"year": 2025, "grade": "good", "cadre": the_cadre.pk}

@@ -12,6 +12,7 @@ from cases.lifecycle.spec import TRANSITIONS
 from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
 from cases.selectors import decided_measures
 from cases.selectors.accidents import accident_timeliness
+from cases.selectors.exemption import performance_findings
 from cases.selectors.transitions import available_transitions
 from org.codes import MoveKind, Role
 from org.models import Cadre, Department, Post
@@ -292,6 +293,7 @@ class SubjectSerializer(serializers.Serializer):
             "conditions": finding.conditions,
             "evidence": finding.evidence,
             "exemption_justification": finding.exemption_justification,
+            "full_performance": conditions_payload(finding),
         }
 
     def get_assessment(self, subject) -> dict | None:
@@ -423,11 +425,34 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
+class ConditionInputSerializer(serializers.Serializer):
+    established = serializers.BooleanField(required=False, help_text="The investigation established it (经查实). Default false.")
+    text = serializers.CharField(required=False, allow_blank=True, help_text="What was found; required when established.")
+    evidence = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="What it rests on; required when established (for duties the duty ledger is the evidence: optional).",
+    )
+
+
+class FullPerformanceInputSerializer(serializers.Serializer):
+    duties = ConditionInputSerializer(
+        required=False,
+        help_text="本细则第二章、第三章所规定职责: backed by the duty ledger; every gap needs an explanation (ledger-gaps/).",
+    )
+    statutory = ConditionInputSerializer(required=False, help_text="法律法规规定有关职责")
+    deployments = ConditionInputSerializer(required=False, help_text="全面落实了县委和政府有关工作部署")
+
+
 class FindingInputSerializer(serializers.Serializer):
     circumstances = serializers.ListField(child=serializers.CharField())
     aggravating = serializers.ListField(child=serializers.CharField(), required=False)
     mitigating = serializers.BooleanField(required=False)
-    duties_fully_performed = serializers.BooleanField(required=False)
+    duties_fully_performed = serializers.BooleanField(
+        required=False,
+        help_text="Derived (Art. 31): true exactly when the three findings of full_performance are established. "
+        "Optional; when sent it must agree (400 otherwise).",
+    )
     fault_tolerance = serializers.BooleanField(required=False)
     suspected_crime = serializers.BooleanField(required=False)
     egregious = serializers.BooleanField(required=False)
@@ -436,10 +461,13 @@ class FindingInputSerializer(serializers.Serializer):
     performance = serializers.CharField(required=False, allow_blank=True)
     conditions = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True)
+    full_performance = FullPerformanceInputSerializer(
+        required=False, help_text="Art. 31's three findings; a condition left out is not established."
+    )
     exemption_justification = serializers.CharField(
         required=False,
         allow_blank=True,
-        help_text="Why the Art. 31 exemption holds although the duty ledger shows gaps (needed only then).",
+        help_text="Retired (issue 13): only blank is accepted. Findings made before keep theirs (read-only in GET).",
     )
 
 
@@ -447,6 +475,115 @@ class Art31PartsSerializer(serializers.Serializer):
     duties = serializers.BooleanField(required=False, help_text="本细则第二章、第三章所规定职责")
     statutory = serializers.BooleanField(required=False, help_text="法律法规规定有关职责")
     deployments = serializers.BooleanField(required=False, help_text="县委和政府有关工作部署")
+
+
+# --- Art. 31 (issue 13): the three findings and the duty ledger's gaps ---------------------------
+
+
+def conditions_payload(finding) -> dict:
+    """Art. 31's three findings of a finding (``finding.full_performance``, prefetched)."""
+    return {
+        condition: {
+            "established": bool(row and row.established),
+            "text": row.text if row else "",
+            "evidence": row.evidence if row else "",
+            "recorded_by": row.recorded_by.username if row else None,
+            "recorded_at": row.recorded_at if row else None,
+        }
+        for condition, row in performance_findings(finding).items()
+    }
+
+
+class ConditionSerializer(serializers.Serializer):
+    established = serializers.BooleanField()
+    text = serializers.CharField()
+    evidence = serializers.CharField()
+    recorded_by = serializers.CharField(allow_null=True)
+    recorded_at = serializers.DateTimeField(allow_null=True)
+
+
+class FullPerformanceSerializer(serializers.Serializer):
+    duties = ConditionSerializer()
+    statutory = ConditionSerializer()
+    deployments = ConditionSerializer()
+
+
+class EngineFullPerformanceSerializer(serializers.Serializer):
+    duties = serializers.BooleanField()
+    statutory = serializers.BooleanField()
+    deployments = serializers.BooleanField()
+
+
+class GapExplanationInputSerializer(serializers.Serializer):
+    obligation = serializers.IntegerField(help_text="The obligation of the gap (its id in /api/v1/obligations/).")
+    period_start = serializers.DateField(help_text="The first day of the gap's block, as the ledger shows it.")
+    reason = serializers.CharField(help_text="Why the gap does not stand against Art. 31.")
+    evidence = serializers.CharField(required=False, allow_blank=True, help_text="The evidence, described.")
+    duty_records = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Duty records of the cadre the explanation rests on."
+    )
+
+
+class GapExplanationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    subject = serializers.IntegerField(source="subject_id")
+    obligation = serializers.IntegerField(source="obligation_id")
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    reason = serializers.CharField()
+    evidence = serializers.CharField()
+    duty_records = serializers.SerializerMethodField()
+    recorded_by = serializers.CharField(source="recorded_by.username")
+    recorded_at = serializers.DateTimeField()
+
+    def get_duty_records(self, explanation) -> list[int]:
+        return sorted(r.pk for r in explanation.duty_records.all())
+
+
+class GapExplainLinkSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    href = serializers.CharField()
+    body = serializers.DictField()
+
+
+class LedgerGapSerializer(serializers.Serializer):
+    obligation = serializers.IntegerField()
+    code = serializers.CharField()
+    citation = serializers.CharField()
+    text = serializers.CharField()
+    period = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    status = serializers.ChoiceField(choices=["missed", "partial"], help_text="missed, or held in part and not met")
+    done = serializers.IntegerField()
+    held_from = serializers.DateField()
+    held_to = serializers.DateField(allow_null=True)
+    explanation = GapExplanationSerializer(allow_null=True)
+    explain = GapExplainLinkSerializer(help_text="How to record (or replace) this gap's explanation.")
+
+    def get_fields(self):
+        # ``required`` is also an attribute of every serializer field: declared here, not above.
+        fields = super().get_fields()
+        fields["required"] = serializers.IntegerField(help_text="Records the block asks for.")
+        return fields
+
+
+class Art31LedgerSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="The twelve months up to the conduct start here.")
+    end = serializers.DateField()
+    as_of = serializers.DateField(help_text="Judged on the conduct date: the block running that day is not a gap.")
+    obligations = serializers.IntegerField(help_text="Duties of Chapters 2–3 of the posts held in the window.")
+    backed = serializers.BooleanField(help_text="At least one duty and every gap explained.")
+    gaps = LedgerGapSerializer(many=True)
+
+
+class SubjectFindingsSerializer(serializers.Serializer):
+    subject = serializers.IntegerField()
+    finding = serializers.DictField(allow_null=True, help_text="As in the case detail's subjects, with full_performance.")
+    full_performance = EngineFullPerformanceSerializer(
+        help_text="What the rule engine is given for Art. 31 now (the duties condition re-checked against the ledger)."
+    )
+    art31_ledger = Art31LedgerSerializer(allow_null=True, help_text="null until findings with a conduct date are saved.")
 
 
 class AssessmentInputSerializer(serializers.Serializer):

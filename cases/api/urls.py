@@ -20,6 +20,11 @@ urlpatterns = [
     path("cases/<int:case_pk>/subjects/<int:subject_pk>/findings/", views.FindingView.as_view(), name="case-findings"),
     path("cases/<int:case_pk>/subjects/<int:subject_pk>/filing/", views.FilingView.as_view(), name="case-filing"),
     path(
+        "cases/<int:case_pk>/subjects/<int:subject_pk>/ledger-gaps/",
+        views.LedgerGapExplanationView.as_view(),
+        name="case-ledger-gaps",
+    ),
+    path(
         "cases/<int:case_pk>/subjects/<int:subject_pk>/veto-override/",
         views.VetoOverrideView.as_view(),
         name="case-veto-override",

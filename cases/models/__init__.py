@@ -17,6 +17,7 @@ from cases.models.case import (
     MeasureDecision,
     VetoOverride,
 )
+from cases.models.exemption import LedgerGapExplanation, PerformanceFinding
 from cases.models.handling import Appeal, DeadlineAlert, ExecutionTask, Referral
 from cases.models.policies import DeadlinePolicy, InfluencePeriod, MeasurePolicy, MeasurePolicyRule
 
@@ -35,9 +36,11 @@ __all__ = [
     "Filing",
     "Finding",
     "InfluencePeriod",
+    "LedgerGapExplanation",
     "MeasureDecision",
     "MeasurePolicy",
     "MeasurePolicyRule",
+    "PerformanceFinding",
     "ReportingFinding",
     "Referral",
     "VetoOverride",

@@ -19,6 +19,7 @@ from cases.models import CaseSubject
 from cases.rules import engine_v1, policy_v1
 from cases.rules.engine import AssessmentInputError, assess, choose_lighter, parse_input
 from cases.rules.policy import policy_from_snapshot, snapshot
+from cases.selectors.exemption import full_performance_for
 from core.persistence import local_today
 from org.access import county_of, membership_of
 from org.codes import CadreStatus, MoveKind
@@ -142,14 +143,18 @@ def cadre_status_for(subject: CaseSubject, conduct_date: dt.date, *, posts: Iter
     return CadreStatus.PROMOTED if MoveKind.PROMOTION in kinds else CadreStatus.TRANSFERRED
 
 
-def finding_input(subject: CaseSubject, *, posts: Iterable[Post] | None = None) -> dict[str, Any]:
-    """The engine input for a subject's findings; the case's accident gives the grade."""
+def finding_input(subject: CaseSubject, *, posts: Iterable[Post] | None = None, verify_ledger: bool = True) -> dict[str, Any]:
+    """The engine input for a subject's findings; the case's accident gives the grade, and Art.
+    31's three findings their conjunction (the duties condition re-checked against the duty
+    ledger unless ``verify_ledger`` is false: a page's preview reads only what was found)."""
     finding = subject.finding
+    full = full_performance_for(subject, verify_ledger=verify_ledger)
     data: dict[str, Any] = {
         "circumstances": list(finding.circumstances),
         "aggravating": list(finding.aggravating),
         "mitigating": finding.mitigating,
-        "duties_fully_performed": finding.duties_fully_performed,
+        "duties_fully_performed": all(full.values()),
+        "full_performance": full,
         "fault_tolerance": finding.fault_tolerance,
         "suspected_crime": finding.suspected_crime,
         "egregious": finding.egregious,

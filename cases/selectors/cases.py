@@ -17,7 +17,16 @@ from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, Out
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
-from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from cases.models import (
+    Appeal,
+    Assessment,
+    Case,
+    CaseSubject,
+    ExecutionTask,
+    MeasureDecision,
+    PerformanceFinding,
+    Referral,
+)
 from core.typing import AnyUser
 from org.access import membership_of
 from org.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
@@ -222,6 +231,7 @@ def case_detail_qs() -> QuerySet[Case]:
     ).prefetch_related(
         Prefetch("measures", queryset=MeasureDecision.objects.order_by("id")),
         Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("id")),
+        Prefetch("finding__full_performance", queryset=PerformanceFinding.objects.select_related("recorded_by").order_by("id")),
     )
     return (
         _cases()

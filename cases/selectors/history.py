@@ -14,12 +14,15 @@ from django.utils.dateparse import parse_date, parse_datetime
 from cases.models import Case
 
 _HISTORY_SOURCES = (
-    # (model, how its history rows belong to the case): by the case's id, or by a subject's id
-    # (the ids of every subject the case ever had, from the subjects' own history rows).
+    # (model, how its history rows belong to the case): by the case's id, by a subject's id
+    # (the ids of every subject the case ever had, from the subjects' own history rows) or by a
+    # finding's id (the ids of every finding of those subjects, from the findings' history rows).
     ("case", "id"),
     ("casesubject", "case_id"),
     ("finding", "subject_id"),
     ("filing", "subject_id"),
+    ("performancefinding", "finding_id"),
+    ("ledgergapexplanation", "subject_id"),
     ("measuredecision", "subject_id"),
     ("assessment", "subject_id"),
     ("referral", "case_id"),
@@ -56,7 +59,14 @@ def _history_query(vendor: str) -> tuple[str, list[Any]]:
             if vendor != "postgresql" and field.get_internal_type() == "JSONField":
                 column = f"json({column})"  # SQLite keeps JSON as text: embed it, not a string of it
             pairs.append(f"'{field.attname}', {column}")
-        condition = f"h.{qn(link)} IN ({subjects})" if link == "subject_id" else f"h.{qn(link)} = %s"
+        findings = (
+            f"SELECT DISTINCT id FROM {qn(apps.get_model('cases', 'finding').history.model._meta.db_table)}"
+            f" WHERE subject_id IN ({subjects})"
+        )
+        condition = {
+            "subject_id": f"h.{qn(link)} IN ({subjects})",
+            "finding_id": f"h.{qn(link)} IN ({findings})",
+        }.get(link, f"h.{qn(link)} = %s")
         arms.append(
             f"SELECT {index} AS source, h.id AS object_id, h.history_date, h.history_id, h.history_type,"
             f" h.history_change_reason, u.{qn(user_model.USERNAME_FIELD)} AS username, {build}({', '.join(pairs)}) AS fields"

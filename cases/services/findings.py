@@ -1,4 +1,4 @@
-"""Recording findings per subject (PRODUCT §2, Art. 33) and previewing the rule engine."""
+"""Recording findings per subject (PRODUCT §2, Art. 31, Art. 33) and previewing the rule engine."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cases.codes import FINDING_STATES, CaseState
+from cases.codes import FINDING_STATES, CaseState, FullPerformance
 from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
 from cases.selectors.assessments import cadre_status_for, case_jurisdiction, evaluate
 from cases.services.common import case_event_record
+from cases.services.exemption import performance_check, performance_parse, performance_write
 from core.errors import NOT_FOUND, InvalidInput, NotFound, PreconditionFailed
 from core.persistence import lock, save_with_history
 from core.typing import Actor
-from duties.selectors.compliance import conduct_compliance
 from org.access import require_member_of
 
 ENGINE_FIELDS = (
@@ -29,7 +30,14 @@ ENGINE_FIELDS = (
     "egregious",
     "conduct_date",
 )
-TEXT_FIELDS = ("post_duties", "performance", "conditions", "evidence", "exemption_justification")
+TEXT_FIELDS = ("post_duties", "performance", "conditions", "evidence")
+# Before issue 13 a written justification could stand in for the duty ledger (Art. 31); findings
+# made then keep it, new ones cannot use it.
+LEGACY_JUSTIFICATION = "exemption_justification"
+JUSTIFICATION_RETIRED = gettext_lazy(
+    "No longer accepted: Art. 31 rests on three findings (full_performance), and each gap in the duty ledger needs "
+    "an explanation with evidence of its own. Findings made before keep their justification."
+)
 
 
 @transaction.atomic
@@ -38,6 +46,12 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
 
     Allowed while the case is investigated or assessed, by the handling department. The
     cadre's status is taken from the post history, never from the caller.
+
+    Art. 31 (issue 13): ``full_performance`` carries its three findings (``cases.services.exemption``);
+    ``duties_fully_performed`` is derived — true exactly when all three are established — and,
+    when sent, must agree. ``exemption_justification`` no longer justifies anything: it is kept
+    on findings made before, and a PUT that sends a non-blank one is refused. Everything is
+    checked before anything is written.
     """
     case = lock(Case, case_id)
     require_member_of(acting_user, case.owner_department_id)
@@ -51,13 +65,37 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         raise NotFound(NOT_FOUND)
     if not isinstance(data, dict):
         raise InvalidInput({"(body)": [_("Expected a JSON object.")]})
-    unknown = sorted(set(data) - set(ENGINE_FIELDS) - set(TEXT_FIELDS))
+    unknown = sorted(set(data) - set(ENGINE_FIELDS) - set(TEXT_FIELDS) - {"full_performance", LEGACY_JUSTIFICATION})
     if unknown:
         raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
-    for name in TEXT_FIELDS:
+    for name in (*TEXT_FIELDS, LEGACY_JUSTIFICATION):
         if name in data and not isinstance(data[name], str):
             raise InvalidInput({name: [_("Expected text.")]})
+    if (data.get(LEGACY_JUSTIFICATION) or "").strip():
+        raise InvalidInput({LEGACY_JUSTIFICATION: [JUSTIFICATION_RETIRED]})
+    parsed = performance_parse(data.get("full_performance"))
+    all_established = all(value["established"] for value in parsed.values())
+    claimed = data.get("duties_fully_performed")
+    if claimed is not None and not isinstance(claimed, bool):
+        raise InvalidInput({"duties_fully_performed": [_("Expected true or false.")]})
+    if claimed is not None and claimed != all_established:
+        missing = [str(FullPerformance(c).label) for c, value in parsed.items() if not value["established"]]
+        raise InvalidInput(
+            {
+                "duties_fully_performed": [
+                    _(
+                        "Derived from Art. 31's three findings (full_performance): true exactly when all three are "
+                        "established. Not established: %(missing)s."
+                    )
+                    % {"missing": "；".join(missing)}
+                    if claimed
+                    else _("Derived from Art. 31's three findings (full_performance): all three are established, so it is true.")
+                ]
+            }
+        )
     engine_input = {k: data[k] for k in ENGINE_FIELDS if k in data}
+    engine_input["duties_fully_performed"] = all_established
+    engine_input["full_performance"] = {condition: value["established"] for condition, value in parsed.items()}
     try:
         conduct = (
             dt.date.fromisoformat(engine_input["conduct_date"]) if isinstance(engine_input.get("conduct_date"), str) else None
@@ -72,8 +110,14 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
     try:
         output, _snap = evaluate(engine_input, jurisdiction=case_jurisdiction(subject))
     except AssessmentInputError as exc:
-        raise InvalidInput({exc.field: [exc.message]}) from exc
-    compliance = art31_evidence(subject, conduct, engine_input, data)
+        # The engine names the derived flag (a contradiction with 26.1 or 26.6); the caller wrote
+        # the three findings, of which the duties condition is the one contradicted.
+        field = "full_performance.duties.established" if exc.field == "duties_fully_performed" and claimed is None else exc.field
+        raise InvalidInput({field: [exc.message]}) from exc
+    assert conduct is not None  # the engine requires a valid conduct date
+    ledger = performance_check(
+        subject=subject, conduct=conduct, circumstances=engine_input.get("circumstances", []), parsed=parsed
+    )
 
     finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
     created = finding is None
@@ -87,11 +131,13 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         setattr(finding, name, data.get(name, "").strip())
     finding.updated_by = acting_user
     save_with_history(finding, acting_user=acting_user, reason="findings")
+    established = performance_write(finding=finding, parsed=parsed, acting_user=acting_user)
     # The subject's post is the one held at the time of the conduct (Art. 32 follows the cadre).
     post = subject.cadre.posts.filter(start__lte=conduct).order_by("-start", "-id").first()
     if post is not None and post.pk != subject.post_id:
         subject.post = post
         save_with_history(subject, acting_user=acting_user, reason="findings: post at the time of conduct")
+    claims_art31 = any(value["established"] or value["text"] or value["evidence"] for value in parsed.values())
     case_event_record(
         case=case,
         kind="findings",
@@ -103,57 +149,8 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
             "created": created,
             "circumstances": output_circumstances,
             "outcome": output["outcome"],
-            **({"art31_compliance": compliance} if compliance else {}),
+            **({"full_performance": established} if claims_art31 else {}),
+            **({"art31_ledger": ledger} if ledger is not None else {}),
         },
     )
     return output
-
-
-def compliance_summary(cadre_id: int, conduct: dt.date) -> dict[str, Any]:
-    """The duty ledger over the twelve months up to the conduct (PRODUCT §3), reduced to what a
-    case keeps: fully met or not, and each missed block with its article."""
-
-    result = conduct_compliance(cadre_id, conduct)
-    return {
-        "from": result["start"].isoformat(),
-        "as_of": conduct.isoformat(),
-        "fully_met": result["fully_met"],
-        "missed": [
-            {
-                "obligation": o["code"],
-                "citation": o["citation"],
-                "period": str(p["start"]),
-                "required": p["required"],
-                "done": p["done"],
-            }
-            for o in result["obligations"]
-            for p in o["periods"]
-            if p["status"] == "missed"
-        ],
-    }
-
-
-def art31_evidence(
-    subject: CaseSubject, conduct: dt.date | None, engine_input: dict[str, Any], data: dict[str, Any]
-) -> dict[str, Any] | None:
-    """Art. 31 exempts only a cadre "经查实已经全面履行了…职责": claiming it needs the duty ledger
-    to show every duty met up to the conduct, or a written justification the case keeps."""
-    if not engine_input.get("duties_fully_performed") or conduct is None:
-        return None
-    summary = compliance_summary(subject.cadre_id, conduct)
-    justification = (data.get("exemption_justification") or "").strip()
-    if not summary["fully_met"] and not justification:
-        missed = "；".join(f"{m['citation']} {m['period']}（{m['done']}/{m['required']}）" for m in summary["missed"][:6])
-        raise InvalidInput(
-            {
-                "exemption_justification": [
-                    _(
-                        "Art. 31 needs every duty of Chapters 2–3 performed, but the duty ledger shows gaps before the "
-                        "conduct: %(missed)s. Record the evidence, or write why the exemption holds nonetheless."
-                    )
-                    % {"missed": missed}
-                ]
-            }
-        )
-    summary["justification_given"] = bool(justification)
-    return summary

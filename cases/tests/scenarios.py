@@ -7,6 +7,7 @@ from cases.models import Case
 from cases.services.findings import finding_put
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
+from cases.tests._art31_helpers import put_exempt_findings
 
 # The path from intake to each state, as (transition, persona, payload) steps.
 TEAM = {"team": ["discipline_officer", "discipline_officer2"]}
@@ -64,12 +65,13 @@ def advance(world, case: Case, state: str, *, filed: bool = False) -> Case:
     from core.persistence import local_today
 
     for name, persona, payload in PATHS[state]:
-        if name in ("@findings", "@findings_exempt"):
+        if name == "@findings_exempt":
+            # The test subjects have no duty ledger: every gap is explained before Art. 31's three
+            # findings are claimed.
+            put_exempt_findings(case_id=case.pk, data=dict(ACCIDENT_FINDING), acting_user=world.users["discipline_officer"])
+            continue
+        if name == "@findings":
             data = dict(ACCIDENT_FINDING)
-            if name == "@findings_exempt":
-                data["duties_fully_performed"] = True
-                # The demo subjects have no duty ledger: Art. 31 then needs a written justification.
-                data["exemption_justification"] = "履职台账由纸质材料补正，已附卷。"
             for subject in case.subjects.all():
                 finding_put(case_id=case.pk, subject_id=subject.pk, data=data, acting_user=world.users["discipline_officer"])
             continue

@@ -19,6 +19,7 @@ from cases.models import Case, CaseEvent, ExecutionTask, Referral
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.lifecycle import TRANSITIONS, case_transition
+from cases.tests._art31_helpers import put_exempt_findings
 from cases.tests._transitions_helpers import (
     DISALLOWED,
     FSM_SOURCES,
@@ -83,9 +84,7 @@ def _prep_findings(world, case_id: int) -> None:
 
 
 def _prep_exempt_findings(world, case_id: int) -> None:
-    data = {**ACCIDENT_FINDING, "duties_fully_performed": True, "exemption_justification": "纸质台账已附卷。"}
-    for sid in subject_ids(case_id):
-        finding_put(case_id=case_id, subject_id=sid, data=data, acting_user=world.users[OFFICER])
+    put_exempt_findings(case_id=case_id, data=dict(ACCIDENT_FINDING), acting_user=world.users[OFFICER])
 
 
 def _prep_tasks_done(world, case_id: int) -> None:

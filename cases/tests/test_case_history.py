@@ -18,7 +18,9 @@ from cases.models import (
     ExecutionTask,
     Filing,
     Finding,
+    LedgerGapExplanation,
     MeasureDecision,
+    PerformanceFinding,
     Referral,
 )
 from cases.selectors import case_history
@@ -29,11 +31,14 @@ pytestmark = pytest.mark.django_db
 def _reference(case: Case) -> list[dict]:
     """The same timeline read model by model through the ORM (the shape of the earlier selector)."""
     subject_ids = sorted(set(CaseSubject.history.filter(case_id=case.pk).values_list("id", flat=True)))
+    finding_ids = sorted(set(Finding.history.filter(subject_id__in=subject_ids).values_list("id", flat=True)))
     sources = [
         (Case, {"id": case.pk}),
         (CaseSubject, {"case_id": case.pk}),
         (Finding, {"subject_id__in": subject_ids}),
         (Filing, {"subject_id__in": subject_ids}),
+        (PerformanceFinding, {"finding_id__in": finding_ids}),
+        (LedgerGapExplanation, {"subject_id__in": subject_ids}),
         (MeasureDecision, {"subject_id__in": subject_ids}),
         (Assessment, {"subject_id__in": subject_ids}),
         (Referral, {"case_id": case.pk}),
@@ -94,6 +99,8 @@ def test_one_statement_gives_what_the_orm_gives_on_every_demo_case(world, settin
         "casesubject",
         "finding",
         "filing",  # the demo's investigating case has its subject filed (立案)
+        "performancefinding",
+        "ledgergapexplanation",
         "measuredecision",
         "assessment",
         "referral",

@@ -196,3 +196,27 @@ def test_three_years_excellent_cadre_is_a_merit_candidate(demo_db, db):
     # One commendation was granted through the service.
     commended = candidates(2025, cadre_ids=[c[demo.COMMENDED].pk], on=local_today())
     assert commended[0]["kind"] == "commendation" and commended[0]["granted"] == "commendation"
+
+
+def test_the_art31_case_is_exempted_on_three_findings_and_explained_gaps(demo_db, db):
+    """Issue 13: the demo's exempted case rests on the ledger; the blocks before December 2025
+    (paper records) are each explained with evidence, then the three findings are established."""
+    from cases.models import Case, CaseEvent, LedgerGapExplanation
+    from cases.selectors.exemption import art31_ledger, full_performance_for
+    from demo.management.commands.loaddemo import ART31_TITLE
+
+    case = Case.objects.get(title=ART31_TITLE)
+    assert case.state == CaseState.NOT_PURSUED
+    subject = case.subjects.select_related("finding", "cadre").get()
+    assert subject.finding.duties_fully_performed is True and subject.finding.exemption_justification == ""
+    assert full_performance_for(subject) == {"duties": True, "statutory": True, "deployments": True}
+    ledger = art31_ledger(subject, subject.finding.conduct_date)
+    assert ledger["backed"] and ledger["gaps"]
+    # Every gap lies before the ledger started, and each explanation says what paper record it rests on.
+    assert all(g["end"] < demo.LEDGER_START for g in ledger["gaps"])
+    explanations = list(LedgerGapExplanation.objects.filter(subject=subject))
+    assert len(explanations) == len(ledger["gaps"])
+    assert all("纸质" in e.reason and "附卷" in e.evidence for e in explanations)
+    [findings] = CaseEvent.objects.filter(case=case, kind="findings", payload__has_key="art31_ledger")
+    assert sorted(g["explanation"] for g in findings.payload["art31_ledger"]["gaps"]) == sorted(e.pk for e in explanations)
+    assert "Art. 31 case not pursued" in demo_db["first_out"]

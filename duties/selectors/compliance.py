@@ -10,7 +10,9 @@ tests in ``duties/tests/test_compliance_table.py``:
 - a record counts if its date falls in the block, inside that coverage, and not after ``as_of``;
 - a block not over on ``as_of`` is ``pending`` until it is met;
 - several roles at once: an obligation bound to more than one of them is one duty, not two;
-- ``fully_met`` is true when no block is ``missed``.
+- ``fully_met`` is true when no block is ``missed``;
+- a ``standing`` duty (no frequency, 常态职责) has one block, the window itself (or the
+  ``standing_block`` the caller names), met by at least one record in it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from duties.codes import Period
 from duties.models import DutyRecord, Obligation
 from duties.selectors.periods import blocks_overlapping, clip, covers, merge
 from org.models import Post
@@ -78,8 +81,12 @@ def compute(
     end: dt.date,
     as_of: dt.date,
     two_year_anchor: int = 2021,
+    standing_block: tuple[dt.date, dt.date] | None = None,
 ) -> dict[str, Any]:
-    """Compliance over the blocks that overlap ``[start, end]``, judged on ``as_of``."""
+    """Compliance over the blocks that overlap ``[start, end]``, judged on ``as_of``.
+
+    A standing duty's block is ``standing_block`` when given (the department status asks about
+    one day and shows the calendar year around it), otherwise ``(start, end)``."""
     posts = list(posts)
     by_obligation: dict[int, list[dt.date]] = defaultdict(list)
     for record in records:
@@ -98,7 +105,11 @@ def compute(
             obligation.valid_to or horizon,
         )
         periods = []
-        for lo, hi in blocks_overlapping(obligation.period, start, end, two_year_anchor=two_year_anchor):
+        if obligation.period == Period.STANDING:
+            blocks: Iterable[tuple[dt.date, dt.date]] = [standing_block or (start, end)]
+        else:
+            blocks = blocks_overlapping(obligation.period, start, end, two_year_anchor=two_year_anchor)
+        for lo, hi in blocks:
             coverage = clip(held, lo, hi)
             if not coverage:
                 continue
@@ -181,7 +192,13 @@ def window_for_year(year: int) -> tuple[dt.date, dt.date]:
 
 
 def compliances(
-    cadre_ids: list[int], *, start: dt.date, end: dt.date, as_of: dt.date, obligations: list[ObligationRow] | None = None
+    cadre_ids: list[int],
+    *,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    obligations: list[ObligationRow] | None = None,
+    standing_block: tuple[dt.date, dt.date] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Compliance of many cadres over one window in three queries whatever their number."""
 
@@ -209,6 +226,7 @@ def compliances(
             end=end,
             as_of=as_of,
             two_year_anchor=anchor,
+            standing_block=standing_block,
         )
         for cadre_id in cadre_ids
     }
@@ -235,3 +253,51 @@ def conduct_compliance(cadre_id: int, conduct_date: dt.date) -> dict[str, Any]:
     running that day is pending. A whole year is seen whatever the month of the conduct."""
     start, end = conduct_window(conduct_date)
     return compliances([cadre_id], start=start, end=end, as_of=conduct_date)[cadre_id]
+
+
+# --- Art. 31 -----------------------------------------------------------------------------------
+
+# 第二章 "党委、政府领导干部职责" is Articles 5–9 and 第三章 "部门领导干部职责" Articles 10–12: the
+# duties Art. 26(一) and Art. 31 name ("本细则第二章、第三章所规定职责"). Articles 13, 14 and 17 are
+# Chapter 4's: in the ledger, but not part of Art. 31's first condition.
+CHAPTERS_2_3 = frozenset(range(5, 13))
+
+# What Art. 31 asks to be shown met ("经查实已经全面履行"): a block that ended before the conduct and
+# is missed, or held in part and not met. A block running on the conduct date was not yet due.
+GAP_STATUSES = ("missed", "partial")
+
+
+def ledger_gaps(result: dict[str, Any], *, articles: frozenset[int] = CHAPTERS_2_3) -> list[dict[str, Any]]:
+    """Each block of ``result`` (``compute``'s output) of a duty of ``articles`` not shown met,
+    in the catalog's order: the obligation, the block, required and done. Pure."""
+    return [
+        {
+            "obligation": o["obligation"],
+            "code": o["code"],
+            "citation": o["citation"],
+            "text": o["text"],
+            "period": o["period"],
+            "start": p["start"],
+            "end": p["end"],
+            "status": p["status"],
+            "required": p["required"],
+            "done": p["done"],
+            "held_from": p["held_from"],
+            "held_to": p["held_to"],
+        }
+        for o in result["obligations"]
+        if o["article"] in articles
+        for p in o["periods"]
+        if p["status"] in GAP_STATUSES
+    ]
+
+
+def art31_compliance(cadre_id: int, conduct_date: dt.date) -> dict[str, Any]:
+    """The ledger Art. 31's first condition rests on: every duty of Chapters 2–3 of the roles the
+    cadre held, over the twelve months up to the conduct (``conduct_window``) and only while a
+    role was held, judged on the conduct date; a standing duty's block is that window. Adds
+    ``gaps`` (``ledger_gaps``). Three queries."""
+    start, end = conduct_window(conduct_date)
+    rows = [o for o in obligation_rows() if o.article in CHAPTERS_2_3]
+    result = compliances([cadre_id], start=start, end=end, as_of=conduct_date, obligations=rows)[cadre_id]
+    return {**result, "gaps": ledger_gaps(result)}

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.db.models import Q
 
+from duties.codes import Period
 from duties.selectors.compliance import compliances
 from org.models import Cadre, Department
 
 
 def department_status(department: Department, on: dt.date) -> dict[str, Any]:
     """For each cadre holding a post in ``department`` on ``on``: the block of every duty that
-    contains ``on``, done against required. Constant number of queries."""
+    contains ``on``, done against required (a standing duty's block is the calendar year).
+    Constant number of queries."""
     cadres = list(
         Cadre.objects.filter(
             Q(posts__organization=department) & Q(posts__start__lte=on) & (Q(posts__end__isnull=True) | Q(posts__end__gte=on))
@@ -21,7 +23,9 @@ def department_status(department: Department, on: dt.date) -> dict[str, Any]:
         .distinct()
         .order_by("name", "id")
     )
-    results = compliances([c.pk for c in cadres], start=on, end=on, as_of=on)
+    # A standing duty (no frequency) has no block of its own: the one running now is the year.
+    year = (dt.date(on.year, 1, 1), dt.date(on.year, 12, 31))
+    results = compliances([c.pk for c in cadres], start=on, end=on, as_of=on, standing_block=year)
     rows = []
     for cadre in cadres:
         result = results[cadre.pk]
@@ -40,7 +44,9 @@ def department_status(department: Department, on: dt.date) -> dict[str, Any]:
                     "required": block["required"],
                     "done": block["done"],
                     "status": block["status"],
-                    "behind": block["done"] < block["required"],
+                    # A standing duty is due over the whole year: nobody is behind on it before the
+                    # year is over, and the year running now is never over.
+                    "behind": block["done"] < block["required"] and obligation["period"] != Period.STANDING,
                 }
             )
         rows.append(

@@ -1,6 +1,7 @@
 """The obligations catalog (PRODUCT §3, STYLE §3): every duty with a frequency in Articles 5, 6,
-9, 10, 11, 14 and 17 of the seed is a row, in the seed's own words, bound to the right roles, and
-``GET /api/v1/obligations/?role=`` serves exactly those rows.
+9, 10, 11, 14 and 17 of the seed is a row, and so is every duty without one in Articles 5–13
+(period ``standing``, issue 13: Art. 31 asks for every duty of Chapters 2–3), in the seed's own
+words, bound to the right roles, and ``GET /api/v1/obligations/?role=`` serves exactly those rows.
 
 The seed is read from ``../shared/seed`` (next to the repository), the text the catalog was
 transcribed from; the frequency phrases are found in it, not in the catalog.
@@ -24,7 +25,9 @@ SHARED = Path(settings.BASE_DIR).parent / "shared"
 SEED = SHARED / "seed" / "pingluo-safety-responsibility-rules.zh.txt"
 PRODUCT = SHARED / "spec" / "PRODUCT.md"
 
-CATALOG_ARTICLES = (5, 6, 9, 10, 11, 14, 17)
+CATALOG_ARTICLES = (5, 6, 9, 10, 11, 14, 17)  # the articles with a frequency
+STANDING_ARTICLES = tuple(range(5, 14))  # Chapters 2–3 (Arts. 5–12) and Art. 13
+ALL_ARTICLES = tuple(sorted({*CATALOG_ARTICLES, *STANDING_ARTICLES}))
 # 每两月 before 每月 and 每两年 before 每年: the alternation takes the first that matches.
 FREQUENCY = re.compile(r"每(两月|月|季度|半年|两年|年)")
 PERIOD_OF = {"月": "month", "两月": "two_months", "季度": "quarter", "半年": "half_year", "年": "year", "两年": "two_years"}
@@ -55,8 +58,9 @@ def squeeze(text: str) -> str:
 
 
 def articles() -> dict[int, str]:
-    """Article number → its raw text, split at the 第X条 headings."""
-    text = SEED.read_text(encoding="utf-8")
+    """Article number → its raw text, split at the 第X条 headings, without the chapter headings
+    (第三章 部门领导干部职责 stands between Articles 9 and 10)."""
+    text = re.sub(r"(?m)^第[一二三四五六七八九十]+章.*$", "", SEED.read_text(encoding="utf-8"))
     heads = list(re.finditer(r"(?m)^第([一二三四五六七八九十]+)条", text))
     out = {}
     for head, following in zip(heads, [*heads[1:], None], strict=True):
@@ -65,8 +69,9 @@ def articles() -> dict[int, str]:
 
 
 def items(article_text: str) -> dict[str, str]:
-    """Item (一, 二, …; "" for the article's opening) → its text without whitespace."""
-    parts = re.split(r"(?m)^\s*-?\s*（([一二三四五六七八九十]+)）", article_text)
+    """Item (一, 二, …; "" for the article's opening) → its text without whitespace. The seed
+    numbers 第八条's last item "(六)", with ASCII parentheses."""
+    parts = re.split(r"(?m)^\s*-?\s*[（(]([一二三四五六七八九十]+)[）)]", article_text)
     out = {"": squeeze(parts[0])}
     for label, body in zip(parts[1::2], parts[2::2], strict=True):
         out[label] = squeeze(body)
@@ -81,6 +86,9 @@ def test_the_seed_has_35_articles_and_the_catalog_articles_have_their_items():
     assert sorted(items(ARTICLES[5])) == sorted(["", "一", "二", "三", "四", "五", "六", "七", "八", "九"])
     assert sorted(items(ARTICLES[10])) == sorted(["", "一", "二", "三", "四"])
     assert list(items(ARTICLES[14])) == [""]
+    assert sorted(items(ARTICLES[8])) == sorted(["", "一", "二", "三", "四", "五", "六"])
+    assert list(items(ARTICLES[7])) == [""] and list(items(ARTICLES[13])) == [""]
+    assert "第三章" not in ARTICLES[9] and "第四章" not in ARTICLES[12]
 
 
 # --- (a) the catalog against the seed --------------------------------------------------------
@@ -122,9 +130,10 @@ def test_every_frequency_phrase_of_the_seed_is_covered_by_a_catalog_row():
 
 def test_every_row_is_the_seeds_exact_words_under_its_own_article_and_item():
     rows = list(Obligation.objects.order_by("position"))
-    assert len(rows) == 22
+    assert len(rows) == 22 + 47
+    assert sum(1 for row in rows if row.period == "standing") == 47
     for row in rows:
-        assert row.article in CATALOG_ARTICLES, row.code
+        assert row.article in (ALL_ARTICLES if row.period == "standing" else CATALOG_ARTICLES), row.code
         assert row.text.strip(), row.code
         assert squeeze(row.text) in squeeze(ARTICLES[row.article]), row.code
         assert squeeze(row.text) in items(ARTICLES[row.article])[row.item], row.code
@@ -133,7 +142,7 @@ def test_every_row_is_the_seeds_exact_words_under_its_own_article_and_item():
 def test_every_rows_period_and_count_are_those_of_its_words():
     """The period comes from the row's own phrase, or — for 第十七条's second clause, which has
     none — from the phrase that governs it ("每年…述责一次；各部门、乡镇分别…述责一次")."""
-    for row in Obligation.objects.all():
+    for row in Obligation.objects.exclude(period="standing"):
         words = squeeze(row.text)
         phrase = FREQUENCY.search(words)
         if phrase is None:
@@ -146,6 +155,56 @@ def test_every_rows_period_and_count_are_those_of_its_words():
         count = COUNT.search(words)
         value = count.group(1) if count else "一"
         assert row.min_count == (int(value) if value.isdigit() else {"两": 2, **NUMERALS}[value]), row.code
+
+
+def test_a_standing_row_has_no_frequency_and_is_met_by_one_record():
+    standing = list(Obligation.objects.filter(period="standing"))
+    assert {row.article for row in standing} == set(STANDING_ARTICLES)
+    for row in standing:
+        assert FREQUENCY.search(squeeze(row.text)) is None, row.code
+        assert (row.activity, row.min_count) == ("standing", 1), row.code
+    assert not Obligation.objects.filter(activity="standing").exclude(period="standing").exists()
+
+
+# What is left of Articles 5–13 once every row's words are taken out (and the punctuation between
+# them): the opening that names whose duties follow, never a duty. Every item is used up whole.
+OPENINGS = {
+    5: "第五条各级党委（党组）主要负责人安全生产职责主要包括",
+    6: "第六条各级政府主要负责人安全生产职责主要包括",
+    7: "第七条县委常委会其他成员按照职责分工",
+    8: "第八条县政府原则上由担任县委常委的政府领导干部分管安全生产工作其安全生产职责主要包括",
+    9: "第九条县政府其他领导干部按照“一岗双责”要求对分管行业（领域）部门（单位）安全生产工作负责其安全生产职责主要包括",
+    10: "第十条负有安全生产监管职责的部门领导干部安全生产职责主要包括",
+    11: "第十一条各相关行业（领域）主管部门的领导干部安全生产职责主要包括",
+    12: "第十二条县委、政府其他工作部门的领导干部安全生产职责主要包括",
+    13: "第十三条",
+}
+PUNCTUATION = re.compile(r"[，。；：、]")
+
+
+def uncovered(body: str, texts: list[str]) -> str:
+    """``body`` without the characters of each text's first occurrence, and without punctuation."""
+    covered = [False] * len(body)
+    for text in texts:
+        at = body.find(text)
+        assert at >= 0, text
+        covered[at : at + len(text)] = [True] * len(text)
+    return PUNCTUATION.sub("", "".join(c for c, hit in zip(body, covered, strict=True) if not hit))
+
+
+@pytest.mark.parametrize("article", STANDING_ARTICLES)
+def test_every_duty_of_articles_5_to_13_is_in_a_row(article):
+    rows = list(Obligation.objects.filter(article=article))
+    left = {}
+    for label, body in items(ARTICLES[article]).items():
+        texts = [squeeze(row.text) for row in rows if row.item == label]
+        rest = uncovered(body, texts)
+        if rest:
+            left[label] = rest
+    # The opening keeps its "、" where it lists (县委、政府): compare it without punctuation too.
+    assert left == {"": PUNCTUATION.sub("", OPENINGS[article])}
+    # …and no row of the article is left without an item to stand in.
+    assert {row.item for row in rows} <= set(items(ARTICLES[article]))
 
 
 def test_every_row_binds_known_roles_and_is_in_force_from_the_day_the_rules_were_issued():
@@ -197,6 +256,41 @@ EXPECTED: dict[str, set[str]] = {
     "department_head": {"17-departments"},
 }
 
+ART5 = {"5-1", "5-2-agenda", "5-2-resolve", "5-4", "5-5", "5-6-teams", "5-6-remit", "5-7", "5-8", "5-9-publicity"}
+ART6 = {"6-1", "6-2-plan", "6-2-resolve", "6-4", "6-5-list", "6-6", "6-7", "6-8", "6-9", "6-10"}
+ART9 = {"9-1", "9-2", "9-3", "9-4-promote", "9-4-resolve", "9-5"}
+# The standing duties (no frequency) each role owes, written from the seed role by role; the
+# readings are in docs/duties.md.
+EXPECTED_STANDING: dict[str, set[str]] = {
+    # 第五条 "各级党委（党组）主要负责人" — every item, at every level; 第十三条 "县委、政府负责…监督检查".
+    "county_party_secretary": ART5 | {"13"},
+    # 第七条, one row for each of its three duties.
+    "county_standing_member": {"7-coordinate", "7-mobilize", "7-own"},
+    # 第六条 "各级政府主要负责人"; 第十三条.
+    "county_magistrate": ART6 | {"13"},
+    # 第八条（一）—（六）.
+    "county_safety_deputy": {"8-1", "8-2", "8-3", "8-4", "8-5", "8-6"},
+    # 第九条 for the other county, park and township leaders (PRODUCT §1.2), as 9-4-* do.
+    "county_deputy": ART9,
+    "park_party_secretary": ART5,
+    "park_director": ART6,
+    "park_deputy": ART9,
+    "township_party_secretary": ART5,
+    "township_head": ART6,
+    "township_deputy": ART9,
+    # 第十条（一） binds every leader of the department; （二） its principal, （三） the deputy in charge
+    # of work safety, （四） the other members.
+    "regulator_head": {"10-1", "10-2-lead", "10-2-enforce"},
+    "regulator_safety_deputy": {"10-1", "10-3-lead", "10-3-control"},
+    "regulator_deputy": {"10-1", "10-4-support"},
+    # 第十一条（一）（二） and what 第十一条（三） asks besides the quarterly report.
+    "industry_head": {"11-1", "11-2", "11-3-resolve"},
+    # 第十二条（一）（二）.
+    "department_head": {"12-1", "12-2"},
+}
+for _role, _codes in EXPECTED_STANDING.items():
+    EXPECTED[_role] = EXPECTED[_role] | _codes
+
 
 def product_role_codes() -> list[str]:
     section = PRODUCT.read_text(encoding="utf-8").split("### 1.2", 1)[1].split("### 1.3", 1)[0]
@@ -205,7 +299,15 @@ def product_role_codes() -> list[str]:
 
 def test_the_table_covers_every_role_of_product_1_2():
     assert len(product_role_codes()) == 16
-    assert set(EXPECTED) == set(product_role_codes()) == set(Role.values)
+    assert set(EXPECTED) == set(EXPECTED_STANDING) == set(product_role_codes()) == set(Role.values)
+
+
+def test_every_role_owes_a_standing_duty_of_its_own_article():
+    """PRODUCT §1.2 names each role's article; every role has standing rows there."""
+    section = PRODUCT.read_text(encoding="utf-8").split("### 1.2", 1)[1].split("### 1.3", 1)[0]
+    for role, article in re.findall(r"^\| `([a-z_]+)` \|[^|]*\| Art\. (\d+)", section, flags=re.M):
+        owed = Obligation.objects.filter(code__in=EXPECTED_STANDING[role], period="standing")
+        assert int(article) in {o.article for o in owed}, role
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
@@ -219,8 +321,8 @@ def test_obligations_of_a_role(world, api, role):
     for row in rows:
         assert {"id", "roles", "article", "item", "activity", "min_count", "period", "text"} <= set(row)
         assert role in row["roles"]
-        assert row["article"] in CATALOG_ARTICLES
-        # Items are cited wherever the article has them (第十四条、第十七条 have none).
+        assert row["article"] in ALL_ARTICLES
+        # Items are cited wherever the article has them (第七条、第十三条、第十四条、第十七条 have none).
         has_items = len(items(ARTICLES[row["article"]])) > 1
         assert bool(row["item"]) is has_items, row["code"]
         assert row["citation"] == f"第{row['article']}条" + (f"（{row['item']}）" if row["item"] else "")

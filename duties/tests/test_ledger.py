@@ -249,7 +249,13 @@ def test_compliance_over_the_api_has_the_fields_external_clients_rely_on(world, 
     data = response.json()
     assert data["year"] == 2026 and data["fully_met"] is False
     by_code = {o["code"]: o for o in data["obligations"]}
-    assert set(by_code) == {"10-3-inspection", "10-3-research"}
+    # 第十条（三）'s two frequencies, and the standing duties of 第十条（一）（三） (issue 13).
+    assert set(by_code) == {"10-3-inspection", "10-3-research", "10-1", "10-3-lead", "10-3-control"}
+    standing = by_code["10-3-lead"]
+    assert standing["period"] == "standing"
+    assert [(p["start"], p["end"], p["required"], p["done"], p["status"]) for p in standing["periods"]] == [
+        ("2026-01-01", "2026-12-31", 1, 0, "pending")
+    ]
     inspection = by_code["10-3-inspection"]
     assert {"obligation", "article", "item", "period", "met", "periods"} <= set(inspection)
     assert (inspection["obligation"], inspection["article"], inspection["item"], inspection["period"]) == (
@@ -277,10 +283,14 @@ def test_department_status_says_who_is_behind_in_the_block_running_now(world, ap
     rows = {row["cadre"]["id"]: row for row in data["cadres"]}
     on_time = rows[cadre(world, SAFETY_DEPUTY).pk]
     assert on_time["behind"] is False
-    assert {(d["code"], d["start"], d["done"]) for d in on_time["duties"]} == {
+    assert {(d["code"], d["start"], d["done"]) for d in on_time["duties"] if d["period"] != "standing"} == {
         ("10-3-inspection", "2026-11-01", 1),
         ("10-3-research", "2026-11-01", 1),
     }
+    # A standing duty's block running now is the year; nobody is behind on it before it is over.
+    standing = [d for d in on_time["duties"] if d["period"] == "standing"]
+    assert {d["code"] for d in standing} == {"10-1", "10-3-lead", "10-3-control"}
+    assert all((d["start"], d["end"], d["done"], d["behind"]) == ("2026-01-01", "2026-12-31", 0, False) for d in standing)
     # Everyone else in the bureau (its head and two deputies) has done nothing this quarter.
     assert len(rows) == 4 and data["behind_count"] == 3
 

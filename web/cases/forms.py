@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
+from cases.codes import Aggravating, Circumstance, FullPerformance, Measure, SanctionKind
 from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Finding
+from cases.selectors.exemption import performance_findings
 from org.selectors import department_members, transfer_targets
 from web.common.forms import ServiceForm
 from web.common.pages import display_name
@@ -162,10 +163,15 @@ def _finding_label(name: str):
 
 
 class FindingsForm(ServiceForm):
-    """All inputs of the rule engine (PRODUCT §2) and the Art. 33 texts."""
+    """All inputs of the rule engine (PRODUCT §2), Art. 31's three findings and the Art. 33 texts.
 
-    ENGINE_FLAGS = ("mitigating", "duties_fully_performed", "fault_tolerance", "suspected_crime", "egregious")
-    TEXTS = ("post_duties", "performance", "conditions", "evidence", "exemption_justification")
+    ``duties_fully_performed`` is not a field: it is derived from the three findings (issue 13).
+    Each condition is ``fp_<condition>_established``, ``…_text`` and ``…_evidence``; the service's
+    errors on ``full_performance.<condition>.<field>`` come back next to them."""
+
+    ENGINE_FLAGS = ("mitigating", "fault_tolerance", "suspected_crime", "egregious")
+    TEXTS = ("post_duties", "performance", "conditions", "evidence")
+    CONDITION_FIELDS = ("established", "text", "evidence")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,6 +186,26 @@ class FindingsForm(ServiceForm):
         self.fields["conduct_date"] = LooseField(label=_finding_label("conduct_date"), widget=_date_widget())
         for name in self.TEXTS:
             self.fields[name] = forms.CharField(required=False, label=_finding_label(name), widget=_textarea(3))
+        self.art31_conditions = []
+        for condition, label in FullPerformance.choices:
+            self.fields[f"fp_{condition}_established"] = forms.BooleanField(required=False, label=_("Established (经查实)"))
+            self.fields[f"fp_{condition}_text"] = forms.CharField(
+                required=False, label=_("What the investigation found"), widget=_textarea(2)
+            )
+            self.fields[f"fp_{condition}_evidence"] = forms.CharField(
+                required=False,
+                label=_("Evidence (besides the duty ledger)") if condition == FullPerformance.DUTIES else _("Evidence"),
+                widget=_textarea(2),
+            )
+            self.art31_conditions.append(
+                {
+                    "code": condition,
+                    "label": label,
+                    "established": self[f"fp_{condition}_established"],
+                    "text": self[f"fp_{condition}_text"],
+                    "evidence": self[f"fp_{condition}_evidence"],
+                }
+            )
 
     @classmethod
     def initial_for(cls, subject, case) -> dict[str, Any]:
@@ -193,6 +219,10 @@ class FindingsForm(ServiceForm):
         }
         for name in cls.ENGINE_FLAGS + cls.TEXTS:
             initial[name] = getattr(finding, name)
+        for condition, row in performance_findings(finding).items():
+            if row is not None:
+                for key in cls.CONDITION_FIELDS:
+                    initial[f"fp_{condition}_{key}"] = getattr(row, key)
         return initial
 
     def data_for_service(self) -> dict[str, Any]:
@@ -207,7 +237,66 @@ class FindingsForm(ServiceForm):
             data["conduct_date"] = d["conduct_date"]
         for name in self.TEXTS:
             data[name] = d.get(name) or ""
+        data["full_performance"] = {
+            condition: {
+                "established": bool(d.get(f"fp_{condition}_established")),
+                "text": d.get(f"fp_{condition}_text") or "",
+                "evidence": d.get(f"fp_{condition}_evidence") or "",
+            }
+            for condition in FullPerformance.values
+        }
         return data
+
+    def _field_for(self, key: str) -> str | None:
+        # ``full_performance.duties.text`` → ``fp_duties_text``; a condition's own error (or the
+        # engine's on the derived flag) goes next to its checkbox.
+        parts = key.split(".")
+        if parts[0] == "full_performance" and len(parts) >= 2 and parts[1] in FullPerformance.values:
+            name = f"fp_{parts[1]}_{parts[2] if len(parts) > 2 else 'established'}"
+            return name if name in self.fields else f"fp_{parts[1]}_established"
+        if key == "duties_fully_performed":
+            return f"fp_{FullPerformance.DUTIES}_established"
+        return super()._field_for(key)
+
+
+class GapExplanationForm(ServiceForm):
+    """Why a gap the duty ledger shows does not stand against Art. 31 (``gap_explanation_record``)."""
+
+    def __init__(self, *args, records=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["obligation"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.fields["period_start"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.fields["reason"] = forms.CharField(
+            required=False, label=_("Why the gap does not stand against Art. 31"), widget=_textarea(4)
+        )
+        self.fields["evidence"] = forms.CharField(required=False, label=_("Evidence"), widget=_textarea(3))
+        self.fields["duty_records"] = LooseField(
+            label=_("Duty records it rests on"),
+            widget=forms.CheckboxSelectMultiple(
+                choices=[(r.pk, f"{r.date:%Y-%m-%d} {r.obligation.citation} {r.note}".strip()) for r in records]
+            ),
+        )
+
+    def data_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+
+        def number(value: Any) -> Any:
+            return int(value) if isinstance(value, str) and value.isdigit() else value
+
+        chosen = d.get("duty_records") or []
+        return {  # the service's keyword arguments
+            "obligation_id": number(d.get("obligation") or ""),
+            "period_start": d.get("period_start") or "",
+            "reason": d.get("reason") or "",
+            "evidence": d.get("evidence") or "",
+            "duty_records": [number(v) for v in (chosen if isinstance(chosen, list) else [chosen])],
+        }
+
+    def _field_for(self, key: str) -> str | None:
+        # The gap itself is named by hidden fields: what is wrong with it goes above the form.
+        if key in ("obligation", "period_start"):
+            return None
+        return super()._field_for(key)
 
 
 # --- 立案 ----------------------------------------------------------------------------------------

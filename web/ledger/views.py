@@ -198,8 +198,13 @@ def _calendar(periods: list[dict], year: int, today: dt.date) -> list[dict]:
     return cells
 
 
-def _obligation_label(citation: str, activity: str, period: str) -> str:
-    return f"{citation} {_label(Activity, activity)} · {_period_label(period)}"
+def _obligation_label(obligation: dict) -> str:
+    citation, period = obligation["citation"], obligation["period"]
+    if period == Period.STANDING:
+        # Every standing duty has the same activity: name the duty by the seed's words instead.
+        words = obligation["text"] if len(obligation["text"]) <= 30 else obligation["text"][:30] + "…"
+        return f"{citation} {words} · {_period_label(period)}"
+    return f"{citation} {_label(Activity, obligation['activity'])} · {_period_label(period)}"
 
 
 def _year_tabs(posts: list[Post], year: int, today: dt.date) -> list[int]:
@@ -219,7 +224,7 @@ def cadre_compliance_view(request, pk: int):
     today = local_today()
     year = _year_from(request.GET.get("year"), today)
     compliance = cadre_compliance(cadre.pk, year=year, as_of=today)
-    choices = [(o["obligation"], _obligation_label(o["citation"], o["activity"], o["period"])) for o in compliance["obligations"]]
+    choices = [(o["obligation"], _obligation_label(o)) for o in compliance["obligations"]]
     record_form = RecordForm(prefix="record", obligations=choices, initial={"date": today if year == today.year else None})
     withdraw_errors: dict[int, WithdrawForm] = {}
     status, action = 200, None

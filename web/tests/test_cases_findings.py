@@ -40,8 +40,10 @@ def test_findings_form_shows_errors_then_the_engines_output(login, world):
     response = client.post(url, {"circumstances": ["26.5"], "conduct_date": ""})
     assert response.status_code == 400
     assert field_errors(response, "conduct_date")
-    response = client.post(url, {"circumstances": ["26.1"], "duties_fully_performed": "on", "conduct_date": "2026-03-15"})
-    assert field_errors(response, "duties_fully_performed")
+    response = client.post(
+        url, {"circumstances": ["26.1"], "fp_duties_established": "on", "fp_duties_text": "已履职", "conduct_date": "2026-03-15"}
+    )
+    assert field_errors(response, "fp_duties_established")
     assert snapshot(case.pk) == before and not Finding.objects.filter(subject=subject).exists()
 
     response = client.post(

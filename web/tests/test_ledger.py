@@ -235,6 +235,15 @@ def test_a_year_without_gaps_shows_the_fully_met_banner(client_as, world):
     for month in range(1, 13):
         _record(world, cadre, dt.date(2025, month, 12))
     html = _page(client_as("discipline_officer"), cadre, year=2025).content.decode()
+    assert 'data-fully-met="yes"' not in html  # the standing duties of 第九条 are not done yet
+    for code in _standing("township_deputy"):
+        record_create(
+            acting_user=world.users["organization_officer"],
+            cadre=cadre,
+            obligation=Obligation.objects.get(code=code),
+            date=dt.date(2025, 6, 3),
+        )
+    html = _page(client_as("discipline_officer"), cadre, year=2025).content.decode()
     assert 'data-fully-met="yes"' in html
     assert 'href="?year=2025" class="on"' in html and 'href="?year=2026"' in html
 
@@ -244,9 +253,19 @@ def test_the_obligations_offered_are_those_of_the_posts_held_that_year(client_as
     _promote_to_head(world, cadre, dt.date(2026, 3, 1))
     form = _page(client_as("organization_officer"), cadre).context["record_form"]
     offered = {Obligation.objects.get(pk=pk).code for pk, _label in form.fields["obligation"].choices if pk}
-    assert offered == {"9-4-township", "6-2-report", "6-2-committee", "6-3-township", "6-5", "17-departments"}
+    standing = _standing("township_deputy") | _standing("township_head")
+    assert offered == {"9-4-township", "6-2-report", "6-2-committee", "6-3-township", "6-5", "17-departments"} | standing
     form = _page(client_as("organization_officer"), cadre, year=2025).context["record_form"]
-    assert {pk for pk, _label in form.fields["obligation"].choices if pk} == {_inspection().pk}
+    offered = {Obligation.objects.get(pk=pk).code for pk, _label in form.fields["obligation"].choices if pk}
+    assert offered == {"9-4-township"} | _standing("township_deputy")
+    # A standing duty is offered by its words (its activity is the same for all of them).
+    labels = dict(form.fields["obligation"].choices)
+    assert labels[Obligation.objects.get(code="9-1").pk].startswith("第9条（一） 组织分管行业（领域）")
+
+
+def _standing(role: str) -> set[str]:
+    """The standing duties (no frequency) of a role, as the catalog has them (issue 13)."""
+    return {o.code for o in Obligation.objects.filter(period="standing") if role in o.roles}
 
 
 # --- recording, withdrawing, evidence --------------------------------------------------------------

@@ -3,7 +3,15 @@
 
 from cases.api.views.accidents import AccidentViewSet
 from cases.api.views.auth import MeView, TokenView
-from cases.api.views.cases import CaseViewSet, EvaluateView, FilingView, FindingView, LeadView, VetoOverrideView
+from cases.api.views.cases import (
+    CaseViewSet,
+    EvaluateView,
+    FilingView,
+    FindingView,
+    LeadView,
+    LedgerGapExplanationView,
+    VetoOverrideView,
+)
 from cases.api.views.handling import AppealViewSet, ExecutionViewSet, ReferralViewSet
 from cases.api.views.org import CadreViewSet, DepartmentViewSet
 
@@ -18,6 +26,7 @@ __all__ = [
     "FilingView",
     "FindingView",
     "LeadView",
+    "LedgerGapExplanationView",
     "MeView",
     "ReferralViewSet",
     "TokenView",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -27,6 +28,8 @@ from cases.selectors import (
     filing_by_id,
 )
 from cases.selectors.assessments import caller_county, evaluate
+from cases.selectors.exemption import art31_ledger, engine_full_performance, subject_for_findings
+from cases.services.exemption import gap_explanation_record
 from cases.services.filings import subject_file
 from cases.services.findings import finding_put
 from cases.services.leads import lead_create
@@ -164,6 +167,19 @@ class CaseViewSet(viewsets.GenericViewSet):
 
 
 class FindingView(APIView):
+    @extend_schema(responses=s.SubjectFindingsSerializer)
+    def get(self, request, case_pk, subject_pk):
+        """A subject's findings with Art. 31's three findings, what the rule engine is given for
+        them, and the duty ledger's gaps over the twelve months up to the conduct, each with its
+        explanation or the link to record one (issue 13)."""
+        case, access = case_for(request, case_pk)
+        if access != FULL:
+            raise NotFound(NOT_FOUND)
+        subject = subject_for_findings(case.pk, pk_param(subject_pk))
+        if subject is None:
+            raise NotFound(NOT_FOUND)
+        return Response(s.SubjectFindingsSerializer(_findings_body(case, subject)).data)
+
     @extend_schema(
         request=s.FindingInputSerializer,
         responses=inline_serializer("AssessmentOutput", {"accountable": serializers.BooleanField()}),
@@ -227,6 +243,64 @@ class FilingView(APIView):
         )
         filing = filing_by_id(filing_id)
         return Response(s.FilingSerializer(filing).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _findings_body(case, subject) -> dict:
+    finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
+    ledger = art31_ledger(subject, finding.conduct_date) if finding is not None else None
+    href = reverse("case-ledger-gaps", args=[case.pk, subject.pk])
+    return {
+        "subject": subject.pk,
+        "finding": s.SubjectSerializer().get_finding(subject),
+        "full_performance": engine_full_performance(finding, ledger),
+        "art31_ledger": None
+        if ledger is None
+        else {
+            "start": ledger["from"],
+            "end": ledger["to"],
+            "as_of": ledger["as_of"],
+            "obligations": len(ledger["obligations"]),
+            "backed": ledger["backed"],
+            "gaps": [
+                {
+                    **gap,
+                    "explain": {
+                        "method": "POST",
+                        "href": href,
+                        "body": {"obligation": gap["obligation"], "period_start": gap["start"].isoformat()},
+                    },
+                }
+                for gap in ledger["gaps"]
+            ],
+        },
+    }
+
+
+class LedgerGapExplanationView(APIView):
+    @extend_schema(request=s.GapExplanationInputSerializer, responses={201: s.GapExplanationSerializer})
+    def post(self, request, case_pk, subject_pk):
+        """Record why a gap the duty ledger shows does not stand against Art. 31 (a second
+        explanation of the same block replaces the first; the history keeps both)."""
+        case, access = case_for(request, case_pk)
+        if access != FULL:
+            raise NotFound(NOT_FOUND)
+        data = request.data
+        if not isinstance(data, dict):
+            raise InvalidInput({"(body)": [_("Expected a JSON object.")]})
+        unknown = sorted(set(data) - set(s.GapExplanationInputSerializer().fields))
+        if unknown:
+            raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
+        explanation = gap_explanation_record(
+            case_id=case.pk,
+            subject_id=pk_param(subject_pk),
+            obligation_id=data.get("obligation"),
+            period_start=data.get("period_start"),
+            reason=data.get("reason"),
+            evidence=data.get("evidence", ""),
+            duty_records=data.get("duty_records", []),
+            acting_user=request.user,
+        )
+        return Response(s.GapExplanationSerializer(explanation).data, status=status.HTTP_201_CREATED)
 
 
 class VetoOverrideView(APIView):
