@@ -108,7 +108,7 @@ def test_a_lead_goes_from_the_queue_to_delivery_in_the_browser(page_as, world):
     officer.click('#findings-form button[type="submit"]')
     officer.wait_for_url(re.compile(rf"/cases/{case.pk}/subjects/{subject.pk}/findings/#engine$"))
     expect(officer.locator("#engine .zm-engine-outcome.accountable")).to_be_visible()
-    expect(officer.locator("#engine .zm-explain li").first).to_contain_text("第二十六条第（5）项")
+    expect(officer.locator("#engine .zm-explain li").first).to_contain_text("第二十六条第（五）项")
 
     officer.goto(f"{officer.base}/cases/{case.pk}/")
     expect(officer.locator(f"#subject-{subject.pk} .zm-engine")).to_contain_text("26.5")
