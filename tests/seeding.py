@@ -11,6 +11,9 @@ SEED_MIGRATIONS = (
     "cases.migrations.0005_seed_influence_periods",
     "cases.migrations.0008_seed_deadline_warning",
     "duties.migrations.0002_seed_catalog",
+    "duties.migrations.0006_catalog_organs_and_department_party_groups",
+    # The catalog a cadre is measured against is the one of the rulebook in force (issue 13).
+    "rulebooks.migrations.0002_seed_rulebooks",
 )
 
 
