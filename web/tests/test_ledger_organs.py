@@ -18,6 +18,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases.codes import SourceKind
+from cases.services.leads import lead_create
 from duties.models import DutyRecord, Obligation
 from duties.services.ledger import organ_record_create
 from duties.tests._rulebook_helpers import load_huinong
@@ -187,3 +189,20 @@ def test_the_organs_page_reads_in_a_constant_number_of_queries(client_as, world)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_findings_page_of_a_huinong_subject_says_the_ledger_cannot_show_the_duties(client_as, world):
+    load_huinong()
+    cadre = world.neighbour_cadres["hn-hongguozi:township_deputy"]
+    case = lead_create(
+        acting_user=world.users["huinong_emergency_officer"],
+        title="红果子镇线索",
+        facts="事实",
+        source_kind=SourceKind.ACCIDENT_INVESTIGATION,
+        subjects=[cadre],
+    )
+    subject = case.subjects.get()
+    html = page(client_as("huinong_discipline_officer"), f"/cases/{case.pk}/subjects/{subject.pk}/findings/")
+    assert 'data-ledger="unmeasured"' in html and 'data-no-catalog="huinong"' in html
+    # Neither "every duty was met" nor "no duty binds the posts": the ledger cannot say.
+    assert 'data-ledger="met"' not in html and 'class="zm-none">' not in html.split('id="ledger"', 1)[1].split("</section>", 1)[0]
