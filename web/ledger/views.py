@@ -15,7 +15,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -385,7 +385,7 @@ def _organ_department(request, scope_ids: list[int] | None) -> Department:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organs_view(request):
+def organs_view(request) -> HttpResponse:
     """The organs of a county (第十四条 the safety committee's patrol, 第十六条 its yearly evaluation,
     第十七条 the government's and the park committee's 述责): their calendar for a year, their
     records with evidence, and for keepers the form to record one."""
@@ -465,8 +465,8 @@ def organs_view(request):
     records = list(organ_records(department, year))
     for record in records:
         # Read by the template beside each record: its withdrawal form, open when it has errors.
-        record.withdraw_form = withdraw_errors.get(record.pk) or WithdrawForm(prefix=f"w{record.pk}")
-        record.withdraw_open = record.pk in withdraw_errors
+        record.withdraw_form = withdraw_errors.get(record.pk) or WithdrawForm(prefix=f"w{record.pk}")  # type: ignore[attr-defined]  # for the template
+        record.withdraw_open = record.pk in withdraw_errors  # type: ignore[attr-defined]  # for the template
     organs = [
         {
             **organ,
