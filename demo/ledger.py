@@ -39,10 +39,10 @@ from appraisal.services.assessment import (
 )
 from appraisal.services.rewards import award_grant
 from core.persistence import local_today
-from duties.codes import Period
-from duties.models import Obligation
+from duties.codes import Organ, Period
+from duties.models import DutyRecord, Obligation
 from duties.selectors.periods import blocks_overlapping, clip, merge
-from duties.services.ledger import record_create
+from duties.services.ledger import organ_record_create, record_create
 from org.codes import Role
 from org.jurisdiction import unit_ids
 from org.models import Post
@@ -162,9 +162,15 @@ def note_for(activity: str, role: str, org_code: str, org_name: str, day: dt.dat
             return f"主持召开园区党工委会议研究部署安全生产工作，重点安排{topic}"
         if role == Role.TOWNSHIP_PARTY_SECRETARY:
             return f"主持召开镇党委会议研究部署安全生产工作，重点安排{topic}"
+        if role == Role.DEPT_PARTY_SECRETARY:
+            return f"主持召开局党组会议研究部署安全生产工作，重点安排{topic}"
         return f"组织召开局安全生产专题会议，研究部署{topic}"
     if activity == "study":
-        body = {"pingluo": "县委", "pl-park": "园区党工委"}.get(org_code, "镇党委")
+        body = (
+            "局党组"
+            if role == Role.DEPT_PARTY_SECRETARY
+            else {"pingluo": "县委", "pl-park": "园区党工委"}.get(org_code, "镇党委")
+        )
         return f"{body}理论学习中心组集体学习{STUDIES[seed % len(STUDIES)]}"
     if activity == "hear_report":
         if role == Role.INDUSTRY_HEAD:
@@ -266,6 +272,7 @@ class Summary:
     publications: int = 0
     awards: int = 0
     patrols: int = 0
+    organ_records: int = 0
     findings: int = 0
     leads: int = 0
     gap_cadres: list[str] = field(default_factory=list)
@@ -278,6 +285,7 @@ class Summary:
             f"{self.assessments_cadres} cadre results (with earlier years); {self.publications} publication; "
             f"{self.interviews} interview (约谈); {self.awards} award",
             f"Patrol: {self.patrols} round, {self.findings} findings, {self.leads} handed over as a lead",
+            f"Organs (Art. 14, 16, 17): {self.organ_records} duty record(s) of the county safety committee",
         ]
 
 
@@ -477,14 +485,45 @@ def _patrol(world, summary: Summary) -> None:
     summary.leads += 1
 
 
+# The organs' records (issue 13): the county safety committee's yearly evaluation (第十六条) of
+# 2025, published on PUBLISHED_ON, kept by its office. The 2025 round before the ledger started
+# was on paper; the organs' 第十四条 and 第十七条 rows are in force from 2027.
+ORGAN_RECORDS = [
+    (
+        "pingluo",
+        Organ.COUNTY_SAFETY_COMMITTEE,
+        "16",
+        PUBLISHED_ON,
+        "县安委会对各部门、乡镇（街道）、园区管委会2025年度安全生产工作情况进行全面评价，结果经县安委会审定后通报（平安委〔2026〕2号）",
+    ),
+]
+
+
+def _organs(world, summary: Summary, today: dt.date) -> None:
+    d, u = world.departments, world.users
+    for unit_code, organ, code, day, note in ORGAN_RECORDS:
+        if day > today:
+            continue
+        obligation = Obligation.objects.get(rulebook="pingluo-2021", code=code)
+        assert organ in obligation.organs, code
+        if DutyRecord.objects.filter(unit=d[unit_code], organ=organ, obligation=obligation, date=day).exists():
+            continue
+        organ_record_create(acting_user=u["emergency_officer"], unit=d[unit_code], obligation=obligation, date=day, note=note)
+        summary.organ_records += 1
+
+
 def build_duties_demo(world) -> Summary | None:
-    """Build the demo's ledger, assessment and patrol once; ``None`` if they are already there."""
-    if Patrol.objects.filter(title=DEMO_MARKER).exists():
-        return None
+    """Build the demo's ledger, assessment and patrol once; ``None`` if they are already there.
+    A ledger built before the organs' records (issue 13) gains those alone."""
     today = local_today()
+    if Patrol.objects.filter(title=DEMO_MARKER).exists():
+        summary = Summary()
+        _organs(world, summary, today)
+        return summary if summary.organ_records else None
     summary = Summary()
     with transaction.atomic():
         _ledger(world, summary, today)
         _assessments(world, summary)
         _patrol(world, summary)
+        _organs(world, summary, today)
     return summary

@@ -161,6 +161,9 @@ POSTS = [
     (Role.DEPARTMENT_HEAD, "pl-agriculture", "副局长", 1),
     (Role.DEPARTMENT_HEAD, "pl-education", "副局长", 1),
     (Role.DEPARTMENT_HEAD, "pl-enforcement", "副局长", 1),
+    # Last, so that the names drawn for the posts above stay as they were (issue 13): the housing
+    # bureau's Party group secretary, held apart from its director (第五条（二）（九）).
+    (Role.DEPT_PARTY_SECRETARY, "pl-housing", "局党组书记", 1),
 ]
 
 COUNTY_LEADER_ROLES = {

@@ -37,6 +37,25 @@ class Activity(models.TextChoices):
     PATROL = "patrol", _("Work-safety patrol (安全生产巡查)")
     ACCOUNTABILITY_REPORT = "accountability_report", _("Report on duty performance (述责)")
     STANDING = "standing", _("Work done under a standing duty (履行常态职责)")
+    ANNUAL_ASSESSMENT = "annual_assessment", _("Annual evaluation of departments, townships and the park (安全生产工作全面评价)")
+
+
+class Organ(models.TextChoices):
+    """Organs the seed gives a duty with a frequency of their own, not a cadre's (issue 13): an
+    obligation binds either roles or organs. An organ is found by its unit (the department row
+    whose organ it is, ``duties.selectors.organs``); its records are kept by a department of the
+    county (``DutyRecord.kept_by``).
+
+    - ``county_safety_committee``: 第十四条 "由县安委会负责，每两年…巡查", 第十六条 "由县安委会负责每年…
+      全面评价"; its unit is the county, its office the county's emergency management department
+      (安委会办公室, PRODUCT: "office of the county safety committee").
+    - ``county_government``: 第十七条 "县政府…每年向市政府述责一次"; its unit is the county.
+    - ``park_committee``: 第十七条 "园区管委会每年向市政府述责一次"; its unit is the park.
+    """
+
+    COUNTY_SAFETY_COMMITTEE = "county_safety_committee", _("County work-safety committee (县安全生产委员会)")
+    COUNTY_GOVERNMENT = "county_government", _("County government (县人民政府)")
+    PARK_COMMITTEE = "park_committee", _("Park management committee (园区管委会)")
 
 
 class PeriodStatus(models.TextChoices):

@@ -38,6 +38,14 @@ class Role(models.TextChoices):
     REGULATOR_DEPUTY = "regulator_deputy", _("Other leader of a supervising department (该部门领导班子其他成员)")
     INDUSTRY_HEAD = "industry_head", _("Principal of an industry competent department (行业（领域）主管部门主要负责人)")
     DEPARTMENT_HEAD = "department_head", _("Leader of another working department (其他工作部门领导干部)")
+    # Added in issue 13 (not in PRODUCT §1.2's first table): 第四条 names "部门党委（党组）主要负责人"
+    # among the first responsible persons, and 第五条（二）（九） give their Party committee or
+    # Party group duties with a frequency. Usually the same person as the department's principal,
+    # but a separate post (党组书记) where the two are held apart.
+    DEPT_PARTY_SECRETARY = (
+        "dept_party_secretary",
+        _("Principal of a department Party committee or Party group (部门党委（党组）主要负责人)"),
+    )
 
 
 class Rank(models.TextChoices):

@@ -9,6 +9,7 @@ does not state itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -46,16 +47,70 @@ def jurisdiction_chain(department: Department | None) -> list[str]:
     return chain
 
 
+def choose(books: Iterable[Rulebook], chain: list[str], day: dt.date) -> Rulebook | None:
+    """Of ``books``, the one in force on ``day`` for the jurisdiction ``chain`` (nearest first,
+    as ``jurisdiction_chain`` gives it): nearest jurisdiction wins; within one jurisdiction the
+    latest ``valid_from``. Pure: ``rulebook_for`` and ``spans`` share it."""
+    rank = {code: index for index, code in enumerate(chain)}
+    candidates = [
+        b for b in books if b.jurisdiction in rank and b.valid_from <= day and (b.valid_to is None or b.valid_to >= day)
+    ]
+    return min(candidates, key=lambda r: (rank[r.jurisdiction], -r.valid_from.toordinal()), default=None)
+
+
 def rulebook_for(department: Department | None, day: dt.date) -> Rulebook:
     """The rulebook in force on ``day`` for ``department`` (nearest jurisdiction wins; within one
     jurisdiction the latest ``valid_from``). Raises ``NoRulebookInForce``."""
     chain = jurisdiction_chain(department)
     books = list(Rulebook.objects.filter(current=True, jurisdiction__in=chain))
-    candidates = [b for b in books if b.valid_from <= day and (b.valid_to is None or b.valid_to >= day)]
-    if candidates:
-        rank = {code: index for index, code in enumerate(chain)}
-        return min(candidates, key=lambda r: (rank[r.jurisdiction], -r.valid_from.toordinal()))
+    found = choose(books, chain, day)
+    if found is not None:
+        return found
     raise NoRulebookInForce(day, min(books, key=lambda b: b.valid_from, default=None))
+
+
+def _key(book: Rulebook | None) -> tuple[str, int] | None:
+    return (book.code, book.version) if book is not None else None
+
+
+def spans(
+    books: Iterable[Rulebook], chain: list[str], start: dt.date, end: dt.date
+) -> list[tuple[dt.date, dt.date, Rulebook | None]]:
+    """``[start, end]`` cut where the rulebook in force for ``chain`` changes: ``(first day, last
+    day, rulebook or None)``, in order — ``rulebook_for`` for every day at once. Pure."""
+    books = [b for b in books if b.jurisdiction in chain]
+    cuts = {start}
+    for book in books:
+        if start < book.valid_from <= end:
+            cuts.add(book.valid_from)
+        if book.valid_to is not None and start <= book.valid_to < end:
+            cuts.add(book.valid_to + dt.timedelta(days=1))
+    days = sorted(cuts)
+    out: list[tuple[dt.date, dt.date, Rulebook | None]] = []
+    for index, lo in enumerate(days):
+        hi = days[index + 1] - dt.timedelta(days=1) if index + 1 < len(days) else end
+        found = choose(books, chain, lo)
+        if out and _key(out[-1][2]) == _key(found):
+            out[-1] = (out[-1][0], hi, found)
+        else:
+            out.append((lo, hi, found))
+    return out
+
+
+def lineage(rulebook: Rulebook, current: Mapping[str, Rulebook]) -> list[Rulebook]:
+    """``rulebook`` and its parents, nearest first, from ``current`` (the current version of each
+    code): ``ancestry`` reversed, without a query. Pure."""
+    chain = [rulebook]
+    seen = {rulebook.code}
+    node = rulebook
+    while node.parent:
+        parent = current.get(node.parent)
+        if parent is None or parent.code in seen:
+            break
+        chain.append(parent)
+        seen.add(parent.code)
+        node = parent
+    return chain
 
 
 def ancestry(rulebook: Rulebook) -> list[Rulebook]:

@@ -15,6 +15,7 @@ SEED_MIGRATIONS = (
     "duties.migrations.0002_seed_catalog",
     "rulebooks.migrations.0002_seed_rulebooks",
     "duties.migrations.0005_seed_standing_duties",
+    "duties.migrations.0007_catalog_organs_and_department_party_groups",
 )
 
 

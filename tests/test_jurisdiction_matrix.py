@@ -25,6 +25,7 @@ from cases.services.leads import lead_create
 from cases.tests.scenarios import case_in_state
 from duties.models import Obligation
 from duties.services.ledger import record_create
+from duties.tests._rulebook_helpers import load_huinong
 from notifications.models import Notification
 from notifications.services import dispatch_pending
 
@@ -71,15 +72,30 @@ def _objects(world) -> dict[str, dict[str, int]]:
             "direct_loss_yuan": 100000,
         },
     )
+    # Huinong's posts are measured by Huinong's catalog, never Pingluo's (issue 13): give its
+    # rulebook one row, so that the county has a duty record to be denied.
+    load_huinong()
+    Obligation.objects.create(
+        rulebook="huinong",
+        code="9-4-township",
+        roles=["township_deputy"],
+        article=9,
+        item="四",
+        activity="inspection",
+        min_count=1,
+        period="month",
+        text="（测试用条文）乡镇其他领导干部每月至少带队检查1次",
+        valid_from=dt.date(2022, 1, 1),
+    )
     records = {}
-    for county, cadre, keeper, code in (
-        ("pl", pl_cadre, "organization_officer", "9-4-township"),
-        ("hn", hn_cadre, "huinong_organization_officer", "9-4-township"),
+    for county, cadre, keeper, rulebook in (
+        ("pl", pl_cadre, "organization_officer", "pingluo-2021"),
+        ("hn", hn_cadre, "huinong_organization_officer", "huinong"),
     ):
         records[county] = record_create(
             acting_user=u[keeper],
             cadre=cadre,
-            obligation=Obligation.objects.get(code=code),
+            obligation=Obligation.objects.get(rulebook=rulebook, code="9-4-township"),
             date=dt.date(2026, 10, 9),
             files=[SimpleUploadedFile("a.pdf", PDF)],
         )
@@ -120,6 +136,7 @@ def _objects(world) -> dict[str, dict[str, int]]:
             "assessment": assessments["pl"].pk,
             "interview": interviews["pl"].pk,
             "department": d["pl-baofeng"].pk,
+            "county": d["pingluo"].pk,
             "referral": pl_case.referrals.first().pk if pl_case.referrals.exists() else None,
             "execution": pl_case.executions.first().pk,
             "award": award.pk,
@@ -135,6 +152,7 @@ def _objects(world) -> dict[str, dict[str, int]]:
             "assessment": assessments["hn"].pk,
             "interview": interviews["hn"].pk,
             "department": d["hn-hongguozi"].pk,
+            "county": d["huinong"].pk,
         },
     }
 
@@ -157,6 +175,7 @@ OBJECT_ENDPOINTS = [
     ("cadre-compliance", "get", "/api/v1/cadres/{cadre}/compliance/?year=2026", "organization"),
     ("department-detail", "get", "/api/v1/departments/{department}/", "organization"),
     ("department-duty-status", "get", "/api/v1/departments/{department}/duty-status/", "organization"),
+    ("department-organ-compliance", "get", "/api/v1/departments/{county}/organ-compliance/", "emergency"),
     ("accident-detail", "get", "/api/v1/accidents/{accident}/", "emergency"),
     ("accident-history", "get", "/api/v1/accidents/{accident}/history/", "emergency"),
     ("accident-reports", "post", "/api/v1/accidents/{accident}/reports/", None),
@@ -177,6 +196,7 @@ OBJECT_ENDPOINTS = [
     ("cadre_record", "get", "/cadres/{cadre}/", "organization"),
     ("accident_detail", "get", "/accidents/{accident}/", "emergency"),
     ("duties_cadre", "get", "/duties/cadres/{cadre}/", "organization"),
+    ("duties_organs", "get", "/duties/organs/?department={county}", "emergency"),
     ("duties_evidence", "get", "/duties/records/{record}/evidence/{evidence}/", "organization"),
     ("assessment_patrol", "get", "/assessment/patrols/{patrol}/", "emergency"),
 ]

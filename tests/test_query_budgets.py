@@ -24,7 +24,7 @@ from cases.codes import CaseState
 from cases.models import Accident, Appeal, Case, ExecutionTask, Referral
 from cases.tests.scenarios import case_in_state
 from duties.models import DutyRecord, Evidence, Obligation
-from duties.services.ledger import record_create
+from duties.services.ledger import organ_record_create, record_create
 from notifications.models import Notification
 from notifications.services import dispatch_pending
 from org.models import Cadre, Department
@@ -62,6 +62,15 @@ def _grow(world) -> None:
             note="补充记录",
             files=[SimpleUploadedFile("a.pdf", pdf), SimpleUploadedFile("b.pdf", pdf)],
         )
+    evaluation = Obligation.objects.get(rulebook="pingluo-2021", code="16")
+    for month in range(3, 7):
+        organ_record_create(
+            acting_user=officer,
+            unit=world.departments["pingluo"],
+            obligation=evaluation,
+            date=dt.date(2026, month, 2),
+            files=[SimpleUploadedFile("c.pdf", pdf)],
+        )
     dispatch_pending()
 
 
@@ -93,6 +102,7 @@ def _urls(world) -> list[tuple[str, str]]:
         (org, f"/api/v1/cadres/{cadre.pk}/record/"),
         (org, f"/api/v1/cadres/{cadre.pk}/compliance/?year=2026"),
         (org, f"/api/v1/departments/{township.pk}/duty-status/"),
+        (emer, f"/api/v1/departments/{d['pingluo'].pk}/organ-compliance/?year=2026"),
         (emer, "/api/v1/accidents/"),
         (emer, f"/api/v1/accidents/{accident.pk}/"),
         (disc, "/api/v1/cases/?page_size=100"),
@@ -136,6 +146,7 @@ def _urls(world) -> list[tuple[str, str]]:
         (emer, f"/accidents/{accident.pk}/"),
         (org, f"/duties/?department={township.pk}"),
         (org, f"/duties/cadres/{cadre.pk}/?year=2026"),
+        (emer, f"/duties/organs/?department={d['pingluo'].pk}&year=2026"),
         (org, f"/duties/records/{evidence.record_id}/evidence/{evidence.pk}/"),
         (emer, "/assessment/?year=2025"),
         (emer, "/assessment/patrols/"),

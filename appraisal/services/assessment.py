@@ -18,10 +18,12 @@ from cases.services.leads import lead_create
 from core.errors import NOT_FOUND, NotFound, PreconditionFailed, field_error
 from core.persistence import local_today, lock, save_with_history
 from core.typing import Actor
-from duties.models import Obligation
+from duties.codes import Activity, Organ
+from duties.selectors.catalog import catalog_for
 from duties.selectors.compliance import cadre_compliance
+from duties.selectors.ledger import in_force
 from duties.services.access import require_keeper
-from duties.services.ledger import post_for, record_create
+from duties.services.ledger import organ_record_create, post_for, record_create
 from org.access import county_of
 from org.jurisdiction import unit_ids
 from org.models import Cadre, Department
@@ -126,8 +128,10 @@ def patrol_create(
     led_by: Cadre | None = None,
     summary: str = "",
 ) -> Patrol:
-    """Record a round of the safety committee's patrol. If it was led by the county leader in
-    charge of work safety, the Art. 14 duty record is written with it."""
+    """Record a round of the safety committee's patrol, with the Art. 14 duty record of the
+    catalog in force for the county on its last day: from 2027 the committee's own (an organ
+    record kept by its office, whoever led the round); before, the county leader in charge of
+    work safety's, when that cadre led it (the first catalog's reading, ``docs/duties.md``)."""
     county = require_keeper(acting_user)
     ids = unit_ids(county) if county is not None else None
     if not (title or "").strip():
@@ -154,18 +158,19 @@ def patrol_create(
     )
     save_with_history(patrol, acting_user=acting_user, reason="patrol")
     patrol.targets.set(targets)
-    if led_by is not None:
-        obligation = Obligation.objects.filter(activity="patrol").order_by("position").first()
-        day = ended_on or started_on
-        if obligation is not None and post_for(led_by, obligation, day) is not None:
-            patrol.duty_record = record_create(
-                acting_user=acting_user,
-                cadre=led_by,
-                obligation=obligation,
-                date=day,
-                note=_("Patrol: %(t)s") % {"t": patrol.title},
-            )
-            save_with_history(patrol, acting_user=acting_user, reason="patrol: duty record")
+    day = ended_on or started_on
+    rows = in_force(catalog_for(patrol.county, day).catalog, day, activity=Activity.PATROL)
+    note = _("Patrol: %(t)s") % {"t": patrol.title}
+    committee = next((o for o in rows if Organ.COUNTY_SAFETY_COMMITTEE in o.organs), None)
+    led = next((o for o in rows if led_by is not None and post_for(led_by, o, day) is not None), None)
+    if committee is not None:
+        patrol.duty_record = organ_record_create(
+            acting_user=acting_user, unit=patrol.county, obligation=committee, date=day, note=note
+        )
+    elif led is not None and led_by is not None:
+        patrol.duty_record = record_create(acting_user=acting_user, cadre=led_by, obligation=led, date=day, note=note)
+    if patrol.duty_record_id is not None:
+        save_with_history(patrol, acting_user=acting_user, reason="patrol: duty record")
     return patrol
 
 

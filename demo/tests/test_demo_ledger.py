@@ -81,6 +81,7 @@ def test_second_run_changes_nothing(demo_db, db):
     assert first["appraisal.Interview"] == 1 and first["appraisal.Publication"] == 1 and first["appraisal.Award"] == 1
     assert "Demo duty ledger created" in demo_db["first_out"]
     assert "Demo duty ledger already present; nothing changed." in demo_db["second_out"]
+    assert "Organs (Art. 14, 16, 17): 1 duty record(s)" in demo_db["first_out"]
 
 
 def test_deliberate_gaps_are_missed_blocks_and_everyone_else_is_complete(demo_db, db):
@@ -114,12 +115,21 @@ def test_records_follow_post_history_and_carry_notes_and_evidence(demo_db, db, s
     settings.MEDIA_ROOT = str(demo_db["media"])
     world = demo_db["world"]
     today = local_today()
-    records = DutyRecord.objects.select_related("post", "recorded_by")
-    assert not records.filter(date__gt=today).exists()
-    assert not records.filter(date__lt=demo.LEDGER_START).exclude(obligation__activity="patrol").exists()
+    everything = DutyRecord.objects.select_related("post", "recorded_by")
+    assert not everything.filter(date__gt=today).exists()
+    assert not everything.filter(date__lt=demo.LEDGER_START).exclude(obligation__activity="patrol").exists()
+    records = everything.filter(cadre__isnull=False)
     for record in records:
         assert record.post.held_on(record.date) and record.note
         assert record.recorded_by.username in ("emergency_officer", "organization_officer")
+    # The organs' records (issue 13): the county safety committee's 2025 evaluation, kept by its office.
+    organ = everything.filter(cadre__isnull=True).select_related("unit", "kept_by", "obligation").get()
+    assert (organ.organ, organ.unit.code, organ.kept_by.code) == ("county_safety_committee", "pingluo", "pl-emergency")
+    assert (organ.obligation.code, organ.date, organ.post) == ("16", demo.PUBLISHED_ON, None)
+    # The department Party group secretary (issue 13) has the records of 第五条（二）（九）.
+    secretary = world.cadres["pl-housing:dept_party_secretary:0"]
+    assert set(records.filter(cadre=secretary).values_list("obligation__code", flat=True)) == {"5-2-department", "5-9-department"}
+    assert records.filter(cadre=secretary, note__contains="局党组").count() == records.filter(cadre=secretary).count()
     # The park deputy promoted to the city (demo cases): records only while the park post was
     # held, none for the city post; the block the post ended in is not missed.
     moved = world.cadres["pl-park:park_deputy:0"]

@@ -11,6 +11,11 @@ urlpatterns = [
     path("cadres/<int:pk>/compliance/", views.CadreComplianceView.as_view(), name="cadre-compliance"),
     path("departments/<int:pk>/duty-status/", views.DepartmentDutyStatusView.as_view(), name="department-duty-status"),
     path(
+        "departments/<int:pk>/organ-compliance/",
+        views.DepartmentOrganComplianceView.as_view(),
+        name="department-organ-compliance",
+    ),
+    path(
         "duty-records/<int:record_pk>/evidence/<int:pk>/",
         views.EvidenceDownloadView.as_view(),
         name="duty-record-evidence-download",

@@ -16,14 +16,16 @@ from core.api.params import date_param, int_param, validated, year_param
 from core.errors import NOT_FOUND, InvalidInput, NotFound
 from core.idempotency import key_from, once
 from core.persistence import local_today
+from duties.codes import Organ
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.selectors import ledger as ledger_reads
 from duties.selectors.compliance import cadre_compliance
+from duties.selectors.organs import organ_compliance_for_year
 from duties.selectors.status import department_status
 from duties.services import ledger
 from duties.services.access import require_ledger_access
 from org.codes import Role
-from org.models import Cadre
+from org.models import Cadre, Department
 from org.selectors import organizations_of
 
 # --- obligations -----------------------------------------------------------------------------
@@ -39,7 +41,9 @@ class ObligationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "code",
+            "rulebook",
             "roles",
+            "organs",
             "article",
             "item",
             "citation",
@@ -55,18 +59,31 @@ class ObligationSerializer(serializers.ModelSerializer):
 
 
 class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
-    """The obligations catalog: every duty with a frequency in Articles 5, 6, 9, 10, 11, 14, 17."""
+    """The obligations catalog of every rulebook, every version: each duty with a frequency (in
+    平罗县's: Articles 5, 6, 9, 10, 11, 14, 16, 17), bound to roles or to organs."""
 
     serializer_class = ObligationSerializer
     pagination_class = None
 
     def get_queryset(self):
-        role = self.request.query_params.get("role")
+        params = self.request.query_params
+        role, organ, on = params.get("role"), params.get("organ"), params.get("on")
         if role and role not in Role.values:
             raise InvalidInput({"role": [_("Unknown role “%(r)s”.") % {"r": role}]})
-        return ledger_reads.obligations(role)
+        if organ and organ not in Organ.values:
+            raise InvalidInput({"organ": [_("Unknown organ “%(o)s”.") % {"o": organ}]})
+        return ledger_reads.obligations(
+            role, organ=organ, rulebook=params.get("rulebook") or None, on=date_param("on", on) if on else None
+        )
 
-    @extend_schema(parameters=[OpenApiParameter("role", str, description="a role code of PRODUCT §1.2")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("role", str, description="a role code of PRODUCT §1.2"),
+            OpenApiParameter("organ", str, description="an organ code (county_safety_committee, …)"),
+            OpenApiParameter("rulebook", str, description="a rulebook code: that rulebook's catalog only"),
+            OpenApiParameter("on", str, description="ISO date: only the rows in force that day"),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -86,10 +103,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class DutyRecordSerializer(serializers.ModelSerializer):
-    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    # A cadre's record has the cadre, role and organization; an organ's the organ, its unit
+    # and the department keeping it (the others null).
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True, allow_null=True, default=None)
     citation = serializers.CharField(source="obligation.citation", read_only=True)
-    role = serializers.CharField(source="post.role", read_only=True)
-    organization = serializers.CharField(source="post.organization.name", read_only=True)
+    role = serializers.CharField(source="post.role", read_only=True, allow_null=True, default=None)
+    organization = serializers.CharField(source="post.organization.name", read_only=True, allow_null=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True, default=None)
+    kept_by_name = serializers.CharField(source="kept_by.name", read_only=True, allow_null=True, default=None)
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
 
@@ -103,6 +124,11 @@ class DutyRecordSerializer(serializers.ModelSerializer):
             "citation",
             "role",
             "organization",
+            "organ",
+            "unit",
+            "unit_name",
+            "kept_by",
+            "kept_by_name",
             "date",
             "note",
             "recorded_by",
@@ -114,10 +140,32 @@ class DutyRecordSerializer(serializers.ModelSerializer):
 
 
 class DutyRecordCreateSerializer(serializers.Serializer):
-    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    """A cadre's record (``cadre``) or an organ's (``unit``: the department whose organ did it,
+    the county for its safety committee or government, the park for its committee)."""
+
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
     obligation = serializers.PrimaryKeyRelatedField(queryset=Obligation.objects.all())
     date = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    def to_internal_value(self, data):
+        # Without a cadre or a unit, ``cadre`` is required, named with the other missing fields.
+        given = {key for key in ("cadre", "unit") if hasattr(data, "get") and data.get(key) not in (None, "")}
+        required = {"cadre": [serializers.ErrorDetail(_("This field is required."), code="required")]}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not given and isinstance(exc.detail, dict):
+                exc.detail = {**required, **exc.detail}
+            raise
+        if not given:
+            raise serializers.ValidationError(required)
+        if given == {"cadre", "unit"}:
+            raise serializers.ValidationError(
+                {"cadre": [_("Give either the cadre who did it or the unit whose organ did it, not both.")]}
+            )
+        return value
 
 
 class VoidSerializer(serializers.Serializer):
@@ -131,10 +179,15 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         params = self.request.query_params
         cadre, obligation, since, until = (params.get(name) for name in ("cadre", "obligation", "from", "to"))
+        unit, organ = params.get("unit"), params.get("organ")
+        if organ and organ not in Organ.values:
+            raise InvalidInput({"organ": [_("Unknown organ “%(o)s”.") % {"o": organ}]})
         return ledger_reads.visible_records(
             self.request.user,
             cadre_id=int_param("cadre", cadre) if cadre else None,
             obligation_id=int_param("obligation", obligation) if obligation else None,
+            unit_id=int_param("unit", unit) if unit else None,
+            organ=organ or None,
             since=date_param("from", since) if since else None,
             until=date_param("to", until) if until else None,
             # Only the list hides withdrawn records: by id they stay readable (with ``voided_at``),
@@ -146,6 +199,8 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter("cadre", int),
             OpenApiParameter("obligation", int),
+            OpenApiParameter("unit", int, description="an organ's unit: its records only"),
+            OpenApiParameter("organ", str, description="an organ code: its records only"),
             OpenApiParameter("from", str, description="ISO date"),
             OpenApiParameter("to", str, description="ISO date"),
             OpenApiParameter("voided", bool, description="include withdrawn records"),
@@ -160,7 +215,8 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "multipart/form-data": inline_serializer(
                 "DutyRecordUpload",
                 {
-                    "cadre": serializers.IntegerField(),
+                    "cadre": serializers.IntegerField(required=False),
+                    "unit": serializers.IntegerField(required=False),
                     "obligation": serializers.IntegerField(),
                     "date": serializers.DateField(),
                     "note": serializers.CharField(required=False),
@@ -184,12 +240,14 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         key = key_from(request)
         data = validated(DutyRecordCreateSerializer, request.data)
         files = request.FILES.getlist("evidence") if request.FILES else []
-        record_id, created = once(
-            user=request.user,
-            scope="duty_record",
-            key=key,
-            create=lambda: ledger.record_create(acting_user=request.user, files=files, **data).pk,
-        )
+        unit = data.pop("unit", None)
+
+        def create() -> int:
+            if unit is not None:
+                return ledger.organ_record_create(acting_user=request.user, unit=unit, files=files, **data).pk
+            return ledger.record_create(acting_user=request.user, files=files, **data).pk
+
+        record_id, created = once(user=request.user, scope="duty_record", key=key, create=create)
         return Response(
             DutyRecordSerializer(self.get_queryset().get(pk=record_id)).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -225,8 +283,7 @@ class EvidenceDownloadView(APIView):
         evidence = ledger_reads.evidence(record_pk, pk)
         if evidence is None:
             raise NotFound(NOT_FOUND)
-        organizations = organizations_of(evidence.record.cadre_id)
-        require_ledger_access(request.user, organizations, write=False)
+        require_ledger_access(request.user, ledger_reads.record_organizations(evidence.record), write=False)
         return evidence_response(evidence)
 
 
@@ -256,6 +313,26 @@ class CadreComplianceView(APIView):
         year = year_param(request.query_params.get("year"), today.year)
         as_of = date_param("as_of", request.query_params.get("as_of"), today)
         return Response(cadre_compliance(cadre.pk, year=year, as_of=as_of))
+
+
+class DepartmentOrganComplianceView(APIView):
+    """The compliance of the organs of a county (its safety committee and government, each park's
+    management committee) or of a park (第十四条、第十六条、第十七条), for a year."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int), OpenApiParameter("as_of", str, description="ISO date; default today")],
+        responses=inline_serializer(
+            "OrganCompliance",
+            {"year": serializers.IntegerField(), "organs": serializers.ListField(child=serializers.DictField())},
+        ),
+    )
+    def get(self, request, pk: int):
+        department = get_object_or_404(ledger_reads.departments(), pk=pk)
+        require_ledger_access(request.user, {department.pk}, write=False)
+        today = local_today()
+        year = year_param(request.query_params.get("year"), today.year)
+        as_of = date_param("as_of", request.query_params.get("as_of"), today)
+        return Response(organ_compliance_for_year(department, year=year, as_of=as_of))
 
 
 class DepartmentDutyStatusView(APIView):

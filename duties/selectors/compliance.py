@@ -13,6 +13,15 @@ tests in ``duties/tests/test_compliance_table.py``:
 - ``fully_met`` is true when no block is ``missed``;
 - a ``standing`` duty (no frequency, 常态职责) has one block, the window itself (or the
   ``standing_block`` the caller names), met by at least one record in it.
+- each post is measured against one rulebook's catalog (issue 13, ``PostRow.catalog``, chosen by
+  ``duties.selectors.catalog``): an obligation counts only while a post measured by its own
+  rulebook's catalog is held; a post in a place and time with no catalog loaded is not measured
+  and is listed in ``no_catalog``;
+- ``fully_met`` is ``False`` when a block is ``missed``; otherwise ``None`` when part of the window
+  was not measured (no catalog: the ledger cannot say), else ``True``. Never "met" on no data.
+
+``compute(..., by="organs")`` measures an organ the same way: its ``PostRow`` is the organ
+itself (``role`` is the organ code), held for as long as the unit exists.
 """
 
 from __future__ import annotations
@@ -21,17 +30,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from django.conf import settings
 
 from duties.codes import Period
 from duties.models import DutyRecord, Obligation
+from duties.selectors.catalog import CatalogChoice, Catalogs
 from duties.selectors.periods import blocks_overlapping, clip, covers, merge
 from org.models import Post
-
-if TYPE_CHECKING:
-    from duties.models import Obligation
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class ObligationRow:
     text: str
     valid_from: dt.date
     valid_to: dt.date | None = None
+    organs: tuple[str, ...] = ()
+    rulebook: str = ""
 
     @property
     def citation(self) -> str:
@@ -55,10 +64,15 @@ class ObligationRow:
 
 @dataclass(frozen=True)
 class PostRow:
+    """A post held (or an organ, ``role`` its code) over ``[start, end]``, measured against the
+    catalog of rulebook ``catalog`` (``None``: no catalog loaded; ``rulebook`` is the one in force)."""
+
     role: str
     start: dt.date
     end: dt.date | None
     organization: int | None = None
+    rulebook: str | None = ""
+    catalog: str | None = ""
 
 
 @dataclass(frozen=True)
@@ -82,25 +96,29 @@ def compute(
     as_of: dt.date,
     two_year_anchor: int = 2021,
     standing_block: tuple[dt.date, dt.date] | None = None,
+    by: Literal["roles", "organs"] = "roles",
 ) -> dict[str, Any]:
     """Compliance over the blocks that overlap ``[start, end]``, judged on ``as_of``.
 
     A standing duty's block is ``standing_block`` when given (the department status asks about
     one day and shows the calendar year around it), otherwise ``(start, end)``."""
     posts = list(posts)
+    horizon = dt.date.max
+    in_window = [p for p in posts if p.start <= end and (p.end or horizon) >= start]
     by_obligation: dict[int, list[dt.date]] = defaultdict(list)
     for record in records:
         if record.date <= as_of:
             by_obligation[record.obligation].append(record.date)
-    horizon = dt.date.max
     out = []
-    fully_met = True
+    missed_any = False
     for obligation in obligations:
-        roles_held = sorted({p.role for p in posts if p.role in obligation.roles})
+        bound = obligation.organs if by == "organs" else obligation.roles
+        measured = [p for p in posts if p.catalog is not None and p.catalog == obligation.rulebook]
+        roles_held = sorted({p.role for p in measured if p.role in bound})
         if not roles_held:
             continue
         held = clip(
-            _intervals(posts, roles_held, horizon),
+            _intervals(measured, roles_held, horizon),
             obligation.valid_from,
             obligation.valid_to or horizon,
         )
@@ -139,11 +157,12 @@ def compute(
         if not periods:
             continue
         missed = any(p["status"] == "missed" for p in periods)
-        fully_met = fully_met and not missed
+        missed_any = missed_any or missed
         out.append(
             {
                 "obligation": obligation.id,
                 "code": obligation.code,
+                "rulebook": obligation.rulebook,
                 "article": obligation.article,
                 "item": obligation.item,
                 "citation": obligation.citation,
@@ -151,19 +170,47 @@ def compute(
                 "text": obligation.text,
                 "period": obligation.period,
                 "min_count": obligation.min_count,
-                "roles": roles_held,
+                by: roles_held,
                 "met": not missed,
                 "periods": periods,
             }
         )
-    return {"start": start, "end": end, "as_of": as_of, "fully_met": fully_met, "obligations": out}
+    catalogs = list(dict.fromkeys((p.rulebook, p.catalog) for p in sorted(in_window, key=_by_start) if p.catalog is not None))
+    no_catalog = _unmeasured(in_window, start, end)
+    return {
+        "start": start,
+        "end": end,
+        "as_of": as_of,
+        "fully_met": False if missed_any else (None if no_catalog else True),
+        "catalogs": [{"rulebook": rulebook, "catalog": catalog} for rulebook, catalog in catalogs],
+        "no_catalog": no_catalog,
+        "obligations": out,
+    }
+
+
+def _by_start(post: PostRow) -> tuple[dt.date, str]:
+    return post.start, post.role
+
+
+def _unmeasured(posts: list[PostRow], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The parts of the window in which a post was held with no catalog to measure it, by
+    rulebook and role (touching parts merged)."""
+    spans: dict[tuple[str | None, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for post in posts:
+        if post.catalog is None:
+            spans[(post.rulebook, post.role)].append((max(post.start, start), min(post.end or dt.date.max, end)))
+    return [
+        {"rulebook": rulebook, "role": role, "start": lo, "end": hi}
+        for (rulebook, role), intervals in spans.items()
+        for lo, hi in merge(intervals)
+    ]
 
 
 # --- database side ---------------------------------------------------------------------------
 
 
 def obligation_rows() -> list[ObligationRow]:
-
+    """Every rulebook's catalog: each post picks the rows of its own (``compute``)."""
     return [_obligation_row(o) for o in Obligation.objects.order_by("position", "id")]
 
 
@@ -180,15 +227,49 @@ def _obligation_row(o: Obligation) -> ObligationRow:
         text=o.text,
         valid_from=o.valid_from,
         valid_to=o.valid_to,
+        organs=tuple(o.organs),
+        rulebook=o.rulebook,
     )
 
 
-def _anchor() -> int:
+def two_year_anchor() -> int:
     return getattr(settings, "ZEREN_TWO_YEAR_ANCHOR", 2021)
 
 
 def window_for_year(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def reach(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days any block overlapping ``[start, end]`` can cover: the widest block is two years."""
+    return dt.date(start.year - 2, 1, 1), dt.date(end.year + 2, 12, 31)
+
+
+def measured_rows(
+    role: str, start: dt.date, end: dt.date | None, organization: int, catalogs: Catalogs, bounds: tuple[dt.date, dt.date]
+) -> list[PostRow]:
+    """A post (or an organ) cut where the catalog measuring it changes, inside ``bounds``."""
+    lo, hi = max(start, bounds[0]), min(end or bounds[1], bounds[1])
+    if lo > hi:
+        return []
+    return [
+        PostRow(role, a, None if end is None and b == bounds[1] else b, organization, choice.rulebook, choice.catalog)
+        for a, b, choice in catalogs.spans(organization, lo, hi)
+    ]
+
+
+def describe(result: dict[str, Any], catalogs: Catalogs) -> dict[str, Any]:
+    """``compute``'s result with the titles of the rulebooks and what each line means."""
+    used = []
+    for row in result["catalogs"]:
+        choice = catalogs.choice(catalogs.current.get(row["rulebook"]) if row["rulebook"] else None)
+        used.append(choice.as_dict() if choice.catalog == row["catalog"] else {**row, "detail": ""})
+    missing = []
+    for row in result["no_catalog"]:
+        book = catalogs.current.get(row["rulebook"]) if row["rulebook"] else None
+        choice = catalogs.choice(book) if book is not None else CatalogChoice(None)
+        missing.append({**row, "rulebook_title": choice.rulebook_title, "detail": choice.detail})
+    return {**result, "catalogs": used, "no_catalog": missing}
 
 
 def compliances(
@@ -200,14 +281,17 @@ def compliances(
     obligations: list[ObligationRow] | None = None,
     standing_block: tuple[dt.date, dt.date] | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """Compliance of many cadres over one window in three queries whatever their number."""
+    """Compliance of many cadres over one window in a constant number of queries (posts,
+    records, the catalog, and the three of ``Catalogs``) whatever their number."""
 
     obligations = obligation_rows() if obligations is None else obligations
+    catalogs = Catalogs()
+    bounds = reach(start, end)
     posts: dict[int, list[PostRow]] = defaultdict(list)
     for cadre_id, role, p_start, p_end, org in Post.objects.filter(cadre_id__in=cadre_ids).values_list(
         "cadre_id", "role", "start", "end", "organization_id"
     ):
-        posts[cadre_id].append(PostRow(role, p_start, p_end, org))
+        posts[cadre_id] += measured_rows(role, p_start, p_end, org, catalogs, bounds)
     # The widest block of any period is two years: read records from there.
     lo = min(start, dt.date(start.year - 1, 1, 1))
     hi = max(end, dt.date(end.year + 1, 12, 31))
@@ -216,17 +300,20 @@ def compliances(
         cadre_id__in=cadre_ids, voided_at__isnull=True, date__range=(lo, hi)
     ).values_list("cadre_id", "obligation_id", "date"):
         records[cadre_id].append(RecordRow(obligation_id, day))
-    anchor = _anchor()
+    anchor = two_year_anchor()
     return {
-        cadre_id: compute(
-            obligations,
-            posts.get(cadre_id, []),
-            records.get(cadre_id, []),
-            start=start,
-            end=end,
-            as_of=as_of,
-            two_year_anchor=anchor,
-            standing_block=standing_block,
+        cadre_id: describe(
+            compute(
+                obligations,
+                posts.get(cadre_id, []),
+                records.get(cadre_id, []),
+                start=start,
+                end=end,
+                as_of=as_of,
+                two_year_anchor=anchor,
+                standing_block=standing_block,
+            ),
+            catalogs,
         )
         for cadre_id in cadre_ids
     }

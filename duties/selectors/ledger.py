@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from core.typing import AnyUser
 from duties.models import DutyRecord, Evidence, Obligation
-from duties.selectors.scope import visible_cadres_q
+from duties.selectors.scope import ledger_scope, visible_cadres_q
 from org.models import Cadre, Department, Post
+from org.selectors import organizations_of
 
 # The picker groups a county's units the way the seed names them: the county's own leaders,
 # its working departments, then townships and the park.
@@ -21,14 +22,31 @@ PICKER_LEVELS = (Department.Level.COUNTY, Department.Level.DEPARTMENT, Departmen
 # --- the catalog ---------------------------------------------------------------------------------
 
 
-def obligations(role: str | None = None) -> QuerySet[Obligation]:
-    """The obligations catalog in its order; with ``role``, only the duties that bind it."""
+def obligations(
+    role: str | None = None, *, organ: str | None = None, rulebook: str | None = None, on: dt.date | None = None
+) -> QuerySet[Obligation]:
+    """The obligations catalog in its order, every rulebook's and every version; with ``role`` or
+    ``organ`` only the duties that bind it, with ``rulebook`` only that rulebook's catalog, with
+    ``on`` only the rows in force that day."""
     qs = Obligation.objects.order_by("position", "id")
-    if role:
+    if rulebook:
+        qs = qs.filter(rulebook=rulebook)
+    if on is not None:
+        qs = qs.filter(Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on)))
+    if role or organ:
         # JSON containment is not portable to SQLite; the catalog is small.
-        ids = [o.pk for o in qs if role in o.roles]
+        ids = [o.pk for o in qs if (not role or role in o.roles) and (not organ or organ in o.organs)]
         qs = qs.filter(pk__in=ids)
     return qs
+
+
+def in_force(catalog: str | None, day: dt.date, *, activity: str | None = None) -> list[Obligation]:
+    """The rows of rulebook ``catalog``'s catalog in force on ``day`` (``None``: no catalog, no
+    rows), with ``activity`` only that activity's, in the catalog's order."""
+    if catalog is None:
+        return []
+    qs = obligations(rulebook=catalog, on=day)
+    return list(qs.filter(activity=activity) if activity else qs)
 
 
 def obligation(pk: int) -> Obligation:
@@ -39,26 +57,43 @@ def obligation(pk: int) -> Obligation:
 # --- records and evidence ------------------------------------------------------------------------
 
 
+def visible_units_q(user: AnyUser) -> Q:
+    """Filter for the organ records ``user`` may read: those of an organ of a unit in scope."""
+    level, ids = ledger_scope(user)
+    if ids is None:
+        return Q(cadre__isnull=True)
+    if level == "none":
+        return Q(pk__in=[])
+    return Q(cadre__isnull=True, unit_id__in=ids)
+
+
 def visible_records(
     user: AnyUser,
     *,
     cadre_id: int | None = None,
     obligation_id: int | None = None,
+    unit_id: int | None = None,
+    organ: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     with_voided: bool = True,
 ) -> QuerySet[DutyRecord]:
-    """The duty records of the cadres whose ledger ``user`` may read, newest first, with their
-    cadre, duty, post and evidence; ``with_voided=False`` hides withdrawn ones."""
-    qs = DutyRecord.objects.select_related("cadre", "obligation", "post__organization", "recorded_by").prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
-    )
+    """The duty records of the cadres whose ledger ``user`` may read, and of the organs in their
+    scope, newest first, with their cadre, duty, post, organ and evidence; ``with_voided=False``
+    hides withdrawn ones."""
+    qs = DutyRecord.objects.select_related(
+        "cadre", "obligation", "post__organization", "recorded_by", "unit", "kept_by"
+    ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     visible = Cadre.objects.filter(visible_cadres_q(user)).values("pk")
-    qs = qs.filter(cadre_id__in=visible)
+    qs = qs.filter(Q(cadre_id__in=visible) | visible_units_q(user))
     if cadre_id is not None:
         qs = qs.filter(cadre_id=cadre_id)
     if obligation_id is not None:
         qs = qs.filter(obligation_id=obligation_id)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if organ:
+        qs = qs.filter(organ=organ)
     if since is not None:
         qs = qs.filter(date__gte=since)
     if until is not None:
@@ -71,6 +106,18 @@ def visible_records(
 def record(pk: int) -> DutyRecord:
     """One duty record as stored (``DutyRecord.DoesNotExist`` when there is none)."""
     return DutyRecord.objects.get(pk=pk)
+
+
+def record_organizations(record: DutyRecord) -> set[int]:
+    """The organizations whose ledger holds ``record``: an organ record's unit, or every
+    organization the cadre held a post in (the right to it is judged on these)."""
+    if record.cadre_id is None:
+        return {record.unit_id} if record.unit_id is not None else set()
+    return organizations_of(record.cadre_id)
+
+
+def unit_has_record(unit_ids: list[int], record_id: int) -> bool:
+    return DutyRecord.objects.filter(pk=record_id, cadre__isnull=True, unit_id__in=unit_ids).exists()
 
 
 def cadre_has_record(cadre_id: int, record_id: int) -> bool:

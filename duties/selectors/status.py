@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from duties.codes import Period
+from duties.selectors.catalog import catalog_for
 from duties.selectors.compliance import compliances
 from org.models import Cadre, Department
 
@@ -55,11 +56,16 @@ def department_status(department: Department, on: dt.date) -> dict[str, Any]:
                 "roles": sorted({r for o in result["obligations"] for r in o["roles"]}),
                 "behind": any(d["behind"] for d in duties),
                 "duties": duties,
+                # The post's catalog (issue 13); a post with none loaded has no duties to show,
+                # which is not "on track".
+                "catalogs": result["catalogs"],
+                "no_catalog": result["no_catalog"],
             }
         )
     return {
         "on": on,
         "department": {"id": department.pk, "name": department.name},
+        "catalog": catalog_for(department, on).as_dict(),
         "behind_count": sum(1 for r in rows if r["behind"]),
         "cadres": rows,
     }

@@ -17,10 +17,15 @@ from django.utils.translation import gettext as _
 from core.errors import PreconditionFailed, field_error
 from core.persistence import lock, save_with_history
 from core.typing import Actor
+from duties.codes import Organ
 from duties.models import DutyRecord, Evidence, Obligation
+from duties.selectors.catalog import CatalogChoice, catalog_for
+from duties.selectors.ledger import record_organizations
+from duties.selectors.organs import office_of, organs_of
 from duties.services.access import require_ledger_access
+from org.access import membership_of
 from org.codes import Role
-from org.models import Cadre, Post
+from org.models import Cadre, Department, Post
 
 # Allowed evidence: what a county office scans or writes. The type is judged by the content's
 # first bytes; the name's extension must agree with it.
@@ -122,6 +127,25 @@ def post_for(cadre: Cadre, obligation: Obligation, day: dt.date) -> Post | None:
     return None
 
 
+def _check_date(obligation: Obligation, date: dt.date) -> None:
+    if date > timezone.localdate():
+        raise field_error("date", _("The date is in the future."))
+    if date < obligation.valid_from or (obligation.valid_to and date > obligation.valid_to):
+        raise field_error("date", _("This duty was not in force on %(d)s.") % {"d": date})
+
+
+def _check_catalog(obligation: Obligation, choice: CatalogChoice, place: str, date: dt.date) -> None:
+    """The duty must be of the catalog that measures ``place`` on ``date`` (issue 13): a Huinong
+    post is never recorded against 平罗县's catalog."""
+    if choice.catalog == obligation.rulebook:
+        return
+    raise field_error(
+        "obligation",
+        _("%(citation)s is a duty of the catalog of %(rulebook)s, which does not measure %(place)s on %(d)s (%(detail)s).")
+        % {"citation": obligation.citation, "rulebook": obligation.rulebook, "d": date, "place": place, "detail": choice.detail},
+    )
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -135,14 +159,19 @@ def record_create(
     """Record that ``cadre`` did ``obligation``'s activity on ``date``, with evidence files.
 
     The record counts towards the obligation of the role the cadre held that day: a date on
-    which the cadre held no role the obligation binds is refused, naming the roles."""
+    which the cadre held no role the obligation binds is refused, naming the roles, and so is a
+    duty of another rulebook's catalog than the one measuring that post (issue 13)."""
     cadre = lock(Cadre, cadre.pk)
     organizations = set(cadre.posts.values_list("organization_id", flat=True))
     require_ledger_access(acting_user, organizations, write=False)
-    if date > timezone.localdate():
-        raise field_error("date", _("The date is in the future."))
-    if date < obligation.valid_from or (obligation.valid_to and date > obligation.valid_to):
-        raise field_error("date", _("This duty was not in force on %(d)s.") % {"d": date})
+    if obligation.organs and not obligation.roles:
+        organs = "、".join(str(Organ(o).label) for o in obligation.organs)
+        raise field_error(
+            "obligation",
+            _("%(citation)s is a duty of an organ (%(organs)s), not of a cadre: record it for the organ.")
+            % {"citation": obligation.citation, "organs": organs},
+        )
+    _check_date(obligation, date)
     post = post_for(cadre, obligation, date)
     if post is None:
         roles = "、".join(str(Role(r).label) for r in obligation.roles)
@@ -153,6 +182,7 @@ def record_create(
         )
     # A department keeps the records of the posts held in it on that day, not of its former leaders.
     require_ledger_access(acting_user, {post.organization_id}, write=True)
+    _check_catalog(obligation, catalog_for(post.organization, date), post.organization.name, date)
     checked = [(upload, *check_upload(upload)) for upload in files]
     record = DutyRecord(
         cadre=cadre, obligation=obligation, post=post, date=date, note=(note or "").strip(), recorded_by=acting_user
@@ -163,11 +193,69 @@ def record_create(
     return record
 
 
+def keeper_of(organ: str, unit: Department, acting_user: Actor) -> Department:
+    """The department that keeps an organ's record: the organ's office if it has one (the county
+    safety committee's is the emergency management department), else the keeper recording it."""
+    office = office_of(organ, unit)
+    if office is not None:
+        return office
+    membership = membership_of(acting_user)
+    if membership is None:
+        raise field_error("unit", _("Record an organ's duty from a seat in a department that keeps the ledger."))
+    return membership.department
+
+
+@transaction.atomic
+def organ_record_create(
+    *,
+    acting_user: Actor,
+    unit: Department,
+    obligation: Obligation,
+    date: dt.date,
+    note: str = "",
+    files: Iterable[UploadedFile[bytes]] = (),
+) -> DutyRecord:
+    """Record that the organ of ``unit`` bound by ``obligation`` (第十四条 the county safety
+    committee's patrol, 第十六条 its yearly evaluation, 第十七条 the county government's or the
+    park committee's 述责) did the activity on ``date``, with evidence files. The record names the
+    department keeping it (``keeper_of``); the county's ledger keepers write it."""
+    require_ledger_access(acting_user, {unit.pk}, write=True)
+    if not obligation.organs:
+        raise field_error(
+            "obligation",
+            _("%(citation)s binds posts, not an organ: record it for the cadre who did it.") % {"citation": obligation.citation},
+        )
+    organ = next((o for o in obligation.organs if o in organs_of(unit)), None)
+    if organ is None:
+        organs = "、".join(str(Organ(o).label) for o in obligation.organs)
+        raise field_error(
+            "unit",
+            _("%(unit)s has no organ bound by %(citation)s (%(organs)s).")
+            % {"unit": unit.name, "citation": obligation.citation, "organs": organs},
+        )
+    _check_date(obligation, date)
+    _check_catalog(obligation, catalog_for(unit, date), unit.name, date)
+    kept_by = keeper_of(organ, unit, acting_user)
+    checked = [(upload, *check_upload(upload)) for upload in files]
+    record = DutyRecord(
+        organ=organ,
+        unit=unit,
+        kept_by=kept_by,
+        obligation=obligation,
+        date=date,
+        note=(note or "").strip(),
+        recorded_by=acting_user,
+    )
+    save_with_history(record, acting_user=acting_user, reason="organ duty record")
+    for upload, content_type, content in checked:
+        _evidence_save(record, upload, content_type, content, acting_user)
+    return record
+
+
 @transaction.atomic
 def evidence_add(*, acting_user: Actor, record_id: int, upload: UploadedFile[bytes]) -> Evidence:
     record = lock(DutyRecord, record_id)
-    organizations = set(record.cadre.posts.values_list("organization_id", flat=True))
-    require_ledger_access(acting_user, organizations, write=True)
+    require_ledger_access(acting_user, record_organizations(record), write=True)
     if record.voided_at:
         raise PreconditionFailed(_("The record was withdrawn; evidence cannot be added."))
     content_type, content = check_upload(upload)
@@ -179,8 +267,7 @@ def record_void(*, acting_user: Actor, record_id: int, reason: str) -> DutyRecor
     """Withdraw a record entered in error. It stays in the ledger's history with who and why,
     and stops counting towards compliance."""
     record = lock(DutyRecord, record_id)
-    organizations = set(record.cadre.posts.values_list("organization_id", flat=True))
-    require_ledger_access(acting_user, organizations, write=True)
+    require_ledger_access(acting_user, record_organizations(record), write=True)
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", _("Give the reason for withdrawing the record."))

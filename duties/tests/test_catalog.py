@@ -1,7 +1,8 @@
 """The obligations catalog (PRODUCT §3, STYLE §3): every duty with a frequency in Articles 5, 6,
-9, 10, 11, 14 and 17 of the seed is a row, and so is every duty without one in Articles 5–13
-(period ``standing``, issue 13: Art. 31 asks for every duty of Chapters 2–3), in the seed's own
-words, bound to the right roles, and ``GET /api/v1/obligations/?role=`` serves exactly those rows.
+9, 10, 11, 14, 16 and 17 of the seed is a row, in the seed's own words, bound to the right roles
+(or, issue 13, to the right organs), and ``GET /api/v1/obligations/?role=`` serves exactly those
+rows; so is every duty without a frequency in Articles 5–13 (period ``standing``: Art. 31 asks
+for every duty of Chapters 2–3). The organs' rows, the catalog's versions and its rulebook are also in test_catalog_organs.py.
 
 The seed is read from ``../shared/seed`` (next to the repository), the text the catalog was
 transcribed from; the frequency phrases are found in it, not in the catalog.
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings
 
 from cases.tests._transitions_helpers import assert_error
+from duties.codes import Organ
 from duties.models import Obligation
 from org.codes import Role
 
@@ -25,7 +27,7 @@ SHARED = Path(settings.BASE_DIR).parent / "shared"
 SEED = SHARED / "seed" / "pingluo-safety-responsibility-rules.zh.txt"
 PRODUCT = SHARED / "spec" / "PRODUCT.md"
 
-CATALOG_ARTICLES = (5, 6, 9, 10, 11, 14, 17)  # the articles with a frequency
+CATALOG_ARTICLES = (5, 6, 9, 10, 11, 14, 16, 17)  # the articles with a frequency
 STANDING_ARTICLES = tuple(range(5, 14))  # Chapters 2–3 (Arts. 5–12) and Art. 13
 ALL_ARTICLES = tuple(sorted({*CATALOG_ARTICLES, *STANDING_ARTICLES}))
 # 每两月 before 每月 and 每两年 before 每年: the alternation takes the first that matches.
@@ -103,12 +105,13 @@ def occurrences() -> list[tuple[int, str, int, str]]:
     return found
 
 
-def test_the_seed_has_the_21_frequency_phrases_the_catalog_transcribes():
+def test_the_seed_has_the_22_frequency_phrases_the_catalog_transcribes():
     """A fixed count, so that a reading of the seed that drops phrases cannot pass the next test."""
     phrases = occurrences()
-    assert len(phrases) == 21
+    assert len(phrases) == 22
     assert {a for a, *_rest in phrases} == set(CATALOG_ARTICLES)
     assert [p for a, _i, _o, p in phrases if a == 14] == ["每两年"]
+    assert [p for a, _i, _o, p in phrases if a == 16] == ["每年"]
     assert [p for a, _i, _o, p in phrases if a == 17] == ["每年"]
 
 
@@ -130,7 +133,10 @@ def test_every_frequency_phrase_of_the_seed_is_covered_by_a_catalog_row():
 
 def test_every_row_is_the_seeds_exact_words_under_its_own_article_and_item():
     rows = list(Obligation.objects.order_by("position"))
-    assert len(rows) == 22 + 47
+    # 22 rows of the first version, 5 of the second (migration 0007: two for the department Party
+    # group principal, the committee's evaluation, and the organs' rows of Arts. 14 and 17), and 47
+    # standing duties (migration 0005).
+    assert len(rows) == 22 + 5 + 47
     assert sum(1 for row in rows if row.period == "standing") == 47
     for row in rows:
         assert row.article in (ALL_ARTICLES if row.period == "standing" else CATALOG_ARTICLES), row.code
@@ -207,12 +213,24 @@ def test_every_duty_of_articles_5_to_13_is_in_a_row(article):
     assert {row.item for row in rows} <= set(items(ARTICLES[article]))
 
 
-def test_every_row_binds_known_roles_and_is_in_force_from_the_day_the_rules_were_issued():
+# Issue 13: the rows of the first version the organs' rows took over from, closed at the end of
+# 2026; their successors, in force from 2027 (migration 0007 says why those days).
+CLOSED = {"14": "14-committee", "17-county-park": "17-government-park"}
+
+
+def test_every_row_binds_known_roles_or_organs_and_is_in_force_from_the_day_the_rules_were_issued():
     import datetime as dt
 
     for row in Obligation.objects.all():
-        assert row.roles and set(row.roles) <= set(Role.values), row.code
-        assert row.valid_from == dt.date(2021, 6, 11) and row.valid_to is None, row.code
+        assert bool(row.roles) != bool(row.organs), row.code
+        assert set(row.roles) <= set(Role.values) and set(row.organs) <= set(Organ.values), row.code
+        assert row.rulebook == "pingluo-2021", row.code
+        if row.code in CLOSED:
+            assert (row.valid_from, row.valid_to) == (dt.date(2021, 6, 11), dt.date(2026, 12, 31)), row.code
+        elif row.code in CLOSED.values():
+            assert (row.valid_from, row.valid_to) == (dt.date(2027, 1, 1), None), row.code
+        else:
+            assert row.valid_from == dt.date(2021, 6, 11) and row.valid_to is None, row.code
 
 
 # --- (b) which rows each role owes -----------------------------------------------------------
@@ -254,7 +272,19 @@ EXPECTED: dict[str, set[str]] = {
     "industry_head": {"11-3", "17-departments"},
     # 第十二条 has no frequency; 第十七条 各部门…述责 (a reading: the role has no separate principal).
     "department_head": {"17-departments"},
+    # Issue 13, a role added to PRODUCT §1.2's: 第五条（二）"部门党委（党组）…每季度至少研究 1 次" and
+    # （九）"各级党（工）委（党组）理论学习中心组每年至少安排2次". Not 第十条（二）'s or 第十一条（三）'s
+    # "主要负责人" (the department's principal, ``regulator_head``/``industry_head``), nor 第十七条.
+    "dept_party_secretary": {"5-2-department", "5-9-department"},
 }
+# The rows bound to organs, not to roles (issue 13; test_catalog_organs.py tests them).
+EXPECTED_ORGANS: dict[str, set[str]] = {
+    "county_safety_committee": {"14-committee", "16"},
+    "county_government": {"17-government-park"},
+    "park_committee": {"17-government-park"},
+}
+# Roles Zeren added to PRODUCT §1.2's table (docs/duties.md lists them).
+ADDED_ROLES = {"dept_party_secretary"}
 
 ART5 = {"5-1", "5-2-agenda", "5-2-resolve", "5-4", "5-5", "5-6-teams", "5-6-remit", "5-7", "5-8", "5-9-publicity"}
 ART6 = {"6-1", "6-2-plan", "6-2-resolve", "6-4", "6-5-list", "6-6", "6-7", "6-8", "6-9", "6-10"}
@@ -299,7 +329,10 @@ def product_role_codes() -> list[str]:
 
 def test_the_table_covers_every_role_of_product_1_2():
     assert len(product_role_codes()) == 16
-    assert set(EXPECTED) == set(EXPECTED_STANDING) == set(product_role_codes()) == set(Role.values)
+    assert set(EXPECTED) == set(product_role_codes()) | ADDED_ROLES == set(Role.values)
+    assert not ADDED_ROLES & set(product_role_codes())
+    # The standing rows (migration 0005) bind the roles of PRODUCT §1.2; the added role has none yet.
+    assert set(EXPECTED_STANDING) == set(product_role_codes())
 
 
 def test_every_role_owes_a_standing_duty_of_its_own_article():
@@ -332,7 +365,8 @@ def test_obligations_of_a_role(world, api, role):
 def test_without_a_role_the_whole_catalog_is_listed_in_the_seeds_order(world, api):
     rows = api("emergency_officer").get("/api/v1/obligations/").json()
     assert [r["code"] for r in rows] == list(Obligation.objects.order_by("position").values_list("code", flat=True))
-    assert {code for codes in EXPECTED.values() for code in codes} == {r["code"] for r in rows}
+    bound = {code for table in (EXPECTED, EXPECTED_ORGANS) for codes in table.values() for code in codes}
+    assert bound == {r["code"] for r in rows}
     articles_in_order = [r["article"] for r in rows]
     assert articles_in_order == sorted(articles_in_order)
 

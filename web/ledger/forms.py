@@ -65,6 +65,32 @@ class RecordForm(ServiceForm):
         }
 
 
+class OrganRecordForm(ServiceForm):
+    """An organ's record: the duty is picked with its organ (``"<unit id>:<obligation id>"``)."""
+
+    duty = forms.ChoiceField(label=_("Organ and duty"))
+    date = forms.DateField(label=_("Date done"), widget=DateInput)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was done: the patrol round, the evaluation, the report given."),
+    )
+    evidence = MultipleFileField(label=_("Evidence files"), required=False)
+
+    def __init__(self, *args, duties: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["duty"]).choices = [("", "—"), *duties]
+        self.fields["evidence"].help_text = gettext("Minutes, notices, photos: %(types)s; several files at once.") % {
+            "types": " ".join(ALLOWED_EXTENSIONS)
+        }
+
+    def _field_for(self, key: str) -> str | None:
+        # The service names the unit or the obligation; here both are the one choice.
+        return "duty" if key in ("unit", "obligation") else super()._field_for(key)
+
+
 class WithdrawForm(ServiceForm):
     reason = forms.CharField(
         label=_("Reason for withdrawal"),

@@ -15,7 +15,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,19 +25,19 @@ from django.views.decorators.http import require_http_methods
 from core.errors import NotPermitted
 from core.persistence import local_today
 from duties.api.views import evidence_response
-from duties.codes import Activity, Period, PeriodStatus
+from duties.codes import Activity, Organ, Period, PeriodStatus
 from duties.selectors import ledger as ledger_reads
 from duties.selectors.compliance import cadre_compliance
+from duties.selectors.organs import organ_compliance, organ_compliance_for_year, organ_records, organ_units
 from duties.selectors.scope import ledger_scope
 from duties.selectors.status import department_status
 from duties.services.access import NO_ACCESS, require_ledger_access
-from duties.services.ledger import record_create, record_void
+from duties.services.ledger import organ_record_create, record_create, record_void
 from org.access import county_of, membership_of
 from org.codes import Role
 from org.models import Department, Post
-from org.selectors import organizations_of
 from web.common.services import FLASH, FORM, run_service
-from web.ledger.forms import DepartmentPickForm, RecordForm, WithdrawForm
+from web.ledger.forms import DepartmentPickForm, OrganRecordForm, RecordForm, WithdrawForm
 
 STATUS_MARK = {"met": "✓", "missed": "✗", "partial": "~", "pending": "…"}
 MONTHS = [dt.date(2000, m, 1) for m in range(1, 13)]
@@ -74,6 +74,19 @@ def _ledger_rights(user, organizations: set[int]) -> bool:
 def compliance_url(cadre_id: int, year: int | None = None) -> str:
     url = reverse("web:duties_cadre", args=[cadre_id])
     return f"{url}?{urlencode({'year': year})}" if year else url
+
+
+def organs_url(department_id: int, year: int | None = None) -> str:
+    query = {"department": department_id, **({"year": year} if year else {})}
+    return f"{reverse('web:duties_organs')}?{urlencode(query)}"
+
+
+def _no_catalog_rows(rows: list[dict]) -> list[dict]:
+    """``no_catalog`` lines with the role (or organ) named, for the pages."""
+    return [
+        {**row, "role_label": _label(Role, row["role"]) if row["role"] in Role.values else _label(Organ, row["role"])}
+        for row in rows
+    ]
 
 
 # --- 1. The department's view: who is behind in the block running now ---------------------------
@@ -122,6 +135,7 @@ def ledger_home(request):
 
     today = local_today()
     status = department_status(department, today)
+    organs = _organ_status(department, today) if level != "own" else None
     rows = []
     for row in status["cadres"]:
         duties = [
@@ -142,6 +156,7 @@ def ledger_home(request):
                 "span": max(len(duties), 1),
                 "role_labels": [_label(Role, r) for r in row["roles"]],
                 "url": compliance_url(row["cadre"]["id"]),
+                "no_catalog": _no_catalog_rows(row["no_catalog"]),
             }
         )
     return render(
@@ -154,8 +169,35 @@ def ledger_home(request):
             "today": today,
             "rows": rows,
             "behind_count": status["behind_count"],
+            "catalog": status["catalog"],
+            "organs": organs,
         },
     )
+
+
+def _organ_status(department: Department, today: dt.date) -> dict | None:
+    """The block running today of each duty of the organs of ``department``'s county (第十四条、
+    第十六条、第十七条): the home page's section; ``None`` when the county has no organ."""
+    county = county_of(department)
+    results = organ_compliance(county, start=today, end=today, as_of=today)
+    if not results:
+        return None
+    rows = []
+    for organ in results:
+        duties = [
+            {
+                "citation": o["citation"],
+                "activity_label": _label(Activity, o["activity"]),
+                "period_label": _period_label(o["period"]),
+                **o["periods"][0],
+                "status_label": _status_label(o["periods"][0]["status"]),
+                "mark": STATUS_MARK.get(o["periods"][0]["status"], ""),
+                "behind": o["periods"][0]["done"] < o["periods"][0]["required"],
+            }
+            for o in organ["obligations"]
+        ]
+        rows.append({**organ, "duties": duties, "span": max(len(duties), 1), "no_catalog": _no_catalog_rows(organ["no_catalog"])})
+    return {"county": county, "rows": rows, "url": organs_url(county.pk)}
 
 
 # --- 2. A cadre's compliance calendar, records and evidence --------------------------------------
@@ -310,6 +352,8 @@ def cadre_compliance_view(request, pk: int):
             "is_current_year": year == today.year,
             "years": _year_tabs(posts, year, today),
             "fully_met": compliance["fully_met"],
+            "catalogs": compliance["catalogs"],
+            "no_catalog": _no_catalog_rows(compliance["no_catalog"]),
             "missed_count": sum(o["missed"] for o in obligations),
             "obligations": obligations,
             "months": MONTHS,
@@ -322,7 +366,151 @@ def cadre_compliance_view(request, pk: int):
     )
 
 
-# --- 3. Evidence files -----------------------------------------------------------------------------
+# --- 3. The organs of a county: the safety committee, the government, the park's committee --------
+
+
+def _organ_department(request, scope_ids: list[int] | None) -> Department:
+    """The county (or park) whose organs are shown: ``?department=`` or the user's county."""
+    wanted = request.GET.get("department")
+    if wanted:
+        try:
+            wanted_id = int(wanted)
+        except ValueError:
+            raise Http404 from None
+        return get_object_or_404(ledger_reads.departments(), pk=wanted_id)
+    membership = membership_of(request.user)
+    if membership is None:
+        units = ledger_reads.picker_units(scope_ids)
+        county = next((u for u in units if u.level == Department.Level.COUNTY), None)
+        if county is None:
+            raise Http404
+        return county
+    return county_of(membership.department)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organs_view(request) -> HttpResponse:
+    """The organs of a county (第十四条 the safety committee's patrol, 第十六条 its yearly evaluation,
+    第十七条 the government's and the park committee's 述责): their calendar for a year, their
+    records with evidence, and for keepers the form to record one."""
+    level, scope_ids = ledger_scope(request.user)
+    if level == "none":
+        raise PermissionDenied(str(NO_ACCESS))
+    department = _organ_department(request, scope_ids)
+    can_keep = _ledger_rights(request.user, {department.pk})
+    today = local_today()
+    year = _year_from(request.GET.get("year"), today)
+    result = organ_compliance_for_year(department, year=year, as_of=today)
+    units = {u.pk: u for u in organ_units(department)}
+    choices = [
+        (
+            f"{organ['unit']['id']}:{o['obligation']}",
+            f"{organ['unit']['name']} · {organ['organ_label']} · {_obligation_label(o)}",
+        )
+        for organ in result["organs"]
+        for o in organ["obligations"]
+    ]
+    record_form = OrganRecordForm(prefix="record", duties=choices, initial={"date": today if year == today.year else None})
+    withdraw_errors: dict[int, WithdrawForm] = {}
+    status, action = 200, None
+    here = organs_url(department.pk, year)
+
+    if request.method == "POST":
+        if not can_keep:
+            raise PermissionDenied(str(NO_ACCESS))
+        action = request.POST.get("action")
+        if action == "record":
+            record_form = OrganRecordForm(request.POST, request.FILES, prefix="record", duties=choices)
+            if record_form.is_valid():
+                data = record_form.cleaned_data
+                unit_id, obligation_id = (int(part) for part in data["duty"].split(":"))
+                outcome = run_service(
+                    request,
+                    lambda: organ_record_create(
+                        acting_user=request.user,
+                        unit=units[unit_id],
+                        obligation=ledger_reads.obligation(obligation_id),
+                        date=data["date"],
+                        note=data["note"],
+                        files=data["evidence"],
+                    ),
+                    form=record_form,
+                    success=lambda record: (
+                        _("Duty record of %(date)s saved with %(n)s evidence file(s).")
+                        % {"date": record.date.isoformat(), "n": len(data["evidence"])}
+                    ),
+                    others=FORM,
+                )
+                if outcome.ok:
+                    return redirect(organs_url(department.pk, outcome.value.date.year) + "#records")
+        elif action == "withdraw":
+            try:
+                record_id = int(request.POST.get("record", ""))
+            except ValueError:
+                raise Http404 from None
+            if not ledger_reads.unit_has_record(list(units), record_id):
+                raise Http404
+            form = WithdrawForm(request.POST, prefix=f"w{record_id}")
+            form.is_valid()
+            outcome = run_service(
+                request,
+                lambda: record_void(acting_user=request.user, record_id=record_id, reason=form.cleaned_data.get("reason", "")),
+                form=form,
+                success=lambda record: _("The record of %(date)s was withdrawn.") % {"date": record.date.isoformat()},
+                others=FLASH,
+            )
+            if outcome.ok or not outcome.on_form:
+                return redirect(here + "#records")
+            withdraw_errors[record_id] = form
+        else:
+            raise Http404
+        status = 400
+
+    records = list(organ_records(department, year))
+    for record in records:
+        # Read by the template beside each record: its withdrawal form, open when it has errors.
+        record.withdraw_form = withdraw_errors.get(record.pk) or WithdrawForm(prefix=f"w{record.pk}")  # type: ignore[attr-defined]  # for the template
+        record.withdraw_open = record.pk in withdraw_errors  # type: ignore[attr-defined]  # for the template
+    organs = [
+        {
+            **organ,
+            "no_catalog": _no_catalog_rows(organ["no_catalog"]),
+            "missed": sum(1 for o in organ["obligations"] for p in o["periods"] if p["status"] == "missed"),
+            "rows": [
+                {
+                    **o,
+                    "activity_label": _label(Activity, o["activity"]),
+                    "period_label": _period_label(o["period"]),
+                    "cells": _calendar(o["periods"], year, today),
+                }
+                for o in organ["obligations"]
+            ],
+        }
+        for organ in result["organs"]
+    ]
+    return render(
+        request,
+        "web/ledger/organs.html",
+        {
+            "here": "duties_organs",
+            "department": department,
+            "year": year,
+            "today": today,
+            "years": sorted({*range(max(2021, today.year - YEAR_TABS + 1), today.year + 1), year}, reverse=True),
+            "organs": organs,
+            "months": MONTHS,
+            "records": records,
+            "can_keep": can_keep,
+            "record_form": record_form,
+            "has_duties": bool(choices),
+            "files_dropped": status == 400 and action == "record" and bool(request.FILES),
+        },
+        status=status,
+    )
+
+
+# --- 4. Evidence files -----------------------------------------------------------------------------
 
 
 @login_required
@@ -331,9 +519,8 @@ def evidence_download(request, record_pk: int, pk: int):
     evidence = ledger_reads.evidence(record_pk, pk)
     if evidence is None:
         raise Http404
-    organizations = organizations_of(evidence.record.cadre_id)
     try:
-        require_ledger_access(request.user, organizations, write=False)
+        require_ledger_access(request.user, ledger_reads.record_organizations(evidence.record), write=False)
     except NotPermitted as exc:
         raise PermissionDenied(str(exc.detail)) from None
     try:

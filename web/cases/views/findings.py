@@ -197,6 +197,8 @@ def _ledger_for(subject, form) -> dict[str, Any]:
         "start": result["start"],
         "estimated": estimated,
         "fully_met": result["fully_met"],
+        "catalogs": result["catalogs"],
+        "no_catalog": result["no_catalog"],
         "rows": rows,
         "year": conduct.year,
     }
