@@ -16,6 +16,7 @@ SEED_MIGRATIONS = (
     "rulebooks.migrations.0002_seed_rulebooks",
     "duties.migrations.0005_seed_standing_duties",
     "duties.migrations.0007_catalog_organs_and_department_party_groups",
+    "duties.migrations.0009_catalog_positions_in_the_seeds_order",
 )
 
 

@@ -365,7 +365,7 @@ def test_obligations_of_a_role(world, api, role):
 def test_without_a_role_the_whole_catalog_is_listed_in_the_seeds_order(world, api):
     rows = api("emergency_officer").get("/api/v1/obligations/").json()
     assert [r["code"] for r in rows] == list(Obligation.objects.order_by("position").values_list("code", flat=True))
-    bound = {code for table in (EXPECTED, EXPECTED_ORGANS) for codes in table.values() for code in codes}
+    bound = {code for table in (EXPECTED, EXPECTED_ORGANS, EXPECTED_STANDING) for codes in table.values() for code in codes}
     assert bound == {r["code"] for r in rows}
     articles_in_order = [r["article"] for r in rows]
     assert articles_in_order == sorted(articles_in_order)

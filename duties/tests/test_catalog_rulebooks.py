@@ -209,7 +209,8 @@ def test_a_pingluo_cadre_is_measured_against_pingluos_catalog(world, api):
     assert [(c["rulebook"], c["catalog"]) for c in body["catalogs"]] == [("pingluo-2021", "pingluo-2021")]
     assert body["catalogs"][0]["catalog_title"] == "平罗县党政领导干部安全生产责任制实施细则"
     assert body["no_catalog"] == []
-    assert {o["code"] for o in body["obligations"]} == {"6-2-report", "6-2-committee", "6-3-township", "6-5", "17-departments"}
+    frequency = {o["code"] for o in body["obligations"] if o["period"] != "standing"}
+    assert frequency == {"6-2-report", "6-2-committee", "6-3-township", "6-5", "17-departments"}
     assert all(o["rulebook"] == "pingluo-2021" for o in body["obligations"])
     assert body["fully_met"] is False  # nothing recorded in this test: the quarters are missed
 
@@ -230,6 +231,9 @@ def test_a_huinong_cadre_is_not_measured_against_pingluos_catalog(world, api):
 
 
 def test_without_huinongs_own_rulebook_the_national_rules_apply_and_have_no_catalog(world):
+    from rulebooks.models import Rulebook
+
+    Rulebook.objects.filter(code="huinong").delete()  # the demo loads it (demo.world); remove it here
     result = cadre_compliance(world.neighbour_cadres[HUINONG_HEAD].pk, year=2026, as_of=D(2026, 11, 29))
     assert [row["rulebook"] for row in result["no_catalog"]] == ["national-2018"]
     assert result["fully_met"] is None and result["obligations"] == []
