@@ -19,7 +19,8 @@ from cases.models import Accident
 from cases.rules.grading import grade_accident
 from org.codes import DepartmentKind, Rank, Role
 from org.models import Cadre, Department, Membership, Post
-from rulebooks.content import DATA_DIR, parse
+from rulebooks.content import bundled
+from rulebooks.models import Rulebook
 from rulebooks.services import load_rulebook
 
 L = Department.Level
@@ -304,9 +305,11 @@ def _neighbour(departments, users) -> dict[str, Cadre]:
     """The neighbouring county's units, users and two cadres (keys ``hn-hongguozi:<role>``), and
     its rulebook: its own code, inheriting the national rules until its own text is loaded."""
     User = get_user_model()
-    load_rulebook(
-        parse((DATA_DIR / "huinong.yaml").read_text(encoding="utf-8")), acting_user=None, reason="演示数据：惠农区规则集"
-    )
+    # Parents first; the national and county rulebooks are seeded by migration, and loaded here
+    # only where a test emptied the tables (loading an unchanged file makes no version).
+    for data in bundled():
+        if data["code"] == "huinong" or not Rulebook.objects.filter(code=data["code"]).exists():
+            load_rulebook(data, acting_user=None, reason=f"演示数据：{data['title']}")
     for code, name, kind, level, parent in NEIGHBOUR_DEPARTMENTS:
         departments[code], _created = Department.objects.get_or_create(
             code=code, defaults={"name": name, "kind": kind, "level": level, "parent": departments[parent]}
