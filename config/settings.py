@@ -235,6 +235,9 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "cases.codes.CaseState",
         "DepartmentKindEnum": "org.codes.DepartmentKind",
         "MoveKindEnum": "org.codes.MoveKind",
+        "RulebookVerificationEnum": "rulebooks.models.Rulebook.Verification",
+        "CadreStatusEnum": "org.codes.CadreStatus",
+        "LedgerGapStatusEnum": [("missed", "missed"), ("partial", "partial")],
     },
 }
 

@@ -16,6 +16,7 @@ from cases.selectors.exemption import performance_findings
 from cases.selectors.transitions import available_transitions
 from org.codes import MoveKind, Role
 from org.models import Cadre, Department, Post
+from rulebooks.models import Rulebook
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -616,7 +617,7 @@ class RulebookRefSerializer(serializers.Serializer):
     jurisdiction = serializers.IntegerField(allow_null=True, help_text="Department id; null for national rules.")
     jurisdiction_name = serializers.CharField()
     valid_from = serializers.DateField()
-    verification = serializers.ChoiceField(choices=["verified-p", "verified-s", "partial", "unverified"])
+    verification = serializers.ChoiceField(choices=Rulebook.Verification.choices)
 
 
 class ExplanationLineSerializer(serializers.Serializer):
