@@ -269,7 +269,6 @@ def decision_context(case: Case) -> dict[str, Any]:
             raise PreconditionFailed(_("No subject of this case has a decided measure."))
         return {
             "title": TITLE,
-            "rules_title": RULES_TITLE,
             "font": FONT,
             "case_number": case.number,
             "case_title": case.title,

@@ -42,7 +42,7 @@ ORGANIZATIONAL = ORGANIZATIONAL_MEASURES
 # occurred repeatedly).
 ACCIDENT_RESPONSIBILITY = frozenset({"26.5", "26.6"})
 
-INPUT_FIELDS: dict[str, type | tuple[type, ...]] = {
+INPUT_FIELDS: dict[str, type] = {
     "circumstances": list,
     "aggravating": list,
     "mitigating": bool,
@@ -216,7 +216,6 @@ def parse_input(data: Any, *, today: dt.date | None = None) -> AssessmentInput:
         if name == "jurisdiction" and value is None:
             wrong = False
         if wrong:
-            assert isinstance(kind, type)
             english = {list: "a list", dict: "an object", int: "an integer (a department id)"}.get(kind, kind.__name__)
             raise AssessmentInputError(name, f"expected {english}", f"应为{_KIND_ZH[kind]}")
     circumstances = _codes(data, "circumstances", CIRCUMSTANCES)

@@ -161,10 +161,14 @@ def finding_input(subject: CaseSubject, *, posts: Iterable[Post] | None = None, 
         "cadre_status": cadre_status_for(subject, finding.conduct_date, posts=posts),
         "conduct_date": finding.conduct_date.isoformat(),
     }
-    accident = subject.case.accident
-    if accident is not None and accident.grade:
-        data["accident_grade"] = accident.grade
+    data.update(accident_grade_of(subject))
     return data
+
+
+def accident_grade_of(subject: CaseSubject) -> dict[str, str]:
+    """``{"accident_grade": …}`` when the subject's case concerns a graded accident, else ``{}``."""
+    accident = subject.case.accident
+    return {"accident_grade": accident.grade} if accident is not None and accident.grade else {}
 
 
 def case_jurisdiction(subject: CaseSubject) -> Department:

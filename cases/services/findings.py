@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from cases.codes import FINDING_STATES, CaseState, FullPerformance
 from cases.models import Case, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
-from cases.selectors.assessments import cadre_status_for, case_jurisdiction, evaluate
+from cases.selectors.assessments import accident_grade_of, cadre_status_for, case_jurisdiction, evaluate
 from cases.services.common import case_event_record
 from cases.services.exemption import performance_check, performance_parse, performance_write
 from core.errors import NOT_FOUND, InvalidInput, NotFound, PreconditionFailed
@@ -104,9 +104,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         conduct = None
     if conduct is not None:
         engine_input["cadre_status"] = cadre_status_for(subject, conduct)
-    accident = subject.case.accident
-    if accident is not None and accident.grade:
-        engine_input["accident_grade"] = accident.grade
+    engine_input.update(accident_grade_of(subject))
     try:
         output, _snap = evaluate(engine_input, jurisdiction=case_jurisdiction(subject))
     except AssessmentInputError as exc:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Aggravating, CaseState, Circumstance, Measure, SanctionKind
+from rulebooks.models import Rulebook
 from web.common.labels import EVENT_LABELS, LIFELONG_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, TRANSITION_LABELS
 
 register = template.Library()
@@ -57,12 +57,7 @@ def severity_label(code):
     return SEVERITY_LABELS.get(code, code)
 
 
-_VERIFICATION = {
-    "verified-p": _("checked against the official text"),
-    "verified-s": _("checked against a quoting page"),
-    "partial": _("partly checked"),
-    "unverified": _("not checked"),
-}
+_VERIFICATION = dict(Rulebook.Verification.choices)
 
 
 @register.filter
