@@ -15,15 +15,16 @@ import io
 import re
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.codes import DECIDED_STATES, MEASURE_ORDER, CaseState
 from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, MeasureDecision
-from cases.selectors.deadlines import deadline_due
+from cases.selectors.deadlines import deadline_due, policy_in_force
 from core.errors import PreconditionFailed
+from rulebooks.figures import FigureBook
 
 DOCUMENT_STATES = DECIDED_STATES
 TITLE = "问责决定书"
@@ -157,16 +158,6 @@ def _decision_qs():
     )
 
 
-def _policy_in_force(code: str, day: dt.date) -> DeadlinePolicy | None:
-    """The same row ``deadline_after`` uses on ``day``."""
-    return (
-        DeadlinePolicy.objects.filter(code=code, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
-
-
 def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str) -> dict[str, Any] | None:
     measures = sorted(subject.decided_measures, key=lambda m: (MEASURE_ORDER.index(m.measure), m.pk))  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
     if not measures:
@@ -218,7 +209,9 @@ def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str)
 
 def _appeal(case: Case, organ: str) -> dict[str, Any]:
     day = case.delivered_on or case.decided_on
-    policy = _policy_in_force(APPEAL_POLICY, day) if day else None
+    figures = FigureBook.load()
+    place = case.owner_department_id
+    policy = policy_in_force(APPEAL_POLICY, day, department=place, figures=figures) if day else None
     if policy is None:
         period = ""
         text = f"如不服本决定，可自收到本决定书之日起，在规定期限内向{organ}提出书面申诉。申诉期间，不停止本决定的执行。"
@@ -228,7 +221,7 @@ def _appeal(case: Case, organ: str) -> dict[str, Any]:
     deadline = None
     approximate = False
     if case.delivered_on and policy is not None:
-        due = deadline_due(APPEAL_POLICY, case.delivered_on)
+        due = deadline_due(APPEAL_POLICY, case.delivered_on, department=place, figures=figures)
         deadline, approximate = (due.at.date() if isinstance(due.at, dt.datetime) else due.at), due.approximate
     if deadline and approximate:
         # Working days past the official calendar's years: a printed end date could be wrong.

@@ -130,7 +130,38 @@ def parse(text: str) -> dict[str, Any]:
                 "sanction kinds given but 'sanction' is not an allowed measure",
                 "列出了处分种类，但问责方式中没有“处分”",
             )
+    _check_figures(data, node)
     return data
+
+
+def _check_figures(data: Mapping[str, Any], node: yaml.Node | None) -> None:
+    """No limit or influence period twice; a sanction kind only on the measure 'sanction'."""
+    codes: set[str] = set()
+    for index, row in enumerate(data["content"].get("deadlines", [])):
+        if row["code"] in codes:
+            where = ["content", "deadlines", index]
+            raise RulebookFileError(_path(where), _line(node, where), f"limit {row['code']} appears twice", "期限重复")
+        codes.add(row["code"])
+    keys: set[tuple[str, str]] = set()
+    for index, row in enumerate(data["content"].get("influence_periods", [])):
+        key = (row["measure"], row.get("sanction_kind", ""))
+        where = ["content", "influence_periods", index]
+        if key in keys:
+            raise RulebookFileError(
+                _path(where), _line(node, where), f"influence period {'/'.join(k for k in key if k)} appears twice", "影响期重复"
+            )
+        keys.add(key)
+        if key[1] and key[0] != "sanction":
+            raise RulebookFileError(
+                _path(where),
+                _line(node, where),
+                "a sanction kind is given for a measure other than 'sanction'",
+                "只有“处分”可以写处分种类",
+            )
+        if row.get("months") and row.get("permanent"):
+            raise RulebookFileError(
+                _path(where), _line(node, where), "both months and permanent are given", "同时写了月数和“永久”"
+            )
 
 
 def canonical(obj: Any) -> str:
@@ -149,13 +180,16 @@ def row_key(row: Mapping[str, Any]) -> tuple[str, str, str]:
 def merge(chain: list[Mapping[str, Any]]) -> dict[str, Any]:
     """The effective content of the last rulebook of ``chain`` (root first; each item has
     ``title`` and ``content``): each key of ``articles``, each measures row (circumstance,
-    severity, grade) and ``veto`` as a whole are taken from the nearest rulebook that states
-    them. Each article keeps the title of the rulebook it comes from (``source_title``)."""
+    severity, grade), each time limit (code), each influence period (measure, sanction kind) and
+    ``veto`` as a whole are taken from the nearest rulebook that states them. Each article, limit
+    and period keeps the title of the rulebook it comes from (``source_title``)."""
     articles: dict[str, Any] = {}
     rows: dict[tuple[str, str, str], Any] = {}
     veto: Any = None
     notes: list[str] = []
     obligations: list[Any] | None = None
+    limits: dict[str, Any] = {}
+    periods: dict[tuple[str, str], Any] = {}
     for book in chain:
         content = book["content"]
         for code, article in content.get("articles", {}).items():
@@ -168,6 +202,10 @@ def merge(chain: list[Mapping[str, Any]]) -> dict[str, Any]:
             notes.append(content["measures_note"])
         if "obligations" in content:
             obligations = list(content["obligations"])
+        for row in content.get("deadlines", []):
+            limits[row["code"]] = {**row, "source_title": book["title"]}
+        for row in content.get("influence_periods", []):
+            periods[(row["measure"], row.get("sanction_kind", ""))] = {**row, "source_title": book["title"]}
     merged: dict[str, Any] = {
         "articles": dict(sorted(articles.items())),
         "measures": [rows[key] for key in sorted(rows)],
@@ -177,6 +215,12 @@ def merge(chain: list[Mapping[str, Any]]) -> dict[str, Any]:
         merged["measures_note"] = "\n".join(notes)
     if obligations is not None:
         merged["obligations"] = obligations
+    # Only when stated: the digest of a content without them stays what it was before issue 13
+    # gave rulebooks their own limits (stored assessments name it).
+    if limits:
+        merged["deadlines"] = [limits[code] for code in sorted(limits)]
+    if periods:
+        merged["influence_periods"] = [periods[key] for key in sorted(periods)]
     return merged
 
 
@@ -339,7 +383,8 @@ def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any
       ``changed`` ``[{key, circumstance, severity, grade, measures_added, measures_removed,
       sanctions_added, sanctions_removed, reasoning, old, new}]``, and ``reordered`` when the rows
       are the same but in another order;
-    - ``veto``, ``measures_note``, ``obligations``: ``{old, new}`` or ``None``.
+    - ``veto``, ``measures_note``, ``obligations``, ``deadlines``, ``influence_periods``:
+      ``{old, new}`` or ``None``.
     """
     old_meta = normalized_meta(old if old is not None else {})
     new_meta = normalized_meta(new)
@@ -402,6 +447,8 @@ def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any
         "veto": whole("veto"),
         "measures_note": whole("measures_note"),
         "obligations": whole("obligations"),
+        "deadlines": whole("deadlines"),
+        "influence_periods": whole("influence_periods"),
     }
     out["unchanged"] = not (
         meta
@@ -413,6 +460,8 @@ def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any
         or out["veto"]
         or out["measures_note"]
         or out["obligations"]
+        or out["deadlines"]
+        or out["influence_periods"]
     )
     return out
 
@@ -436,6 +485,8 @@ def sources(chain: list[Mapping[str, Any]]) -> dict[str, Any]:
     ``{code: rulebook}``, ``measures`` ``{"26.5/heavier/general": rulebook}``, ``veto``."""
     articles: dict[str, str] = {}
     rows: dict[str, str] = {}
+    limits: dict[str, str] = {}
+    periods: dict[str, str] = {}
     veto = None
     for book in chain:
         content = book["content"]
@@ -445,4 +496,8 @@ def sources(chain: list[Mapping[str, Any]]) -> dict[str, Any]:
             rows[row_label(row_key(row))] = book["code"]
         if "veto" in content:
             veto = book["code"]
-    return {"articles": articles, "measures": rows, "veto": veto}
+        for row in content.get("deadlines", []):
+            limits[row["code"]] = book["code"]
+        for row in content.get("influence_periods", []):
+            periods["/".join(k for k in (row["measure"], row.get("sanction_kind", "")) if k)] = book["code"]
+    return {"articles": articles, "measures": rows, "veto": veto, "deadlines": limits, "influence_periods": periods}

@@ -33,6 +33,7 @@ from org.access import department_of_kind
 from org.codes import DepartmentKind
 from org.jurisdiction import OUTSIDE_ROUTES, route_allowed
 from org.models import Post
+from rulebooks.figures import FigureBook
 
 OPEN_REFERRAL_STATES = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 
@@ -71,7 +72,7 @@ def _transfer(case: Case, user: Actor, payload: dict[str, Any], row: Transition)
         reason=reason,
         created_by=user,
         created_at=now,
-        acknowledge_by=deadline_after("referral_acknowledgement", now),
+        acknowledge_by=deadline_after("referral_acknowledgement", now, department=case.owner_department_id),
     )
     save_with_history(referral, acting_user=user, reason="transfer")
     case_event_record(
@@ -235,7 +236,8 @@ def _deliver(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
     decided = list(
         MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED).select_related("subject")
     )
-    tasks = create_execution_tasks(case, decided, user, reason="deliver")
+    figures = FigureBook.load()  # the rulebooks' limits, once for the whole delivery
+    tasks = create_execution_tasks(case, decided, user, reason="deliver", figures=figures)
     # Two archive tasks per subject with measures: 廉政档案 (discipline) and 人事档案 (organization).
     for subject in {decision.subject for decision in decided}:
         for archive, kind in (
@@ -248,7 +250,9 @@ def _deliver(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
                 kind=ExecutionTask.Kind.ARCHIVE,
                 archive=archive,
                 department=department_of_kind(kind, near=case.owner_department),
-                due_on=deadline_after("archive_filing", case.decided_on or delivered_on),
+                due_on=deadline_after(
+                    "archive_filing", case.decided_on or delivered_on, department=case.owner_department_id, figures=figures
+                ),
             )
             save_with_history(task, acting_user=user, reason="deliver")
             tasks.append(task)
@@ -260,7 +264,9 @@ def _deliver(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
         to_state=case.state,
         payload={
             "delivered_on": delivered_on.isoformat(),
-            "appeal_until": deadline_after("appeal_window", delivered_on).isoformat(),
+            "appeal_until": deadline_after(
+                "appeal_window", delivered_on, department=case.owner_department_id, figures=figures
+            ).isoformat(),
             "executions": [{"id": t.pk, "department": t.department_id, "kind": t.kind} for t in tasks],
         },
     )

@@ -17,6 +17,7 @@ from core.persistence import local_today, save_with_history
 from core.typing import Actor
 from org.access import department_of_kind
 from org.models import Department
+from rulebooks.figures import FigureBook
 
 
 def latest_conclusion(subject: CaseSubject) -> Assessment | None:
@@ -162,8 +163,11 @@ def measure_deadline_code(measure: str) -> str:
     return "organizational_measure" if measure in ORGANIZATIONAL_MEASURES else "measure_execution"
 
 
-def create_execution_tasks(case: Case, rows: list[MeasureDecision], user: Actor, *, reason: str) -> list[ExecutionTask]:
+def create_execution_tasks(
+    case: Case, rows: list[MeasureDecision], user: Actor, *, reason: str, figures: FigureBook | None = None
+) -> list[ExecutionTask]:
     tasks = []
+    figures = figures or FigureBook.load()  # the rulebooks' limits, once for every row
     for row in rows:
         task = ExecutionTask(
             case=case,
@@ -171,7 +175,12 @@ def create_execution_tasks(case: Case, rows: list[MeasureDecision], user: Actor,
             kind=ExecutionTask.Kind.MEASURE,
             measure=row,
             department=executing_department(case, row.measure),
-            due_on=deadline_after(measure_deadline_code(row.measure), row.decided_on or local_today()),
+            due_on=deadline_after(
+                measure_deadline_code(row.measure),
+                row.decided_on or local_today(),
+                department=case.owner_department_id,
+                figures=figures,
+            ),
         )
         save_with_history(task, acting_user=user, reason=reason)
         tasks.append(task)

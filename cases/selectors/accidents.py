@@ -11,13 +11,14 @@ from django.utils import timezone
 from cases.models import Accident
 from cases.rules.reporting import report_timeliness, unit_clock_start
 from cases.selectors.deadlines import deadline_after
+from rulebooks.figures import FigureBook
 
 BASIS = "《生产安全事故报告和调查处理条例》第九条（单位负责人接到报告后1小时）、第十一条（每级2小时）"
 
 
-def _limit(code: str, day: dt.date) -> dt.timedelta:
+def _limit(code: str, day: dt.date, department: int | None, figures: FigureBook) -> dt.timedelta:
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    return deadline_after(code, start) - start
+    return deadline_after(code, start, department=department, figures=figures) - start
 
 
 def accident_timeliness(accident: Accident) -> dict[str, Any]:
@@ -26,7 +27,10 @@ def accident_timeliness(accident: Accident) -> dict[str, Any]:
     day = accident.occurred_at.date()
     clock = unit_clock_start(occurred_at=accident.occurred_at, known_at=accident.known_at)
     try:
-        unit_limit, level_limit = _limit("accident_unit_report", day), _limit("accident_level_report", day)
+        figures = FigureBook.load()
+        place = accident.location_id
+        unit_limit = _limit("accident_unit_report", day, place, figures)
+        level_limit = _limit("accident_level_report", day, place, figures)
     except LookupError:
         # Before the 条例 (in force 2007-06-01) no reporting limit applies: nothing is late.
         return {

@@ -17,11 +17,47 @@ from cases.codes import CaseState
 from cases.models import Appeal, Case, CaseEvent, DeadlinePolicy, ExecutionTask, Referral
 from cases.rules.workdays import add_working_days
 from core.persistence import add_months
+from rulebooks.figures import FigureBook, FigureRow
 
 
 def deadline_policies(code: str) -> list[DeadlinePolicy]:
-    """Every version of one limit, newest first: load once, then pick per date in Python."""
+    """Every version of one limit in the national table, newest first: load once, then pick per
+    date in Python."""
     return list(DeadlinePolicy.objects.filter(code=code).order_by("-valid_from"))
+
+
+def _from_rulebook(code: str, found: FigureRow) -> DeadlinePolicy:
+    """A rulebook's row as an (unsaved) ``DeadlinePolicy``: what every caller reads of a limit."""
+    row = found.row
+    return DeadlinePolicy(
+        code=code,
+        amount=int(row["amount"]),
+        unit=str(row["unit"]),
+        citation=found.citation,
+        verified=bool(row.get("verified")),
+        valid_from=found.valid_from,
+        valid_to=found.valid_to,
+        note=str(row.get("note", "")) or f"rulebook {found.rulebook}",
+    )
+
+
+def policy_in_force(
+    code: str,
+    day: dt.date,
+    *,
+    department: int | None = None,
+    policies: list[DeadlinePolicy] | None = None,
+    figures: FigureBook | None = None,
+) -> DeadlinePolicy | None:
+    """The row that sets limit ``code`` on ``day`` where ``department`` (an id; ``None``: only
+    national rulebooks) is: the one the rulebook in force there states (issue 13), else the
+    national table's. Pass ``policies`` and ``figures`` to decide many limits with no query."""
+    book = figures if figures is not None else FigureBook.load()
+    found = book.deadline(code, department, day)
+    if found is not None:
+        return _from_rulebook(code, found)
+    rows = policies if policies is not None else deadline_policies(code)
+    return next((p for p in rows if p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)), None)
 
 
 @dataclass(frozen=True)
@@ -40,15 +76,21 @@ def _end_of_day(day: dt.date) -> dt.datetime:
 
 
 def deadline_due(
-    code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+    code: str,
+    start: dt.datetime | dt.date,
+    *,
+    on: dt.date | None = None,
+    department: int | None = None,
+    policies: list[DeadlinePolicy] | None = None,
+    figures: FigureBook | None = None,
 ) -> Due:
-    """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date), with
-    the row that set it. Units: hours; calendar days; working days (工作日: the day of ``start`` is
-    not counted, and a datetime start is due at the end of the last working day, local time);
-    calendar months. Raises ``LookupError`` when no row is in force."""
-    day = on or (start.date() if isinstance(start, dt.datetime) else start)
-    rows = policies if policies is not None else deadline_policies(code)
-    policy = next((p for p in rows if p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)), None)
+    """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date) where
+    ``department`` is (``policy_in_force``), with the row that set it. Units: hours; calendar days;
+    working days (工作日: the day of ``start`` is not counted, and a datetime start is due at the
+    end of the last working day, local time); calendar months. Raises ``LookupError`` when no row
+    is in force."""
+    day = on or (_local_date(start) if isinstance(start, dt.datetime) else start)
+    policy = policy_in_force(code, day, department=department, policies=policies, figures=figures)
     if policy is None:
         raise LookupError(f"no deadline policy {code!r} in force on {day}")
     if policy.unit == DeadlinePolicy.Unit.HOURS:
@@ -71,19 +113,38 @@ def _local_date(value: dt.datetime | dt.date) -> dt.date:
 
 @overload
 def deadline_after(
-    code: str, start: dt.datetime, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+    code: str,
+    start: dt.datetime,
+    *,
+    on: dt.date | None = None,
+    department: int | None = None,
+    policies: list[DeadlinePolicy] | None = None,
+    figures: FigureBook | None = None,
 ) -> dt.datetime: ...
 @overload
 def deadline_after(
-    code: str, start: dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+    code: str,
+    start: dt.date,
+    *,
+    on: dt.date | None = None,
+    department: int | None = None,
+    policies: list[DeadlinePolicy] | None = None,
+    figures: FigureBook | None = None,
 ) -> dt.datetime | dt.date: ...
 def deadline_after(
-    code: str, start: dt.datetime | dt.date, *, on: dt.date | None = None, policies: list[DeadlinePolicy] | None = None
+    code: str,
+    start: dt.datetime | dt.date,
+    *,
+    on: dt.date | None = None,
+    department: int | None = None,
+    policies: list[DeadlinePolicy] | None = None,
+    figures: FigureBook | None = None,
 ) -> dt.datetime | dt.date:
-    """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date).
-    Pass ``policies`` (from ``deadline_policies``) to compute many deadlines without a query each.
-    ``deadline_due`` gives the same with the policy row and the ``approximate`` mark."""
-    return deadline_due(code, start, on=on, policies=policies).at
+    """``start`` plus the limit named ``code`` in force on ``on`` (default: the start date) where
+    ``department`` is. Pass ``policies`` (from ``deadline_policies``) and ``figures``
+    (``FigureBook.load()``) to compute many deadlines without a query each. ``deadline_due``
+    gives the same with the policy row and the ``approximate`` mark."""
+    return deadline_due(code, start, on=on, department=department, policies=policies, figures=figures).at
 
 
 @dataclass(frozen=True)
@@ -148,8 +209,11 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
             )
         )
     appeal_limits, inquiry_limits = deadline_policies("appeal_decision"), deadline_policies("inquiry_reply")
+    figures = FigureBook.load()
     for a in appeals:
-        decision = deadline_due("appeal_decision", a.filed_on, policies=appeal_limits)
+        decision = deadline_due(
+            "appeal_decision", a.filed_on, department=a.case.owner_department_id, policies=appeal_limits, figures=figures
+        )
         due = decision.at if isinstance(decision.at, dt.datetime) else _end_of_day(decision.at)
         items.append(
             Deadline(
@@ -168,7 +232,9 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
     }
     for c in inquiring:
         if c.pk in started:
-            reply = deadline_due("inquiry_reply", started[c.pk], policies=inquiry_limits)
+            reply = deadline_due(
+                "inquiry_reply", started[c.pk], department=c.owner_department_id, policies=inquiry_limits, figures=figures
+            )
             items.append(
                 Deadline(
                     f"inquiry:{c.pk}",

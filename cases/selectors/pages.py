@@ -10,8 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from cases.models import (
     Accident,
@@ -30,9 +31,11 @@ from cases.models import (
     VetoOverride,
 )
 from cases.selectors.cases import case_list, case_visible_qs, cases_handled
+from cases.selectors.deadlines import policy_in_force
 from cases.selectors.handling import accidents_visible_q
 from core.typing import AnyUser
 from org.models import Cadre, Department
+from rulebooks.figures import FigureBook
 
 OPEN_REFERRAL = (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
 
@@ -156,26 +159,24 @@ def accident_cases(user: AnyUser, accident: Accident) -> QuerySet[Case]:
     return case_visible_qs(user).filter(accident=accident).select_related("owner_department").order_by("-created_at")
 
 
-def accident_report_policies() -> list[DeadlinePolicy]:
-    """The reporting limits (the unit's, each level's): the latest version of each code."""
-    policies = {
-        p.code: p
-        for p in DeadlinePolicy.objects.filter(code__in=["accident_unit_report", "accident_level_report"]).order_by("valid_from")
-    }
-    return list(policies.values())
+def accident_report_policies(accident: Accident) -> list[DeadlinePolicy]:
+    """The reporting limits (the unit's, each level's) in force when and where the accident
+    happened: a rulebook's row, else the national table's (``policy_in_force``)."""
+    day = timezone.localtime(accident.occurred_at).date()
+    figures = FigureBook.load()
+    found = (
+        policy_in_force(code, day, department=accident.location_id, figures=figures)
+        for code in ("accident_unit_report", "accident_level_report")
+    )
+    return [p for p in found if p is not None]
 
 
 # --- referrals and leads ------------------------------------------------------------------------
 
 
-def deadline_policy_in_force(code: str, on: dt.date) -> DeadlinePolicy | None:
-    """The version of one limit in force on a day."""
-    return (
-        DeadlinePolicy.objects.filter(code=code, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .order_by("-valid_from")
-        .first()
-    )
+def deadline_policy_in_force(code: str, on: dt.date, *, department: int | None = None) -> DeadlinePolicy | None:
+    """The version of one limit in force on a day where ``department`` is (``policy_in_force``)."""
+    return policy_in_force(code, on, department=department)
 
 
 def referrals_received_open(department: Department) -> QuerySet[Referral]:

@@ -41,7 +41,7 @@ def appeal_file(*, case_id: int, subject_id: int, filed_on: dt.date, grounds: st
         raise field_error("filed_on", _("An appeal cannot be filed before the decision was delivered."))
     if filed_on > local_today():
         raise field_error("filed_on", _("The filing date cannot be in the future."))
-    window_end = deadline_after("appeal_window", case.delivered_on)
+    window_end = deadline_after("appeal_window", case.delivered_on, department=case.owner_department_id)
     if filed_on > window_end:
         raise field_error("filed_on", _("The appeal window ended on %(d)s.") % {"d": window_end.isoformat()})
     if Appeal.objects.filter(subject=subject, state=Appeal.State.FILED).exists():

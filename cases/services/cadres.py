@@ -243,7 +243,7 @@ def lifelong_referrals(
             reason=reason,
             materials=materials,
             created_by=acting_user,
-            acknowledge_by=deadline_after("referral_acknowledgement", timezone.now()),
+            acknowledge_by=deadline_after("referral_acknowledgement", timezone.now(), department=case.owner_department_id),
         )
         save_with_history(referral, acting_user=acting_user, reason="Art. 32 referral")
         case_event_record(

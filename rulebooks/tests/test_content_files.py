@@ -292,3 +292,73 @@ def test_sources_name_the_nearest_rulebook():
     only_national = files.sources([BUNDLED["national-2018"], BUNDLED["huinong"]])
     assert set(only_national["articles"].values()) == {"national-2018"}
     assert only_national["veto"] == "national-2018"
+
+
+# --- time limits and influence periods a rulebook states (issue 13 item 1) ---------------------
+
+LIMIT = {"code": "appeal_window", "amount": 20, "unit": "days", "citation": "第三条", "verified": False}
+PERIOD = {"measure": "admonishment", "months": 12, "citation": "第五条", "verified": False}
+
+
+def _with_figures(deadlines=(LIMIT,), periods=(PERIOD,)):
+    def change(data):
+        data["content"]["deadlines"] = [dict(r) for r in deadlines]
+        data["content"]["influence_periods"] = [dict(r) for r in periods]
+
+    return _edit(change)
+
+
+def _parsed(data) -> dict:
+    return files.parse(files.dump(data))
+
+
+def test_limits_and_periods_parse_and_round_trip():
+    data = _with_figures()
+    assert _parsed(data)["content"]["deadlines"] == [LIMIT]
+    assert files.file_digest(_parsed(data)) == files.file_digest(_parsed(_parsed(data)))
+
+
+BAD_FIGURES = [
+    ((LIMIT, LIMIT), (PERIOD,), "$.content.deadlines[1]", "期限重复"),
+    ((LIMIT,), (PERIOD, PERIOD), "$.content.influence_periods[1]", "影响期重复"),
+    ((LIMIT,), ({**PERIOD, "sanction_kind": "party_warning"},), "$.content.influence_periods[0]", "只有“处分”"),
+    ((LIMIT,), ({**PERIOD, "permanent": True},), "$.content.influence_periods[0]", "同时写了月数"),
+    (({**LIMIT, "unit": "weeks"},), (PERIOD,), "$.content.deadlines[0].unit", "JSON Schema"),
+    (({**LIMIT, "amount": 0},), (PERIOD,), "$.content.deadlines[0].amount", "JSON Schema"),
+    ((LIMIT,), ({**PERIOD, "sanction_kind": "party_scolding"},), "$.content.influence_periods[0].sanction_kind", "JSON Schema"),
+]
+
+
+@pytest.mark.parametrize(("deadlines", "periods", "path", "chinese"), BAD_FIGURES)
+def test_bad_limits_and_periods_name_the_path_and_line(deadlines, periods, path, chinese):
+    text = files.dump(_with_figures(deadlines, periods))
+    with pytest.raises(files.RulebookFileError) as caught:
+        files.parse(text)
+    assert caught.value.path == path and chinese in str(caught.value)
+    assert caught.value.line == files.line_of(text, path)
+
+
+def test_a_child_restates_one_limit_and_inherits_the_rest():
+    parent = {"title": "上位", "content": {"deadlines": [LIMIT, {**LIMIT, "code": "archive_filing"}], "influence_periods": [PERIOD]}}
+    child = {"title": "本级", "content": {"deadlines": [{**LIMIT, "amount": 30}]}}
+    merged = files.merge([parent, child])
+    by_code = {r["code"]: r for r in merged["deadlines"]}
+    assert by_code["appeal_window"]["amount"] == 30 and by_code["appeal_window"]["source_title"] == "本级"
+    assert by_code["archive_filing"]["source_title"] == "上位"
+    assert merged["influence_periods"][0]["source_title"] == "上位"
+    sources = files.sources([{"code": "up", **parent}, {"code": "own", **child}])
+    assert sources["deadlines"] == {"appeal_window": "own", "archive_filing": "up"}
+    assert sources["influence_periods"] == {"admonishment": "up"}
+
+
+def test_a_content_without_figures_merges_as_before():
+    # Stored assessments name the digest of the merged content: no new keys when none are stated.
+    merged = files.merge([{"title": "上位", "content": _base()["content"]}])
+    assert "deadlines" not in merged and "influence_periods" not in merged
+
+
+def test_the_diff_shows_a_changed_limit():
+    old, new = _with_figures(), _with_figures(deadlines=({**LIMIT, "amount": 30},))
+    out = files.diff(old, new)
+    assert out["deadlines"] == {"old": [LIMIT], "new": [{**LIMIT, "amount": 30}]}
+    assert out["influence_periods"] is None and not out["unchanged"]

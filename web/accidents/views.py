@@ -142,7 +142,7 @@ def accident_detail(request, pk: int):
             "cases": [{"case": c, "url": case_url(c.pk)} for c in cases],
             "report_form": report_form,
             "finding_form": finding_form,
-            "policies": accident_report_policies(),
+            "policies": accident_report_policies(accident),
         },
         status=status,
     )

@@ -31,9 +31,8 @@ from web.referrals.forms import ReferralReturnForm
 PAGE_SIZE = 30
 
 
-def _policy(code: str) -> DeadlinePolicy | None:
-    today = local_today()
-    return deadline_policy_in_force(code, today)
+def _policy(code: str, department: int) -> DeadlinePolicy | None:
+    return deadline_policy_in_force(code, local_today(), department=department)
 
 
 MATERIAL_KINDS = {
@@ -86,7 +85,7 @@ def _referrals_context(request, department, errors: dict[int, ReferralReturnForm
         "department": department,
         "rows": rows,
         "handled_page": handled_page,
-        "policy": _policy("referral_acknowledgement"),
+        "policy": _policy("referral_acknowledgement", department.pk),
         "overdue_count": sum(1 for row in rows if row["overdue"]),
     }
 

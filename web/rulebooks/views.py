@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from cases.codes import AccidentGrade, Circumstance, Measure, SanctionKind
+from cases.models import DeadlinePolicy
 from rulebooks import content as files
 from rulebooks import selectors
 from rulebooks.models import Rulebook
@@ -185,9 +186,70 @@ def _detail_context(book: Rulebook) -> dict[str, Any]:
         "veto": content.get("veto") or {},
         "veto_inherited": origin(sources["veto"]),
         "measures_note": content.get("measures_note", ""),
+        "limits": [
+            {**_limit_view(row), "inherited": origin(sources.get("deadlines", {}).get(row["code"]))}
+            for row in content.get("deadlines", [])
+        ],
+        "periods": [
+            {**_period_view(row), "inherited": origin(sources.get("influence_periods", {}).get(_period_label(row)))}
+            for row in content.get("influence_periods", [])
+        ],
         "versions": version_rows,
         "missing": files.missing_rows(content),
     }
+
+
+def _period_label(row: dict[str, Any]) -> str:
+    return "/".join(k for k in (row["measure"], row.get("sanction_kind", "")) if k)
+
+
+def _limit_view(row: dict[str, Any]) -> dict[str, Any]:
+    """A time limit as the page shows it: the code, the amount with its unit, the basis."""
+    return {
+        "code": row["code"],
+        "name": LIMIT_NAMES.get(row["code"], row["code"]),
+        "amount": row["amount"],
+        "unit": _choice(DeadlinePolicy.Unit, row["unit"]),
+        "citation": row["citation"],
+        "verified": bool(row.get("verified")),
+        "note": row.get("note", ""),
+    }
+
+
+def _period_view(row: dict[str, Any]) -> dict[str, Any]:
+    """An influence period as the page shows it: the measure (and sanction kind), how long, what it bars."""
+    kind = row.get("sanction_kind", "")
+    bars = [
+        str(label)
+        for flag, label in ((row.get("blocks_promotion", True), BARS_PROMOTION), (row.get("blocks_awards", True), BARS_AWARDS))
+        if flag
+    ]
+    return {
+        "measure": _choice(Measure, row["measure"]) + (f"（{_choice(SanctionKind, kind)}）" if kind else ""),
+        "months": row.get("months"),
+        "permanent": bool(row.get("permanent")),
+        "bars": bars,
+        "stacks": bool(row.get("stacks")),
+        "citation": row["citation"],
+        "verified": bool(row.get("verified")),
+    }
+
+
+# The time limits by code (PRODUCT §6), as a page names them.
+LIMIT_NAMES = {
+    "referral_acknowledgement": gettext_lazy("Acknowledging a referral"),
+    "organizational_measure": gettext_lazy("Carrying out an organizational measure"),
+    "measure_execution": gettext_lazy("Carrying out another measure"),
+    "archive_filing": gettext_lazy("Filing the decision in the archives"),
+    "appeal_window": gettext_lazy("Appealing against the decision"),
+    "appeal_decision": gettext_lazy("Deciding an appeal"),
+    "inquiry_reply": gettext_lazy("Replying to an inquiry"),
+    "accident_unit_report": gettext_lazy("The unit's accident report"),
+    "accident_level_report": gettext_lazy("Each level's accident report"),
+    "deadline_warning": gettext_lazy("Warning before a limit runs out"),
+}
+BARS_PROMOTION = gettext_lazy("promotion")
+BARS_AWARDS = gettext_lazy("awards and 评优")
 
 
 def _version_param(request: HttpRequest, name: str) -> int | None:

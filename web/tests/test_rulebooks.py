@@ -178,3 +178,26 @@ def test_the_list_page_reads_in_a_constant_number_of_queries(client_as):
     before = count()
     _load_huinong()
     assert count() == before
+
+
+def test_a_rulebooks_time_limits_and_influence_periods_and_their_diff(client_as, world):
+    """A county version that states its own limit and period (test figures, not law): the page
+    lists them with their basis and marks them unchecked; the diff shows the limit that changed."""
+    data = files.parse(files.dump(selectors.rulebook_file(selectors.rulebook_by_code("pingluo-2021"))))
+    data["content"]["deadlines"] = [
+        {"code": "appeal_window", "amount": 20, "unit": "days", "citation": "第三条（测试）", "verified": False}
+    ]
+    data["content"]["influence_periods"] = [
+        {"measure": "sanction", "sanction_kind": "party_warning", "months": 12, "citation": "第五条（测试）", "verified": True}
+    ]
+    load_rulebook(data, acting_user=world.users["discipline_leader"], reason="载入期限")
+    client = client_as("discipline_officer")
+    figures = _section(_html(client, "/rulebooks/pingluo-2021/"), "figures")
+    assert zh("Appealing against the decision") in figures and "20 天" in figures and "第三条（测试）" in figures
+    assert "处分（党内警告）" in figures and "12 个月" in figures and "第五条（测试）" in figures
+    assert figures.count(zh("not checked against the text")) == 1
+    # The national rulebook states none: it says the national tables apply.
+    national = _section(_html(client, "/rulebooks/national-2018/"), "figures-national")
+    assert "本规则集未规定自己的期限和影响期" in national
+    diff = _section(_html(client, "/rulebooks/pingluo-2021/diff/?from=1&to=2"), "diff-deadlines")
+    assert "<del>—</del>" in diff and "appeal_window 20 days（第三条（测试））" in diff
