@@ -339,7 +339,10 @@ def test_bad_limits_and_periods_name_the_path_and_line(deadlines, periods, path,
 
 
 def test_a_child_restates_one_limit_and_inherits_the_rest():
-    parent = {"title": "上位", "content": {"deadlines": [LIMIT, {**LIMIT, "code": "archive_filing"}], "influence_periods": [PERIOD]}}
+    parent = {
+        "title": "上位",
+        "content": {"deadlines": [LIMIT, {**LIMIT, "code": "archive_filing"}], "influence_periods": [PERIOD]},
+    }
     child = {"title": "本级", "content": {"deadlines": [{**LIMIT, "amount": 30}]}}
     merged = files.merge([parent, child])
     by_code = {r["code"]: r for r in merged["deadlines"]}
