@@ -96,6 +96,9 @@ def _edited(code: str = "national-2018") -> str:
         {"circumstance": "26.2", "severity": "heavier", "measures": ["dismissal"], "sanctions": [], "reasoning": "新增"}
     )
     data["content"]["veto"] = {"floor_months": 12, "cite": "第二十条"}
+    data["content"]["deadlines"] = [
+        {"code": "appeal_window", "amount": 15, "unit": "days", "citation": "第三条", "verified": False}
+    ]
     return files.dump(data)
 
 
@@ -115,6 +118,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path):
     assert "~ 26.1/standard: measures -suspension; sanctions +party_removal_from_post" in out
     assert "+ 26.2/heavier: measures [dismissal]; sanctions [—]" in out
     assert "veto 一票否决:" in out and '"floor_months":12' in out
+    assert "deadlines 期限: null → " in out and '"code":"appeal_window"' in out
     assert "dry run: nothing written (would load as v2)" in out
 
 

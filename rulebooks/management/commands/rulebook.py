@@ -70,7 +70,13 @@ def diff_lines(change: dict[str, Any]) -> list[str]:
             lines.append(f"  ~ {r['key']}: " + ("; ".join(parts) or "(keys)"))
         if measures["reordered"]:
             lines.append("  ~ the same rows in another order")
-    for key, label in (("veto", "veto 一票否决"), ("measures_note", "measures_note 说明"), ("obligations", "obligations")):
+    for key, label in (
+        ("veto", "veto 一票否决"),
+        ("measures_note", "measures_note 说明"),
+        ("obligations", "obligations"),
+        ("deadlines", "deadlines 期限"),
+        ("influence_periods", "influence_periods 影响期"),
+    ):
         if change[key]:
             lines.append(
                 f"{label}: {_short(files.canonical(change[key]['old']), 80)} → {_short(files.canonical(change[key]['new']), 80)}"
