@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.codes import DECIDED_STATES, MEASURE_ORDER, CaseState
+from cases.lifecycle.deciding import organ_name
 from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, MeasureDecision
 from cases.selectors.deadlines import deadline_due, policy_in_force
 from core.errors import PreconditionFailed
@@ -144,7 +145,9 @@ def _decision_qs():
     subjects = CaseSubject.objects.select_related("cadre", "post", "post__organization", "finding").prefetch_related(
         Prefetch(
             "measures",
-            queryset=MeasureDecision.objects.filter(state=MeasureDecision.State.DECIDED).order_by("id"),
+            queryset=MeasureDecision.objects.filter(state=MeasureDecision.State.DECIDED)
+            .select_related("deciding_department")
+            .order_by("id"),
             to_attr="decided_measures",
         ),
         Prefetch(
@@ -169,11 +172,14 @@ def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str)
     conclusion = subject.conclusions[-1] if subject.conclusions else None  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
     output = conclusion.output if conclusion else {}
     labels = []
+    by_organ: dict[str, list[str]] = {}  # the deciding organ of each measure (问责条例第十二条), in order
     for m in measures:
         label = m.get_measure_display()
         if m.sanction_kind:
             label += f"（{m.get_sanction_kind_display()}）"
         labels.append(str(label))
+        decider = organ_name(m.deciding_department, m.sanction_kind) if m.deciding_department else organ
+        by_organ.setdefault(decider, []).append(str(label))
     cites = rulebook_cites(output)
     basis = basis_labels(output.get("citations", []), cites)
     title = rules_title(output)
@@ -203,7 +209,10 @@ def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str)
             for line in output.get("explanation", [])
         ],
         "measures": labels,
-        "decision_sentence": f"经{organ}研究决定，给予{name}同志以下问责：{'、'.join(labels)}。",
+        "decision_sentence": "；".join(
+            f"经{decider}研究决定，给予{name}同志以下问责：{'、'.join(items)}" for decider, items in by_organ.items()
+        )
+        + "。",
     }
 
 

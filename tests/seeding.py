@@ -17,6 +17,7 @@ SEED_MIGRATIONS = (
     "duties.migrations.0005_seed_standing_duties",
     "duties.migrations.0007_catalog_organs_and_department_party_groups",
     "duties.migrations.0009_catalog_positions_in_the_seeds_order",
+    "cases.migrations.0019_deciding_organs",
 )
 
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
+from cases.codes import CaseState
 from cases.lifecycle.routing import DECIDING, execution_route
 from cases.models import Appeal, Case, ExecutionTask, MeasureDecision, Referral
 from core.hooks import on_workflow_event
@@ -132,6 +133,9 @@ def _case_transition(*, case: Case, name: str, acting_user, **_kw) -> None:
     )
     if task is None:
         return
+    if name == "approve" and case.state == CaseState.APPROVING:
+        _approval_waits(task, case)
+        return
     if fast_path.applies(task, case):
         fast_path.stage_to_stage(task, case, acting_user)
         return
@@ -143,6 +147,18 @@ def _case_transition(*, case: Case, name: str, acting_user, **_kw) -> None:
     process.artifact = case
     complete(task, acting_user)
     stamp(process)
+
+
+def _approval_waits(task: Task, case: Case) -> None:
+    """The owner decided its part and sent 问责建议 (issue 14): the approval stage leaves every
+    queue — each organ decides from its recommendation's task — and is completed, opening
+    delivery, by the ``approve`` that decides the last part."""
+    if task.status == STATUS.ASSIGNED:
+        with task.activation() as activation:
+            activation.unassign()
+        task.refresh_from_db()
+    task.data = {**task.data, "department": None, "waiting": True}
+    task.save(update_fields=["data"])
 
 
 @on_workflow_event("case_owner_changed")

@@ -213,10 +213,25 @@ class LeadSerializer(serializers.Serializer):
     circumstances = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class DepartmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class MeasureSerializer(serializers.ModelSerializer):
+    deciding_department = serializers.SerializerMethodField(
+        help_text="The organ that decides the measure (问责条例第十二条, Art. 34); null only on rows older than deciding organs."
+    )
+    decided_by = serializers.IntegerField(source="decided_by_id", allow_null=True, read_only=True)
+
     class Meta:
         model = MeasureDecision
-        fields = ["id", "measure", "sanction_kind", "state", "proposed_at", "decided_on"]
+        fields = ["id", "measure", "sanction_kind", "state", "proposed_at", "decided_on", "deciding_department", "decided_by"]
+
+    @extend_schema_field(DepartmentRefSerializer(allow_null=True))
+    def get_deciding_department(self, measure) -> dict | None:
+        organ = measure.deciding_department
+        return {"id": organ.pk, "name": organ.name} if organ is not None else None
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransition
 
 from cases.codes import CaseState
 from cases.lifecycle.inputs import parse
-from cases.lifecycle.measures import create_execution_tasks
+from cases.lifecycle.measures import create_execution_tasks, measure_organs
 from cases.lifecycle.spec import Transition
 from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
 from cases.selectors.assessments import evaluate_subject
@@ -29,7 +29,7 @@ from core.errors import CONCURRENT_MODIFICATION, ConcurrentModification, Precond
 from core.hooks import workflow_event
 from core.persistence import local_today, save_with_history
 from core.typing import Actor
-from org.access import department_of_kind
+from org.access import department_of_kind, membership_of
 from org.codes import DepartmentKind
 from org.jurisdiction import OUTSIDE_ROUTES, route_allowed
 from org.models import Post
@@ -173,10 +173,20 @@ def _propose(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
     save_case(case, acting_user=user, reason="propose")
     now = timezone.now()
     rows = []
-    for subject, measure, kind in data["measures"]:
-        decision = MeasureDecision(subject=subject, measure=measure, sanction_kind=kind, proposed_by=user, proposed_at=now)
+    organs = measure_organs(case, payload["measures"], data["measures"])
+    for (subject, measure, kind), organ in zip(data["measures"], organs, strict=True):
+        decision = MeasureDecision(
+            subject=subject,
+            measure=measure,
+            sanction_kind=kind,
+            proposed_by=user,
+            proposed_at=now,
+            deciding_department=organ,
+        )
         save_with_history(decision, acting_user=user, reason="propose")
-        rows.append({"id": decision.pk, "subject": subject.pk, "measure": measure, "sanction_kind": kind})
+        rows.append(
+            {"id": decision.pk, "subject": subject.pk, "measure": measure, "sanction_kind": kind, "deciding_department": organ.pk}
+        )
     case_event_record(
         case=case,
         kind=row.event,
@@ -189,33 +199,45 @@ def _propose(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
     return case
 
 
-def _proposed(case: Case) -> QuerySet[MeasureDecision]:
-    return MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.PROPOSED)
+def open_recommendations(case: Case) -> QuerySet[Referral]:
+    """The 问责建议 of the approval under way still waiting for their organ's decision."""
+    return case.referrals.filter(kind=Referral.Kind.RECOMMENDATION, state__in=OPEN_REFERRAL_STATES)
+
+
+def _round(case: Case) -> QuerySet[MeasureDecision]:
+    """The measures of the approval under way: proposed, or decided by an organ in this round
+    (while a case is ``approving`` no earlier decision stands: a rejection withdrew them)."""
+    return MeasureDecision.objects.filter(
+        subject__case=case, state__in=[MeasureDecision.State.PROPOSED, MeasureDecision.State.DECIDED]
+    )
+
+
+def _measure_rows(decisions: Iterable[MeasureDecision]) -> list[dict[str, Any]]:
+    return [{"id": d.pk, "subject": d.subject_id, "measure": d.measure, "sanction_kind": d.sanction_kind} for d in decisions]
 
 
 def _reject(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
+    """Any deciding organ's leader sends the whole proposal back (issue 14): every measure of
+    the round is withdrawn — also those another organ already decided in it, since the decision
+    is made and served as a whole — and the open 问责建议 are returned with the reason."""
     reason = _parse(row, case, payload)["reason"]
     before = case.state
     case.reject()
+    case.approved_by = None
     save_case(case, acting_user=user, reason=f"reject: {reason}")
-    for decision in _proposed(case):
+    withdrawn = list(_round(case))
+    for decision in withdrawn:
         decision.state = MeasureDecision.State.WITHDRAWN
         save_with_history(decision, acting_user=user, reason=f"reject: {reason}")
-    case_event_record(case=case, kind=row.event, acting_user=user, from_state=before, to_state=case.state, reason=reason)
-    return case
-
-
-def _approve(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
-    reason = _parse(row, case, payload)["reason"]
-    today = local_today()
-    before = case.state
-    proposer = case.proposed_by_id
-    case.approve(by=user, on=today)
-    save_case(case, acting_user=user, reason="approve")
-    for decision in _proposed(case):
-        decision.state = MeasureDecision.State.DECIDED
-        decision.decided_on = today
-        save_with_history(decision, acting_user=user, reason="approve")
+    returned = []
+    for referral in open_recommendations(case):
+        referral.state = Referral.State.RETURNED
+        referral.return_reason = reason
+        referral.handled_by = user
+        referral.handled_at = timezone.now()
+        save_with_history(referral, acting_user=user, reason=f"reject: {reason}")
+        workflow_event("referral_moved", referral=referral, move="return", acting_user=user)
+        returned.append(referral.pk)
     case_event_record(
         case=case,
         kind=row.event,
@@ -223,9 +245,103 @@ def _approve(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
         from_state=before,
         to_state=case.state,
         reason=reason,
-        payload={"decided_on": today.isoformat(), "proposed_by": proposer},
+        payload={
+            "deciding_department": _acting_organ(case, user),
+            "withdrawn": [d.pk for d in withdrawn],
+            "recommendations_returned": returned,
+        },
     )
     return case
+
+
+def _acting_organ(case: Case, user: Actor) -> int | None:
+    membership = membership_of(user)
+    return membership.department_id if membership else None
+
+
+def _approve(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
+    """A leader of a deciding organ decides that organ's measures (issue 14; 问责条例第十二条).
+
+    The owner (the discipline organ) decides first: its own measures, and it sends each other
+    organ its measures as a 问责建议 (a referral of kind ``recommendation`` to that organ's
+    queue, with the ``recommendation_decision`` limit). Each organ's ``approve`` then decides its
+    part; the case is ``decided`` on the last one, dated that day."""
+    reason = _parse(row, case, payload)["reason"]
+    today = local_today()
+    before = case.state
+    organ = _acting_organ(case, user)
+    pending = [d for d in _round(case).select_related("deciding_department") if d.state == MeasureDecision.State.PROPOSED]
+    owner = case.owner_department_id
+    payload_out: dict[str, Any] = {
+        "deciding_department": organ,
+        "decided_on": today.isoformat(),
+        "proposed_by": case.proposed_by_id,
+    }
+    if organ == owner:
+        mine = [d for d in pending if d.deciding_department_id in (None, owner)]
+        others: dict[int, list[MeasureDecision]] = {}
+        for d in pending:
+            if d.deciding_department_id not in (None, owner):
+                others.setdefault(int(d.deciding_department_id), []).append(d)
+        case.approved_by = user
+        recommendations = [_recommend(case, user, decisions, reason) for decisions in others.values()]
+        payload_out["recommendations"] = [{"referral": r.pk, "to_department": r.to_department_id} for r in recommendations]
+    else:
+        mine = [d for d in pending if d.deciding_department_id == organ]
+        for referral in open_recommendations(case).filter(to_department_id=organ):
+            referral.state = Referral.State.ACCEPTED
+            referral.handled_by = user
+            referral.handled_at = timezone.now()
+            save_with_history(referral, acting_user=user, reason=f"approve: {reason}" if reason else "approve")
+            workflow_event("referral_moved", referral=referral, move="accept", acting_user=user)
+    for decision in mine:
+        decision.state = MeasureDecision.State.DECIDED
+        decision.decided_on = today
+        decision.decided_by = user
+        save_with_history(decision, acting_user=user, reason="approve")
+    payload_out["measures"] = _measure_rows(mine)
+    complete = not open_recommendations(case).exists()
+    if complete:
+        case.approve(by=case.approved_by or user, on=today)
+    save_case(case, acting_user=user, reason="approve" if complete else "approve: part decided")
+    payload_out["complete"] = complete
+    case_event_record(
+        case=case,
+        kind=row.event,
+        acting_user=user,
+        from_state=before,
+        to_state=case.state,
+        reason=reason,
+        payload=payload_out,
+    )
+    return case
+
+
+def _recommend(case: Case, user: Actor, decisions: list[MeasureDecision], reason: str) -> Referral:
+    """The 问责建议 to the organ that decides ``decisions`` (one organ's measures)."""
+    organ = decisions[0].deciding_department
+    assert organ is not None  # grouped by it
+    labels = "、".join(
+        f"{d.subject.cadre.name}：{d.get_measure_display()}" + (f"（{d.get_sanction_kind_display()}）" if d.sanction_kind else "")
+        for d in decisions
+    )
+    referral = Referral(
+        case=case,
+        kind=Referral.Kind.RECOMMENDATION,
+        from_department_id=case.owner_department_id,
+        to_department=organ,
+        reason=_("Accountability recommendation (问责条例第十二条): %(measures)s") % {"measures": labels}
+        + (f"。{reason}" if reason else ""),
+        materials=[
+            {"kind": "measure", "measure": d.pk, "subject": d.subject_id, "code": d.measure, "sanction_kind": d.sanction_kind}
+            for d in decisions
+        ],
+        created_by=user,
+        acknowledge_by=deadline_after("recommendation_decision", timezone.now(), department=case.owner_department_id),
+    )
+    save_with_history(referral, acting_user=user, reason="approve: recommendation")
+    workflow_event("referral_created", referral=referral)
+    return referral
 
 
 def _deliver(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:

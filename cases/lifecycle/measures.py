@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES, Measure, SanctionKind
+from cases.lifecycle.deciding import organs_allowed
 from cases.lifecycle.routing import DECIDING, execution_route
 from cases.models import Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision
 from cases.selectors.deadlines import deadline_after
@@ -16,7 +17,7 @@ from core.errors import field_error
 from core.persistence import local_today, save_with_history
 from core.typing import Actor
 from org.access import department_of_kind
-from org.models import Department
+from org.models import Department, Post
 from rulebooks.figures import FigureBook
 
 
@@ -49,7 +50,7 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
         where = f"measures[{index}]"
         if not isinstance(item, dict):
             raise field_error(where, _("Expected an object with subject and measure."))
-        extra = set(item) - {"subject", "measure", "sanction_kind"}
+        extra = set(item) - {"subject", "measure", "sanction_kind", "deciding_department"}
         if extra:
             raise field_error(where, _("Unknown field(s): %(f)s") % {"f": ", ".join(sorted(extra))})
         given = item.get("subject")
@@ -120,6 +121,35 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
                 },
             )
     return chosen
+
+
+def measure_organs(case: Case, items: list[Any], chosen: list[tuple[CaseSubject, str, str]]) -> list[Department]:
+    """The deciding organ of each chosen measure (``cases.lifecycle.deciding``), in the order of
+    ``chosen`` (which ``validate_measures`` returned for ``items``). ``deciding_department`` (an
+    id) may name, for 通报 and 诫勉, the case's owner or the organization department with
+    authority over the post; for any other measure it may only name the organ the rules give."""
+    subject_ids = {s.pk for s, _m, _k in chosen}
+    posts: dict[int, list[Post]] = {}
+    for post in Post.objects.filter(cadre__subjects__pk__in=subject_ids).select_related("managing_authority"):
+        posts.setdefault(post.cadre_id, []).append(post)
+    organs: list[Department] = []
+    for index, (item, (subject, measure, _kind)) in enumerate(zip(items, chosen, strict=True)):
+        allowed = organs_allowed(case, subject, measure, posts.get(subject.cadre_id, []))
+        given = item.get("deciding_department")
+        if given is None:
+            organs.append(allowed[0])
+            continue
+        match = (
+            next((d for d in allowed if d.pk == given), None) if isinstance(given, int) and not isinstance(given, bool) else None
+        )
+        if match is None:
+            raise field_error(
+                f"measures[{index}].deciding_department",
+                _("“%(m)s” is decided by %(organs)s (问责条例第十二条, Art. 34).")
+                % {"m": Measure(measure).label, "organs": "、".join(d.name for d in allowed)},
+            )
+        organs.append(match)
+    return organs
 
 
 def _answers(

@@ -264,6 +264,21 @@ class MeasureDecision(models.Model):
     )
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # Who decides it (issue 14; 问责条例 2019 第十二条, Art. 34): organizational measures the
+    # organization department with authority over the post, sanctions the discipline organ
+    # (政务处分 as 监委), a notice or 诫勉 the organ that imposes it. Empty on rows older than
+    # this: the case's owner decided them.
+    deciding_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("deciding organ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:

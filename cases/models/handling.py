@@ -74,6 +74,9 @@ class Referral(models.Model):
     class Kind(models.TextChoices):
         TRANSFER = "transfer", _("Transfer (移送, Art. 34)")
         LIFELONG = "lifelong", _("Lifelong accountability materials (终身追责材料移送, Art. 32)")
+        # 问责建议: measures the discipline organ may not decide itself, sent to the organ with
+        # authority over the post (问责条例 2019 第十二条); decided by that organ's ``approve``.
+        RECOMMENDATION = "recommendation", _("Accountability recommendation (问责建议)")
 
     class State(models.TextChoices):
         SENT = "sent", _("Sent")

@@ -229,7 +229,7 @@ def case_detail_qs() -> QuerySet[Case]:
     subjects = CaseSubject.objects.select_related(
         "cadre", "post", "post__organization", "finding", "filing", "filing__approved_by"
     ).prefetch_related(
-        Prefetch("measures", queryset=MeasureDecision.objects.order_by("id")),
+        Prefetch("measures", queryset=MeasureDecision.objects.select_related("deciding_department").order_by("id")),
         Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("id")),
         Prefetch("finding__full_performance", queryset=PerformanceFinding.objects.select_related("recorded_by").order_by("id")),
     )

@@ -15,6 +15,20 @@ from org.access import membership_of
 from org.codes import Rank
 
 
+def _deciding_transitions(case: Case, user: AnyUser, department_id: int, leader: bool) -> list[str]:
+    if not leader:
+        return []
+    if department_id == case.owner_department_id:
+        if case.approved_by_id is not None or case.proposed_by_id == user.pk:
+            # Its part is decided, or the proposer (four eyes): only ``reject`` stays out too.
+            return [] if case.approved_by_id is not None else ["reject"]
+        return ["reject", "approve"]
+    waiting = case.referrals.filter(
+        kind=Referral.Kind.RECOMMENDATION, state__in=OPEN_REFERRAL_STATES, to_department_id=department_id
+    ).exists()
+    return ["reject", "approve"] if waiting else []
+
+
 def transfer_pending(case: Case) -> bool:
     """A transfer of the case is waiting for its target: until it accepts or returns it, the case
     belongs to neither side to move."""
@@ -25,9 +39,15 @@ def transfer_pending(case: Case) -> bool:
 
 
 def available_transitions(case: Case, user: AnyUser) -> list[str]:
-    """Transitions the user may fire now: allowed from the state and within the user's rights."""
+    """Transitions the user may fire now: allowed from the state and within the user's rights.
+    While a case is ``approving``, ``approve`` and ``reject`` are a leader's of the owner until
+    it has decided its part, then of each organ with an open 问责建议 (issue 14)."""
     membership = membership_of(user)
-    if membership is None or membership.department_id != case.owner_department_id:
+    if membership is None:
+        return []
+    if case.state == CaseState.APPROVING:
+        return _deciding_transitions(case, user, membership.department_id, membership.rank == Rank.LEADER)
+    if membership.department_id != case.owner_department_id:
         return []
     if transfer_pending(case):
         return []

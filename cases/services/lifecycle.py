@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from cases.codes import CaseState
-from cases.lifecycle.handlers import HANDLERS
+from cases.lifecycle.handlers import HANDLERS, open_recommendations
 from cases.lifecycle.spec import BY_NAME, Transition
 from cases.models import Case
 from cases.selectors.transitions import transfer_pending
@@ -34,7 +34,9 @@ from core.errors import (
 from core.hooks import workflow_event
 from core.persistence import lock
 from core.typing import Actor
-from org.access import require_member_of
+from org.access import membership_of, require_member_of
+
+DECIDING_TRANSITIONS = frozenset({"approve", "reject"})
 
 # Transitions by name, in the order of the spec (the order buttons and choices are listed in).
 TRANSITIONS: dict[str, Transition] = BY_NAME
@@ -53,11 +55,33 @@ def _check_state(case: Case, name: str) -> None:
         )
 
 
+ORGANS_DECIDING = gettext_lazy("The discipline organ has decided its part; the case waits for the decision of: %(organs)s.")
+
+
 def _authorize(case: Case, row: Transition, user: Actor) -> None:
+    if row.name in DECIDING_TRANSITIONS and case.state == CaseState.APPROVING:
+        _authorize_decision(case, row, user)
+        return
     # By the owner's id: the department row itself is not needed to decide (one query less).
     require_member_of(user, case.owner_department_id, leader=row.leader_only)
     if row.four_eyes and case.proposed_by_id == user.pk:
         raise NotPermitted(PROPOSER_CANNOT_APPROVE)
+
+
+def _authorize_decision(case: Case, row: Transition, user: Actor) -> None:
+    """``approve``/``reject`` (issue 14): a leader of the owner until it has decided its part,
+    then a leader of each organ with an open 问责建议."""
+    membership = membership_of(user)
+    waiting = list(open_recommendations(case).select_related("to_department"))
+    if membership is not None and membership.department_id != case.owner_department_id:
+        if any(r.to_department_id == membership.department_id for r in waiting):
+            require_member_of(user, membership.department_id, leader=True)
+            return
+    require_member_of(user, case.owner_department_id, leader=row.leader_only)
+    if row.four_eyes and case.proposed_by_id == user.pk:
+        raise NotPermitted(PROPOSER_CANNOT_APPROVE)
+    if case.approved_by_id is not None:
+        raise PreconditionFailed(ORGANS_DECIDING % {"organs": "、".join(r.to_department.name for r in waiting)})
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from cases.selectors.records import cadre_record
 from cases.services.executions import execution_complete
 from cases.services.findings import finding_put
 from cases.services.lifecycle import case_transition
-from cases.tests.scenarios import case_in_state
+from cases.tests.scenarios import approve_all, case_in_state
 from core.persistence import local_today
 
 OFFICER, LEADER = "discipline_officer", "discipline_leader"
@@ -48,7 +48,7 @@ def decided(world, measures=(("admonishment", ""),), *, key=DEPUTY, finding=REPO
     fire(world, case, "conclude")
     items = [{"subject": subject.pk, "measure": m, **({"sanction_kind": k} if k else {})} for m, k in measures]
     fire(world, case, "propose", measures=items)
-    fire(world, case, "approve", LEADER)
+    approve_all(world, case, LEADER)
     if deliver:
         fire(world, case, "deliver", delivered_on=local_today().isoformat())
     return Case.objects.get(pk=case.pk)

@@ -87,3 +87,27 @@ def advance(world, case: Case, state: str, *, filed: bool = False) -> Case:
 
 def case_in_state(world, state: str, *, filed: bool = False, **lead_kwargs) -> Case:
     return advance(world, new_lead(world, **lead_kwargs), state, filed=filed)
+
+
+def organ_leader(world, department_id: int):
+    """A demo leader of the department (the one who decides its part of a proposal)."""
+    from org.codes import Rank
+
+    for user in world.users.values():
+        membership = getattr(user, "membership", None)
+        if membership is not None and membership.department_id == department_id and membership.rank == Rank.LEADER:
+            return user
+    raise LookupError(f"no demo leader in department {department_id}")
+
+
+def approve_all(world, case: Case, persona: str = "discipline_leader") -> Case:
+    """``approve`` as the owner's leader, then as a leader of each organ its 问责建议 went to
+    (issue 14), until the case is decided."""
+    from cases.lifecycle.handlers import open_recommendations
+
+    case = case_transition(case_id=case.pk, name="approve", payload={}, acting_user=world.users[persona])
+    for referral in list(open_recommendations(case)):
+        case = case_transition(
+            case_id=case.pk, name="approve", payload={}, acting_user=organ_leader(world, referral.to_department_id)
+        )
+    return case

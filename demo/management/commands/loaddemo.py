@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cases.codes import CaseState, SourceKind
+from cases.lifecycle.handlers import open_recommendations
 from cases.models import Case
 from cases.selectors.exemption import art31_ledger
 from cases.services.accidents import accident_report_add, reporting_finding_add
@@ -31,6 +32,8 @@ from core.persistence import local_today
 from demo.ledger import build_duties_demo
 from demo.world import NEIGHBOUR_USERS, USERS, build_world
 from org.codes import DepartmentKind as K
+from org.codes import Rank
+from org.models import Membership
 
 DEMO_MARKER_TITLE = "【演示】宝丰镇某化工企业“3·15”中毒事故领导责任"
 
@@ -169,6 +172,14 @@ class Command(BaseCommand):
         def step(case, name, user=officer, **payload):
             return case_transition(case_id=case.pk, name=name, payload=payload, acting_user=user)
 
+        def approve(case):
+            """The discipline leader's approval, then each organ's on its 问责建议 (issue 14)."""
+            case = step(case, "approve", user=leader)
+            for referral in list(open_recommendations(case)):
+                organ_leader = Membership.objects.filter(department_id=referral.to_department_id, rank=Rank.LEADER).first()
+                case = step(case, "approve", user=organ_leader.user)
+            return case
+
         def findings(case, **data):
             for subject in case.subjects.all():
                 finding_put(case_id=case.pk, subject_id=subject.pk, data=data, acting_user=officer)
@@ -232,7 +243,7 @@ class Command(BaseCommand):
             "propose",
             measures=measures_for(executing, "demotion") + measures_for(executing, "sanction", "gov_major_demerit"),
         )
-        step(executing, "approve", user=leader)
+        approve(executing)
         step(executing, "deliver", delivered_on=today.isoformat())
         appeal_file(
             case_id=executing.pk,

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from cases.codes import DECIDED_STATES, FINDING_STATES, UNDER_INVESTIGATION_STATES, CaseState
-from cases.models import Appeal, ExecutionTask, MeasureDecision
+from cases.models import Appeal, ExecutionTask, MeasureDecision, Referral
 from cases.selectors import FULL
 from cases.selectors.pages import case_page_related
 from cases.selectors.transitions import available_transitions
@@ -87,6 +87,14 @@ def case_detail(request, pk: int):
             "timeline": case_timeline(case, related["events"]),
             "executions": related["executions"],
             "referrals": related["referrals"],
+            # 问责建议 still waiting for their organ's decision (issue 14): who must still decide.
+            "waiting_organs": [
+                r.to_department
+                for r in related["referrals"]
+                if r.kind == Referral.Kind.RECOMMENDATION and r.state in (Referral.State.SENT, Referral.State.ACKNOWLEDGED)
+            ]
+            if case.state == CaseState.APPROVING
+            else [],
             "appeals": related["appeals"],
             "team": list(case.team.all()),
             "can_findings": owner_member and case.state in FINDING_STATES,
