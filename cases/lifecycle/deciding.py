@@ -73,10 +73,9 @@ def organs_allowed(case: Case, subject: CaseSubject, measure: str, posts: Iterab
 
 
 def organ_name(department: Department, sanction_kind: str = "") -> str:
-    """How a document names the deciding organ: a 纪委监委 deciding a 政务处分 acts as 监委."""
+    """How a document names the deciding organ: a 纪委监委 deciding a 政务处分 acts as 监委
+    (政务处分法第三条); deciding anything else — a 党纪处分, a 通报 or 诫勉 (问责条例第十二条) — as 纪委."""
     name = department.name
-    if sanction_kind in GOVERNMENT_SANCTIONS and department.kind == DepartmentKind.DISCIPLINE and name.endswith("纪委监委"):
-        return name.removesuffix("纪委监委") + "监委"
-    if sanction_kind and sanction_kind not in GOVERNMENT_SANCTIONS and name.endswith("纪委监委"):
-        return name.removesuffix("纪委监委") + "纪委"
-    return name
+    if department.kind != DepartmentKind.DISCIPLINE or not name.endswith("纪委监委"):
+        return name
+    return name.removesuffix("纪委监委") + ("监委" if sanction_kind in GOVERNMENT_SANCTIONS else "纪委")

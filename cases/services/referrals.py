@@ -38,6 +38,12 @@ def referral_move(*, referral_id: int, move: str, acting_user: Actor, reason: st
             _("The referral is %(state)s; it cannot be %(move)s now.") % {"state": referral.get_state_display(), "move": move}
         )
     require_member_of(acting_user, referral.to_department_id)
+    if referral.kind == Referral.Kind.RECOMMENDATION and move != "acknowledge":
+        # A 问责建议 is decided on the case, by the organ's leader (issue 14): ``approve`` decides
+        # the measures, ``reject`` sends the proposal back; accepting it alone would decide nothing.
+        raise PreconditionFailed(
+            _("An accountability recommendation is decided on the case: its leader approves or rejects the measures.")
+        )
     reason = (reason or "").strip()
     if move == "return" and not reason:
         raise field_error("reason", _("Say why the referral is returned."))

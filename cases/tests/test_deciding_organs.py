@@ -254,3 +254,27 @@ def test_the_case_page_shows_who_must_still_decide(world, client):
     measures = detail.get(f"/api/v1/cases/{case.pk}/").json()["subjects"][0]["measures"]
     organs = {m["measure"]: m["deciding_department"]["id"] for m in measures}
     assert organs == {"dismissal": world.departments["pl-organization"].pk, "sanction": world.departments["pl-discipline"].pk}
+
+
+@pytest.mark.parametrize("move", ["accept", "return"])
+def test_a_recommendation_is_not_accepted_or_returned_as_a_plain_referral(world, move):
+    from cases.services.referrals import referral_move
+
+    case = fire(world, _split_case(world), "approve", "discipline_leader")
+    recommendation = Referral.objects.get(case=case, kind=Referral.Kind.RECOMMENDATION)
+    referral_move(referral_id=recommendation.pk, move="acknowledge", acting_user=world.users["organization_officer"])
+    with pytest.raises(PreconditionFailed):
+        referral_move(referral_id=recommendation.pk, move=move, acting_user=world.users["organization_leader"], reason="x")
+    assert Referral.objects.get(pk=recommendation.pk).state == Referral.State.ACKNOWLEDGED
+    assert fire(world, case, "approve", "organization_leader").state == CaseState.DECIDED
+
+
+def test_one_sentence_per_side_of_the_discipline_organ(world):
+    from cases.documents import decision_context
+
+    case = proposing(world, COUNTY_DEPUTY)
+    propose(world, case, {"measure": "notice"}, WARNING, {"measure": "sanction", "sanction_kind": "gov_demerit"})
+    case = fire(world, case, "approve", "discipline_leader")
+    sentence = decision_context(case)["subjects"][0]["decision_sentence"]
+    assert sentence.startswith("经平罗县纪委研究决定") and "通报、处分（党内警告）" in sentence
+    assert "；经平罗县监委研究决定" in sentence and sentence.endswith("处分（记过）。")
