@@ -167,19 +167,22 @@ class CaseEventKind(models.TextChoices):
         _("Move of a subject under investigation recorded (政务处分法第五十二条)"),
     )
     LEDGER_GAP_EXPLAINED = "ledger_gap_explained", _("Gap in the duty ledger explained (Art. 31)")
+    DOCUMENTS_CONFIRMED = "documents_confirmed", _("Unverified defaults confirmed before issuing the documents")
 
 
 # Event kinds that notify nobody, on purpose (every other kind has a rule in
 # ``notifications.rules``): an inquiry or a hold stays in the department, findings and completed
 # tasks are read on the case page, a claim or release changes only who holds a task, an appeal's
 # outcome is written by the deciding department's leader, a veto override is kept for the audit,
-# a gap explanation is part of the findings.
+# a gap explanation is part of the findings, a confirmation of unverified defaults is kept for the
+# audit.
 SILENT_EVENT_KINDS = frozenset(
     {
         CaseEventKind.INQUIRE,
         CaseEventKind.HOLD,
         CaseEventKind.FINDINGS,
         CaseEventKind.LEDGER_GAP_EXPLAINED,
+        CaseEventKind.DOCUMENTS_CONFIRMED,
         CaseEventKind.EXECUTION_COMPLETE,
         CaseEventKind.APPEAL_UPHELD,
         CaseEventKind.APPEAL_REVISED,

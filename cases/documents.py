@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
@@ -20,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cases.codes import DECIDED_STATES, MEASURE_ORDER, CaseState
+from cases.codes import DECIDED_STATES, MEASURE_ORDER, ORGANIZATIONAL_MEASURES, CaseState
 from cases.lifecycle.deciding import organ_name
 from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, MeasureDecision
 from cases.selectors.deadlines import deadline_due, policy_in_force
@@ -107,8 +108,16 @@ def rulebook_cites(output: dict[str, Any]) -> dict[str, str]:
     return cites
 
 
+# A rulebook version as the engine names it (``pingluo-2021@44aaa5b67ada：``): internal, never printed.
+_VERSION_TAG = re.compile(r"[a-z0-9][a-z0-9-]*@[0-9a-f]{6,64}[：:]\s*")
+# Flags for the officer (UNVERIFIED, VERIFIED-S …) and the notes around them: kept in the checklist.
+_FLAG = re.compile(r"[（(]\s*(?:UN)?VERIFIED(?:-[PS])?[^）)]*[）)]|\b(?:UN)?VERIFIED(?:-[PS])?\b[；;，,]?\s*")
+
+
 def _items_in_chinese(text: str) -> str:
-    """The engine writes 第（5）项; a formal document writes 第（五）项."""
+    """The engine writes 第（5）项; a formal document writes 第（五）项. Internal version tags and
+    verification flags are dropped: they are the officer's, on the checklist, not the document's."""
+    text = _FLAG.sub("", _VERSION_TAG.sub("", text)).replace("（）", "")
     return re.sub(r"（([\d、，, ]+)）项", lambda m: "（" + re.sub(r"\d+", lambda d: zh_number(int(d[0])), m[1]) + "）项", text)
 
 
@@ -116,12 +125,17 @@ def zh_date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def document_number(case: Case) -> str:
-    """``ZR-2026-0001`` → 问决〔2026〕1号 (the case's yearly sequence; the case number stays on the page)."""
+PREFIXES = {TITLE: "问决", "处分决定书": "处决", "组织处理决定书": "组决", "问责建议书": "问建"}
+
+
+def document_number(case: Case, title: str = TITLE) -> str:
+    """``ZR-2026-0001`` → 问决〔2026〕1号 (the case's yearly sequence; the case number stays on the
+    page); 处决, 组决, 问建 for a 处分决定书, 组织处理决定书, 问责建议书."""
+    prefix = PREFIXES.get(title, "问决")
     match = re.fullmatch(r"[A-Za-z]+-(\d{4})-(\d+)", case.number)
     if match:
-        return f"问决〔{match[1]}〕{int(match[2])}号"
-    return f"问决〔{case.number}〕号"
+        return f"{prefix}〔{match[1]}〕{int(match[2])}号"
+    return f"{prefix}〔{case.number}〕号"
 
 
 def document_filename(case: Case, extension: str) -> str:
@@ -139,6 +153,76 @@ def _text(value: str | None) -> str:
 
 
 # --- data -------------------------------------------------------------------------------------
+
+
+# --- one document per deciding organ (issue 14 item 6) -----------------------------------------
+
+DECISION, RECOMMENDATION = "decision", "recommendation"
+SANCTION_TITLE, ORGANIZATIONAL_TITLE, RECOMMENDATION_TITLE = "处分决定书", "组织处理决定书", "问责建议书"
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document of a decided case: the decision of one deciding organ (its own measures), or
+    the 问责建议 the discipline organ sent to another organ (the measures that organ decided on
+    it). ``key`` names it in URLs: ``decision-<department id>`` or ``recommendation-<id>``."""
+
+    kind: str
+    organ_id: int
+    organ_name: str
+    issuer_name: str  # the organ whose document it is (the sender of a recommendation)
+    title: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.organ_id}"
+
+    def covers(self, measure: MeasureDecision, case: Case) -> bool:
+        return (measure.deciding_department_id or case.owner_department_id) == self.organ_id
+
+
+def _title_for(measures: list[MeasureDecision]) -> str:
+    if measures and all(m.measure == "sanction" for m in measures):
+        return SANCTION_TITLE
+    if measures and all(m.measure in ORGANIZATIONAL_MEASURES for m in measures):
+        return ORGANIZATIONAL_TITLE
+    return TITLE
+
+
+def documents_of(case: Case) -> list[DocumentSpec]:
+    """The documents of a decided case: the owner's decision first (always, as the public
+    ``decision.pdf`` without a parameter), then each other organ's 问责建议书 and decision."""
+    decided = list(
+        MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED)
+        .select_related("deciding_department")
+        .order_by("id")
+    )
+    owner = case.owner_department
+    by_organ: dict[int, list[MeasureDecision]] = {}
+    names = {owner.pk: owner.name}
+    for m in decided:
+        organ_id = m.deciding_department_id or owner.pk
+        by_organ.setdefault(organ_id, []).append(m)
+        if m.deciding_department is not None:
+            names[organ_id] = m.deciding_department.name
+    specs = [DocumentSpec(DECISION, owner.pk, owner.name, owner.name, _title_for(by_organ.get(owner.pk, [])))]
+    for organ_id, measures in by_organ.items():
+        if organ_id == owner.pk:
+            continue
+        specs.append(DocumentSpec(RECOMMENDATION, organ_id, names[organ_id], owner.name, RECOMMENDATION_TITLE))
+        specs.append(DocumentSpec(DECISION, organ_id, names[organ_id], names[organ_id], _title_for(measures)))
+    return specs
+
+
+def document_spec(case: Case, key: str | None) -> DocumentSpec:
+    """The document ``key`` names (default: the owner's decision); ``LookupError`` if none."""
+    specs = documents_of(case)
+    if not key:
+        return specs[0]
+    found = next((s for s in specs if s.key == key), None)
+    if found is None:
+        raise LookupError(key)
+    return found
 
 
 def _decision_qs():
@@ -161,8 +245,12 @@ def _decision_qs():
     )
 
 
-def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str) -> dict[str, Any] | None:
+def _subject_section(
+    case: Case, subject: CaseSubject, ordinal: int, organ: str, spec: DocumentSpec | None = None
+) -> dict[str, Any] | None:
     measures = sorted(subject.decided_measures, key=lambda m: (MEASURE_ORDER.index(m.measure), m.pk))  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
+    if spec is not None:
+        measures = [m for m in measures if spec.covers(m, case)]
     if not measures:
         return None
     try:
@@ -209,10 +297,14 @@ def _subject_section(case: Case, subject: CaseSubject, ordinal: int, organ: str)
             for line in output.get("explanation", [])
         ],
         "measures": labels,
-        "decision_sentence": "；".join(
-            f"经{decider}研究决定，给予{name}同志以下问责：{'、'.join(items)}" for decider, items in by_organ.items()
-        )
-        + "。",
+        "decision_sentence": (
+            f"建议{spec.organ_name}对{name}同志给予以下处理：{'、'.join(labels)}。"
+            if spec is not None and spec.kind == RECOMMENDATION
+            else "；".join(
+                f"经{decider}研究决定，给予{name}同志以下问责：{'、'.join(items)}" for decider, items in by_organ.items()
+            )
+            + "。"
+        ),
     }
 
 
@@ -239,9 +331,9 @@ def _appeal(case: Case, organ: str) -> dict[str, Any]:
         deadline_text = f"本决定书于{zh_date(case.delivered_on)}送达，申诉期限至{zh_date(deadline)}止。"
     else:
         deadline_text = "申诉期限自本决定书送达之日起计算。"
+    # Whether the limit is checked against its text is the officer's to confirm before issuing
+    # (``cases.selectors.issuance``), never a line of the document.
     note = ""
-    if policy is not None and not policy.verified:
-        note = f"注：上述申诉期限依据“{policy.citation.strip()}”设定，该依据尚未与正式文本核对，以正式文本为准。"
     return {
         "period": period,
         "text": text,
@@ -251,35 +343,56 @@ def _appeal(case: Case, organ: str) -> dict[str, Any]:
     }
 
 
-def decision_context(case: Case) -> dict[str, Any]:
-    """Everything the decision document says, worded in Chinese. Raises ``PreconditionFailed``
-    before measures are decided. A fixed number of queries whatever the number of subjects."""
+def decision_context(case: Case, document: str | None = None) -> dict[str, Any]:
+    """Everything a document of the case says, worded in Chinese: the owner's decision, or the
+    document ``document`` names (``documents_of``). Raises ``PreconditionFailed`` before
+    measures are decided, ``LookupError`` for a document the case does not have. A fixed number
+    of queries whatever the number of subjects."""
     if case.state not in DOCUMENT_STATES:
         raise PreconditionFailed(
             _("The decision document exists only once the measures are decided (now: %(s)s).")
             % {"s": CaseState(case.state).label}
         )
     case = _decision_qs().get(pk=case.pk)
+    spec = document_spec(case, document)
     with translation.override("zh-hans"):
-        organ = case.owner_department.name
+        organ = spec.issuer_name
         subjects: list[dict[str, Any]] = []
         for subject in case.subjects.all():
-            section = _subject_section(case, subject, len(subjects) + 1, organ)
+            section = _subject_section(case, subject, len(subjects) + 1, organ, spec)
             if section is not None:
                 subjects.append(section)
+        if not subjects and spec.kind == DECISION and spec.organ_id == case.owner_department_id and len(documents_of(case)) > 1:
+            # The owner decided nothing itself: its document is the recommendation's cover.
+            raise PreconditionFailed(_("The discipline organ decided no measure itself; issue the recommendation instead."))
         if not subjects:
             raise PreconditionFailed(_("No subject of this case has a decided measure."))
+        approver = case.approved_by if spec.organ_id == case.owner_department_id or spec.kind == RECOMMENDATION else None
+        if approver is None:
+            approver = next(
+                (m.decided_by for s in case.subjects.all() for m in s.decided_measures if spec.covers(m, case) and m.decided_by),  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
+                None,
+            )
         return {
-            "title": TITLE,
+            "kind": spec.kind,
+            "key": spec.key,
+            "addressee": spec.organ_name if spec.kind == RECOMMENDATION else "",
+            "title": spec.title,
             "font": FONT,
             "case_number": case.number,
             "case_title": case.title,
-            "document_number": document_number(case),
+            "document_number": document_number(case, spec.title),
+            "section_heading": {
+                SANCTION_TITLE: "处分决定",
+                ORGANIZATIONAL_TITLE: "组织处理决定",
+                RECOMMENDATION_TITLE: "问责建议",
+            }.get(spec.title, "问责决定"),
             "organ": organ,
             "decided_on": zh_date(case.decided_on),
-            "approver": _person(case.approved_by),
+            "approver": _person(approver),
             "subjects": subjects,
-            "appeal": _appeal(case, organ),
+            # A recommendation is not served on the cadre: it has no appeal section.
+            "appeal": _appeal(case, organ) if spec.kind == DECISION else None,
             "seal": "（盖章）",
         }
 
@@ -299,17 +412,17 @@ def _no_fetch_class():
     return NoFetcher
 
 
-def decision_html(case: Case, context: dict[str, Any] | None = None) -> str:
-    context = context if context is not None else decision_context(case)
+def decision_html(case: Case, context: dict[str, Any] | None = None, document: str | None = None) -> str:
+    context = context if context is not None else decision_context(case, document)
     with translation.override("zh-hans"):
         return render_to_string("documents/decision.html", context)
 
 
-def decision_pdf(case: Case) -> bytes:
+def decision_pdf(case: Case, document: str | None = None) -> bytes:
     """A4 PDF, WenQuanYi Micro Hei embedded (subset), no external resources."""
     from weasyprint import HTML
 
-    html = decision_html(case)
+    html = decision_html(case, document=document)
     return HTML(string=html, base_url=None, url_fetcher=_no_fetch_class()()).write_pdf()
 
 
@@ -434,12 +547,12 @@ def _page_footer(document) -> None:
     p.add_run(" 页").font.size = Pt(9)
 
 
-def decision_docx(case: Case) -> bytes:
+def decision_docx(case: Case, key: str | None = None) -> bytes:
     """The same document as the PDF, as a Word file with the East Asian font set."""
     from docx import Document
     from docx.shared import Pt, RGBColor
 
-    ctx = decision_context(case)
+    ctx = decision_context(case, key)
     document = Document()
     _style_document(document)
     _register_font_fallback(document)
@@ -458,9 +571,11 @@ def decision_docx(case: Case) -> bytes:
     rule_run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
     rule_run.font.size = Pt(10)
     _paragraph(document, f"案件编号：{ctx['case_number']}　　案由：{ctx['case_title']}", size=10, indent=False)
+    if ctx["addressee"]:
+        _paragraph(document, f"{ctx['addressee']}：", indent=False)
 
     for s in ctx["subjects"]:
-        document.add_heading(f"{s['ordinal']}、关于{s['name']}同志的问责决定", level=1)
+        document.add_heading(f"{s['ordinal']}、关于{s['name']}同志的{ctx['section_heading']}", level=1)
         document.add_heading("（一）被问责人基本情况", level=2)
         _labelled(document, "姓名", s["name"])
         _labelled(document, "工作单位", s["unit"])
@@ -486,11 +601,12 @@ def decision_docx(case: Case) -> bytes:
         _paragraph(document, s["decision_sentence"], bold=True)
 
     # The appeal notice, the approver and the signature stay on one page, as in the PDF.
-    closing = [document.add_heading("申诉途径和期限", level=1)]
-    closing.append(_paragraph(document, ctx["appeal"]["text"]))
-    closing.append(_paragraph(document, ctx["appeal"]["deadline_text"]))
-    if ctx["appeal"]["note"]:
-        closing.append(_paragraph(document, ctx["appeal"]["note"], size=8, indent=False, color="555555"))
+    if ctx["appeal"] is not None:
+        closing = [document.add_heading("申诉途径和期限", level=1)]
+        closing.append(_paragraph(document, ctx["appeal"]["text"]))
+        closing.append(_paragraph(document, ctx["appeal"]["deadline_text"]))
+    else:
+        closing = [_paragraph(document, f"以上建议，请依照干部管理权限研究决定，并将结果函告{ctx['organ']}。")]
     closing.append(_paragraph(document, f"批准人：{ctx['approver']}", indent=False))
     closing.append(_paragraph(document, ""))
     closing.append(_paragraph(document, ctx["organ"], align="right"))

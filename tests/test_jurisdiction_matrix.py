@@ -169,6 +169,8 @@ OBJECT_ENDPOINTS = [
     ("case-filing", "post", "/api/v1/cases/{case}/subjects/{subject}/filing/", None),
     ("case-decision-pdf", "get", "/api/v1/cases/{case}/decision.pdf", None),
     ("case-decision-docx", "get", "/api/v1/cases/{case}/decision.docx", None),
+    ("case-documents", "get", "/api/v1/cases/{case}/documents/", None),
+    ("case-documents-confirm", "post", "/api/v1/cases/{case}/documents/confirm/", None),
     ("cadre-detail", "get", "/api/v1/cadres/{cadre}/", "organization"),
     ("cadre-record", "get", "/api/v1/cadres/{cadre}/record/", "organization"),
     ("cadre-moves", "post", "/api/v1/cadres/{cadre}/moves/", None),

@@ -32,4 +32,6 @@ urlpatterns = [
     path("assessments/evaluate/", views.EvaluateView.as_view(), name="assessment-evaluate"),
     path("cases/<int:pk>/decision.pdf", document_views.DecisionPdfView.as_view(), name="case-decision-pdf"),
     path("cases/<int:pk>/decision.docx", document_views.DecisionDocxView.as_view(), name="case-decision-docx"),
+    path("cases/<int:pk>/documents/", document_views.DocumentsView.as_view(), name="case-documents"),
+    path("cases/<int:pk>/documents/confirm/", document_views.DocumentsConfirmView.as_view(), name="case-documents-confirm"),
 ]

@@ -110,6 +110,11 @@ class Periods:
         )
 
 
+def influence_periods() -> Periods:
+    """The influence periods in force anywhere (``Periods.row``), loaded once."""
+    return _policies()
+
+
 def _policies() -> Periods:
     periods: dict[tuple[str, str], list[InfluencePeriod]] = defaultdict(list)
     for row in InfluencePeriod.objects.order_by("-valid_from"):

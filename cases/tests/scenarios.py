@@ -111,3 +111,12 @@ def approve_all(world, case: Case, persona: str = "discipline_leader") -> Case:
             case_id=case.pk, name="approve", payload={}, acting_user=organ_leader(world, referral.to_department_id)
         )
     return case
+
+
+def confirm_documents(world, case: Case, persona: str = "discipline_officer") -> None:
+    """Confirm every unverified default of the checklist, as the officer does before issuing."""
+    from cases.selectors.issuance import issuance_checklist
+    from cases.services.issuance import documents_confirm
+
+    keys = [item["key"] for item in issuance_checklist(case)["items"]]
+    documents_confirm(case_id=case.pk, keys=keys, acting_user=world.users[persona])

@@ -229,18 +229,58 @@ def test_over_http_each_organ_approves_its_part(world):
     assert second.status_code == 200 and second.json()["state"] == "decided"
 
 
-def test_the_decision_document_names_the_organ_that_decided_each_measure(world):
-    from cases.documents import decision_context
+def test_each_deciding_organ_has_its_document(world):
+    from cases.documents import decision_context, documents_of
 
     case = fire(world, _split_case(world), "approve", "discipline_leader")
     case = fire(world, case, "approve", "organization_leader")
-    sentence = decision_context(case)["subjects"][0]["decision_sentence"]
-    organization = world.departments["pl-organization"].name
-    parts = dict(part.split("研究决定，", 1) for part in sentence.rstrip("。").split("；"))
-    assert parts == {
-        f"经{organization}": f"给予{case.subjects.get().cadre.name}同志以下问责：免职",
-        "经平罗县纪委": f"给予{case.subjects.get().cadre.name}同志以下问责：处分（党内警告）",
-    }
+    discipline, organization = world.departments["pl-discipline"], world.departments["pl-organization"]
+    name = case.subjects.get().cadre.name
+    assert [(d.key, d.title) for d in documents_of(case)] == [
+        (f"decision-{discipline.pk}", "处分决定书"),
+        (f"recommendation-{organization.pk}", "问责建议书"),
+        (f"decision-{organization.pk}", "组织处理决定书"),
+    ]
+    own = decision_context(case)
+    assert own["title"] == "处分决定书" and own["organ"] == discipline.name and own["document_number"].startswith("处决")
+    assert own["subjects"][0]["decision_sentence"] == f"经平罗县纪委研究决定，给予{name}同志以下问责：处分（党内警告）。"
+    assert own["approver"] == world.users["discipline_leader"].get_full_name()
+    recommendation = decision_context(case, f"recommendation-{organization.pk}")
+    assert recommendation["organ"] == discipline.name and recommendation["addressee"] == organization.name
+    assert recommendation["subjects"][0]["decision_sentence"] == f"建议{organization.name}对{name}同志给予以下处理：免职。"
+    assert recommendation["appeal"] is None
+    decision = decision_context(case, f"decision-{organization.pk}")
+    assert decision["title"] == "组织处理决定书" and decision["organ"] == organization.name
+    assert decision["subjects"][0]["decision_sentence"] == f"经{organization.name}研究决定，给予{name}同志以下问责：免职。"
+    assert decision["approver"] == world.users["organization_leader"].get_full_name()
+    assert organization.name in decision["appeal"]["text"]
+
+
+def test_the_documents_over_http_after_the_checklist_is_confirmed(world):
+    case = fire(world, _split_case(world), "approve", "discipline_leader")
+    case = fire(world, case, "approve", "organization_leader")
+    organization = world.departments["pl-organization"]
+    api = APIClient()
+    api.force_authenticate(world.users["discipline_officer"])
+    listing = api.get(f"/api/v1/cases/{case.pk}/documents/").json()
+    assert [d["key"] for d in listing["documents"]][1:] == [f"recommendation-{organization.pk}", f"decision-{organization.pk}"]
+    assert listing["confirmed"] is False and listing["checklist"]
+    pdf = f"/api/v1/cases/{case.pk}/decision.pdf?document=decision-{organization.pk}"
+    assert api.get(pdf).status_code == 409
+    events = CaseEvent.objects.filter(case=case).count()
+    partial = api.post(
+        f"/api/v1/cases/{case.pk}/documents/confirm/",
+        {"items": listing["checklist"][:1] and [listing["checklist"][0]["key"]]},
+        format="json",
+    )
+    assert partial.status_code == 400 and CaseEvent.objects.filter(case=case).count() == events
+    keys = [item["key"] for item in listing["checklist"]]
+    assert api.post(f"/api/v1/cases/{case.pk}/documents/confirm/", {"items": keys}, format="json").status_code == 200
+    confirmed = CaseEvent.objects.get(case=case, kind="documents_confirmed")
+    assert confirmed.actor == world.users["discipline_officer"] and [i["key"] for i in confirmed.payload["items"]] == keys
+    response = api.get(pdf)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert api.get(f"/api/v1/cases/{case.pk}/decision.pdf?document=decision-999999").status_code == 404
 
 
 def test_the_case_page_shows_who_must_still_decide(world, client):

@@ -5,6 +5,7 @@ with python-docx), who may fetch it, when it exists, and the cost of gathering i
 from __future__ import annotations
 
 import io
+import json
 import re
 from urllib.parse import quote
 
@@ -17,9 +18,10 @@ from cases.documents import article_label, basis_labels, decision_context, decis
 from cases.models import Case, DeadlinePolicy, Finding
 from cases.selectors import SOURCE_ONLY, case_access
 from cases.selectors.deadlines import deadline_after
+from cases.selectors.issuance import issuance_checklist
 from cases.services.lifecycle import case_transition
 from cases.tests._transitions_helpers import assert_error
-from cases.tests.scenarios import case_in_state
+from cases.tests.scenarios import case_in_state, confirm_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +53,7 @@ def url(case: Case, ext: str) -> str:
 def executing(world) -> Case:
     case = case_in_state(world, CaseState.EXECUTING)
     Finding.objects.filter(subject__case=case).update(**FACTORS)
+    confirm_documents(world, case)  # the unverified defaults, confirmed before issuing (issue 14)
     return case
 
 
@@ -71,7 +74,6 @@ def expected_texts(world, case: Case) -> list[str]:
         f"可自收到本决定书之日起一个月内，向{case.owner_department.name}提出书面申诉",
         f"申诉期限至{zh(appeal_until)}止",
         "（盖章）",
-        "尚未与正式文本核对",  # the appeal_window row is unverified
         *FACTORS.values(),
         case.facts,
     ]
@@ -164,13 +166,20 @@ def test_decided_but_not_delivered_has_no_concrete_deadline(world, api):
     assert context["appeal"]["deadline"] == ""
     assert context["appeal"]["deadline_text"] == "申诉期限自本决定书送达之日起计算。"
     assert "一个月内" in context["appeal"]["text"]
+    assert api(OFFICER).get(url(case, "docx")).status_code == 409  # the checklist is not confirmed yet
+    confirm_documents(world, case)
     assert api(OFFICER).get(url(case, "docx")).status_code == 200
 
 
-def test_verified_policy_has_no_caveat(world, executing):
-    assert decision_context(executing)["appeal"]["note"]
+def test_no_flag_code_or_hash_is_printed_and_the_checklist_holds_them(world, executing):
+    text = json.dumps(decision_context(executing), ensure_ascii=False)
+    for internal in ("UNVERIFIED", "VERIFIED", "尚未与正式文本核对", executing.subjects.get().assessments.last().policy_version):
+        assert internal not in text
+    assert not re.search(r"[a-z0-9-]+@[0-9a-f]{6,}", text)
+    keys = [item["key"] for item in issuance_checklist(executing)["items"]]
+    assert any(k.startswith("limit:appeal_window:") for k in keys)
     DeadlinePolicy.objects.filter(code="appeal_window").update(verified=True)
-    assert decision_context(executing)["appeal"]["note"] == ""
+    assert not any(k.startswith("limit:appeal_window:") for k in (i["key"] for i in issuance_checklist(executing)["items"]))
 
 
 def test_sanctions_and_combined_measures_are_labelled_in_chinese(world):

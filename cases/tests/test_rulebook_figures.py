@@ -112,7 +112,11 @@ def test_execution_tasks_and_the_decision_document_use_the_rulebooks_limits(worl
     assert task.due_on != deadline_due("measure_execution", local_today()).at  # the table's month differs
     appeal = decision_context(case)["appeal"]
     assert "二十日内" in appeal["text"]
-    assert f"{TITLE}第三条" in appeal["note"]  # unverified: the document says so
+    # Unverified: the officer confirms it on the checklist before issuing; the document is silent.
+    assert not appeal["note"]
+    from cases.selectors.issuance import issuance_checklist
+
+    assert any(item["basis"] == f"{TITLE}第三条" for item in issuance_checklist(case)["items"])
 
 
 def test_a_document_without_rulebook_limits_keeps_the_tables_month(world):
