@@ -87,6 +87,7 @@ def case_detail(request, pk: int):
             "timeline": case_timeline(case, related["events"]),
             "executions": related["executions"],
             "referrals": related["referrals"],
+            "blocking_referrals": [r for r in reversed(related["referrals"]) if r.blocks_end],
             "appeals": related["appeals"],
             "team": list(case.team.all()),
             "can_findings": owner_member and case.state in FINDING_STATES,
