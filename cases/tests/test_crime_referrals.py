@@ -241,7 +241,9 @@ def test_accountable_case_proceeds_but_cannot_close_while_the_crime_referral_is_
 def test_each_suspected_subject_gets_one_referral_and_the_others_none(world):
     case = case_in_state(world, CaseState.INVESTIGATING, cadres=(DEPUTY, OTHER))
     first, second = case.subjects.order_by("id")
-    finding_put(case_id=case.pk, subject_id=first.pk, data={**REPORTING, "suspected_crime": True}, acting_user=world.users[OFFICER])
+    finding_put(
+        case_id=case.pk, subject_id=first.pk, data={**REPORTING, "suspected_crime": True}, acting_user=world.users[OFFICER]
+    )
     finding_put(case_id=case.pk, subject_id=second.pk, data=dict(REPORTING), acting_user=world.users[OFFICER])
     fire(world, case, "submit_findings")
 
@@ -279,9 +281,7 @@ def test_after_a_return_a_new_referral_goes_only_where_the_officer_names_it(worl
     sid = case.subjects.get().pk
     fire(world, case, "conclude")
     [first] = crime_referrals(case)
-    referral_move(
-        referral_id=first.pk, move="return", acting_user=world.users[LEADER], reason="不属于职务犯罪，建议移送公安机关"
-    )
+    referral_move(referral_id=first.pk, move="return", acting_user=world.users[LEADER], reason="不属于职务犯罪，建议移送公安机关")
 
     case = fire(world, case, "conclude", crime_referrals=[{"subject": sid, "crime": "other_crime", "to_department": psb.pk}])
 
@@ -300,7 +300,9 @@ BAD_ENTRIES = [
     pytest.param([{"subject": "@"}, {"subject": "@"}], "crime_referrals[1].subject", id="subject-twice"),
     pytest.param([{"subject": "@", "crime": "murder"}], "crime_referrals[0].crime", id="unknown-crime"),
     pytest.param([{"subject": "@", "crime": "other_crime"}], "crime_referrals[0].to_department", id="other-crime-without-organ"),
-    pytest.param([{"subject": "@", "to_department": "pl-organization"}], "crime_referrals[0].to_department", id="not-a-crime-organ"),
+    pytest.param(
+        [{"subject": "@", "to_department": "pl-organization"}], "crime_referrals[0].to_department", id="not-a-crime-organ"
+    ),
     pytest.param(
         [{"subject": "@", "crime": "duty_crime", "to_department": "pl-public-security"}],
         "crime_referrals[0].to_department",
@@ -515,7 +517,8 @@ def test_conclude_form_names_the_public_security_organ(world, client):
     assert form.status_code == 200 and f'name="crime_target_{sid}"' in form.content.decode()
 
     response = client.post(
-        f"/cases/{case.pk}/transitions/conclude/", {"version": Case.objects.get(pk=case.pk).version, f"crime_target_{sid}": psb.pk}
+        f"/cases/{case.pk}/transitions/conclude/",
+        {"version": Case.objects.get(pk=case.pk).version, f"crime_target_{sid}": psb.pk},
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
