@@ -189,19 +189,18 @@ def plan(
     planned: list[PlannedReferral] = []
     default: Department | None = None
     for subject, output in outputs:
-        request = by_subject.get(subject.pk)
-        if output.get("crime_referral"):
-            before = [r for r in existing if r.subject_id == subject.pk]
-            if any(r.state in NOT_AGAIN_STATES for r in before) or (before and request is None):
-                pass  # referred already, or returned with a reason and not named again
-            else:
-                target = request.to_department if request is not None else None
-                if target is None:
-                    default = default or department_of_kind(DepartmentKind.DISCIPLINE, near=case.owner_department)
-                    target = default
-                crime = request.crime if request is not None else CrimeKind.DUTY_CRIME
-                note = request.note if request is not None else ""
-                planned.append(PlannedReferral(Referral.Kind.CRIME, subject, target, crime, note))
+        named = by_subject.get(subject.pk)
+        before = [r for r in existing if r.subject_id == subject.pk]
+        # Not again: referred already (open or accepted), or returned with a reason and not named.
+        again = not any(r.state in NOT_AGAIN_STATES for r in before) and (named is not None or not before)
+        if output.get("crime_referral") and again:
+            target = named.to_department if named is not None else None
+            if target is None:
+                default = default or department_of_kind(DepartmentKind.DISCIPLINE, near=case.owner_department)
+                target = default
+            crime = named.crime if named is not None else CrimeKind.DUTY_CRIME
+            note = named.note if named is not None else ""
+            planned.append(PlannedReferral(Referral.Kind.CRIME, subject, target, crime, note))
         if (output.get("lifelong") or {}).get("action") == "transfer_materials":
             authority = managing_authority_now(subject.cadre)
             if authority is None or authority.pk == case.owner_department_id:
