@@ -532,3 +532,31 @@ def test_cadre_page_lists_the_crime_referral(world, client):
     client.force_login(world.users["organization_officer"])
     html = client.get(f"/cadres/{world.cadres[DEPUTY].pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="record-referrals"' in html and 'data-kind="crime" data-state="sent"' in html and case.number in html
+
+
+# --- query counts: the referrals add one query, whatever their number -------------------------------
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_case_detail_and_record_cost_the_same_for_one_and_two_crime_referrals(world, api):
+    one = exempt_crime_case(world, cadres=(DEPUTY,))
+    two = exempt_crime_case(world, cadres=(DEPUTY, OTHER))
+    fire(world, one, "conclude")
+    fire(world, two, "conclude")
+    assert len(crime_referrals(one)) == 1 and len(crime_referrals(two)) == 2
+    officer = api(OFFICER)
+    assert _queries(officer, f"/api/v1/cases/{one.pk}/") == _queries(officer, f"/api/v1/cases/{two.pk}/")
+
+    organization = api("organization_officer")
+    url = f"/api/v1/cadres/{world.cadres[DEPUTY].pk}/record/"
+    with_two = _queries(organization, url)  # the cadre is a subject of both cases
+    Referral.objects.filter(case=two).delete()
+    assert _queries(organization, url) == with_two
