@@ -653,9 +653,9 @@ def load_cases(cur, offsets: dict[str, int], ct_case: int) -> None:
     # 3 % of the leads came from a neighbouring county's discipline organ (Art. 34 transfers, accepted).
     cur.execute(
         f"""
-        INSERT INTO cases_referral (kind, state, reason, return_reason, materials, acknowledge_by, created_at, handled_at,
+        INSERT INTO cases_referral (kind, crime, state, reason, return_reason, materials, acknowledge_by, created_at, handled_at,
                                     case_id, created_by_id, from_department_id, handled_by_id, to_department_id)
-        SELECT 'transfer', 'accepted', '属地管辖，移送处理', '', '[]'::jsonb, s.created_at + interval '3 days',
+        SELECT 'transfer', '', 'accepted', '属地管辖，移送处理', '', '[]'::jsonb, s.created_at + interval '3 days',
                s.created_at - interval '2 days', s.created_at, s.id, NULL, n.discipline, s.officer, s.owner
         FROM bench_stage s JOIN bench_county n ON n.c = (s.c + 1) % {COUNTIES}
         WHERE s.h % 100 < 3

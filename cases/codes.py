@@ -88,6 +88,15 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other (其他)")
 
 
+class CrimeKind(models.TextChoices):
+    """What a crime referral (Art. 27; docs/referrals.md) is about, which fixes where it may go:
+    职务违法犯罪 of a public official to the supervision side of the discipline organ (监委), any
+    other suspected crime (e.g. 不报、谎报安全事故罪, 刑法第一百三十九条之一) to a public security organ."""
+
+    DUTY_CRIME = "duty_crime", _("Suspected job-related violation or crime (涉嫌职务违法犯罪)")
+    OTHER_CRIME = "other_crime", _("Other suspected crime (其他涉嫌犯罪)")
+
+
 class CaseState(models.TextChoices):
     RECEIVED = "received", _("Lead received (线索受理)")
     INQUIRING = "inquiring", _("Talk or letter inquiry (谈话函询)")
@@ -160,6 +169,11 @@ class CaseEventKind(models.TextChoices):
     REFERRAL_ACCEPT = "referral_accept", _("Referral accepted")
     REFERRAL_RETURN = "referral_return", _("Referral returned")
     LIFELONG_REFERRAL = "lifelong_referral", _("Lifelong accountability referral")
+    CRIME_REFERRAL = "crime_referral", _("Suspected crime referred (Art. 27)")
+    CONCLUSION_HELD = (
+        "conclusion_held",
+        _("Conclusion held: a crime referral must be accepted or returned before the case can end"),
+    )
     VETO_OVERRIDE = "veto_override", _("Veto period overridden")
     FILED = "filed", _("Case filed against a subject (立案)")
     SUBJECT_MOVED_UNDER_INVESTIGATION = (
@@ -175,9 +189,11 @@ class CaseEventKind(models.TextChoices):
 # tasks are read on the case page, a claim or release changes only who holds a task, an appeal's
 # outcome is written by the deciding department's leader, a veto override is kept for the audit,
 # a gap explanation is part of the findings, a confirmation of unverified defaults is kept for the
-# audit.
+# audit, a held conclusion is read on the case page (the receiving organ is told by the crime
+# referral's own event).
 SILENT_EVENT_KINDS = frozenset(
     {
+        CaseEventKind.CONCLUSION_HELD,
         CaseEventKind.INQUIRE,
         CaseEventKind.HOLD,
         CaseEventKind.FINDINGS,

@@ -230,6 +230,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralKindEnum": "cases.models.Referral.Kind",
         "ExecutionKindEnum": "cases.models.ExecutionTask.Kind",
         "ReferralStateEnum": "cases.models.Referral.State",
+        "CrimeKindEnum": "cases.codes.CrimeKind",
         "ExecutionStateEnum": "cases.models.ExecutionTask.State",
         "AppealStateEnum": "cases.models.Appeal.State",
         "CaseStateEnum": "cases.codes.CaseState",

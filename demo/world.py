@@ -42,6 +42,8 @@ DEPARTMENTS = [
     ("pl-inspection", "中共平罗县委巡察工作领导小组办公室", K.INSPECTION, L.DEPARTMENT, "pingluo"),
     ("pl-audit", "平罗县审计局", K.AUDIT, L.DEPARTMENT, "pingluo"),
     ("pl-enforcement", "平罗县综合执法局", K.LAW_ENFORCEMENT, L.DEPARTMENT, "pingluo"),
+    # Where a suspected crime that is not a 职务违法犯罪 goes (issue 14, docs/referrals.md).
+    ("pl-public-security", "平罗县公安局", K.PUBLIC_SECURITY, L.DEPARTMENT, "pingluo"),
     ("pl-housing", "平罗县住房和城乡建设局", K.REGULATOR, L.DEPARTMENT, "pingluo"),
     ("pl-transport", "平罗县交通运输局", K.REGULATOR, L.DEPARTMENT, "pingluo"),
     ("pl-market", "平罗县市场监督管理局", K.REGULATOR, L.DEPARTMENT, "pingluo"),

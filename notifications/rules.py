@@ -64,6 +64,18 @@ def _lifelong(event: CaseEvent, case: Case) -> list[Recipient]:
     return _to_department(event, referral.to_department_id, "referral_received", text, referral_id=referral.pk)
 
 
+def _crime(event: CaseEvent, case: Case) -> list[Recipient]:
+    """A suspected crime referred at the conclusion (Art. 27): the receiving organ must acknowledge
+    it, and a leader accept or return it; until then the case cannot end."""
+    referral = Referral.objects.select_related("subject__cadre").get(pk=event.payload["referral"])
+    name = f"（{referral.subject.cadre.name}）" if referral.subject is not None else ""
+    text = (
+        f"{_label(case)}：依据细则第二十七条移送涉嫌犯罪问题线索{name}，请在时限内签收，"
+        "由负责人决定接收或者说明理由退回；办结前该案不能结案。"
+    )
+    return _to_department(event, referral.to_department_id, "referral_received", text, referral_id=referral.pk)
+
+
 def _referral_outcome(event: CaseEvent, case: Case) -> list[Recipient]:
     referral = Referral.objects.get(pk=event.payload["referral"])
     # Keyed by str: ``event.kind`` is the stored code, and a CaseEventKind member is that str.
@@ -71,6 +83,15 @@ def _referral_outcome(event: CaseEvent, case: Case) -> list[Recipient]:
     verb = verbs[event.kind]
     reason = f"（理由：{event.reason}）" if event.reason else ""
     text = f"{_label(case)}：{referral.to_department.name}{verb}你单位的移送{reason}。"
+    if (
+        referral.kind == Referral.Kind.CRIME
+        and event.kind != K.REFERRAL_ACKNOWLEDGE
+        and case.state == CaseState.ASSESSING
+        and not case.referrals.filter(
+            kind=Referral.Kind.CRIME, state__in=(Referral.State.SENT, Referral.State.ACKNOWLEDGED)
+        ).exists()
+    ):
+        text += "移送的涉嫌犯罪问题线索均已有结果，可以重新作出认定结论。"
     return _to_department(event, referral.from_department_id, "referral_outcome", text, referral_id=referral.pk)
 
 
@@ -195,6 +216,7 @@ RULES: dict[str, Callable[[CaseEvent, Case], list[Recipient]]] = {
     K.LEAD: _lead,
     K.TRANSFER: _transfer,
     K.LIFELONG_REFERRAL: _lifelong,
+    K.CRIME_REFERRAL: _crime,
     K.REFERRAL_ACKNOWLEDGE: _referral_outcome,
     K.REFERRAL_ACCEPT: _referral_outcome,
     K.REFERRAL_RETURN: _referral_outcome,

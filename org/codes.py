@@ -17,6 +17,10 @@ class DepartmentKind(models.TextChoices):
     PARTY_GOVERNMENT = "party_government", _("Party committee, government and their organs (党委、政府及其工作机关)")
     TOWNSHIP = "township", _("Township or subdistrict (乡镇（街道）)")
     PARK = "park", _("Industrial park (工业园区)")
+    # Added in issue 14 (not in PRODUCT §1.1's first list): the organ a suspected crime that is not
+    # a 职务违法犯罪 is referred to (e.g. 不报、谎报安全事故罪, 刑法第一百三十九条之一), named by the
+    # officer at ``conclude`` (docs/referrals.md).
+    PUBLIC_SECURITY = "public_security", _("Public security organ (公安机关)")
 
 
 class Role(models.TextChoices):

@@ -194,6 +194,7 @@ OBJECT_ENDPOINTS = [
     ("case_detail", "get", "/cases/{case}/", "discipline"),
     ("case_findings", "get", "/cases/{case}/subjects/{subject}/findings/", "discipline"),
     ("case_filing", "post", "/cases/{case}/subjects/{subject}/filing/", None),
+    ("case_documents", "get", "/cases/{case}/documents/", None),
     ("case_ledger_gaps", "get", "/cases/{case}/subjects/{subject}/ledger-gaps/", "discipline"),
     ("cadre_record", "get", "/cadres/{cadre}/", "organization"),
     ("accident_detail", "get", "/accidents/{accident}/", "emergency"),

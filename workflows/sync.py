@@ -136,6 +136,10 @@ def _case_transition(*, case: Case, name: str, acting_user, **_kw) -> None:
     if name == "approve" and case.state == CaseState.APPROVING:
         _approval_waits(task, case)
         return
+    if task.flow_task.name == STAGE_BY_STATE.get(case.state):
+        # The case still waits in the same stage: a ``conclude`` held until a crime referral is
+        # accepted or returned (Art. 27, ``cases.lifecycle.referrals``). Its task stays open.
+        return
     if fast_path.applies(task, case):
         fast_path.stage_to_stage(task, case, acting_user)
         return

@@ -341,8 +341,44 @@ class CaseListSerializer(serializers.ModelSerializer):
         ]
 
 
+class CaseReferralSerializer(serializers.ModelSerializer):
+    """A referral on the case detail (issue 14): crime and lifelong ones name their subject;
+    ``blocks_end`` is true for a crime referral neither accepted nor returned (Art. 27)."""
+
+    from_department = DepartmentBriefSerializer()
+    to_department = DepartmentBriefSerializer()
+    cadre = serializers.SerializerMethodField()
+    blocks_end = serializers.BooleanField(
+        read_only=True, help_text="A crime referral neither accepted nor returned: the case cannot be not pursued or closed."
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "kind",
+            "crime",
+            "subject",
+            "cadre",
+            "from_department",
+            "to_department",
+            "state",
+            "reason",
+            "return_reason",
+            "acknowledge_by",
+            "created_at",
+            "handled_at",
+            "blocks_end",
+        ]
+
+    def get_cadre(self, referral) -> dict | None:
+        subject = referral.subject
+        return {"id": subject.cadre_id, "name": subject.cadre.name} if subject is not None else None
+
+
 class CaseDetailSerializer(CaseListSerializer):
     subjects = SubjectSerializer(many=True)
+    referrals = CaseReferralSerializer(many=True, read_only=True)
     available_transitions = serializers.SerializerMethodField()
     team = serializers.SerializerMethodField()
     proposed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -364,6 +400,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "delivered_on",
             "closed_at",
             "access",
+            "referrals",
         ]
 
     def get_available_transitions(self, case) -> list[str]:
@@ -436,6 +473,13 @@ class TransitionSerializer(serializers.Serializer):
         child=serializers.DictField(), required=False, help_text="propose: [{subject, measure, sanction_kind?}]"
     )
     delivered_on = serializers.DateField(required=False, help_text="deliver")
+    crime_referrals = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="conclude, optional: [{subject, crime?: duty_crime|other_crime, to_department?, note?}] — where each "
+        "suspected crime is referred (Art. 27); default: the discipline organ (监委) for a duty_crime; an other_crime "
+        "needs a public_security department",
+    )
     version = serializers.IntegerField(
         required=False, help_text="optional: the case version you saw (or send If-Match); 409 if it changed"
     )
@@ -698,6 +742,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "id",
             "case",
             "kind",
+            "crime",
+            "subject",
             "from_department",
             "to_department",
             "state",

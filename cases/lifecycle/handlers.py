@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from cases.codes import CaseState
+from cases.codes import CaseEventKind, CaseState
+from cases.lifecycle import referrals as conclusion_referrals
 from cases.lifecycle.inputs import parse
 from cases.lifecycle.measures import create_execution_tasks, measure_organs
 from cases.lifecycle.spec import Transition
@@ -131,38 +132,73 @@ def _submit_findings(case: Case, user: Actor, payload: dict[str, Any], row: Tran
 
 
 def _conclude(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
+    """Run the engine for every subject, store the conclusions and send the referrals they call
+    for (crime, Art. 27; lifelong, Art. 32: ``cases.lifecycle.referrals``).
+
+    ``proposing`` when a subject is accountable; otherwise ``not_pursued`` — unless a crime
+    referral is open (sent now or before): then the case stays in ``assessing``, the conclusion
+    is stored and a ``conclusion_held`` event says what it waits for, and ``conclude`` is fired
+    again once the receiving organ has accepted or returned it. A held case with nothing new to
+    send answers 409 naming the open referrals, and writes nothing."""
+    data = _parse(row, case, payload)
     subjects = list(case.subjects.select_related("cadre", "finding", "post"))
     missing = _missing_findings(subjects)
     if missing:
         raise PreconditionFailed(_("Findings are missing for: %(names)s") % {"names": "、".join(missing)})
     results = []
     for subject in subjects:
-        data, output, snap = evaluate_subject(subject)
-        results.append((subject, data, output, snap))
+        inp, output, snap = evaluate_subject(subject)
+        results.append((subject, inp, output, snap))
+    planned = conclusion_referrals.plan(case, [(s, o) for s, _d, o, _p in results], data["crime_referrals"] or [])
     accountable = any(output["accountable"] for _s, _d, output, _p in results)
+    already_open = conclusion_referrals.open_crime_referrals(case)
+    crime_planned = [p for p in planned if p.kind == Referral.Kind.CRIME]
+    held = not accountable and bool(already_open or crime_planned)
+    if held and not crime_planned:
+        raise PreconditionFailed(
+            conclusion_referrals.CRIME_REFERRAL_OPEN_CONCLUDE % {"referrals": conclusion_referrals.describe_all(already_open)},
+            extra={"referrals": [r.pk for r in already_open]},
+        )
     before = case.state
-    case.conclude(accountable=accountable)
-    save_case(case, acting_user=user, reason="conclude")
-    for subject, data, output, snap in results:
+    if held:  # no transition: the row is saved for its version (what it shows has changed)
+        save_case(case, acting_user=user, reason="conclude: held until the crime referral is accepted or returned")
+    else:
+        case.conclude(accountable=accountable)
+        save_case(case, acting_user=user, reason="conclude")
+    for subject, inp, output, snap in results:
         assessment = Assessment(
             subject=subject,
             kind=Assessment.Kind.CONCLUSION,
-            input={"data": data, "policy": snap},
+            input={"data": inp, "policy": snap},
             output=output,
             policy_version=snap["version"],
             created_by=user,
         )
         save_with_history(assessment, acting_user=user, reason="conclude")
+    outcomes = {str(s.pk): {"outcome": o["outcome"], "policy_version": o["policy_version"]} for s, _d, o, _p in results}
+    if held:
+        sent = conclusion_referrals.send(case, planned, user)
+        waiting = already_open + [r for r in sent if r.kind == Referral.Kind.CRIME]
+        case_event_record(
+            case=case,
+            kind=CaseEventKind.CONCLUSION_HELD,
+            acting_user=user,
+            from_state=before,
+            to_state=case.state,
+            reason=data["reason"],
+            payload={"subjects": outcomes, "waiting_for": [r.pk for r in waiting], "referrals": [r.pk for r in sent]},
+        )
+        return case
     case_event_record(
         case=case,
         kind=row.event,
         acting_user=user,
         from_state=before,
         to_state=case.state,
-        payload={
-            "subjects": {str(s.pk): {"outcome": o["outcome"], "policy_version": o["policy_version"]} for s, _d, o, _p in results}
-        },
+        reason=data["reason"],
+        payload={"subjects": outcomes},
     )
+    conclusion_referrals.send(case, planned, user)
     return case
 
 
@@ -390,6 +426,12 @@ def _deliver(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
 
 
 def _close(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
+    crimes = conclusion_referrals.open_crime_referrals(case)
+    if crimes:
+        raise PreconditionFailed(
+            conclusion_referrals.CRIME_REFERRAL_OPEN_CLOSE % {"referrals": conclusion_referrals.describe_all(crimes)},
+            extra={"referrals": [r.pk for r in crimes]},
+        )
     open_tasks = case.executions.filter(state=ExecutionTask.State.OPEN).count()
     if open_tasks:
         raise PreconditionFailed(_("%(n)d execution or archive task(s) are not done yet.") % {"n": open_tasks})

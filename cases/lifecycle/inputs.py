@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from cases.lifecycle.measures import validate_measures
+from cases.lifecycle.referrals import CrimeReferralRequest, parse_crime_referrals
 from cases.models import Case, CaseSubject
 from core.errors import InvalidInput, field_error
 from core.persistence import local_today
@@ -138,6 +139,17 @@ class Measures(_Field):
         return validate_measures(self.context["case"], data)
 
 
+class CrimeReferrals(_Field):
+    """``[{subject, crime?, to_department?, note?}]``: where the suspected crimes go (Art. 27),
+    checked by ``parse_crime_referrals``; absent, every one goes to the discipline organ."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[CrimeReferralRequest]:
+        return parse_crime_referrals(self.context["case"], data)
+
+
 class DeliveryDate(_Field):
     """An ISO date, not before the decision and not in the future."""
 
@@ -167,7 +179,14 @@ class DeliveryDate(_Field):
 
 
 class NoInput(TransitionInput):
-    """``submit_findings``, ``conclude``: no payload."""
+    """``submit_findings``: no payload."""
+
+
+class ConcludeInput(TransitionInput):
+    """``conclude``: optionally where each suspected crime is referred, and a remark."""
+
+    crime_referrals = CrimeReferrals()
+    reason = Reason()
 
 
 class ReasonInput(TransitionInput):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import CaseEventKind, CaseState
 from cases.lifecycle.inputs import (
     AcceptInput,
+    ConcludeInput,
     DeliverInput,
     NoInput,
     ProposeInput,
@@ -138,7 +139,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _(
             "The rule engine assesses every subject with the policy in force at the conduct date; the result is stored and can be replayed."
         ),
-        NoInput,
+        ConcludeInput,
         CaseEventKind.CONCLUDE,
         primary=True,
     ),

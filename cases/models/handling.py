@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases.codes import CrimeKind
 from cases.models.case import Case, CaseSubject, MeasureDecision
 from org.models import Department
 
@@ -69,7 +70,11 @@ class ExecutionTask(models.Model):
 
 
 class Referral(models.Model):
-    """A lead or case moved between departments (Art. 32, 34): sent → acknowledged → accepted | returned."""
+    """A lead or case moved between departments (Art. 27, 32, 34): sent → acknowledged → accepted | returned.
+
+    A ``crime`` or ``lifelong`` referral concerns one subject (``subject``); a ``transfer`` moves
+    the whole lead. Lifelong referrals made before issue 14 may have no subject (see migration
+    ``0019``)."""
 
     class Kind(models.TextChoices):
         TRANSFER = "transfer", _("Transfer (移送, Art. 34)")
@@ -77,6 +82,7 @@ class Referral(models.Model):
         # 问责建议: measures the discipline organ may not decide itself, sent to the organ with
         # authority over the post (问责条例 2019 第十二条); decided by that organ's ``approve``.
         RECOMMENDATION = "recommendation", _("Accountability recommendation (问责建议)")
+        CRIME = "crime", _("Suspected crime (涉嫌犯罪问题线索移送, Art. 27)")
 
     class State(models.TextChoices):
         SENT = "sent", _("Sent")
@@ -92,6 +98,10 @@ class Referral(models.Model):
     to_department = models.ForeignKey(
         Department, verbose_name=_("to"), on_delete=models.PROTECT, related_name="referrals_received"
     )
+    subject = models.ForeignKey(
+        CaseSubject, verbose_name=_("subject"), null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    crime = models.CharField(_("suspected crime"), max_length=16, choices=CrimeKind.choices, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SENT)
     reason = models.TextField(_("reason"))
     return_reason = models.TextField(_("reason for return"), blank=True)
@@ -115,6 +125,16 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.from_department} → {self.to_department}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor returned yet."""
+        return self.state in (self.State.SENT, self.State.ACKNOWLEDGED)
+
+    @property
+    def blocks_end(self) -> bool:
+        """An open crime referral: the case cannot become ``not_pursued`` or ``closed`` (Art. 27)."""
+        return self.kind == self.Kind.CRIME and self.is_open
 
 
 class Appeal(models.Model):

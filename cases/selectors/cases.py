@@ -236,5 +236,12 @@ def case_detail_qs() -> QuerySet[Case]:
     return (
         _cases()
         .select_related("owner_department", "source_department", "accident", "proposed_by", "approved_by")
-        .prefetch_related(Prefetch("subjects", queryset=subjects), "team")
+        .prefetch_related(
+            Prefetch("subjects", queryset=subjects),
+            "team",
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("from_department", "to_department", "subject__cadre").order_by("id"),
+            ),
+        )
     )

@@ -49,16 +49,15 @@ def cases_by_id(ids: Iterable[int]) -> dict[int, Case]:
 
 
 def case_page_related(case: Case) -> dict[str, list[Any]]:
-    """Execution tasks, referrals, appeals and events of a case: one query each."""
+    """Execution tasks, appeals and events of a case: one query each. Its referrals come with
+    the case (``case_detail_qs``), newest first here as before."""
     return {
         "executions": list(
             ExecutionTask.objects.filter(case=case)
             .select_related("subject__cadre", "measure", "department", "completed_by")
             .order_by("kind", "id")
         ),
-        "referrals": list(
-            Referral.objects.filter(case=case).select_related("from_department", "to_department", "created_by", "handled_by")
-        ),
+        "referrals": sorted(case.referrals.all(), key=lambda r: (r.created_at, r.pk), reverse=True),
         "appeals": list(
             Appeal.objects.filter(case=case).select_related("subject__cadre", "deciding_department", "decided_by", "recorded_by")
         ),

@@ -17,8 +17,17 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.codes import Measure, SanctionKind
-from cases.models import Assessment, CaseSubject, DeadlinePolicy, Filing, InfluencePeriod, MeasureDecision, VetoOverride
+from cases.codes import CrimeKind, Measure, SanctionKind
+from cases.models import (
+    Assessment,
+    CaseSubject,
+    DeadlinePolicy,
+    Filing,
+    InfluencePeriod,
+    MeasureDecision,
+    Referral,
+    VetoOverride,
+)
 from core.errors import NotPermitted
 from core.persistence import add_months
 from core.typing import AnyUser
@@ -44,6 +53,7 @@ INVESTIGATION_BASIS = (
 )
 # Open and not yet decided: the states in which an open case is reported as such when nothing is filed.
 _BEFORE_DECISION = tuple(s for s in OPEN_STATES if s not in DECIDED_STATES)
+CRIME_BASIS = "细则第二十七条：涉嫌职务违法犯罪的，由纪检监察机关依法调查处置"
 VETO_BASIS = "细则第二十八条：因发生生产安全事故被追究领导责任，在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职"
 
 
@@ -130,6 +140,14 @@ def _subjects_qs() -> QuerySet[CaseSubject]:
         ),
         Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("id")),
         Prefetch("veto_overrides", queryset=VetoOverride.objects.order_by("-decided_at", "-id")),
+        # Crime (Art. 27) and lifelong (Art. 32) referrals of the subject: their outcome is part of
+        # the record (issue 14); they bar nothing by themselves.
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.filter(kind__in=(Referral.Kind.CRIME, Referral.Kind.LIFELONG))
+            .select_related("to_department")
+            .order_by("created_at", "id"),
+        ),
     )
 
 
@@ -164,8 +182,13 @@ def _record(
             blocking.append(item)
 
     decided: list[tuple[MeasureDecision, CaseSubject]] = []
+    referrals_out: list[dict[str, Any]] = []
     for subject in subjects:
         case = subject.case
+        for referral in subject.referrals.all():
+            referrals_out.append(_referral_entry(referral, case.number))
+            if referral.kind == Referral.Kind.CRIME:
+                notes.append({"reason": _crime_note(referral, case.number), "basis": CRIME_BASIS, "case": case.pk})
         filing = subject_filing(subject)
         cases_out.append(
             {
@@ -301,7 +324,41 @@ def _record(
         "notes": notes,
         "cases": cases_out,
         "measures": measures_out,
+        "referrals": referrals_out,
     }
+
+
+def _referral_entry(referral: Referral, case_number: str) -> dict[str, Any]:
+    return {
+        "id": referral.pk,
+        "case": referral.case_id,
+        "case_number": case_number,
+        "kind": referral.kind,
+        "crime": referral.crime,
+        "to_department": {"id": referral.to_department_id, "name": referral.to_department.name},
+        "state": referral.state,
+        "sent_on": timezone.localdate(referral.created_at),
+        "handled_on": timezone.localdate(referral.handled_at) if referral.handled_at else None,
+        "return_reason": referral.return_reason,
+    }
+
+
+def _crime_note(referral: Referral, case_number: str) -> str:
+    values = {
+        "crime": _label(dict(CrimeKind.choices), referral.crime) if referral.crime else "",
+        "n": case_number,
+        "d": referral.to_department.name,
+        "sent": timezone.localdate(referral.created_at).isoformat(),
+        "handled": timezone.localdate(referral.handled_at).isoformat() if referral.handled_at else "",
+        "why": referral.return_reason,
+    }
+    if referral.state == Referral.State.ACCEPTED:
+        return _("%(crime)s from case %(n)s: referred to %(d)s on %(sent)s and accepted on %(handled)s (Art. 27).") % values
+    if referral.state == Referral.State.RETURNED:
+        return (
+            _("%(crime)s from case %(n)s: referred to %(d)s on %(sent)s and returned on %(handled)s: %(why)s (Art. 27).") % values
+        )
+    return _("%(crime)s from case %(n)s: referred to %(d)s on %(sent)s, neither accepted nor returned yet (Art. 27).") % values
 
 
 def subject_filing(subject: CaseSubject) -> Filing | None:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.codes import CaseEventKind
 from cases.models import Case, CaseSubject, Referral
-from cases.selectors.deadlines import deadline_after
 from cases.selectors.records import INVESTIGATION_BASIS, open_or_egregious_subjects, subject_filing, under_investigation
 from cases.services.common import case_event_record
+from cases.services.referrals import case_materials, referral_send
 from core.errors import NOT_FOUND, NotFound, NotPermitted, PreconditionFailed, field_error
-from core.hooks import workflow_event
 from core.persistence import lock, save_with_history
 from core.typing import Actor
 from org.access import department_of_kind, require_membership
@@ -218,16 +216,17 @@ def lifelong_referrals(
     *, cadre: Cadre, move: str, effective_date: dt.date, authority: Department, acting_user: Actor
 ) -> list[Referral]:
     """Art. 32 in motion: a moved cadre's open cases, and closed egregious ones, are referred
-    with their materials to the authority that now manages the cadre (干部管理权限)."""
+    with their materials to the authority that now manages the cadre (干部管理权限). One per
+    subject and authority while it is open; ``conclude`` refers the moves made before the case
+    (``cases.lifecycle.referrals``)."""
 
     created = []
     for subject, lifelong in open_or_egregious_subjects(cadre):
         case = lock(Case, subject.case_id)
         if authority.pk == case.owner_department_id:
             continue
-        if case.referrals.filter(kind=Referral.Kind.LIFELONG, to_department=authority, state__in=OPEN_STATES).exists():
+        if lifelong_referral_exists(case, subject, authority, states=OPEN_STATES):
             continue
-        materials = case_materials(case, subject)
         reason = _(
             "%(name)s: %(move)s on %(date)s; case materials referred to the authority now managing the cadre (Art. 32)."
         ) % {
@@ -235,40 +234,38 @@ def lifelong_referrals(
             "move": MoveKind(move).label,
             "date": effective_date.isoformat(),
         }
-        referral = Referral(
+        referral = referral_send(
             case=case,
             kind=Referral.Kind.LIFELONG,
-            from_department=case.owner_department,
+            subject=subject,
             to_department=authority,
             reason=reason,
-            materials=materials,
-            created_by=acting_user,
-            acknowledge_by=deadline_after("referral_acknowledgement", timezone.now(), department=case.owner_department_id),
-        )
-        save_with_history(referral, acting_user=acting_user, reason="Art. 32 referral")
-        case_event_record(
-            case=case,
-            kind="lifelong_referral",
+            materials=case_materials(case, subject),
             acting_user=acting_user,
-            from_state=case.state,
-            to_state=case.state,
-            reason=reason,
-            payload={"referral": referral.pk, "to_department": authority.pk, "move": move, "egregious": lifelong},
+            event_kind=CaseEventKind.LIFELONG_REFERRAL,
+            event_payload={"move": move, "egregious": lifelong},
         )
-        workflow_event("referral_created", referral=referral, acting_user=acting_user)
         created.append(referral)
     return created
 
 
-def case_materials(case: Case, subject: CaseSubject) -> list[dict[str, Any]]:
-    """The list of materials that travel with an Art. 32 referral."""
-    items = [{"kind": "case_file", "ref": case.number, "title": case.title, "state": case.state}]
-    finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
-    if finding is not None:
-        items.append({"kind": "findings", "ref": subject.pk, "conduct_date": finding.conduct_date.isoformat()})
-    for assessment in subject.assessments.all():
-        items.append({"kind": "assessment", "ref": assessment.pk, "policy_version": assessment.policy_version})
-    for measure in subject.measures.all():
-        items.append({"kind": "measure", "ref": measure.pk, "measure": measure.measure, "state": measure.state})
-    items.append({"kind": "events", "count": case.events.count()})
-    return items
+def lifelong_referral_exists(
+    case: Case, subject: CaseSubject, authority: Department, *, states: tuple[str, ...] | None = None
+) -> bool:
+    """A lifelong referral of ``subject`` on ``case`` to ``authority`` exists (in ``states``, or in
+    any state). One made before issue 14 names no subject: it counts for every subject."""
+    rows = case.referrals.filter(kind=Referral.Kind.LIFELONG, to_department=authority).filter(
+        Q(subject=subject) | Q(subject__isnull=True)
+    )
+    if states is not None:
+        rows = rows.filter(state__in=states)
+    return rows.exists()
+
+
+def managing_authority_now(cadre: Cadre) -> Department | None:
+    """The authority that manages the cadre now (干部管理权限, Art. 32): the current post's; for a
+    retiree, the last post's (as ``cadre_move`` refers a retirement)."""
+    post = cadre.posts.filter(end__isnull=True).order_by("-start", "-id").first()
+    if post is None:
+        post = cadre.posts.order_by("-start", "-id").first()
+    return post.managing_authority if post is not None else None

@@ -22,7 +22,7 @@ from core.persistence import local_today
 OFFICER, LEADER = "discipline_officer", "discipline_leader"
 # Known extras: the state a 409 was judged in, the subjects a transition lacks, the cases a move of a
 # cadre under investigation names and the article that bars it.
-EXTRA_ERROR_KEYS = {"state", "subjects", "cases", "basis"}
+EXTRA_ERROR_KEYS = {"state", "subjects", "cases", "basis", "referrals"}
 
 # PATHS reaches every state but `closed`; closing needs the execution tasks done first.
 STATES: list[str] = [*PATHS, CaseState.CLOSED]

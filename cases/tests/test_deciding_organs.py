@@ -318,3 +318,21 @@ def test_one_sentence_per_side_of_the_discipline_organ(world):
     sentence = decision_context(case)["subjects"][0]["decision_sentence"]
     assert sentence.startswith("经平罗县纪委研究决定") and "通报、处分（党内警告）" in sentence
     assert "；经平罗县监委研究决定" in sentence and sentence.endswith("处分（记过）。")
+
+
+def test_the_documents_page_confirms_the_checklist_then_offers_every_document(world, client):
+    case = fire(world, _split_case(world), "approve", "discipline_leader")
+    case = fire(world, case, "approve", "organization_leader")
+    client.force_login(world.users["discipline_officer"])
+    page = client.get(f"/cases/{case.pk}/documents/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="confirm-form"' in page and "问责建议书" in page and "组织处理决定书" in page
+    assert "decision.pdf?document=" not in page  # nothing to download before the confirmation
+    refused = client.post(f"/cases/{case.pk}/documents/", {"items": []})
+    assert refused.status_code == 400 and not CaseEvent.objects.filter(case=case, kind="documents_confirmed").exists()
+    from cases.selectors.issuance import issuance_checklist
+
+    keys = [item["key"] for item in issuance_checklist(case)["items"]]
+    done = client.post(f"/cases/{case.pk}/documents/", {"items": keys})
+    assert done.status_code == 302
+    page = client.get(f"/cases/{case.pk}/documents/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="confirmed"' in page and page.count("decision.pdf?document=") == 3

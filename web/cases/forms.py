@@ -20,6 +20,7 @@ from cases.codes import Aggravating, Circumstance, FullPerformance, Measure, San
 from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Finding
 from cases.selectors.exemption import performance_findings
+from org.codes import DepartmentKind
 from org.selectors import department_members, transfer_targets
 from web.common.forms import ServiceForm
 from web.common.pages import display_name
@@ -52,6 +53,8 @@ def measure_choices(codes) -> list[tuple[str, str]]:
     labels = dict(Measure.choices)
     return [(code, labels.get(code, code)) for code in codes]
 
+
+CRIME_TARGET_KINDS = frozenset({DepartmentKind.DISCIPLINE, DepartmentKind.PUBLIC_SECURITY})
 
 SANCTION_CHOICES = [("", _("— choose the sanction —")), *SanctionKind.choices]
 
@@ -89,6 +92,9 @@ class TransitionForm(ServiceForm):
             )
         if name == "propose":
             self._measure_fields(subjects or [], conclusions or {})
+        self.crime_fields: list[dict] = []
+        if name == "conclude":
+            self._crime_fields(subjects or [], user)
         required = name in REASON_REQUIRED
         self.fields["reason"] = forms.CharField(
             required=False,
@@ -115,6 +121,22 @@ class TransitionForm(ServiceForm):
             self.subject_fields.append(entry)
         self.fields["measures"] = LooseField(label="", widget=forms.HiddenInput)
 
+    def _crime_fields(self, subjects, user) -> None:
+        """Where each suspected crime goes (Art. 27): by default the discipline organ's supervision
+        side (监委); a public security organ for another crime (docs/referrals.md)."""
+        suspected = [s for s in subjects if getattr(getattr(s, "finding", None), "suspected_crime", False)]
+        if not suspected:
+            return
+        targets = [d for d in transfer_targets(user, excluding=0) if d.kind in CRIME_TARGET_KINDS]
+        choices = [("", _("The discipline organ (监委) — default"))] + [(d.pk, d.name) for d in targets]
+        for subject in suspected:
+            field = f"crime_target_{subject.pk}"
+            self.fields[field] = LooseField(
+                label=_("Refer the suspected crime of %(name)s to") % {"name": subject.cadre.name},
+                widget=forms.Select(choices=choices),
+            )
+            self.crime_fields.append({"subject": subject, "field": field})
+
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
         payload: dict[str, Any] = {}
@@ -131,6 +153,11 @@ class TransitionForm(ServiceForm):
             payload["delivered_on"] = data.get("delivered_on") or ""
         if self.name == "propose":
             payload["measures"] = self._measures_payload()
+        if self.crime_fields:
+            chosen = [(e["subject"].pk, str(data.get(e["field"]) or "")) for e in self.crime_fields]
+            items = [{"subject": sid, "to_department": int(raw)} for sid, raw in chosen if raw.isdigit()]
+            if items:
+                payload["crime_referrals"] = items
         return payload
 
     def _measures_payload(self) -> list[dict]:

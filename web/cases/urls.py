@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.cases.views import appeals, executions, filings, findings, page, transitions
+from web.cases.views import appeals, documents, executions, filings, findings, page, transitions
 from web.cases.views import list as listing
 
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/subjects/<int:sid>/findings/", findings.findings, name="case_findings"),
     path("cases/<int:pk>/subjects/<int:sid>/filing/", filings.case_filing, name="case_filing"),
     path("cases/<int:pk>/subjects/<int:sid>/ledger-gaps/", findings.ledger_gaps, name="case_ledger_gaps"),
+    path("cases/<int:pk>/documents/", documents.case_documents, name="case_documents"),
     path("cases/<int:pk>/appeals/new/", appeals.appeal_file, name="appeal_file"),
     path("appeals/<int:appeal_id>/decide/", appeals.appeal_decide, name="appeal_decide"),
     path("executions/<int:task_id>/complete/", executions.execution_complete, name="execution_complete"),

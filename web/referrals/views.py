@@ -37,6 +37,8 @@ def _policy(code: str, department: int) -> DeadlinePolicy | None:
 
 MATERIAL_KINDS = {
     "case_file": gettext_lazy("Case file"),
+    "subject": gettext_lazy("Subject"),
+    "facts": gettext_lazy("Facts"),
     "findings": gettext_lazy("Findings"),
     "assessment": gettext_lazy("Assessment"),
     "measure": gettext_lazy("Measure"),
@@ -53,7 +55,7 @@ def _material_lines(materials) -> list[str]:
         parts = [str(MATERIAL_KINDS.get(kind, kind))]
         if item.get("measure"):
             parts.append(measure_label(item["measure"]))
-        for key in ("ref", "title", "count"):
+        for key in ("ref", "title", "count", "text"):
             if item.get(key) not in (None, ""):
                 parts.append(str(item[key]))
         lines.append(" · ".join(parts))

@@ -95,6 +95,7 @@ def case_detail(request, pk: int):
             ]
             if case.state == CaseState.APPROVING
             else [],
+            "blocking_referrals": [r for r in reversed(related["referrals"]) if r.blocks_end],
             "appeals": related["appeals"],
             "team": list(case.team.all()),
             "can_findings": owner_member and case.state in FINDING_STATES,
