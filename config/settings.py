@@ -232,6 +232,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStateEnum": "cases.models.Referral.State",
         "ExecutionStateEnum": "cases.models.ExecutionTask.State",
         "AppealStateEnum": "cases.models.Appeal.State",
+        "AppealRouteEnum": "cases.codes.AppealRoute",
+        "AppealStageEnum": "cases.codes.AppealStage",
         "CaseStateEnum": "cases.codes.CaseState",
         "DepartmentKindEnum": "org.codes.DepartmentKind",
         "MoveKindEnum": "org.codes.MoveKind",
