@@ -113,6 +113,12 @@ def appeal_file(
                 "start": start.isoformat(),
             },
         )
+    # The deciding body's clock (``open_deadlines``) needs its limit in force on the filing date.
+    if ctx.limit(stage_rule.decision, filed_on) is None:
+        raise PreconditionFailed(
+            _("No time limit for the %(stage)s is in force on %(d)s; add the policy row “%(code)s”.")
+            % {"stage": AppealStage(stage_rule.code).label, "d": filed_on.isoformat(), "code": stage_rule.decision}
+        )
     if Appeal.objects.filter(subject=subject, route=route, state=Appeal.State.FILED).exists():
         raise PreconditionFailed(_("An appeal of this subject is already pending."))
     appeal = Appeal(

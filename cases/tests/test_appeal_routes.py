@@ -342,3 +342,12 @@ def test_the_routes_of_a_case_cost_the_same_queries_for_more_subjects(world):
     one = executing(world, DISMISSAL, GOV_WARNING)
     two = executing(world, DISMISSAL, GOV_WARNING, cadres=("pl-baofeng:township_deputy:1", TOUZHA_HEAD))
     assert cost(one) == cost(two) <= 6
+
+
+def test_no_limit_in_force_is_a_409_naming_the_policy_row_and_writes_nothing(world):
+    """A decision delivered before the 2018 公务员法 took effect (2019-06-01): no row sets its windows."""
+    case = executing(world, DISMISSAL, delivered=dt.date(2019, 5, 1))
+    before = snapshot(case.pk)
+    with pytest.raises(PreconditionFailed) as caught:
+        _file(world, case, dt.date(2019, 5, 10), route="civil_service")
+    assert "civil_service_recheck_window" in str(caught.value.detail) and snapshot(case.pk) == before
