@@ -44,6 +44,26 @@ class SanctionKind(models.TextChoices):
     GOV_EXPULSION = "gov_expulsion", _("Expulsion from public office (开除)")
 
 
+class AppealRoute(models.TextChoices):
+    """How a decided measure is challenged (issue 14 item 5): each route has its own stages,
+    bodies and windows (``cases.rules.appeals``). Old appeals are on ``accountability``."""
+
+    ACCOUNTABILITY = "accountability", _("Accountability appeal under the Party accountability rules (问责申诉)")
+    PARTY_DISCIPLINE = "party_discipline", _("Appeal against a Party disciplinary sanction (党纪处分申诉)")
+    GOVERNMENT_SANCTION = "government_sanction", _("Review and recheck of a government sanction (政务处分复审、复核)")
+    CIVIL_SERVICE = "civil_service", _("Civil servant recheck and appeal (公务员复核、申诉)")
+
+
+class AppealStage(models.TextChoices):
+    """A stage of an appeal route. 申诉 is the only stage of the Party routes and the second
+    (or, without 复核, the only) stage of the civil servant's; 复审 then 复核 for 政务处分; 复核
+    is also the civil servant's first stage (《公务员法》第九十五条)."""
+
+    APPEAL = "appeal", _("Appeal (申诉)")
+    REVIEW = "review", _("Review by the deciding organ (复审)")
+    RECHECK = "recheck", _("Recheck (复核)")
+
+
 class Circumstance(models.TextChoices):
     """Art. 26: the seven circumstances that call for accountability."""
 

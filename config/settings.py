@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
         "CrimeKindEnum": "cases.codes.CrimeKind",
         "ExecutionStateEnum": "cases.models.ExecutionTask.State",
         "AppealStateEnum": "cases.models.Appeal.State",
+        "AppealRouteEnum": "cases.codes.AppealRoute",
+        "AppealStageEnum": "cases.codes.AppealStage",
         "CaseStateEnum": "cases.codes.CaseState",
         "DepartmentKindEnum": "org.codes.DepartmentKind",
         "MoveKindEnum": "org.codes.MoveKind",

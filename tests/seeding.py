@@ -12,6 +12,7 @@ SEED_MIGRATIONS = (
     "cases.migrations.0008_seed_deadline_warning",
     "cases.migrations.0015_inquiry_reply_in_working_days",
     "cases.migrations.0017_party_stacking_from_2024",
+    "cases.migrations.0022_seed_appeal_route_policies",
     "duties.migrations.0002_seed_catalog",
     "rulebooks.migrations.0002_seed_rulebooks",
     "duties.migrations.0005_seed_standing_duties",

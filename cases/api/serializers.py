@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.codes import CaseState, SourceKind
+from cases.codes import DECIDED_STATES, AppealRoute, AppealStage, CaseState, SourceKind
 from cases.lifecycle.spec import TRANSITIONS
 from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
 from cases.selectors import decided_measures
 from cases.selectors.accidents import accident_timeliness
+from cases.selectors.appeals import AppealContext, appeal_routes_for
 from cases.selectors.exemption import performance_findings
 from cases.selectors.transitions import available_transitions
 from org.codes import MoveKind, Role
@@ -264,6 +265,57 @@ class FilingInputSerializer(serializers.Serializer):
     )
 
 
+class AppealLimitSerializer(serializers.Serializer):
+    """A window or a decision limit and the policy row that sets it."""
+
+    code = serializers.CharField()
+    amount = serializers.IntegerField()
+    unit = serializers.CharField()
+    citation = serializers.CharField()
+    verified = serializers.BooleanField()
+    starts_on = serializers.DateField(allow_null=True, help_text="Known once the decision it runs from is delivered.")
+    ends_on = serializers.DateField(allow_null=True, help_text="The last day; null until the start is known.")
+    approximate = serializers.BooleanField()
+
+
+class AppealStageSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    stage_display = serializers.SerializerMethodField()
+    order = serializers.IntegerField()
+    after = serializers.CharField(allow_null=True, help_text="The stage whose decision this one is filed against.")
+    starts = serializers.CharField(help_text="delivery | previous_decision")
+    basis = serializers.CharField()
+    body = DepartmentBriefSerializer(allow_null=True, help_text="Who decides it (null: no such department configured).")
+    alternatives = DepartmentBriefSerializer(many=True)
+    window = AppealLimitSerializer(allow_null=True, help_text="null: no limit is stated (no_window_basis) or none in force.")
+    direct_window = AppealLimitSerializer(allow_null=True, help_text="The civil servant's 申诉 without 复核.")
+    no_window_basis = serializers.CharField()
+    decision = AppealLimitSerializer(allow_null=True)
+
+    def get_stage_display(self, option) -> str:
+        return str(AppealStage(option.stage).label)
+
+
+class AppealRouteSerializer(serializers.Serializer):
+    route = serializers.CharField()
+    route_display = serializers.SerializerMethodField()
+    basis = serializers.CharField()
+    stages = AppealStageSerializer(many=True)
+
+    def get_route_display(self, option) -> str:
+        return str(AppealRoute(option.route).label)
+
+
+class MeasureAppealRoutesSerializer(serializers.Serializer):
+    """A decided measure's appeal routes (issue 14 item 5)."""
+
+    measure = serializers.IntegerField(source="measure.pk")
+    code = serializers.CharField(source="measure.measure")
+    sanction_kind = serializers.CharField(source="measure.sanction_kind")
+    decided_by = DepartmentBriefSerializer(allow_null=True)
+    routes = AppealRouteSerializer(many=True)
+
+
 class SubjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cadre = serializers.SerializerMethodField()
@@ -272,6 +324,9 @@ class SubjectSerializer(serializers.Serializer):
     finding = serializers.SerializerMethodField()
     assessment = serializers.SerializerMethodField()
     measures = MeasureSerializer(many=True)
+    appeal_routes = serializers.SerializerMethodField(
+        help_text="For each decided measure: its appeal routes, each stage's body and window (empty before a decision)."
+    )
 
     def get_cadre(self, subject) -> dict:
         return {"id": subject.cadre_id, "name": subject.cadre.name, "status": subject.cadre.status}
@@ -311,6 +366,16 @@ class SubjectSerializer(serializers.Serializer):
             "exemption_justification": finding.exemption_justification,
             "full_performance": conditions_payload(finding),
         }
+
+    @extend_schema_field(MeasureAppealRoutesSerializer(many=True))
+    def get_appeal_routes(self, subject) -> list[dict]:
+        case = subject.case
+        if case.state not in DECIDED_STATES or not any(m.state == MeasureDecision.State.DECIDED for m in subject.measures.all()):
+            return []
+        contexts = self.context.setdefault("_appeal_contexts", {}) if isinstance(self.context, dict) else {}
+        if case.pk not in contexts:
+            contexts[case.pk] = AppealContext(case)
+        return list(MeasureAppealRoutesSerializer(appeal_routes_for(subject, context=contexts[case.pk]), many=True).data)
 
     def get_assessment(self, subject) -> dict | None:
         """The conclusion the case was decided on: output and the policy version it used."""
@@ -799,11 +864,33 @@ class NoteSerializer(serializers.Serializer):
 
 class AppealSerializer(serializers.ModelSerializer):
     deciding_department = DepartmentBriefSerializer(read_only=True)
+    measures = serializers.SerializerMethodField(
+        help_text="Ids of the measures appealed (empty for appeals filed before routes)."
+    )
 
     class Meta:
         model = Appeal
-        fields = ["id", "case", "subject", "filed_on", "grounds", "state", "deciding_department", "decision_reason", "decided_at"]
+        fields = [
+            "id",
+            "case",
+            "subject",
+            "filed_on",
+            "grounds",
+            "state",
+            "deciding_department",
+            "decision_reason",
+            "decided_at",
+            "route",
+            "stage",
+            "previous",
+            "measures",
+            "window_ends_on",
+            "decision_delivered_on",
+        ]
         read_only_fields = ["state", "decision_reason", "decided_at"]
+
+    def get_measures(self, appeal) -> list[int]:
+        return sorted(m.pk for m in appeal.measures.all())
 
 
 class AppealCreateSerializer(serializers.Serializer):
@@ -811,11 +898,31 @@ class AppealCreateSerializer(serializers.Serializer):
     subject = serializers.IntegerField()
     filed_on = serializers.DateField()
     grounds = serializers.CharField()
+    route = serializers.ChoiceField(
+        choices=AppealRoute.choices,
+        required=False,
+        help_text="Default: accountability when the subject's decided measures open it, else their only route.",
+    )
+    stage = serializers.ChoiceField(choices=AppealStage.choices, required=False, help_text="Default: the route's first stage.")
+    previous = serializers.IntegerField(
+        required=False, help_text="The decided first-stage appeal a second stage is filed against (default: the latest)."
+    )
+    measures = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Ids of the decided measures appealed (default: all of the subject's on the route).",
+    )
+    deciding_department = serializers.IntegerField(
+        required=False, help_text="One of the bodies the stage allows (default: the first, see the subject's appeal_routes)."
+    )
 
 
 class AppealDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField()
     measures = serializers.ListField(child=serializers.DictField(), required=False)
+    delivered_on = serializers.DateField(
+        required=False, help_text="The day the decision reached the appellant (default today): a next stage's window starts here."
+    )
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.codes import CrimeKind
+from cases.codes import AppealRoute, AppealStage, CrimeKind
 from cases.models.case import Case, CaseSubject, MeasureDecision
 from org.models import Department
 
@@ -138,7 +138,11 @@ class Referral(models.Model):
 
 
 class Appeal(models.Model):
-    """An appeal (申诉) against the measures of one subject; it does not suspend execution."""
+    """An appeal against decided measures of one subject, on a route and at a stage of it (申诉;
+    复审 then 复核; 复核 then 申诉: ``cases.rules.appeals``); it does not suspend execution. A
+    second stage is filed against the first stage's decision (``previous``). ``measures`` are the
+    measures appealed; appeals filed before routes existed have none recorded (all the subject's
+    decided measures were appealed)."""
 
     class State(models.TextChoices):
         FILED = "filed", _("Filed")
@@ -153,15 +157,29 @@ class Appeal(models.Model):
     deciding_department = models.ForeignKey(
         Department, verbose_name=_("deciding department"), on_delete=models.PROTECT, related_name="+"
     )
+    route = models.CharField(_("route"), max_length=32, choices=AppealRoute.choices, default=AppealRoute.ACCOUNTABILITY)
+    stage = models.CharField(_("stage"), max_length=16, choices=AppealStage.choices, default=AppealStage.APPEAL)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("first-stage appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_stages",
+    )
+    measures = models.ManyToManyField(MeasureDecision, verbose_name=_("measures appealed"), blank=True, related_name="appeals")
+    window_ends_on = models.DateField(_("filing window ended on"), null=True, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # When the decision reached the appellant: the next stage's window runs from here.
+    decision_delivered_on = models.DateField(_("decision delivered on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[measures])
 
     class Meta:
         verbose_name = _("appeal")

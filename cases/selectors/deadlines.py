@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import CaseState
 from cases.models import Appeal, Case, CaseEvent, DeadlinePolicy, ExecutionTask, Referral
+from cases.rules import appeals as appeal_rules
 from cases.rules.workdays import add_working_days
 from core.persistence import add_months
 from rulebooks.figures import FigureBook, FigureRow
@@ -208,11 +209,17 @@ def open_deadlines(*, department_id: int | None = None) -> list[Deadline]:
                 _end_of_day(cast(dt.date, t.due_on)),  # not None: filtered above
             )
         )
-    appeal_limits, inquiry_limits = deadline_policies("appeal_decision"), deadline_policies("inquiry_reply")
+    inquiry_limits = deadline_policies("inquiry_reply")
+    # Each route and stage has its own decision limit (``cases.rules.appeals``): read them at once.
+    decision_codes = {(r.code, st.code): st.decision for r in appeal_rules.ROUTES.values() for st in r.stages}
+    appeal_limits: dict[str, list[DeadlinePolicy]] = {}
+    for p in DeadlinePolicy.objects.filter(code__in=set(decision_codes.values())).order_by("-valid_from"):
+        appeal_limits.setdefault(p.code, []).append(p)
     figures = FigureBook.load()
     for a in appeals:
+        code = decision_codes.get((a.route, a.stage), "appeal_decision")
         decision = deadline_due(
-            "appeal_decision", a.filed_on, department=a.case.owner_department_id, policies=appeal_limits, figures=figures
+            code, a.filed_on, department=a.case.owner_department_id, policies=appeal_limits.get(code, []), figures=figures
         )
         due = decision.at if isinstance(decision.at, dt.datetime) else _end_of_day(decision.at)
         items.append(

@@ -73,7 +73,7 @@ def executions_visible(user: AnyUser, *, case: int | None = None, state: str | N
 
 def appeals_visible(user: AnyUser, *, case: int | None = None) -> QuerySet[Appeal]:
     """Appeals the user's department decides or whose case it owns (a superuser: all)."""
-    qs = Appeal.objects.select_related("deciding_department").order_by("-filed_on", "-id")
+    qs = Appeal.objects.select_related("deciding_department").prefetch_related("measures").order_by("-filed_on", "-id")
     if not getattr(user, "is_superuser", False):
         d = _department_id(user)
         if d is None:

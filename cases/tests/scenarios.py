@@ -92,12 +92,21 @@ def case_in_state(world, state: str, *, filed: bool = False, **lead_kwargs) -> C
 def organ_leader(world, department_id: int):
     """A demo leader of the department (the one who decides its part of a proposal)."""
     from org.codes import Rank
+    from org.models import Membership
 
     for user in world.users.values():
         membership = getattr(user, "membership", None)
         if membership is not None and membership.department_id == department_id and membership.rank == Rank.LEADER:
             return user
-    raise LookupError(f"no demo leader in department {department_id}")
+    found = Membership.objects.filter(department_id=department_id, rank=Rank.LEADER).select_related("user").first()
+    if found is not None:
+        return found.user
+    # The demo has no leader there (the city's organization department): a test gets one.
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create(username=f"leader-{department_id}")
+    Membership.objects.create(user=user, department_id=department_id, rank=Rank.LEADER)
+    return user
 
 
 def approve_all(world, case: Case, persona: str = "discipline_leader") -> Case:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import Aggravating, Circumstance, FullPerformance, Measure, SanctionKind
+from cases.codes import Aggravating, AppealRoute, AppealStage, Circumstance, FullPerformance, Measure, SanctionKind
 from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Finding
 from cases.selectors.exemption import performance_findings
@@ -352,10 +352,21 @@ class FilingForm(ServiceForm):
 
 
 class AppealFileForm(ServiceForm):
-    def __init__(self, *args, subjects, **kwargs):
+    def __init__(self, *args, subjects, routes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"] = LooseField(
             label=_("Appellant"), widget=forms.Select(choices=[(s.pk, s.cadre.name) for s in subjects])
+        )
+        # The routes the subjects' decided measures open (the service refuses one a subject's do not).
+        self.fields["route"] = LooseField(
+            label=_("Route"),
+            widget=forms.Select(choices=[("", _("— the subject's route —")), *((r, AppealRoute(r).label) for r in routes)]),
+            help_text=_("Without a choice: the accountability route when the measures open it, else their only route."),
+        )
+        self.fields["stage"] = LooseField(
+            label=_("Stage"),
+            widget=forms.Select(choices=[("", _("— the route's first stage —")), *AppealStage.choices]),
+            help_text=_("A second stage (复核 after 复审, 申诉 after 复核) is filed against the first stage's decision."),
         )
         self.fields["filed_on"] = LooseField(label=_("Filed on"), widget=_date_widget(), initial=timezone.localdate().isoformat())
         self.fields["grounds"] = forms.CharField(required=False, label=_("Grounds"), widget=_textarea(4))
@@ -370,6 +381,12 @@ class AppealDecideForm(ServiceForm):
             initial="upheld",
         )
         self.fields["reason"] = forms.CharField(required=False, label=_("Reasons"), widget=_textarea(4))
+        self.fields["delivered_on"] = LooseField(
+            label=_("Decision delivered on"),
+            widget=_date_widget(),
+            initial=timezone.localdate().isoformat(),
+            help_text=_("The window of a next stage runs from the day the appellant received this decision."),
+        )
         self.fields["measures"] = LooseField(
             label=_("New measures (when revised)"), widget=forms.CheckboxSelectMultiple(choices=measure_choices(allowed))
         )

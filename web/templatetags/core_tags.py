@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from cases.codes import Aggravating, CaseState, Circumstance, Measure, SanctionKind
+from cases.codes import Aggravating, AppealRoute, AppealStage, CaseState, Circumstance, Measure, SanctionKind
+from cases.models import DeadlinePolicy
 from rulebooks.models import Rulebook
 from web.common.labels import EVENT_LABELS, LIFELONG_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, TRANSITION_LABELS
 
@@ -15,6 +16,9 @@ _MEASURES = dict(Measure.choices)
 _SANCTIONS = dict(SanctionKind.choices)
 _STATES = dict(CaseState.choices)
 _ARTICLES = {**dict(Circumstance.choices), **dict(Aggravating.choices)}
+_ROUTES = dict(AppealRoute.choices)
+_STAGES = dict(AppealStage.choices)
+_UNITS = dict(DeadlinePolicy.Unit.choices)
 
 
 @register.filter
@@ -25,6 +29,21 @@ def measure_label(code):
 @register.filter
 def sanction_label(code):
     return _SANCTIONS.get(code, code)
+
+
+@register.filter
+def route_label(code):
+    return _ROUTES.get(code, code)
+
+
+@register.filter
+def stage_label(code):
+    return _STAGES.get(code, code)
+
+
+@register.filter
+def unit_label(code):
+    return _UNITS.get(code, code)
 
 
 @register.filter

@@ -95,6 +95,11 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             subject_id=data["subject"],
             filed_on=data["filed_on"],
             grounds=data["grounds"],
+            route=data.get("route"),
+            stage=data.get("stage"),
+            previous_id=data.get("previous"),
+            measure_ids=data.get("measures"),
+            deciding_department_id=data.get("deciding_department"),
             acting_user=request.user,
         )
         return Response(s.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
@@ -103,7 +108,12 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         appeal = self.get_object()
         data = validated(s.AppealDecisionSerializer, request.data)
         appeal = appeal_services.appeal_decide(
-            appeal_id=appeal.pk, outcome=outcome, reason=data["reason"], measures=data.get("measures"), acting_user=request.user
+            appeal_id=appeal.pk,
+            outcome=outcome,
+            reason=data["reason"],
+            measures=data.get("measures"),
+            delivered_on=data.get("delivered_on"),
+            acting_user=request.user,
         )
         return Response(s.AppealSerializer(appeal).data)
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from cases.codes import DECIDED_STATES, FINDING_STATES, UNDER_INVESTIGATION_STATES, CaseState
 from cases.models import Appeal, ExecutionTask, MeasureDecision, Referral
 from cases.selectors import FULL
+from cases.selectors.appeals import open_routes
 from cases.selectors.pages import case_page_related
 from cases.selectors.transitions import available_transitions
 from org.access import membership_of
@@ -61,11 +62,14 @@ def case_detail(request, pk: int):
         subject.active_measures = [  # type: ignore[attr-defined]  # read by the template
             m for m in subject.measures.all() if m.state != MeasureDecision.State.WITHDRAWN
         ]
+    # A subject may appeal while one of the routes its decided measures open has none pending.
     appealable = [
         s
         for s in subjects
-        if any(m.state == MeasureDecision.State.DECIDED for m in s.measures.all())
-        and not any(a.subject_id == s.pk and a.state == Appeal.State.FILED for a in related["appeals"])
+        if any(
+            not any(a.subject_id == s.pk and a.route == r and a.state == Appeal.State.FILED for a in related["appeals"])
+            for r in open_routes(s)
+        )
     ]
     for task in related["executions"]:
         task.can_complete = (
