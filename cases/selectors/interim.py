@@ -120,6 +120,16 @@ def interim_visible(user: AnyUser, case: Case, subject: CaseSubject) -> bool:
     )
 
 
+def interim_visible_subjects(user: AnyUser, subject_ids: Iterable[int]) -> set[int]:
+    """The ids among ``subject_ids`` whose interim measures ``user`` may open (``interim_visible``;
+    the cadre record's links)."""
+    ids = set(subject_ids)
+    if not ids:
+        return set()
+    subjects = CaseSubject.objects.select_related("case").filter(pk__in=ids)
+    return {s.pk for s in subjects if interim_visible(user, s.case, s)}
+
+
 def absorbing_measure(interim: InterimMeasure, decided: Iterable[MeasureDecision]) -> MeasureDecision | None:
     """The decided measure of the subject that absorbs ``interim`` (``ABSORBING_MEASURES``), the
     heaviest when several do; None when none covers it (it must be lifted)."""
