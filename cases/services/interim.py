@@ -53,7 +53,7 @@ AUTHORITY_ONLY = gettext_lazy(
     "suspension or removal."
 )
 OWN_ONLY = gettext_lazy("Only a leader of %(d)s, which ordered this interim measure, may lift or settle it.")
-ALREADY = gettext_lazy("%(name)s already has an %(kind)s in force since %(d)s; lift it before recording another.")
+ALREADY = gettext_lazy("%(name)s already has this measure in force (%(kind)s, since %(d)s); lift it before recording another.")
 REMOVED = gettext_lazy("%(name)s was already removed from post on %(d)s (先期免职): a suspension adds nothing.")
 NOT_IN_FORCE = gettext_lazy("This interim measure is no longer in force (%(s)s).")
 SETTLE_STATE = gettext_lazy(
