@@ -325,6 +325,23 @@ def test_a_refused_lift_writes_nothing(world, persona, lifted_on, reason, error)
     assert snapshot(case.pk) == before
 
 
+def test_lifting_tells_the_discipline_organ_handling_the_case(world, django_capture_on_commit_callbacks):
+    case = _case(world)
+    measure = _record(world, case)
+    with django_capture_on_commit_callbacks(execute=True):
+        interim_lift(
+            case_id=case.pk,
+            subject_id=measure.subject_id,
+            measure_id=measure.pk,
+            lifted_on=TODAY(),
+            reason="恢复履职。",
+            acting_user=world.users[ORG_LEADER],
+        )
+    told = Notification.objects.filter(kind="interim_measure", text__contains="解除")
+    assert {DISC_OFFICER, DISC_LEADER} <= set(told.values_list("recipient__username", flat=True))
+    assert all(case.number in t and "恢复履职。" in t for t in told.values_list("text", flat=True))
+
+
 def test_a_measure_still_in_force_after_the_case_ended_is_lifted_there(world):
     """A case disposed of (予以了结) leaves the measure standing until its authority lifts it: the
     record keeps barring promotion, as the cadre is still off the post."""

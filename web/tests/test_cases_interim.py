@@ -58,7 +58,7 @@ def test_the_case_page_shows_the_measures_to_the_team_without_a_form(client_as, 
     assert f'id="interim-item-{measure.pk}"' in html and "中共平罗县委组织部" in html
     assert 'id="interim-form-' not in html and 'data-action="interim-end"' not in html
     [item] = [i for i in page.context["timeline"] if i.kind == "interim_measure"]
-    assert item.reason == WHY
+    assert item.reason == WHY and any(local_today().isoformat() in d for d in item.details)
 
 
 def test_the_authority_handling_the_case_records_from_the_case_page(client_as, world):
