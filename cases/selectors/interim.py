@@ -48,6 +48,14 @@ ABSORBING_SANCTIONS: dict[str, frozenset[str]] = {K.SUSPENSION: _OFF_POST_SANCTI
 _ABSORBING_ORDER = ("dismissal", "ordered_resignation", "demotion", "reassignment", "suspension", "sanction")
 
 
+def case_subject_or_none(case: Case | None, subject_id: int) -> CaseSubject | None:
+    """One subject of ``case``, with its cadre (the interim endpoints and page address it)."""
+    if case is None:
+        return None
+    subject: CaseSubject | None = CaseSubject.objects.select_related("cadre").filter(case=case, pk=subject_id).first()
+    return subject
+
+
 def current_post(subject: CaseSubject) -> Post | None:
     """The post the subject's cadre holds now (no end date), with its managing authority: the
     post an interim measure suspends or removes them from."""

@@ -29,7 +29,7 @@ from cases.selectors import (
 )
 from cases.selectors.assessments import caller_county, evaluate
 from cases.selectors.exemption import art31_ledger, engine_full_performance, subject_for_findings
-from cases.selectors.interim import interim_by_id, interim_visible, subject_interim_measures
+from cases.selectors.interim import case_subject_or_none, interim_by_id, interim_visible, subject_interim_measures
 from cases.services.exemption import gap_explanation_record
 from cases.services.filings import subject_file
 from cases.services.findings import finding_put
@@ -356,7 +356,7 @@ def _interim_subject(request, case_pk, subject_pk) -> tuple[Case, CaseSubject]:
     case = case_or_none(pk_param(case_pk))
     if case is None:
         raise NotFound(NOT_FOUND)
-    subject = CaseSubject.objects.select_related("cadre").filter(case=case, pk=pk_param(subject_pk)).first()
+    subject = case_subject_or_none(case, pk_param(subject_pk))
     if subject is None or not interim_visible(request.user, case, subject):
         raise NotFound(NOT_FOUND)
     return case, subject

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.codes import INTERIM_STATES, CaseState
-from cases.models import CaseSubject, InterimMeasure
+from cases.models import InterimMeasure
 from cases.selectors import FULL, case_access, case_or_none
-from cases.selectors.interim import current_post, interim_visible, subject_interim_measures
+from cases.selectors.interim import case_subject_or_none, current_post, interim_visible, subject_interim_measures
 from cases.services.interim import interim_lift, interim_record, interim_settle
 from web.cases.forms import InterimForm, InterimLiftForm, InterimSettleForm
 from web.cases.helpers import is_member
@@ -39,7 +39,7 @@ def _date(form, name: str) -> dt.date | None:
 @require_http_methods(["GET", "POST"])
 def case_interim(request, pk: int, sid: int):
     case = case_or_none(pk)
-    subject = CaseSubject.objects.select_related("cadre").filter(case=case, pk=sid).first() if case else None
+    subject = case_subject_or_none(case, sid)
     if case is None or subject is None or not interim_visible(request.user, case, subject):
         raise Http404
     user = request.user
