@@ -29,7 +29,7 @@ class InterimMeasure(models.Model):
         REMOVAL = "removal", _("Interim removal from post (先期免职)")
 
     class State(models.TextChoices):
-        IN_FORCE = "in_force", _("In force")
+        IN_FORCE = "in_force", _("In force (执行中)")
         LIFTED = "lifted", _("Lifted (解除)")
         ABSORBED = "absorbed", _("Absorbed by the final measure (吸收)")
 
