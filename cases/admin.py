@@ -37,6 +37,7 @@ class CaseAdmin(ReadOnlyAdmin):
 for model in (
     m.CaseSubject,
     m.Filing,
+    m.InterimMeasure,
     m.Finding,
     m.Assessment,
     m.MeasureDecision,

@@ -154,12 +154,19 @@ UNDER_INVESTIGATION_STATES = (CaseState.INVESTIGATING, CaseState.ASSESSING, Case
 # 调查) and, late, until the decision, dated no later than the day the findings were submitted
 # (``cases.services.filings``): a filing decided on paper before Zeren recorded it is not lost.
 FILING_STATES = UNDER_INVESTIGATION_STATES
+# 先期处置 (an interim suspension or removal from post ahead of the findings) may be recorded from
+# the investigation until the decision (``cases.services.interim``; docs/interim-measures.md):
+# the managing authority may act on what the investigation shows at any point before the final
+# measure is decided. Once ``decided``, each one still in force is settled (absorbed by the final
+# measure or lifted) before ``deliver``.
+INTERIM_STATES = UNDER_INVESTIGATION_STATES
 
 
 class CaseEventKind(models.TextChoices):
     """Every kind of ``CaseEvent`` written (PRODUCT §8). The twelve transitions record their own
-    name; the others come from findings, 立案, executions, appeals, referrals, tasks, deadlines and
-    moves of a subject under investigation. The label is the line on the case's timeline."""
+    name; the others come from findings, 立案, interim measures (先期处置), executions, appeals,
+    referrals, tasks, deadlines and moves of a subject under investigation. The label is the line
+    on the case's timeline."""
 
     LEAD = "lead", _("Lead received")
     TRANSFER = "transfer", _("Transferred")
@@ -202,6 +209,9 @@ class CaseEventKind(models.TextChoices):
     )
     LEDGER_GAP_EXPLAINED = "ledger_gap_explained", _("Gap in the duty ledger explained (Art. 31)")
     DOCUMENTS_CONFIRMED = "documents_confirmed", _("Unverified defaults confirmed before issuing the documents")
+    INTERIM_MEASURE = "interim_measure", _("Interim measure recorded (先期处置)")
+    INTERIM_LIFTED = "interim_lifted", _("Interim measure lifted (解除)")
+    INTERIM_SETTLED = "interim_settled", _("Interim measure settled at the decision (吸收或解除)")
 
 
 # Event kinds that notify nobody, on purpose (every other kind has a rule in

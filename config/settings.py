@@ -241,6 +241,9 @@ SPECTACULAR_SETTINGS = {
         "RulebookVerificationEnum": "rulebooks.models.Rulebook.Verification",
         "CadreStatusEnum": "org.codes.CadreStatus",
         "LedgerGapStatusEnum": [("missed", "missed"), ("partial", "partial")],
+        "InterimKindEnum": "cases.models.InterimMeasure.Kind",
+        "InterimStateEnum": "cases.models.InterimMeasure.State",
+        "InterimOutcomeEnum": [("absorbed", "absorbed"), ("lifted", "lifted")],
     },
 }
 

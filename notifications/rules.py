@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from cases.codes import SILENT_EVENT_KINDS, CaseEventKind, CaseState
-from cases.models import Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, Referral
+from cases.models import Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, InterimMeasure, Referral
 from org.codes import MoveKind, Rank
 from org.models import Cadre
 
@@ -202,6 +202,25 @@ def _moved_under_investigation(event: CaseEvent, case: Case) -> list[Recipient]:
     return _to_department(event, case.owner_department_id, "subject_moved_under_investigation", text)
 
 
+def _interim(event: CaseEvent, case: Case) -> list[Recipient]:
+    """先期处置 recorded, lifted or settled by the authority that manages the post: the discipline
+    organ handling the case learns it at once (it bears on the investigation, and ``deliver``
+    waits until every measure in force is absorbed or lifted)."""
+    p = event.payload
+    name = Cadre.objects.filter(pk=p.get("cadre")).values_list("name", flat=True).first() or ""
+    kind = InterimMeasure.Kind(p["kind"]).label if p.get("kind") in InterimMeasure.Kind.values else p.get("kind", "")
+    who = event.actor.get_full_name() or event.actor.username if event.actor else "—"
+    if event.kind == K.INTERIM_MEASURE:
+        what = f"{name} 自 {p.get('ordered_on', '')} 起{kind}（{who} 记录）"
+    elif event.kind == K.INTERIM_LIFTED:
+        what = f"{name} 的{kind}自 {p.get('lifted_on', '')} 起解除"
+    else:
+        outcome = "由最终决定吸收" if p.get("outcome") == InterimMeasure.State.ABSORBED else "解除"
+        what = f"{name} 的{kind}已{outcome}（{p.get('ended_on', '')}）"
+    text = f"{_label(case)}：{what}，理由：{event.reason}。"
+    return _to_department(event, case.owner_department_id, "interim_measure", text)
+
+
 def _combine(*rules: Callable[[CaseEvent, Case], list[Recipient]]) -> Callable[[CaseEvent, Case], list[Recipient]]:
     def run(event: CaseEvent, case: Case) -> list[Recipient]:
         result: list[Recipient] = []
@@ -236,6 +255,9 @@ RULES: dict[str, Callable[[CaseEvent, Case], list[Recipient]]] = {
     K.DEADLINE_OVERDUE: _deadline,
     K.FILED: _filed,
     K.SUBJECT_MOVED_UNDER_INVESTIGATION: _moved_under_investigation,
+    K.INTERIM_MEASURE: _interim,
+    K.INTERIM_LIFTED: _interim,
+    K.INTERIM_SETTLED: _interim,
 }
 # Kinds nobody is told about, on purpose: marked where the kind is defined (``cases.codes``), so a
 # new silent kind is one line there. ``cases/tests/test_lifecycle_spec.py`` fails on a kind that

@@ -21,8 +21,10 @@ from appraisal.services.assessment import assessment_record, interview_record, p
 from cases.codes import CaseState, SourceKind
 from cases.models import Accident, Case, CaseEvent
 from cases.services.accidents import accident_create
+from cases.services.interim import interim_record
 from cases.services.leads import lead_create
 from cases.tests.scenarios import case_in_state
+from core.persistence import local_today
 from duties.models import Obligation
 from duties.services.ledger import record_create
 from duties.tests._rulebook_helpers import load_huinong
@@ -123,6 +125,16 @@ def _objects(world) -> dict[str, dict[str, int]]:
     award = award_grant(acting_user=u["organization_leader"], cadre=commended, year=2025)
     pl_subject = pl_case.subjects.get()
     hn_subject = hn_case.subjects.get()
+    # 先期处置 of a Pingluo subject under investigation, by the county's organization leader.
+    interim_case = case_in_state(world, CaseState.INVESTIGATING, cadres=("pl-baofeng:township_deputy:1",))
+    interim = interim_record(
+        case_id=interim_case.pk,
+        subject_id=interim_case.subjects.get().pk,
+        kind="suspension",
+        ordered_on=local_today(),
+        reason="先期停职",
+        acting_user=u["organization_leader"],
+    )
     dispatch_pending()
     return {
         "pl": {
@@ -140,6 +152,9 @@ def _objects(world) -> dict[str, dict[str, int]]:
             "referral": pl_case.referrals.first().pk if pl_case.referrals.exists() else None,
             "execution": pl_case.executions.first().pk,
             "award": award.pk,
+            "interim_case": interim_case.pk,
+            "interim_subject": interim.subject_id,
+            "interim": interim.pk,
         },
         "hn": {
             "case": hn_case.pk,
@@ -167,6 +182,8 @@ OBJECT_ENDPOINTS = [
     ("case-ledger-gaps", "post", "/api/v1/cases/{case}/subjects/{subject}/ledger-gaps/", None),
     ("case-veto-override", "post", "/api/v1/cases/{case}/subjects/{subject}/veto-override/", None),
     ("case-filing", "post", "/api/v1/cases/{case}/subjects/{subject}/filing/", None),
+    ("case-interim-measures", "get", "/api/v1/cases/{case}/subjects/{subject}/interim-measures/", "discipline"),
+    ("case-interim-measures", "post", "/api/v1/cases/{case}/subjects/{subject}/interim-measures/", None),
     ("case-decision-pdf", "get", "/api/v1/cases/{case}/decision.pdf", None),
     ("case-decision-docx", "get", "/api/v1/cases/{case}/decision.docx", None),
     ("case-documents", "get", "/api/v1/cases/{case}/documents/", None),
@@ -195,6 +212,7 @@ OBJECT_ENDPOINTS = [
     ("case_findings", "get", "/cases/{case}/subjects/{subject}/findings/", "discipline"),
     ("case_filing", "post", "/cases/{case}/subjects/{subject}/filing/", None),
     ("case_documents", "get", "/cases/{case}/documents/", None),
+    ("case_interim", "get", "/cases/{case}/subjects/{subject}/interim/", "discipline"),
     ("case_ledger_gaps", "get", "/cases/{case}/subjects/{subject}/ledger-gaps/", "discipline"),
     ("cadre_record", "get", "/cadres/{cadre}/", "organization"),
     ("accident_detail", "get", "/accidents/{accident}/", "emergency"),
@@ -216,6 +234,12 @@ PINGLUO_ONLY = [
     ("execution-detail", "get", "/api/v1/executions/{execution}/"),
     ("execution-complete", "post", "/api/v1/executions/{execution}/complete/"),
     ("award-detail", "get", "/api/v1/awards/{award}/"),
+    # the city's organization department reaches these for the posts it manages; the city's
+    # discipline organ and the neighbour never do
+    ("case-interim-measures", "get", "/api/v1/cases/{interim_case}/subjects/{interim_subject}/interim-measures/"),
+    ("case-interim-lift", "post", "/api/v1/cases/{interim_case}/subjects/{interim_subject}/interim-measures/{interim}/lift/"),
+    ("case-interim-settle", "post", "/api/v1/cases/{interim_case}/subjects/{interim_subject}/interim-measures/{interim}/settle/"),
+    ("case_interim", "post", "/cases/{interim_case}/subjects/{interim_subject}/interim/"),
 ]
 LISTS = [
     ("case-list", "/api/v1/cases/?page_size=200", "case"),

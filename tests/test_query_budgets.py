@@ -21,7 +21,8 @@ from rest_framework.test import APIClient
 
 from appraisal.models import AnnualAssessment, Interview, Patrol
 from cases.codes import CaseState
-from cases.models import Accident, Appeal, Case, ExecutionTask, Referral
+from cases.models import Accident, Appeal, Case, ExecutionTask, InterimMeasure, Referral
+from cases.services.interim import interim_record
 from cases.tests.scenarios import case_in_state
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.ledger import organ_record_create, record_create
@@ -71,6 +72,16 @@ def _grow(world) -> None:
             date=dt.date(2026, month, 2),
             files=[SimpleUploadedFile("c.pdf", pdf)],
         )
+    # 先期处置: the demo's suspended cadre is removed from post as well (one more measure to list).
+    suspended = InterimMeasure.objects.order_by("id").first()
+    interim_record(
+        case_id=suspended.subject.case_id,
+        subject_id=suspended.subject_id,
+        kind="removal",
+        ordered_on=suspended.ordered_on,
+        reason="调查表明不宜继续担任现职，先期免职。",
+        acting_user=world.users["organization_leader"],
+    )
     dispatch_pending()
 
 
@@ -91,6 +102,7 @@ def _urls(world) -> list[tuple[str, str]]:
     interview = Interview.objects.order_by("id").first()
     obligation = Obligation.objects.order_by("id").first()
     township = d["pl-baofeng"]
+    interim = InterimMeasure.objects.select_related("subject").order_by("id").first().subject  # the demo's 先期停职
     disc, org, emer = "discipline_officer", "organization_officer", "emergency_officer"
     return [
         # API v1
@@ -109,6 +121,8 @@ def _urls(world) -> list[tuple[str, str]]:
         (disc, "/api/v1/cases/?q=宝丰&state=executing&page_size=100"),
         (disc, f"/api/v1/cases/{case.pk}/"),
         (disc, f"/api/v1/cases/{case.pk}/history/"),
+        (org, f"/api/v1/cases/{interim.case_id}/subjects/{interim.pk}/interim-measures/"),
+        (org, f"/api/v1/cadres/{interim.cadre_id}/record/"),
         (disc, "/api/v1/referrals/?page_size=100"),
         (disc, f"/api/v1/referrals/{referral.pk}/"),
         (disc, "/api/v1/executions/?page_size=100"),
@@ -137,6 +151,9 @@ def _urls(world) -> list[tuple[str, str]]:
         (disc, "/cases/"),
         (disc, f"/cases/{case.pk}/"),
         (disc, f"/cases/{case.pk}/subjects/{subject.pk}/findings/"),
+        (org, f"/cases/{interim.case_id}/subjects/{interim.pk}/interim/"),
+        (org, f"/cadres/{interim.cadre_id}/"),
+        (disc, f"/cases/{interim.case_id}/"),
         (emer, "/referred/"),
         (disc, "/referrals/"),
         (org, "/cadres/"),

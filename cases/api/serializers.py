@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from cases.codes import DECIDED_STATES, AppealRoute, AppealStage, CaseState, SourceKind
 from cases.lifecycle.spec import TRANSITIONS
-from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, MeasureDecision, Referral
+from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, InterimMeasure, MeasureDecision, Referral
 from cases.selectors import decided_measures
 from cases.selectors.accidents import accident_timeliness
 from cases.selectors.appeals import AppealContext, appeal_routes_for
@@ -316,11 +316,69 @@ class MeasureAppealRoutesSerializer(serializers.Serializer):
     routes = AppealRouteSerializer(many=True)
 
 
+class InterimMeasureSerializer(serializers.Serializer):
+    """A subject's 先期处置 (interim suspension or removal from post), as recorded, and its end."""
+
+    id = serializers.IntegerField()
+    subject = serializers.IntegerField(source="subject_id")
+    kind = serializers.ChoiceField(choices=InterimMeasure.Kind.choices)
+    ordered_on = serializers.DateField()
+    reason = serializers.CharField()
+    post = serializers.SerializerMethodField()
+    authority = DepartmentBriefSerializer()
+    ordered_by = serializers.CharField(source="ordered_by.username")
+    recorded_at = serializers.DateTimeField()
+    state = serializers.ChoiceField(choices=InterimMeasure.State.choices)
+    ended_on = serializers.DateField(allow_null=True, help_text="The first day it no longer applies.")
+    end_reason = serializers.CharField()
+    ended_by = serializers.SerializerMethodField()
+    absorbed_by = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        inline_serializer(
+            "InterimPost",
+            {"id": serializers.IntegerField(), "title": serializers.CharField(), "organization": serializers.CharField()},
+        )
+    )
+    def get_post(self, measure) -> dict:
+        post = measure.post
+        return {"id": post.pk, "title": post.title, "organization": post.organization.name}
+
+    def get_ended_by(self, measure) -> str | None:
+        return measure.ended_by.username if measure.ended_by_id else None
+
+    @extend_schema_field(MeasureSerializer(allow_null=True))
+    def get_absorbed_by(self, measure) -> dict | None:
+        return MeasureSerializer(measure.absorbed_by).data if measure.absorbed_by_id else None
+
+
+class InterimMeasureInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=InterimMeasure.Kind.choices, help_text="suspension (先期停职) or removal (先期免职).")
+    ordered_on = serializers.DateField(
+        help_text="The day the authority decided it; not in the future, not before the accident or the conduct."
+    )
+    reason = serializers.CharField(allow_blank=True, help_text="Why, ahead of the findings (required).")
+
+
+class InterimLiftSerializer(serializers.Serializer):
+    lifted_on = serializers.DateField(help_text="The first day it no longer applies; not in the future, not before the measure.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why it is lifted (required).")
+
+
+class InterimSettleSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[("absorbed", "absorbed"), ("lifted", "lifted")],
+        help_text="absorbed (吸收): a decided measure of the subject takes them off the post and covers it; lifted (解除).",
+    )
+    reason = serializers.CharField(allow_blank=True, help_text="How the decision treats it (required).")
+
+
 class SubjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cadre = serializers.SerializerMethodField()
     post = serializers.SerializerMethodField()
     filing = serializers.SerializerMethodField()
+    interim_measures = InterimMeasureSerializer(many=True)
     finding = serializers.SerializerMethodField()
     assessment = serializers.SerializerMethodField()
     measures = MeasureSerializer(many=True)

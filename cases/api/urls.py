@@ -20,6 +20,21 @@ urlpatterns = [
     path("cases/<int:case_pk>/subjects/<int:subject_pk>/findings/", views.FindingView.as_view(), name="case-findings"),
     path("cases/<int:case_pk>/subjects/<int:subject_pk>/filing/", views.FilingView.as_view(), name="case-filing"),
     path(
+        "cases/<int:case_pk>/subjects/<int:subject_pk>/interim-measures/",
+        views.InterimMeasureView.as_view(),
+        name="case-interim-measures",
+    ),
+    path(
+        "cases/<int:case_pk>/subjects/<int:subject_pk>/interim-measures/<int:pk>/lift/",
+        views.InterimLiftView.as_view(),
+        name="case-interim-lift",
+    ),
+    path(
+        "cases/<int:case_pk>/subjects/<int:subject_pk>/interim-measures/<int:pk>/settle/",
+        views.InterimSettleView.as_view(),
+        name="case-interim-settle",
+    ),
+    path(
         "cases/<int:case_pk>/subjects/<int:subject_pk>/ledger-gaps/",
         views.LedgerGapExplanationView.as_view(),
         name="case-ledger-gaps",

@@ -26,6 +26,7 @@ from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, M
 from cases.selectors.assessments import evaluate_subject
 from cases.selectors.deadlines import deadline_after
 from cases.services.common import case_event_record
+from cases.services.interim import require_interim_settled
 from core.errors import CONCURRENT_MODIFICATION, ConcurrentModification, PreconditionFailed, field_error
 from core.hooks import workflow_event
 from core.persistence import local_today, save_with_history
@@ -381,6 +382,7 @@ def _recommend(case: Case, user: Actor, decisions: list[MeasureDecision], reason
 
 
 def _deliver(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -> Case:
+    require_interim_settled(case)  # 先期处置: absorbed or lifted before the decision goes out (409)
     delivered_on = _parse(row, case, payload)["delivered_on"]
     before = case.state
     case.deliver(on=delivered_on)

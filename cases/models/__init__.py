@@ -19,6 +19,7 @@ from cases.models.case import (
 )
 from cases.models.exemption import LedgerGapExplanation, PerformanceFinding
 from cases.models.handling import Appeal, DeadlineAlert, ExecutionTask, Referral
+from cases.models.interim import InterimMeasure
 from cases.models.policies import DeadlinePolicy, InfluencePeriod, MeasurePolicy, MeasurePolicyRule
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Filing",
     "Finding",
     "InfluencePeriod",
+    "InterimMeasure",
     "LedgerGapExplanation",
     "MeasureDecision",
     "MeasurePolicy",

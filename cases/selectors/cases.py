@@ -23,6 +23,7 @@ from cases.models import (
     Case,
     CaseSubject,
     ExecutionTask,
+    InterimMeasure,
     MeasureDecision,
     PerformanceFinding,
     Referral,
@@ -232,6 +233,12 @@ def case_detail_qs() -> QuerySet[Case]:
         Prefetch("measures", queryset=MeasureDecision.objects.select_related("deciding_department").order_by("id")),
         Prefetch("assessments", queryset=Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("id")),
         Prefetch("finding__full_performance", queryset=PerformanceFinding.objects.select_related("recorded_by").order_by("id")),
+        Prefetch(
+            "interim_measures",
+            queryset=InterimMeasure.objects.select_related(
+                "authority", "post", "post__organization", "ordered_by", "ended_by", "absorbed_by"
+            ).order_by("ordered_on", "id"),
+        ),
     )
     return (
         _cases()

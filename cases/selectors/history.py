@@ -21,6 +21,7 @@ _HISTORY_SOURCES = (
     ("casesubject", "case_id"),
     ("finding", "subject_id"),
     ("filing", "subject_id"),
+    ("interimmeasure", "subject_id"),
     ("performancefinding", "finding_id"),
     ("ledgergapexplanation", "subject_id"),
     ("measuredecision", "subject_id"),

@@ -24,6 +24,7 @@ from cases.models import (
     DeadlinePolicy,
     Filing,
     InfluencePeriod,
+    InterimMeasure,
     MeasureDecision,
     Referral,
     VetoOverride,
@@ -54,6 +55,16 @@ INVESTIGATION_BASIS = (
 # Open and not yet decided: the states in which an open case is reported as such when nothing is filed.
 _BEFORE_DECISION = tuple(s for s in OPEN_STATES if s not in DECIDED_STATES)
 CRIME_BASIS = "细则第二十七条：涉嫌职务违法犯罪的，由纪检监察机关依法调查处置"
+# 先期处置 (``cases.services.interim``): while a 先期停职 or 先期免职 is in force the cadre is off the
+# post, and the record bars promotion. 政务处分法第五十二条第一款 (VERIFIED-P) gives the 任免机关 the
+# suspension; no article stating that a cadre suspended or removed ahead of the findings may not
+# be promoted was verified, so the bar is Zeren's rule and marked unverified on the record.
+INTERIM_BAR_BASIS = (
+    "先期停职、免职期间不予提拔：停职、免职在先，任职资格待调查结论（本系统规则，未见明文，UNVERIFIED）；"
+    "暂停履行职务见《公职人员政务处分法》第五十二条第一款（VERIFIED-P）"
+)
+INTERIM_LABELS = dict(InterimMeasure.Kind.choices)
+INTERIM_STATE_LABELS = dict(InterimMeasure.State.choices)
 VETO_BASIS = "细则第二十八条：因发生生产安全事故被追究领导责任，在相关规定时限内取消考核评优和评选各类先进资格，不得晋升职务、职级或者重用任职"
 
 
@@ -148,6 +159,7 @@ def _subjects_qs() -> QuerySet[CaseSubject]:
             .select_related("to_department")
             .order_by("created_at", "id"),
         ),
+        Prefetch("interim_measures", queryset=InterimMeasure.objects.select_related("authority").order_by("ordered_on", "id")),
     )
 
 
@@ -161,6 +173,7 @@ def _record(
     notes: list[dict[str, Any]] = []  # what bars nothing but explains an eligible answer
     measures_out: list[dict[str, Any]] = []
     cases_out: list[dict[str, Any]] = []
+    interim_out: list[dict[str, Any]] = []
     party_end: dt.date | None = None  # the end of the latest Party period so far (stacking, 2023 条例第二十一条)
 
     def block(
@@ -227,6 +240,38 @@ def _record(
         for measure in subject.measures.all():
             if measure.decided_on and measure.decided_on <= on:
                 decided.append((measure, subject))
+        for interim in subject.interim_measures.all():
+            if interim.ordered_on > on:
+                continue  # not ordered yet on the day asked about
+            in_force = interim.ended_on is None or on < interim.ended_on
+            interim_out.append(
+                {
+                    "id": interim.pk,
+                    "case": case.pk,
+                    "case_number": case.number,
+                    "subject": subject.pk,
+                    "kind": interim.kind,
+                    "label": _label(INTERIM_LABELS, interim.kind),
+                    "ordered_on": interim.ordered_on,
+                    "authority": interim.authority.name,
+                    "state": interim.state if not in_force else InterimMeasure.State.IN_FORCE,
+                    "state_label": _label(INTERIM_STATE_LABELS, interim.state if not in_force else InterimMeasure.State.IN_FORCE),
+                    "ended_on": None if in_force else interim.ended_on,
+                    "in_force": in_force,
+                }
+            )
+            if in_force:
+                block(
+                    _("%(m)s since %(d)s in case %(n)s: off the post")
+                    % {"m": _label(INTERIM_LABELS, interim.kind), "d": interim.ordered_on.isoformat(), "n": case.number},
+                    INTERIM_BAR_BASIS,
+                    interim.ended_on,
+                    promotion=True,
+                    awards=False,
+                    verified=False,
+                    case=case.pk,
+                    since=interim.ordered_on,
+                )
 
     ends_by_subject: dict[int, list[dt.date]] = defaultdict(list)
     for measure, subject in sorted(decided, key=lambda pair: (pair[0].decided_on, pair[0].pk)):
@@ -325,6 +370,7 @@ def _record(
         "cases": cases_out,
         "measures": measures_out,
         "referrals": referrals_out,
+        "interim_measures": interim_out,
     }
 
 

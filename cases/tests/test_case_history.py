@@ -18,6 +18,7 @@ from cases.models import (
     ExecutionTask,
     Filing,
     Finding,
+    InterimMeasure,
     LedgerGapExplanation,
     MeasureDecision,
     PerformanceFinding,
@@ -37,6 +38,7 @@ def _reference(case: Case) -> list[dict]:
         (CaseSubject, {"case_id": case.pk}),
         (Finding, {"subject_id__in": subject_ids}),
         (Filing, {"subject_id__in": subject_ids}),
+        (InterimMeasure, {"subject_id__in": subject_ids}),
         (PerformanceFinding, {"finding_id__in": finding_ids}),
         (LedgerGapExplanation, {"subject_id__in": subject_ids}),
         (MeasureDecision, {"subject_id__in": subject_ids}),
@@ -99,6 +101,7 @@ def test_one_statement_gives_what_the_orm_gives_on_every_demo_case(world, settin
         "casesubject",
         "finding",
         "filing",  # the demo's investigating case has its subject filed (立案)
+        "interimmeasure",  # and suspended ahead of the findings (先期停职)
         "performancefinding",
         "ledgergapexplanation",
         "measuredecision",

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from appraisal.selectors.assessment import record_extras
 from cases.codes import UNDER_INVESTIGATION_STATES, CaseState
+from cases.selectors.interim import interim_visible_subjects
 from cases.selectors.pages import (
     cadre_subjects_with_conclusions,
     lifelong_referral_ids,
@@ -135,6 +136,16 @@ def _veto_periods(cadre: Cadre, record: dict, on: dt.date) -> list[dict]:
     return rows
 
 
+def _interim_rows(user, record: dict) -> list[dict]:
+    """The record's 先期处置, each with the link to its subject's interim page where the user may
+    open it (the authority managing the post, or the case's own organs)."""
+    visible = interim_visible_subjects(user, {m["subject"] for m in record["interim_measures"]})
+    return [
+        {**m, "url": reverse("web:case_interim", args=[m["case"], m["subject"]]) if m["subject"] in visible else None}
+        for m in record["interim_measures"]
+    ]
+
+
 def _record_url(cadre_id: int, on: dt.date | None) -> str:
     url = reverse("web:cadre_record", args=[cadre_id])
     return f"{url}?{urlencode({'on': on.isoformat()})}" if on else url
@@ -205,6 +216,7 @@ def cadre_record_view(request, pk: int):
     measures = [{**m, "label": measure_label(m["measure"], m["sanction_kind"])} for m in record["measures"]]
     # Filed (立案) and still under investigation: a move needs a leader's confirmation (政务处分法第五十二条).
     investigated_ids = {c["id"] for c in record["cases"] if c["filed_on"] and c["state"] in UNDER_INVESTIGATION_STATES}
+    interim = _interim_rows(request.user, record)
     blocking = [
         {
             **b,
@@ -223,6 +235,7 @@ def cadre_record_view(request, pk: int):
             "blocking": blocking,
             "cases": cases,
             "measures": measures,
+            "interim": interim,
             "vetoes": vetoes,
             "on": on,
             "today": today,

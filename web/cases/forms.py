@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Aggravating, AppealRoute, AppealStage, Circumstance, FullPerformance, Measure, SanctionKind
 from cases.lifecycle.spec import REASON_REQUIRED
-from cases.models import Appeal, Finding
+from cases.models import Appeal, Finding, InterimMeasure
 from cases.selectors.exemption import performance_findings
 from org.codes import DepartmentKind
 from org.selectors import department_members, transfer_targets
@@ -346,6 +346,62 @@ class FilingForm(ServiceForm):
             help_text=_("What the preliminary verification found that calls for investigating this person."),
             widget=_textarea(4),
         )
+
+
+# --- 先期处置 --------------------------------------------------------------------------------------
+
+
+class InterimForm(ServiceForm):
+    """An interim suspension or removal from post (先期停职、先期免职), decided by the authority that
+    manages the post: what, from when, why."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = LooseField(
+            label=_("Interim measure"),
+            widget=forms.Select(choices=[("", _("— choose —")), *InterimMeasure.Kind.choices]),
+        )
+        self.fields["ordered_on"] = LooseField(
+            label=_("Decided on"),
+            help_text=_("Not in the future and not before the accident or the conduct; it may precede the case."),
+            widget=_date_widget(),
+            initial=timezone.localdate().isoformat(),
+        )
+        self.fields["reason"] = forms.CharField(
+            required=False,
+            label=_("Reason"),
+            help_text=_("What calls for taking the cadre off the post before the findings."),
+            widget=_textarea(3),
+        )
+
+
+class InterimLiftForm(ServiceForm):
+    """解除: the first day the interim measure no longer applies, and why."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lifted_on"] = LooseField(
+            label=_("Lifted from"), widget=_date_widget(), initial=timezone.localdate().isoformat()
+        )
+        self.fields["reason"] = forms.CharField(required=False, label=_("Reason"), widget=_textarea(2))
+
+
+class InterimSettleForm(ServiceForm):
+    """At the decision: absorbed by the final measure (吸收) or lifted (解除), and why."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"] = LooseField(
+            label=_("How the decision treats it"),
+            widget=forms.Select(
+                choices=[
+                    ("", _("— choose —")),
+                    (InterimMeasure.State.ABSORBED, InterimMeasure.State.ABSORBED.label),
+                    (InterimMeasure.State.LIFTED, InterimMeasure.State.LIFTED.label),
+                ]
+            ),
+        )
+        self.fields["reason"] = forms.CharField(required=False, label=_("Reason"), widget=_textarea(2))
 
 
 # --- appeals -------------------------------------------------------------------------------------

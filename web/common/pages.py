@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from cases.codes import DECIDED_STATES, ENDED_EARLY_STATES, CaseState
-from cases.models import Accident, Case, CaseEvent, CaseSubject, MeasureDecision
+from cases.models import Accident, Case, CaseEvent, CaseSubject, InterimMeasure, MeasureDecision
 from cases.rules.engine import AssessmentInputError
 from cases.selectors import case_history, decided_measures
 from cases.selectors.assessments import Snapshots, assess_under, case_jurisdiction, finding_input, snapshots_for
@@ -328,6 +328,12 @@ def _event_details(event: CaseEvent, users: dict[str, str], departments: dict[in
         out.append(_("Decided on %(d)s") % {"d": p["decided_on"]})
     if event.kind == "filed" and p.get("filed_on"):
         out.append(_("Filed on %(d)s") % {"d": p["filed_on"]})
+    if event.kind == "interim_measure" and p.get("kind") in InterimMeasure.Kind.values:
+        out.append(_("%(m)s from %(d)s") % {"m": InterimMeasure.Kind(p["kind"]).label, "d": p.get("ordered_on", "")})
+    if event.kind == "interim_lifted" and p.get("lifted_on"):
+        out.append(_("Lifted from %(d)s") % {"d": p["lifted_on"]})
+    if event.kind == "interim_settled" and p.get("outcome") in InterimMeasure.State.values:
+        out.append(f"{InterimMeasure.State(p['outcome']).label} · {p.get('ended_on', '')}")
     if event.kind == "subject_moved_under_investigation" and p.get("move") in MoveKind.values:
         out.append(
             _("%(move)s effective %(d)s, confirmed by %(who)s")

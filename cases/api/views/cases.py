@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import serializers as s
-from cases.models import Case
+from cases.models import Case, CaseSubject
 from cases.rules.engine import AssessmentInputError
 from cases.selectors import (
     FULL,
@@ -29,9 +29,11 @@ from cases.selectors import (
 )
 from cases.selectors.assessments import caller_county, evaluate
 from cases.selectors.exemption import art31_ledger, engine_full_performance, subject_for_findings
+from cases.selectors.interim import case_subject_or_none, interim_by_id, interim_visible, subject_interim_measures
 from cases.services.exemption import gap_explanation_record
 from cases.services.filings import subject_file
 from cases.services.findings import finding_put
+from cases.services.interim import interim_lift, interim_record, interim_settle
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.records import veto_override
@@ -343,3 +345,151 @@ class EvaluateView(APIView):
         except AssessmentInputError as exc:
             raise InvalidInput({exc.field: [exc.message]}) from exc
         return Response(output)
+
+
+# --- 先期处置: interim suspension or removal from post (docs/interim-measures.md) -----------------
+
+
+def _interim_subject(request, case_pk, subject_pk) -> tuple[Case, CaseSubject]:
+    """The case and subject if the user may see its interim measures (``interim_visible``); 404
+    otherwise, as for a case the user cannot see."""
+    case = case_or_none(pk_param(case_pk))
+    if case is None:
+        raise NotFound(NOT_FOUND)
+    subject = case_subject_or_none(case, pk_param(subject_pk))
+    if subject is None or not interim_visible(request.user, case, subject):
+        raise NotFound(NOT_FOUND)
+    return case, subject
+
+
+_INTERIM_403 = OpenApiResponse(
+    s.ErrorSerializer,
+    description="not_permitted: not a leader of the authority that manages the cadre's post (干部管理权限; for lift and "
+    "settle: of the authority that ordered the measure).",
+)
+_INTERIM_404 = OpenApiResponse(
+    s.ErrorSerializer,
+    description="not_found: no such case, subject or measure, or the user is neither on the case, nor in the authority "
+    "managing the post, nor in the organization department or discipline organ of the case's jurisdiction.",
+)
+
+
+class InterimMeasureView(APIView):
+    """先期处置 of one subject: an interim suspension (先期停职) or removal from post (先期免职) decided by
+    the authority that manages the cadre's post (the county's organization department, or the
+    city's for the cadres the city manages) before the findings. While in force the cadre record
+    bars promotion; when the case is decided each is absorbed by the final measure or lifted."""
+
+    @extend_schema(
+        summary="List a subject's interim measures", responses={200: s.InterimMeasureSerializer(many=True), 404: _INTERIM_404}
+    )
+    def get(self, request, case_pk, subject_pk):
+        _case, subject = _interim_subject(request, case_pk, subject_pk)
+        return Response(s.InterimMeasureSerializer(subject_interim_measures(subject), many=True).data)
+
+    @extend_schema(
+        summary="Record an interim suspension or removal from post",
+        request=s.InterimMeasureInputSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: s.InterimMeasureSerializer,
+            200: OpenApiResponse(s.InterimMeasureSerializer, description="A retry with the same Idempotency-Key: the first one."),
+            400: OpenApiResponse(
+                s.ErrorSerializer,
+                description="invalid: `kind` unknown; `ordered_on` missing, in the future, before the accident or the "
+                "conduct; `reason` empty.",
+            ),
+            403: _INTERIM_403,
+            404: _INTERIM_404,
+            409: OpenApiResponse(
+                s.ErrorSerializer,
+                description="precondition_failed: the case is not between investigating and approving; the cadre "
+                "holds no post; a measure of the same kind is in force; a suspension of a cadre already removed.",
+            ),
+        },
+    )
+    def post(self, request, case_pk, subject_pk):
+        case, subject = _interim_subject(request, case_pk, subject_pk)
+        data = validated(s.InterimMeasureInputSerializer, request.data)
+        measure_id, created = once(
+            user=request.user,
+            scope="interim_measure",
+            key=key_from(request),
+            create=lambda: (
+                interim_record(
+                    case_id=case.pk,
+                    subject_id=subject.pk,
+                    kind=data["kind"],
+                    ordered_on=data["ordered_on"],
+                    reason=data["reason"],
+                    acting_user=request.user,
+                ).pk
+            ),
+        )
+        body = s.InterimMeasureSerializer(interim_by_id(measure_id)).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class InterimLiftView(APIView):
+    @extend_schema(
+        summary="Lift (解除) an interim measure",
+        request=s.InterimLiftSerializer,
+        responses={
+            200: s.InterimMeasureSerializer,
+            400: OpenApiResponse(
+                s.ErrorSerializer,
+                description="invalid: `lifted_on` missing, in the future or before the measure; `reason` empty.",
+            ),
+            403: _INTERIM_403,
+            404: _INTERIM_404,
+            409: OpenApiResponse(s.ErrorSerializer, description="precondition_failed: the measure is no longer in force."),
+        },
+    )
+    def post(self, request, case_pk, subject_pk, pk):
+        """Any time while it is in force, also after the case ended without a decision."""
+        case, subject = _interim_subject(request, case_pk, subject_pk)
+        data = validated(s.InterimLiftSerializer, request.data)
+        measure = interim_lift(
+            case_id=case.pk,
+            subject_id=subject.pk,
+            measure_id=pk_param(pk),
+            lifted_on=data["lifted_on"],
+            reason=data["reason"],
+            acting_user=request.user,
+        )
+        return Response(s.InterimMeasureSerializer(interim_by_id(measure.pk)).data)
+
+
+class InterimSettleView(APIView):
+    @extend_schema(
+        summary="Settle an interim measure at the decision: absorbed (吸收) or lifted (解除)",
+        request=s.InterimSettleSerializer,
+        responses={
+            200: s.InterimMeasureSerializer,
+            400: OpenApiResponse(
+                s.ErrorSerializer,
+                description="invalid: `outcome` unknown, or `absorbed` while no decided measure of the subject takes "
+                "them off the post; `reason` empty.",
+            ),
+            403: _INTERIM_403,
+            404: _INTERIM_404,
+            409: OpenApiResponse(
+                s.ErrorSerializer,
+                description="precondition_failed: the case is not `decided`, or the measure is no longer in force.",
+            ),
+        },
+    )
+    def post(self, request, case_pk, subject_pk, pk):
+        """While the case is ``decided``: ``deliver`` answers 409 until every interim measure of the
+        case is absorbed or lifted."""
+        case, subject = _interim_subject(request, case_pk, subject_pk)
+        data = validated(s.InterimSettleSerializer, request.data)
+        measure = interim_settle(
+            case_id=case.pk,
+            subject_id=subject.pk,
+            measure_id=pk_param(pk),
+            outcome=data["outcome"],
+            reason=data["reason"],
+            acting_user=request.user,
+        )
+        return Response(s.InterimMeasureSerializer(interim_by_id(measure.pk)).data)

@@ -25,6 +25,7 @@ from cases.services.executions import execution_complete
 from cases.services.exemption import gap_explanation_record
 from cases.services.filings import subject_file
 from cases.services.findings import finding_put
+from cases.services.interim import interim_record
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
@@ -390,6 +391,17 @@ class Command(BaseCommand):
                 filed_on=today,
                 reason="经初步核实，反映其干预特种设备事故调查的问题基本属实，需要追究责任，批准立案调查。",
                 acting_user=leader,
+            )
+            # 先期停职 by the authority that manages his post (县委组织部, 干部管理权限), ahead of the
+            # findings: his record bars promotion while it lasts, and the decision must absorb or
+            # lift it before it is delivered (docs/interim-measures.md).
+            interim_record(
+                case_id=investigating.pk,
+                subject_id=subject.pk,
+                kind="suspension",
+                ordered_on=today,
+                reason="涉嫌干预事故调查，继续履职可能妨碍调查，经县委研究先期停职。",
+                acting_user=u["organization_leader"],
             )
 
         # inquiring

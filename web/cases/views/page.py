@@ -13,7 +13,7 @@ from cases.selectors.appeals import open_routes
 from cases.selectors.pages import case_page_related
 from cases.selectors.transitions import available_transitions
 from org.access import membership_of
-from web.cases.helpers import case_for, is_member, latest_conclusions, may_record_filing
+from web.cases.helpers import case_for, interim_authority, is_member, latest_conclusions, may_record_filing
 from web.common.charts import case_chart_svg
 from web.common.labels import CAUTION, PRIMARY, TRANSITION_LABELS
 from web.common.pages import (
@@ -53,6 +53,7 @@ def case_detail(request, pk: int):
     buttons.sort(key=lambda b: (b["style"] != "primary", b["style"] == "caution"))
     tasks = open_case_tasks(case)
     owner_member = is_member(user, case.owner_department_id)
+    interim_authority(subjects, case, membership)
     for subject in subjects:
         # What the template shows of each subject, set on the row it iterates.
         conclusion, preview = conclusions.get(subject.pk), previews.get(subject.pk)
