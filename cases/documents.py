@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from cases.codes import DECIDED_STATES, MEASURE_ORDER, ORGANIZATIONAL_MEASURES, CaseState
 from cases.lifecycle.deciding import organ_name
-from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, MeasureDecision
+from cases.models import Assessment, Case, CaseSubject, DeadlinePolicy, InterimMeasure, MeasureDecision
+from cases.selectors.appeals import AppealContext
 from cases.selectors.deadlines import deadline_due, policy_in_force
 from core.errors import PreconditionFailed
 from rulebooks.figures import FigureBook
@@ -239,14 +240,74 @@ def _decision_qs():
             queryset=Assessment.objects.filter(kind=Assessment.Kind.CONCLUSION).order_by("id"),
             to_attr="conclusions",
         ),
+        Prefetch(
+            "interim_measures",
+            queryset=InterimMeasure.objects.select_related("authority", "absorbed_by").order_by("ordered_on", "id"),
+            to_attr="interims",
+        ),
     )
     return Case.objects.select_related("owner_department", "approved_by").prefetch_related(
         Prefetch("subjects", queryset=subjects.order_by("id"))
     )
 
 
+STAGE_ZH = {"appeal": "申诉", "review": "复审", "recheck": "复核"}
+_LAW = re.compile(r"(《[^》]+》)(?:\([^)]*\)|（[^）]*）)?(约)?(第[一二三四五六七八九十百零]+条)?")
+
+
+def _law_of(basis: str) -> str:
+    """The law and article a route's basis names, as a document cites it: ``《公务员法》第九十五条``;
+    an article Zeren only places approximately (约第二十条) is cited by the law's name alone."""
+    match = _LAW.search(basis)
+    if match is None:
+        return ""
+    return match[1] + (match[3] if match[3] and not match[2] else "")
+
+
+def _period(limit: Any) -> str:
+    return f"{zh_number(limit.amount)}{UNIT_ZH.get(limit.unit, limit.unit)}" if limit is not None else ""
+
+
+INTERIM_ZH = {"suspension": "先期停职", "removal": "先期免职"}
+
+
+def _interim_line(measure: InterimMeasure) -> str:
+    head = f"{measure.authority.name}于{zh_date(measure.ordered_on)}对其{INTERIM_ZH.get(measure.kind, '')}"
+    if measure.state == InterimMeasure.State.ABSORBED and measure.absorbed_by is not None:
+        return f"{head}，由本决定的{measure.absorbed_by.get_measure_display()}吸收。"
+    if measure.state == InterimMeasure.State.LIFTED:
+        return f"{head}，已于{zh_date(measure.ended_on)}解除。"
+    return f"{head}，尚未解除。"
+
+
+def _appeal_lines(routes: list[Any], labels: dict[int, str]) -> list[str]:
+    """Per decided measure, each route it opens: the stage, the body and the window, with the law
+    (issue 14 item 6). A stage without a stated window says 在规定期限内."""
+    lines = []
+    for item in routes:
+        label = labels.get(item.measure.pk, "")
+        for route in item.routes:
+            parts = []
+            for stage in route.stages:
+                body = stage.body.name if stage.body is not None else "有关机关"
+                start = "收到本决定书之日" if stage.order == 1 else f"收到{STAGE_ZH.get(stage.after or '', '')}决定之日"
+                period = _period(stage.window)
+                when = f"自{start}起{period}内" if period else "在规定期限内"
+                prefix = "" if stage.order == 1 else f"对{STAGE_ZH.get(stage.after or '', '')}决定仍不服的，"
+                parts.append(f"{prefix}可以{when}向{body}申请{STAGE_ZH.get(stage.stage, '')}")
+            laws = list(dict.fromkeys(law for law in (_law_of(stage.basis) for stage in route.stages) if law))
+            law = "、".join(laws) or _law_of(route.basis)
+            lines.append(f"对{label}不服的，" + "；".join(parts) + (f"（依据{law}）" if law else "") + "。")
+    return lines
+
+
 def _subject_section(
-    case: Case, subject: CaseSubject, ordinal: int, organ: str, spec: DocumentSpec | None = None
+    case: Case,
+    subject: CaseSubject,
+    ordinal: int,
+    organ: str,
+    spec: DocumentSpec | None = None,
+    appeals: AppealContext | None = None,
 ) -> dict[str, Any] | None:
     measures = sorted(subject.decided_measures, key=lambda m: (MEASURE_ORDER.index(m.measure), m.pk))  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
     if spec is not None:
@@ -297,6 +358,16 @@ def _subject_section(
             for line in output.get("explanation", [])
         ],
         "measures": labels,
+        # 先期处置 and how the decision settles it (issue 14 item 4): absorbed by a final measure or lifted.
+        "interim_lines": [_interim_line(i) for i in subject.interims],  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
+        "appeal_lines": (
+            _appeal_lines(
+                [appeals.measure_routes(subject, m) for m in measures],
+                {m.pk: label for m, label in zip(measures, labels, strict=True)},
+            )
+            if appeals is not None
+            else []
+        ),
         "decision_sentence": (
             f"建议{spec.organ_name}对{name}同志给予以下处理：{'、'.join(labels)}。"
             if spec is not None and spec.kind == RECOMMENDATION
@@ -358,8 +429,9 @@ def decision_context(case: Case, document: str | None = None) -> dict[str, Any]:
     with translation.override("zh-hans"):
         organ = spec.issuer_name
         subjects: list[dict[str, Any]] = []
+        routes = AppealContext(case) if spec.kind == DECISION else None  # read once for every subject
         for subject in case.subjects.all():
-            section = _subject_section(case, subject, len(subjects) + 1, organ, spec)
+            section = _subject_section(case, subject, len(subjects) + 1, organ, spec, routes)
             if section is not None:
                 subjects.append(section)
         if not subjects and spec.kind == DECISION and spec.organ_id == case.owner_department_id and len(documents_of(case)) > 1:
@@ -599,11 +671,17 @@ def decision_docx(case: Case, key: str | None = None) -> bytes:
             p.add_run(line["text"]).font.size = Pt(10.5)
         document.add_heading("（五）问责方式", level=2)
         _paragraph(document, s["decision_sentence"], bold=True)
+        for line in s["interim_lines"]:
+            _paragraph(document, line)
 
     # The appeal notice, the approver and the signature stay on one page, as in the PDF.
     if ctx["appeal"] is not None:
         closing = [document.add_heading("申诉途径和期限", level=1)]
-        closing.append(_paragraph(document, ctx["appeal"]["text"]))
+        for s in ctx["subjects"]:
+            for line in s["appeal_lines"]:
+                closing.append(_paragraph(document, (f"{s['name']}同志：" if len(ctx["subjects"]) > 1 else "") + line))
+        if not ctx["subjects"][0]["appeal_lines"]:
+            closing.append(_paragraph(document, ctx["appeal"]["text"]))
         closing.append(_paragraph(document, ctx["appeal"]["deadline_text"]))
     else:
         closing = [_paragraph(document, f"以上建议，请依照干部管理权限研究决定，并将结果函告{ctx['organ']}。")]

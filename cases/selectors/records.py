@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -136,7 +137,15 @@ def influence_periods() -> Periods:
     return _policies()
 
 
+# The periods of one record with its extensions (``cadre_record_with_extensions``): the
+# extensions read records too (Chapter 5's eligibility), and the periods do not change in between.
+_PERIODS: ContextVar[Periods | None] = ContextVar("zeren_influence_periods", default=None)
+
+
 def _policies() -> Periods:
+    cached = _PERIODS.get()
+    if cached is not None:
+        return cached
     periods: dict[tuple[str, str], list[InfluencePeriod]] = defaultdict(list)
     for row in InfluencePeriod.objects.order_by("-valid_from"):
         periods[(row.measure, row.sanction_kind)].append(row)
@@ -459,10 +468,15 @@ def on_cadre_record(fn: Callable[[Cadre, dt.date], dict[str, Any]]) -> Callable[
 
 
 def cadre_record_with_extensions(cadre: Cadre, on: dt.date) -> dict[str, Any]:
-    """The record of ``cadre_record`` with what every registered extension adds (the API's answer)."""
-    record = cadre_record(cadre, on)
-    for extension in _record_extensions:
-        record.update(extension(cadre, on))
+    """The record of ``cadre_record`` with what every registered extension adds (the API's answer).
+    The influence periods are read once for the record and every extension."""
+    token = _PERIODS.set(_policies())
+    try:
+        record = cadre_record(cadre, on)
+        for extension in _record_extensions:
+            record.update(extension(cadre, on))
+    finally:
+        _PERIODS.reset(token)
     return record
 
 

@@ -336,3 +336,72 @@ def test_the_documents_page_confirms_the_checklist_then_offers_every_document(wo
     assert done.status_code == 302
     page = client.get(f"/cases/{case.pk}/documents/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'id="confirmed"' in page and page.count("decision.pdf?document=") == 3
+
+
+def test_each_document_states_the_appeal_route_body_and_window_of_its_measures(world):
+    from cases.documents import decision_context
+
+    case = proposing(world, COUNTY_DEPUTY)
+    propose(world, case, {"measure": "sanction", "sanction_kind": "gov_demerit"}, {"measure": "demotion"})
+    from cases.tests.scenarios import approve_all  # the city's organization department decides the demotion
+
+    approve_all(world, case)
+    case = Case.objects.get(pk=case.pk)
+    own = decision_context(case)["subjects"][0]["appeal_lines"]
+    assert own == [
+        "对处分（记过）不服的，可以自收到本决定书之日起一个月内向平罗县纪委监委申请复审；"
+        "对复审决定仍不服的，可以自收到复审决定之日起一个月内向石嘴山市纪委监委申请复核（依据《公职人员政务处分法》第五十五条）。"
+    ]
+    city = world.departments["szs-organization"]
+    lines = decision_context(case, f"decision-{city.pk}")["subjects"][0]["appeal_lines"]
+    assert any(
+        "申请复核" in line and "三十日" in line and city.name in line and "《公务员法》第九十五条" in line for line in lines
+    )
+    assert any(line.startswith("对降职不服的，可以自收到本决定书之日起一个月内") for line in lines)
+    text = " ".join(lines + own)
+    assert "VERIFIED" not in text and "约第" not in text
+
+
+def test_the_decision_states_how_an_interim_removal_was_absorbed(world):
+    """栖霞 1·10 pattern (docs/interim-measures.md): removed from post before the findings, then 免职."""
+    import datetime as dt
+
+    from cases.documents import decision_context
+    from cases.services.interim import interim_record, interim_settle
+    from core.persistence import local_today
+
+    case = case_in_state(world, CaseState.INVESTIGATING, cadres=(DEPUTY,), circumstances=("26.5",))
+    subject = case.subjects.get()
+    ordered = local_today() - dt.timedelta(days=1)
+    interim = interim_record(
+        case_id=case.pk,
+        subject_id=subject.pk,
+        kind="removal",
+        ordered_on=ordered,
+        reason="事故发生后先期免职",
+        acting_user=world.users["organization_leader"],
+    )
+    from cases.services.findings import finding_put
+    from cases.tests.scenarios import ACCIDENT_FINDING
+
+    finding_put(
+        case_id=case.pk, subject_id=subject.pk, data=dict(ACCIDENT_FINDING), acting_user=world.users["discipline_officer"]
+    )
+    fire(world, case, "submit_findings", "discipline_officer")
+    fire(world, case, "conclude", "discipline_officer")
+    propose(world, case, DISMISSAL, WARNING)
+    fire(world, case, "approve", "discipline_leader")
+    case = fire(world, case, "approve", "organization_leader")
+    interim_settle(
+        case_id=case.pk,
+        subject_id=subject.pk,
+        measure_id=interim.pk,
+        outcome="absorbed",
+        reason="免职吸收先期免职",
+        acting_user=world.users["organization_leader"],
+    )
+    organization = world.departments["pl-organization"]
+    lines = decision_context(case, f"decision-{organization.pk}")["subjects"][0]["interim_lines"]
+    assert (
+        len(lines) == 1 and lines[0].startswith(f"{organization.name}于") and lines[0].endswith("先期免职，由本决定的免职吸收。")
+    )

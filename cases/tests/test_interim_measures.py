@@ -45,7 +45,7 @@ from cases.services.interim import (
 )
 from cases.services.lifecycle import case_transition
 from cases.tests._transitions_helpers import assert_error, snapshot
-from cases.tests.scenarios import case_in_state
+from cases.tests.scenarios import approve_all, case_in_state
 from core.errors import InvalidInput, NotFound, NotPermitted, PreconditionFailed
 from core.persistence import local_today
 from notifications.models import Notification
@@ -106,7 +106,7 @@ def _decide(world, case, measures, key=DEPUTY) -> Case:
     case_transition(case_id=case.pk, name="conclude", payload={}, acting_user=officer)
     items = [{"subject": subject.pk, "measure": m, **({"sanction_kind": k} if k else {})} for m, k in measures]
     case_transition(case_id=case.pk, name="propose", payload={"measures": items}, acting_user=officer)
-    case_transition(case_id=case.pk, name="approve", payload={}, acting_user=world.users[DISC_LEADER])
+    approve_all(world, case, DISC_LEADER)  # each deciding organ approves its part (issue 14 item 1)
     return Case.objects.get(pk=case.pk)
 
 
