@@ -17,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Aggravating, AppealRoute, AppealStage, Circumstance, FullPerformance, Measure, SanctionKind
+from cases.lifecycle.deciding import EITHER_ORGAN, organs_allowed
 from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Finding, InterimMeasure
 from cases.selectors.exemption import performance_findings
@@ -118,6 +119,18 @@ class TransitionForm(ServiceForm):
                 self.fields[entry["kind_field"]] = LooseField(
                     label=_("Sanction kind"), widget=forms.Select(choices=SANCTION_CHOICES)
                 )
+                # 通报 and 诫勉 are imposed by the discipline organ or by the organization department
+                # with authority over the post (问责条例第十二条; issue 14).
+                organs = organs_allowed(subject.case, subject, "admonishment")
+                if len(organs) > 1:
+                    entry["organ_field"] = f"organ_{subject.pk}"
+                    self.fields[entry["organ_field"]] = LooseField(
+                        label=_("Who imposes 通报 or 诫勉"),
+                        widget=forms.Select(
+                            choices=[("", _("%(name)s (default)") % {"name": organs[0].name})]
+                            + [(d.pk, d.name) for d in organs[1:]]
+                        ),
+                    )
             self.subject_fields.append(entry)
         self.fields["measures"] = LooseField(label="", widget=forms.HiddenInput)
 
@@ -168,10 +181,13 @@ class TransitionForm(ServiceForm):
                 continue
             chosen = self.cleaned_data.get(entry["measure_field"]) or []
             kind = self.cleaned_data.get(entry["kind_field"]) or ""
+            organ = str(self.cleaned_data.get(entry.get("organ_field", "")) or "")
             for measure in chosen if isinstance(chosen, list) else [chosen]:
                 item = {"subject": entry["subject"].pk, "measure": measure}
                 if measure == "sanction":
                     item["sanction_kind"] = kind
+                if measure in EITHER_ORGAN and organ.isdigit():
+                    item["deciding_department"] = int(organ)
                 items.append(item)
                 self.measure_index.append((entry["measure_field"], entry["kind_field"]))
         return items
