@@ -190,14 +190,16 @@ def _title_for(measures: list[MeasureDecision]) -> str:
     return TITLE
 
 
-def documents_of(case: Case) -> list[DocumentSpec]:
+def documents_of(case: Case, decided: list[MeasureDecision] | None = None) -> list[DocumentSpec]:
     """The documents of a decided case: the owner's decision first (always, as the public
-    ``decision.pdf`` without a parameter), then each other organ's 问责建议书 and decision."""
-    decided = list(
-        MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED)
-        .select_related("deciding_department")
-        .order_by("id")
-    )
+    ``decision.pdf`` without a parameter), then each other organ's 问责建议书 and decision.
+    ``decided``: the case's decided measures when already read (with their deciding organ)."""
+    if decided is None:
+        decided = list(
+            MeasureDecision.objects.filter(subject__case=case, state=MeasureDecision.State.DECIDED)
+            .select_related("deciding_department")
+            .order_by("id")
+        )
     owner = case.owner_department
     by_organ: dict[int, list[MeasureDecision]] = {}
     names = {owner.pk: owner.name}
@@ -215,9 +217,9 @@ def documents_of(case: Case) -> list[DocumentSpec]:
     return specs
 
 
-def document_spec(case: Case, key: str | None) -> DocumentSpec:
+def document_spec(case: Case, key: str | None, specs: list[DocumentSpec] | None = None) -> DocumentSpec:
     """The document ``key`` names (default: the owner's decision); ``LookupError`` if none."""
-    specs = documents_of(case)
+    specs = specs if specs is not None else documents_of(case)
     if not key:
         return specs[0]
     found = next((s for s in specs if s.key == key), None)
@@ -294,7 +296,8 @@ def _appeal_lines(routes: list[Any], labels: dict[int, str]) -> list[str]:
                 period = _period(stage.window)
                 when = f"自{start}起{period}内" if period else "在规定期限内"
                 prefix = "" if stage.order == 1 else f"对{STAGE_ZH.get(stage.after or '', '')}决定仍不服的，"
-                parts.append(f"{prefix}可以{when}向{body}申请{STAGE_ZH.get(stage.stage, '')}")
+                act = "提出书面申诉" if stage.stage == "appeal" else f"申请{STAGE_ZH.get(stage.stage, '')}"
+                parts.append(f"{prefix}可以{when}向{body}{act}")
             laws = list(dict.fromkeys(law for law in (_law_of(stage.basis) for stage in route.stages) if law))
             law = "、".join(laws) or _law_of(route.basis)
             lines.append(f"对{label}不服的，" + "；".join(parts) + (f"（依据{law}）" if law else "") + "。")
@@ -425,7 +428,9 @@ def decision_context(case: Case, document: str | None = None) -> dict[str, Any]:
             % {"s": CaseState(case.state).label}
         )
     case = _decision_qs().get(pk=case.pk)
-    spec = document_spec(case, document)
+    decided = sorted((m for s in case.subjects.all() for m in s.decided_measures), key=lambda m: m.pk)  # type: ignore[attr-defined]  # Prefetch(to_attr=...) in _decision_qs
+    specs = documents_of(case, decided)
+    spec = document_spec(case, document, specs)
     with translation.override("zh-hans"):
         organ = spec.issuer_name
         subjects: list[dict[str, Any]] = []
@@ -434,7 +439,7 @@ def decision_context(case: Case, document: str | None = None) -> dict[str, Any]:
             section = _subject_section(case, subject, len(subjects) + 1, organ, spec, routes)
             if section is not None:
                 subjects.append(section)
-        if not subjects and spec.kind == DECISION and spec.organ_id == case.owner_department_id and len(documents_of(case)) > 1:
+        if not subjects and spec.kind == DECISION and spec.organ_id == case.owner_department_id and len(specs) > 1:
             # The owner decided nothing itself: its document is the recommendation's cover.
             raise PreconditionFailed(_("The discipline organ decided no measure itself; issue the recommendation instead."))
         if not subjects:

@@ -55,7 +55,7 @@ def test_each_organ_decides_its_part_and_every_document_is_issued_after_the_chec
     expect(officer.locator("a", has_text="PDF")).to_have_count(0)
     for box in officer.locator('#confirm-form input[name="items"]').all():
         box.check()
-    officer.click('#confirm-form button.primary')
+    officer.click("#confirm-form button.primary")
     officer.wait_for_url(f"**/cases/{case.pk}/documents/")
     expect(officer.locator("#confirmed")).to_be_visible()
     expect(officer.locator("#document-list a", has_text="PDF")).to_have_count(3)

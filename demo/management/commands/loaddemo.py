@@ -328,6 +328,27 @@ class Command(BaseCommand):
         step(approving, "conclude")
         step(approving, "propose", measures=measures_for(approving, "reassignment"))
 
+        # approving, the discipline organ's part decided: 免职 waits for the organization department
+        # (问责建议, issue 14; organization_leader decides it)
+        recommended = lead(
+            "【演示】城关镇迟报较大事故中分管领导责任",
+            "城关镇某企业发生事故后，分管副镇长未按规定时限逐级上报，迟报3小时。",
+            u["emergency_officer"],
+            SourceKind.ACCIDENT_INVESTIGATION,
+            [c["pl-chengguan:township_deputy:0"]],
+            circumstances=["26.4"],
+        )
+        step(recommended, "accept", **team)
+        findings(recommended, circumstances=["26.4"], conduct_date="2026-07-20")
+        step(recommended, "submit_findings")
+        step(recommended, "conclude")
+        step(
+            recommended,
+            "propose",
+            measures=measures_for(recommended, "dismissal") + measures_for(recommended, "sanction", "party_warning"),
+        )
+        step(recommended, "approve", user=leader)
+
         # proposing (after a rejection)
         proposing = lead(
             "【演示】住建局分管领导为违规企业说情",
