@@ -47,6 +47,34 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_keys() -> dict[str, str]:
+    """The keys of the audit chain's MACs (issue 15 item 8), kept outside the database:
+    ``ZEREN_AUDIT_KEYS="k2:<secret>,k1:<old secret>"`` — the first signs new events, the others
+    still verify older ones (rotation: docs/audit.md). The embedded default generates one in
+    ``.local/audit_key``."""
+    raw = env_str("ZEREN_AUDIT_KEYS")
+    if raw:
+        keys: dict[str, str] = {}
+        for item in raw.split(","):
+            key_id, sep, secret = item.strip().partition(":")
+            if not sep or not key_id or len(secret) < 32:
+                raise ImproperlyConfigured("ZEREN_AUDIT_KEYS: 'id:secret' pairs, each secret at least 32 characters")
+            keys[key_id] = secret
+        return keys
+    if PRODUCTION:
+        raise ImproperlyConfigured("ZEREN_AUDIT_KEYS is required when ZEREN_PRODUCTION=1")
+    LOCAL_DIR.mkdir(exist_ok=True)
+    path = LOCAL_DIR / "audit_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return {"local": path.read_text().strip()}
+
+
+AUDIT_KEYS = _audit_keys()
+AUDIT_KEY_ID = next(iter(AUDIT_KEYS))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 

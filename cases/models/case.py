@@ -362,6 +362,9 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     prev_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True)
     hash = models.CharField(_("hash"), max_length=64)
+    # HMAC of ``hash`` under a key kept outside the database (``settings.AUDIT_KEYS``), as
+    # ``key id:hex``: someone with database access can re-hash an edited chain, not re-sign it.
+    mac = models.CharField(_("signature"), max_length=100, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
 
     class Meta:

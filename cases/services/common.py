@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent
-from cases.selectors.audit import canonical_json, event_digest
+from cases.selectors.audit import canonical_json, event_digest, sign
 from core.hooks import events_appended
 from core.typing import Actor
 
@@ -40,6 +40,7 @@ def case_event_record(
         prev_hash=last[1] if last else "",
     )
     event.hash = event_digest(event)
+    event.mac = sign(event.hash)
     event.save()
     events_appended()
     return event

@@ -70,5 +70,55 @@ def test_a_recomputed_hash_still_breaks_the_link_of_the_next_event(cases):
     victim = events[1]
     victim.reason = "伪造"
     _sql("UPDATE {t} SET reason = %s, hash = %s WHERE id = %s", ["伪造", event_digest(victim), victim.pk])
-    with pytest.raises(CommandError, match=rf"event #{events[2].seq} \(id {events[2].pk}\).*link"):
+    # Before signatures the next event's link caught it; now its own signature does (issue 15).
+    with pytest.raises(CommandError, match=rf"event #{victim.seq} \(id {victim.pk}\).*signature"):
         call_command("verify_audit")
+
+
+def test_a_forged_chain_rehashed_to_the_end_is_caught_by_the_signatures(cases):
+    """Someone with database access edits an event and re-hashes the whole rest of the chain:
+    every unkeyed hash fits, but the signatures need the key kept outside the database."""
+    from cases.selectors.audit import event_digest
+
+    events = list(CaseEvent.objects.filter(case=cases[0]).order_by("seq"))
+    events[1].reason = "伪造"
+    prev = events[0].hash
+    for event in events[1:]:
+        event.prev_hash = prev
+        event.hash = event_digest(event)
+        _sql(
+            "UPDATE {t} SET reason = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [event.reason, event.prev_hash, event.hash, event.pk],
+        )
+        prev = event.hash
+    with pytest.raises(CommandError, match=rf"event #{events[1].seq} \(id {events[1].pk}\).*signature"):
+        call_command("verify_audit")
+
+
+def test_a_checkpoint_catches_truncation(cases, tmp_path):
+    """Deleting the last event, or all of a case's events, leaves a chain that verifies by itself;
+    the checkpoint the superior organ keeps does not."""
+    path = tmp_path / "checkpoint.json"
+    call_command("audit_checkpoint", "--out", str(path))
+    call_command("verify_audit", "--checkpoint", str(path))  # intact
+    last = CaseEvent.objects.filter(case=cases[0]).order_by("-seq").first()
+    _sql("DELETE FROM {t} WHERE id = %s", [last.pk])
+    call_command("verify_audit")  # the chain alone still verifies
+    with pytest.raises(CommandError, match=rf"case {cases[0].pk}.*checkpoint"):
+        call_command("verify_audit", "--checkpoint", str(path))
+    _sql("DELETE FROM {t} WHERE case_id = %s", [cases[1].pk])
+    with pytest.raises(CommandError, match=rf"case {cases[0].pk}|case {cases[1].pk}"):
+        call_command("verify_audit", "--checkpoint", str(path))
+
+
+def test_a_forged_checkpoint_file_is_refused(cases, tmp_path):
+    import json
+
+    path = tmp_path / "checkpoint.json"
+    call_command("audit_checkpoint", "--out", str(path))
+    data = json.loads(path.read_text())
+    first = next(iter(data["cases"]))
+    data["cases"][first]["seq"] = 1
+    path.write_text(json.dumps(data))
+    with pytest.raises(CommandError, match="signature"):
+        call_command("verify_audit", "--checkpoint", str(path))
