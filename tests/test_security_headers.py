@@ -67,7 +67,13 @@ def test_production_settings_secure_the_cookies():
     import subprocess
     import sys
 
-    env = {**os.environ, "ZEREN_PRODUCTION": "1", "DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "zeren.example"}
+    env = {
+        **os.environ,
+        "ZEREN_PRODUCTION": "1",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "ZEREN_AUDIT_KEYS": "k1:" + "y" * 40,
+        "DJANGO_ALLOWED_HOSTS": "zeren.example",
+    }
     code = (
         "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='config.settings';django.setup();"
         "from django.conf import settings as s;"
@@ -75,3 +81,21 @@ def test_production_settings_secure_the_cookies():
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "True", "True", "True", "True"]
+
+
+def test_production_needs_the_audit_keys_from_outside_the_database():
+    """The audit chain's key is not generated in production: it must come from the environment
+    (issue 15 item 8; docs/audit.md), or the signatures could be re-made by whoever holds the box."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='config.settings';django.setup()"
+    env = {**os.environ, "ZEREN_PRODUCTION": "1", "DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "zeren.example"}
+    env.pop("ZEREN_AUDIT_KEYS", None)
+    missing = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert missing.returncode != 0 and "ZEREN_AUDIT_KEYS" in missing.stderr
+    short = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "ZEREN_AUDIT_KEYS": "k1:short"}, capture_output=True, text=True
+    )
+    assert short.returncode != 0 and "at least 32" in short.stderr
