@@ -11,12 +11,13 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from core.errors import ApplicationError, FieldValueError
+from core.errors import CONCURRENT_MODIFICATION, ApplicationError, ConcurrentModification, FieldValueError
 
 logger = logging.getLogger("zeren.api")
 
@@ -48,7 +49,16 @@ def error_response(code: str, detail: Any, http_status: int, **extra: Any) -> Re
     return Response(body, status=http_status)
 
 
+def database_busy(exc: BaseException) -> bool:
+    """SQLite's answer when the write lock stayed taken for the whole busy timeout (settings): the
+    writer lost a race and its transaction was rolled back, so it may reload and retry."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if database_busy(exc):
+        logger.warning("SQLite write lock not obtained in %s: answered 409", context.get("view"))
+        exc = ConcurrentModification(CONCURRENT_MODIFICATION)
     if isinstance(exc, ApplicationError):
         return error_response(exc.code, exc.detail, exc.status, **exc.extra)
     if isinstance(exc, FieldValueError):
