@@ -11,13 +11,12 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from core.errors import CONCURRENT_MODIFICATION, ApplicationError, ConcurrentModification, FieldValueError
+from core.errors import CONCURRENT_MODIFICATION, ApplicationError, ConcurrentModification, FieldValueError, database_busy
 
 logger = logging.getLogger("zeren.api")
 
@@ -47,12 +46,6 @@ def error_response(code: str, detail: Any, http_status: int, **extra: Any) -> Re
     body = {"error": code, "detail": _plain(detail)}
     body.update(extra)
     return Response(body, status=http_status)
-
-
-def database_busy(exc: BaseException) -> bool:
-    """SQLite's answer when the write lock stayed taken for the whole busy timeout (settings): the
-    writer lost a race and its transaction was rolled back, so it may reload and retry."""
-    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
