@@ -154,12 +154,24 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": LOCAL_DIR / "zeren.sqlite3",
-            # A writer waits for the lock instead of failing at once.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
             # A file, not memory, so concurrency tests get real separate connections; one per
             # test process, so parallel runs never share it.
             "TEST": {"NAME": str(LOCAL_DIR / f"test-zeren-{os.getpid()}.sqlite3")},
         }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite, the embedded default or a ``sqlite:///`` URL, made to hold concurrent writers
+    # (docs/deployment.md, "The embedded database under concurrent users"):
+    # - WAL: readers never wait for a writer, nor a writer for readers;
+    # - every transaction takes the write lock at BEGIN (IMMEDIATE), so two writers queue there
+    #   instead of both reading and then one failing at once on upgrading its lock;
+    # - a writer waits up to ZEREN_SQLITE_BUSY_TIMEOUT seconds for the lock; what still cannot
+    #   get it is answered 409 ``concurrent_modification`` (core.api.errors), never 500.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": env_int("ZEREN_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0))

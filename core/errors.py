@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import OperationalError
 from django.utils.translation import gettext_lazy as _
 
 TRANSITION_NOT_ALLOWED = _("Transition “%(name)s” is not allowed from state “%(state)s”.")
@@ -69,6 +70,13 @@ class PreconditionFailed(ApplicationError):
 
     code = "precondition_failed"
     status = 409
+
+
+def database_busy(exc: BaseException) -> bool:
+    """SQLite's answer when its write lock stayed taken for the whole busy timeout (settings): the
+    writer lost a race and its transaction was rolled back, so it may reload and retry. The API
+    and the pages answer it as ``ConcurrentModification`` (docs/deployment.md)."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
 class FieldValueError(ValueError):

@@ -16,9 +16,10 @@ _M = TypeVar("_M", bound=Model)
 
 
 def lock(model: type[_M], pk: int) -> _M:
-    """Re-read a row under a row lock (PostgreSQL). SQLite has no row locks; there every write
-    transaction is IMMEDIATE (settings), which serializes writers on the whole database, and
-    ``ConcurrentTransitionMixin`` makes state updates conditional on the state read."""
+    """Re-read a row under a row lock (PostgreSQL). SQLite has no row locks; there every
+    transaction is IMMEDIATE (settings: WAL, a busy timeout), which serializes writers on the whole
+    database at BEGIN, and ``ConcurrentTransitionMixin`` makes state updates conditional on the
+    state read. A writer that waited out the busy timeout is a 409 (``core.errors.database_busy``)."""
     manager = model._default_manager
     if connection.features.has_select_for_update:
         return manager.select_for_update().get(pk=pk)

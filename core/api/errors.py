@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from core.errors import ApplicationError, FieldValueError
+from core.errors import CONCURRENT_MODIFICATION, ApplicationError, ConcurrentModification, FieldValueError, database_busy
 
 logger = logging.getLogger("zeren.api")
 
@@ -49,6 +49,9 @@ def error_response(code: str, detail: Any, http_status: int, **extra: Any) -> Re
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if database_busy(exc):
+        logger.warning("SQLite write lock not obtained in %s: answered 409", context.get("view"))
+        exc = ConcurrentModification(CONCURRENT_MODIFICATION)
     if isinstance(exc, ApplicationError):
         return error_response(exc.code, exc.detail, exc.status, **exc.extra)
     if isinstance(exc, FieldValueError):

@@ -11,7 +11,8 @@
   ``PreconditionFailed``) goes where ``others`` says: on the page (``PAGE``, the result's
   ``page_error``), as a message after the redirect (``FLASH``), or above the form (``FORM``).
   ``stale_message`` replaces the text of a ``ConcurrentModification`` and marks the result
-  ``stale`` so the page offers to reload the form.
+  ``stale`` so the page offers to reload the form. SQLite's write lock not obtained within its
+  busy timeout (``core.errors.database_busy``) is a ``ConcurrentModification`` too.
 
 The page answers with the status the view chooses; ``Outcome.status`` is the service's.
 """
@@ -24,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest
 
-from core.errors import ApplicationError, ConcurrentModification
+from core.errors import CONCURRENT_MODIFICATION, ApplicationError, ConcurrentModification, database_busy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -79,6 +81,11 @@ def run_service(
         value = call()
     except ApplicationError as exc:
         return _failed(request, exc, form=form, denied=denied, others=others, stale_message=stale_message)
+    except OperationalError as exc:
+        if not database_busy(exc):
+            raise
+        busy = ConcurrentModification(CONCURRENT_MODIFICATION)
+        return _failed(request, busy, form=form, denied=denied, others=others, stale_message=stale_message)
     if success is not None:
         messages.success(request, success(value) if callable(success) else success)
     return Outcome(ok=True, value=value)

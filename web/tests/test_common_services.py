@@ -8,10 +8,19 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404
 from django.test import RequestFactory
 
-from core.errors import ConcurrentModification, InvalidInput, NotFound, NotPermitted, PreconditionFailed, field_error
+from core.errors import (
+    CONCURRENT_MODIFICATION,
+    ConcurrentModification,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    PreconditionFailed,
+    field_error,
+)
 from web.common.forms import ServiceForm
 from web.common.services import FLASH, FORM, SHOW, run_service
 
@@ -83,3 +92,18 @@ def test_field_errors_without_a_form_are_one_line():
     request = _request()
     run_service(request, _raise(field_error("reason", "Say why.")), denied=SHOW, others=FLASH)
     assert [str(m) for m in get_messages(request)] == ["Say why."]
+
+
+def test_sqlite_write_lock_not_obtained_is_a_concurrent_modification_on_the_page():
+    """The busy timeout ran out (issue 15): the officer is told someone else was writing, not a 500."""
+    outcome = run_service(_request(), _raise(OperationalError("database is locked")), stale_message="Reload.")
+    assert not outcome.ok and outcome.status == 409 and outcome.stale and outcome.page_error == "Reload."
+    assert isinstance(outcome.error, ConcurrentModification)
+    flashed = _request()
+    outcome = run_service(flashed, _raise(OperationalError("database is locked")), others=FLASH)
+    assert outcome.status == 409 and [str(m) for m in get_messages(flashed)] == [str(CONCURRENT_MODIFICATION)]
+
+
+def test_any_other_database_error_is_not_hidden():
+    with pytest.raises(OperationalError, match="disk I/O error"):
+        run_service(_request(), _raise(OperationalError("disk I/O error")), stale_message="Reload.")
