@@ -257,7 +257,11 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ZEREN_LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env_int("ZEREN_PROXY_COUNT", 0, minimum=0)
+# Behind ZEREN_PROXY_COUNT proxies (nginx: 1) the client's address is read from X-Forwarded-For,
+# counted from the right; with 0 only REMOTE_ADDR (config/client_ip.py). django-ipware is not
+# installed, so axes' own AXES_IPWARE_* settings would have no effect.
+ZEREN_PROXY_COUNT = env_int("ZEREN_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_VERBOSE = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
