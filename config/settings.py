@@ -203,10 +203,14 @@ ZEREN_DEFAULT_JURISDICTION = os.environ.get("ZEREN_DEFAULT_JURISDICTION", "pingl
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# API tokens (core.auth): one per sign-in, valid this many hours (default a working day), deleted
+# on logout, password change and deactivation.
+ZEREN_TOKEN_TTL_HOURS = env_int("ZEREN_TOKEN_TTL_HOURS", 8, minimum=1)
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.ExpiringTokenAuthentication",  # 401 + WWW-Authenticate: Token
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
