@@ -243,10 +243,14 @@ ZEREN_DEFAULT_JURISDICTION = os.environ.get("ZEREN_DEFAULT_JURISDICTION", "pingl
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# API tokens (core.auth): one per sign-in, valid this many hours (default a working day), deleted
+# on logout, password change and deactivation.
+ZEREN_TOKEN_TTL_HOURS = env_int("ZEREN_TOKEN_TTL_HOURS", 8, minimum=1)
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.ExpiringTokenAuthentication",  # 401 + WWW-Authenticate: Token
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -297,7 +301,11 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ZEREN_LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env_int("ZEREN_PROXY_COUNT", 0, minimum=0)
+# Behind ZEREN_PROXY_COUNT proxies (nginx: 1) the client's address is read from X-Forwarded-For,
+# counted from the right; with 0 only REMOTE_ADDR (config/client_ip.py). django-ipware is not
+# installed, so axes' own AXES_IPWARE_* settings would have no effect.
+ZEREN_PROXY_COUNT = env_int("ZEREN_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_VERBOSE = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

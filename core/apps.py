@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core (基础)")
+
+    def ready(self) -> None:
+        from core import signals
+
+        signals.connect()

@@ -13,7 +13,7 @@ def test_the_token_endpoint_locks_after_the_failure_limit(world, client):
     url = "/api/v1/auth/token/"
     for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         response = client.post(url, {"username": "discipline_officer", "password": "wrong"}, content_type="application/json")
-        assert response.status_code == 403
+        assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
         assert response.json()["error"] == "authentication_failed"
     # the failure that reaches the limit locks the account for this address
     response = client.post(url, {"username": "discipline_officer", "password": "wrong"}, content_type="application/json")

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES = 6
 PERSONAS = ["discipline_officer", "organization_leader", "audit_officer", "city_discipline_officer"]
+SIGN_OUT = {"DELETE /api/v1/auth/token/", "POST /api/v1/auth/logout/"}
 LEAKS = ("Traceback", 'File "/', "psycopg", "sqlite3", "SELECT ", "IntegrityError", "django.db")
 
 
@@ -42,6 +43,8 @@ def test_no_operation_answers_a_server_error(world, wsgi_app):
     tokens = {name: Token.objects.get_or_create(user=world.users[name])[0].key for name in PERSONAS}
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
+    # Signing out revokes the persona's token: fuzz it last, so it does not cut the run short.
+    operations.sort(key=lambda operation: operation.label in SIGN_OUT)
     assert len(operations) > 40  # the whole API, not a corner of it
     problems: list[str] = []
     calls = 0

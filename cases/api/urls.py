@@ -15,6 +15,9 @@ router.register("appeals", views.AppealViewSet, basename="appeal")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/tokens/", views.TokensView.as_view(), name="auth-tokens"),
+    path("auth/tokens/<int:pk>/", views.TokenDetailView.as_view(), name="auth-token-detail"),
     path("auth/me/", views.MeView.as_view(), name="auth-me"),
     path("leads/", views.LeadView.as_view(), name="leads"),
     path("cases/<int:case_pk>/subjects/<int:subject_pk>/findings/", views.FindingView.as_view(), name="case-findings"),

@@ -2,7 +2,7 @@
 (STYLE §1, §5), one module per area."""
 
 from cases.api.views.accidents import AccidentViewSet
-from cases.api.views.auth import MeView, TokenView
+from cases.api.views.auth import LogoutView, MeView, TokenDetailView, TokensView, TokenView
 from cases.api.views.cases import (
     CaseViewSet,
     EvaluateView,
@@ -33,8 +33,11 @@ __all__ = [
     "InterimSettleView",
     "LeadView",
     "LedgerGapExplanationView",
+    "LogoutView",
     "MeView",
     "ReferralViewSet",
+    "TokenDetailView",
     "TokenView",
+    "TokensView",
     "VetoOverrideView",
 ]
