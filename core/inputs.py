@@ -7,6 +7,7 @@ at the door instead (``core.middleware.BadInputMiddleware``) and by the WebSocke
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 from urllib.parse import parse_qs, unquote_to_bytes
@@ -55,3 +56,29 @@ def parse_query(raw: bytes) -> dict[str, list[str]] | None:
     except UnicodeDecodeError:
         return None
     return parse_qs(text, errors="strict")
+
+
+# --- Bounds on free text and dates (issue 15, item 10) ------------------------------------------
+# A lead's facts are copied into the history on every transition: a few pages, not megabytes.
+FACTS_MAX_LENGTH = 20_000
+# A reason, a finding, a note: a paragraph or several.
+TEXT_MAX_LENGTH = 4_000
+# A short code or a username inside a list (circumstances, team).
+CODE_MAX_LENGTH = 150
+# No record of the people's government predates it; a date before is a typing error.
+EARLIEST_YEAR = 1949
+
+
+def plausible_date(value: dt.date, *, years_ahead: int = 1) -> None:
+    """Refuse (``ValidationError``) a date before 1949 or after the end of the year
+    ``years_ahead`` years from now: 0001-01-01 and 9999-12-31 are typing errors, not records."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    latest = timezone.localdate().year + years_ahead
+    if not EARLIEST_YEAR <= value.year <= latest:
+        raise ValidationError(
+            _("Give a date between %(earliest)d and %(latest)d.") % {"earliest": EARLIEST_YEAR, "latest": latest},
+            code="implausible_date",
+        )
