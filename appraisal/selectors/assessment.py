@@ -13,6 +13,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from appraisal.models import AnnualAssessment, AssessmentGrade, Award, Interview, Patrol, PatrolFinding
 from appraisal.selectors.rewards import candidates
 from appraisal.selectors.scope import AppraisalScope
+from core.xlsx import append_row
 from org.models import Cadre, Department, Post
 
 
@@ -71,8 +72,6 @@ def results_xlsx(year: int, scope: AppraisalScope) -> bytes:
     """The year's results as a workbook to publish or circulate (Art. 20)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from core.xlsx import append_row
 
     data = results(year, scope)
     book = Workbook()
