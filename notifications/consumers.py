@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from core.auth import user_for_token
+from core.inputs import parse_query
 from notifications.selectors import replay, unread_count
 from notifications.services import department_group, user_group
 from org.selectors import department_id_of
@@ -69,7 +69,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def connect(self):
-        query = parse_qs(self.scope.get("query_string", b"").decode())
+        query = parse_query(self.scope.get("query_string", b""))
+        if query is None:  # a NUL, a lone surrogate or bytes that are not UTF-8 (issue 15)
+            await self._refuse(CLOSE_BAD_REQUEST, "the query string holds a NUL or text that is not UTF-8")
+            return
         user = None
         if "token" in query:
             user = await _user_from_token(query["token"][0])

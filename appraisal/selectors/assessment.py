@@ -13,6 +13,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from appraisal.models import AnnualAssessment, AssessmentGrade, Award, Interview, Patrol, PatrolFinding
 from appraisal.selectors.rewards import candidates
 from appraisal.selectors.scope import AppraisalScope
+from core.xlsx import append_row
 from org.models import Cadre, Department, Post
 
 
@@ -77,31 +78,33 @@ def results_xlsx(year: int, scope: AppraisalScope) -> bytes:
     sheet = book.active
     sheet.title = f"{year}单位考核"
     header = ["名次", "单位", "考核等次", "得分", "备注"]
-    sheet.append(header)
+    append_row(sheet, header)
     for row in data["departments"]:
         assert row.department is not None  # results() lists here only the rows of a department
-        sheet.append(
+        append_row(
+            sheet,
             [
                 f"{row.rank}/{row.ranked_of}" if row.rank else "",
                 row.department.name,
                 row.grade.label,
                 float(row.score) if row.score is not None else None,
                 row.note,
-            ]
+            ],
         )
     cadre_sheet = book.create_sheet(f"{year}领导干部考核")
-    cadre_sheet.append(["姓名", "考核等次", "得分", "履职台账全部达标", "备注"])
+    append_row(cadre_sheet, ["姓名", "考核等次", "得分", "履职台账全部达标", "备注"])
     for row in data["cadres"]:
         assert row.cadre is not None  # results() lists here only the rows of a cadre
         fully = (row.compliance or {}).get("fully_met")
-        cadre_sheet.append(
+        append_row(
+            cadre_sheet,
             [
                 row.cadre.name,
                 row.grade.label,
                 float(row.score) if row.score is not None else None,
                 "" if fully is None else ("是" if fully else "否"),
                 row.note,
-            ]
+            ],
         )
     for ws in (sheet, cadre_sheet):
         for cell in ws[1]:

@@ -15,6 +15,7 @@ from cases.selectors.accidents import accident_timeliness
 from cases.selectors.appeals import AppealContext, appeal_routes_for
 from cases.selectors.exemption import performance_findings
 from cases.selectors.transitions import available_transitions
+from core.inputs import CODE_MAX_LENGTH, FACTS_MAX_LENGTH, TEXT_MAX_LENGTH, plausible_date
 from org.codes import MoveKind, Role
 from org.models import Cadre, Department, Post
 from rulebooks.models import Rulebook
@@ -86,7 +87,7 @@ class MoveSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     title = serializers.CharField(max_length=200, required=False)
-    effective_date = serializers.DateField()
+    effective_date = serializers.DateField(validators=[plausible_date], help_text="Between 1949 and the end of next year.")
     managing_authority = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
     confirm_under_investigation = serializers.BooleanField(
         required=False,
@@ -95,7 +96,10 @@ class MoveSerializer(serializers.Serializer):
         "which 政务处分法第五十二条 bars; needs `reason`. Without it such a move answers 409 under_investigation.",
     )
     reason = serializers.CharField(
-        required=False, allow_blank=True, help_text="Why the move is recorded although the cadre is under investigation."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="Why the move is recorded although the cadre is under investigation.",
     )
 
     def validate(self, attrs):
@@ -206,12 +210,12 @@ class AccidentSerializer(serializers.ModelSerializer):
 
 class LeadSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
-    facts = serializers.CharField()
+    facts = serializers.CharField(max_length=FACTS_MAX_LENGTH)
     source_kind = serializers.ChoiceField(choices=SourceKind.choices)
     subjects = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), many=True, allow_empty=False)
     target_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     accident = serializers.PrimaryKeyRelatedField(queryset=Accident.objects.all(), required=False, allow_null=True)
-    circumstances = serializers.ListField(child=serializers.CharField(), required=False)
+    circumstances = serializers.ListField(child=serializers.CharField(max_length=CODE_MAX_LENGTH), required=False)
 
 
 class DepartmentRefSerializer(serializers.Serializer):
@@ -357,12 +361,14 @@ class InterimMeasureInputSerializer(serializers.Serializer):
     ordered_on = serializers.DateField(
         help_text="The day the authority decided it; not in the future, not before the accident or the conduct."
     )
-    reason = serializers.CharField(allow_blank=True, help_text="Why, ahead of the findings (required).")
+    reason = serializers.CharField(
+        allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="Why, ahead of the findings (required)."
+    )
 
 
 class InterimLiftSerializer(serializers.Serializer):
     lifted_on = serializers.DateField(help_text="The first day it no longer applies; not in the future, not before the measure.")
-    reason = serializers.CharField(allow_blank=True, help_text="Why it is lifted (required).")
+    reason = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="Why it is lifted (required).")
 
 
 class InterimSettleSerializer(serializers.Serializer):
@@ -370,7 +376,9 @@ class InterimSettleSerializer(serializers.Serializer):
         choices=[("absorbed", "absorbed"), ("lifted", "lifted")],
         help_text="absorbed (吸收): a decided measure of the subject takes them off the post and covers it; lifted (解除).",
     )
-    reason = serializers.CharField(allow_blank=True, help_text="How the decision treats it (required).")
+    reason = serializers.CharField(
+        allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="How the decision treats it (required)."
+    )
 
 
 class SubjectSerializer(serializers.Serializer):
@@ -589,9 +597,12 @@ class TransitionSerializer(serializers.Serializer):
     to_department = serializers.IntegerField(required=False, help_text="transfer")
     reason = serializers.CharField(
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         help_text=f"{', '.join(t.name for t in TRANSITIONS if t.reason_required)} (required); others optional",
     )
-    team = serializers.ListField(child=serializers.CharField(), required=False, help_text="accept: ≥ 2 usernames")
+    team = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH), required=False, help_text="accept: ≥ 2 usernames"
+    )
     measures = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="propose: [{subject, measure, sanction_kind?}]"
     )
@@ -610,7 +621,9 @@ class TransitionSerializer(serializers.Serializer):
 
 class ConditionInputSerializer(serializers.Serializer):
     established = serializers.BooleanField(required=False, help_text="The investigation established it (经查实). Default false.")
-    text = serializers.CharField(required=False, allow_blank=True, help_text="What was found; required when established.")
+    text = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="What was found; required when established."
+    )
     evidence = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -989,5 +1002,5 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class VetoOverrideSerializer(serializers.Serializer):
-    until = serializers.DateField()
-    reason = serializers.CharField()
+    until = serializers.DateField(validators=[plausible_date], help_text="Between 1949 and the end of next year.")
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.codes import CaseState, Measure, SanctionKind, SourceKind
 from cases.models.accidents import Accident
+from core.inputs import FACTS_MAX_LENGTH
 from org.models import Cadre, Department, Post
 
 
@@ -36,7 +37,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     number = models.CharField(_("number"), max_length=32, unique=True)
     title = models.CharField(_("title"), max_length=300)
-    facts = models.TextField(_("facts"))
+    facts = models.TextField(_("facts"), max_length=FACTS_MAX_LENGTH)
     source_kind = models.CharField(_("source"), max_length=32, choices=SourceKind.choices)
     source_department = models.ForeignKey(
         Department, verbose_name=_("referring department"), on_delete=models.PROTECT, related_name="referred_cases"

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import Circumstance, SourceKind
 from cases.selectors.handling import accidents_newest_first
+from core.inputs import FACTS_MAX_LENGTH
 from org.models import Cadre
 from web.common.forms import DepartmentChoiceField, ScopedForm, departments
 
 
 class LeadForm(ScopedForm):
     title = forms.CharField(label=_("Title"), max_length=300)
-    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 6}))
+    facts = forms.CharField(label=_("Facts"), max_length=FACTS_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}))
     source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
     subjects = forms.ModelMultipleChoiceField(
         label=_("Cadres concerned"),

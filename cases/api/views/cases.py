@@ -40,6 +40,7 @@ from cases.services.records import veto_override
 from core.api.params import int_param, pk_param, validated
 from core.errors import NOT_FOUND, InvalidInput, NotFound
 from core.idempotency import key_from, once
+from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH
 from org.jurisdiction import user_units
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -100,6 +101,19 @@ def _with_etag(response: Response) -> Response:
     return response
 
 
+def _bounded_text(payload: dict) -> None:
+    """The transition's free text within its limits (issue 15, item 10), before anything is written."""
+    errors: dict[str, list[str]] = {}
+    reason = payload.get("reason")
+    if isinstance(reason, str) and len(reason) > TEXT_MAX_LENGTH:
+        errors["reason"] = [_("Ensure this field has no more than %(max)d characters.") % {"max": TEXT_MAX_LENGTH}]
+    team = payload.get("team")
+    if isinstance(team, list) and any(isinstance(u, str) and len(u) > CODE_MAX_LENGTH for u in team):
+        errors["team"] = [_("Ensure this field has no more than %(max)d characters.") % {"max": CODE_MAX_LENGTH}]
+    if errors:
+        raise InvalidInput(errors)
+
+
 def _expected_version(request, from_body) -> int | None:
     """The version the client saw: ``version`` in the body, or an ``If-Match`` ETag."""
     raw = from_body if from_body is not None else request.headers.get("If-Match", "").strip().strip('"') or None
@@ -152,6 +166,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         name = payload.pop("name", None)
         if not name:
             raise InvalidInput({"name": [_("This field is required.")]})
+        _bounded_text(payload)
         expected = _expected_version(request, payload.pop("version", None))
         case_transition(case_id=case.pk, name=name, payload=payload, acting_user=request.user, expected_version=expected)
         # Access is not checked again: a transition never takes a case from the department that

@@ -14,6 +14,7 @@ from cases.models import Case
 from cases.selectors import case_list, case_owner_departments
 from cases.selectors.pages import subjects_prefetch
 from core.api.pagination import EstimatingPaginator
+from core.xlsx import append_row
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000
@@ -71,7 +72,7 @@ def case_export(request):
     wb = Workbook()
     ws = wb.active
     ws.title = str(Case._meta.verbose_name_plural)[:31]
-    ws.append([str(h) for h in headers])
+    append_row(ws, [str(h) for h in headers])
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="102A43")
@@ -81,7 +82,8 @@ def case_export(request):
         return timezone.localtime(value).replace(tzinfo=None) if value else None
 
     for case in qs.prefetch_related(subjects_prefetch())[:EXPORT_LIMIT]:
-        ws.append(
+        append_row(
+            ws,
             [
                 case.number,
                 case.title,
@@ -94,7 +96,7 @@ def case_export(request):
                 case.decided_on,
                 case.delivered_on,
                 naive(case.closed_at),
-            ]
+            ],
         )
     for column, width in zip("ABCDEFGHIJK", (15, 48, 16, 24, 24, 16, 24, 18, 12, 12, 18), strict=True):
         ws.column_dimensions[column].width = width
