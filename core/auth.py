@@ -16,6 +16,7 @@ import re
 import secrets
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -84,3 +85,13 @@ def revoke_all(user: Actor) -> int:
 def token_for(user: Actor) -> str:
     """A new token's key for ``user`` (kept for callers of the single-token API)."""
     return issue_token(user)[1]
+
+
+def tokens_of(user: Actor) -> QuerySet[ApiToken]:
+    """The user's tokens still in force (the key is never listed: only its prefix)."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now())
+
+
+def token_of(user: Actor, pk: int) -> ApiToken | None:
+    """One of the user's own tokens, or ``None`` (another user's is not found)."""
+    return ApiToken.objects.filter(user=user, pk=pk).first()

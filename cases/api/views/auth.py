@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.contrib.auth import logout as session_logout
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -22,7 +21,7 @@ from rest_framework.views import APIView
 
 from cases.api import serializers as s
 from core.api.params import validated
-from core.auth import issue_token, revoke
+from core.auth import issue_token, revoke, token_of, tokens_of
 from core.errors import NotFound
 from core.models import ApiToken
 from org.access import membership_of
@@ -125,7 +124,7 @@ class TokensView(APIView):
 
     @extend_schema(responses={200: ApiTokenSerializer(many=True), 401: _UNAUTHENTICATED})
     def get(self, request):
-        tokens = ApiToken.objects.filter(user=request.user, expires_at__gt=timezone.now())
+        tokens = tokens_of(request.user)
         return Response(ApiTokenSerializer(tokens, many=True, context={"request": request}).data)
 
 
@@ -139,7 +138,7 @@ class TokenDetailView(APIView):
         },
     )
     def delete(self, request, pk: int):
-        token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+        token = token_of(request.user, pk)
         if token is None:
             raise NotFound(_("Not found."))
         revoke(token)
