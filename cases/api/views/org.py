@@ -54,6 +54,11 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
+    def get_object(self):
+        # One cadre of a department whose cadre pages answer 403: 403 (the record's refusal).
+        require_record_reader(self.request.user)
+        return super().get_object()
+
     @extend_schema(request=s.CadreCreateSerializer, responses={201: s.CadreDetailSerializer})
     def create(self, request):
         data = validated(s.CadreCreateSerializer, request.data)
