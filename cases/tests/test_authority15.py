@@ -236,3 +236,19 @@ def test_new_lead_helper_cases_without_an_accident_are_untouched(world, api):
     accident = world.accidents["baofeng"]
     assert api("emergency_officer").patch(f"/api/v1/accidents/{accident.pk}/", {"deaths": 3}, format="json").status_code == 200
     assert case.events.count() == events
+
+
+# --- the API shows a department what its pages show ---------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["audit_officer", "inspection_officer"])
+def test_a_department_without_the_pages_gets_no_cadre_or_accident_from_the_api(world, api, persona):
+    client = api(persona)
+    assert client.get("/api/v1/cadres/?page_size=200").json()["results"] == []
+    assert client.get("/api/v1/accidents/?page_size=200").json()["results"] == []
+    cadre, accident = world.cadres[DEPUTY], world.accidents["baofeng"]
+    assert client.get(f"/api/v1/cadres/{cadre.pk}/").status_code == 403
+    assert client.get(f"/api/v1/accidents/{accident.pk}/").status_code == 403
+    history = Accident.history.count()
+    assert client.patch(f"/api/v1/accidents/{accident.pk}/", {"title": "改"}, format="json").status_code == 403
+    assert Accident.history.count() == history

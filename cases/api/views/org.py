@@ -85,8 +85,9 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             400: OpenApiResponse(s.ErrorSerializer, description="invalid: a field is wrong, or a confirmation without `reason`."),
             403: OpenApiResponse(
                 s.ErrorSerializer,
-                description="not_permitted: not the organization department, or an officer confirming a move of a cadre "
-                "under investigation (only its leaders may).",
+                description="not_permitted: not the organization department, a post that a higher authority manages "
+                "(干部管理权限: only that authority records the move; the message names it), or an officer confirming "
+                "a move of a cadre under investigation (only its leaders may).",
             ),
             409: OpenApiResponse(
                 s.UnderInvestigationErrorSerializer,
