@@ -212,6 +212,7 @@ class CaseEventKind(models.TextChoices):
     INTERIM_MEASURE = "interim_measure", _("Interim measure recorded (先期处置)")
     INTERIM_LIFTED = "interim_lifted", _("Interim measure lifted (解除)")
     INTERIM_SETTLED = "interim_settled", _("Interim measure settled at the decision (吸收或解除)")
+    ACCIDENT_REGRADED = "accident_regraded", _("The accident was regraded (its figures changed)")
 
 
 # Event kinds that notify nobody, on purpose (every other kind has a rule in

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from cases.codes import SILENT_EVENT_KINDS, CaseEventKind, CaseState
+from cases.codes import SILENT_EVENT_KINDS, AccidentGrade, CaseEventKind, CaseState
 from cases.models import Appeal, Case, CaseEvent, CaseSubject, ExecutionTask, InterimMeasure, Referral
 from org.codes import MoveKind, Rank
 from org.models import Cadre
@@ -202,6 +202,18 @@ def _moved_under_investigation(event: CaseEvent, case: Case) -> list[Recipient]:
     return _to_department(event, case.owner_department_id, "subject_moved_under_investigation", text)
 
 
+def _accident_regraded(event: CaseEvent, case: Case) -> list[Recipient]:
+    """The recording department changed the figures of the case's accident and its grade changed:
+    the discipline organ handling the case is told at once (the grade decides who investigates and
+    which measures follow)."""
+    p = event.payload
+    old = AccidentGrade(p["old_grade"]).label if p.get("old_grade") in AccidentGrade.values else p.get("old_grade", "")
+    new = AccidentGrade(p["new_grade"]).label if p.get("new_grade") in AccidentGrade.values else p.get("new_grade", "")
+    who = event.actor.get_full_name() or event.actor.username if event.actor else "—"
+    text = f"{_label(case)}：关联事故的等级由{old}调整为{new}（{who} 修改了伤亡或损失数字）。"
+    return _to_department(event, case.owner_department_id, "accident_regraded", text)
+
+
 def _interim(event: CaseEvent, case: Case) -> list[Recipient]:
     """先期处置 recorded, lifted or settled by the authority that manages the post: the discipline
     organ handling the case learns it at once (it bears on the investigation, and ``deliver``
@@ -258,6 +270,7 @@ RULES: dict[str, Callable[[CaseEvent, Case], list[Recipient]]] = {
     K.INTERIM_MEASURE: _interim,
     K.INTERIM_LIFTED: _interim,
     K.INTERIM_SETTLED: _interim,
+    K.ACCIDENT_REGRADED: _accident_regraded,
 }
 # Kinds nobody is told about, on purpose: marked where the kind is defined (``cases.codes``), so a
 # new silent kind is one line there. ``cases/tests/test_lifecycle_spec.py`` fails on a kind that

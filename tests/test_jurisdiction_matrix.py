@@ -467,3 +467,35 @@ def test_page_lists_show_only_the_users_county(world, client):
     client.force_login(world.users["huinong_emergency_officer"])
     html = client.get("/accidents/").content.decode()
     assert "红果子镇某企业事故" in html and Accident.objects.get(pk=objects["pl"]["accident"]).title not in html
+
+
+@pytest.mark.parametrize(
+    ("api_url", "page_url"),
+    [("/api/v1/cadres/?page_size=200", "/cadres/"), ("/api/v1/accidents/?page_size=200", "/accidents/")],
+    ids=["cadres", "accidents"],
+)
+def test_api_lists_show_the_rows_the_pages_show_to_every_persona(world, api_url, page_url):
+    """Issue 15: the API listed cadres and accidents to departments whose pages answer 403. For
+    each demo persona the API lists exactly the rows of the page (none where the page refuses), and
+    each listed row's own page opens."""
+    _objects(world)
+    failures = []
+    for persona in PINGLUO + HUINONG + CITY:
+        client = _client(world, persona)
+        listed = client.get(api_url)
+        assert listed.status_code == 200, (persona, listed.status_code)
+        body = listed.json()
+        assert body["next"] is None  # one page holds them all
+        api_ids = {row["id"] for row in body["results"]}
+        page = client.get(page_url)
+        if page.status_code == 403:
+            page_ids: set[int] = set()
+        else:
+            assert page.status_code == 200, (persona, page.status_code)
+            page_ids = {row.pk for row in page.context["page"].paginator.object_list}
+        if api_ids != page_ids:
+            failures.append(f"{persona}: API {sorted(api_ids)} ≠ page {sorted(page_ids)}")
+        for pk in sorted(api_ids)[:3]:
+            if client.get(f"{page_url}{pk}/").status_code != 200:
+                failures.append(f"{persona}: API lists {pk}, its page does not open")
+    assert not failures, "\n".join(failures)

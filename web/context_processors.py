@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
+from cases.selectors.handling import ACCIDENT_KINDS
 from cases.selectors.records import RECORD_READERS
-from cases.services.accidents import ACCIDENT_KINDS
 from duties.selectors.scope import KEEPERS as DUTY_KEEPERS
 from duties.selectors.scope import READERS as DUTY_READERS
 from org.access import county_of, membership_of

@@ -10,7 +10,19 @@ from django.db.models import Q, QuerySet
 from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, Filing, MeasureDecision, Referral
 from core.typing import AnyUser
 from org.access import membership_of
+from org.codes import DepartmentKind
 from org.jurisdiction import user_units
+
+# The departments that record and read accidents (pages, API and services alike).
+ACCIDENT_KINDS = frozenset({DepartmentKind.EMERGENCY, DepartmentKind.DISCIPLINE, DepartmentKind.REGULATOR})
+
+
+def reads_accidents(user: AnyUser) -> bool:
+    """May ``user`` read accidents at all (the accident pages' check; the API lists the same rows)?"""
+    if getattr(user, "is_superuser", False):
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.department.kind in ACCIDENT_KINDS
 
 
 def accidents_visible_q(user: AnyUser) -> Q:
@@ -22,7 +34,10 @@ def accidents_visible_q(user: AnyUser) -> Q:
 
 
 def accidents_visible(user: AnyUser) -> QuerySet[Accident]:
-    """Accidents of the jurisdiction with their report chains, newest first."""
+    """Accidents of the jurisdiction with their report chains, newest first; none for a department
+    whose accident pages answer 403 (``reads_accidents``)."""
+    if not reads_accidents(user):
+        return Accident.objects.none()
     return (
         Accident.objects.prefetch_related("reports", "reporting_findings")
         .order_by("-occurred_at", "id")

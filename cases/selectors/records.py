@@ -33,7 +33,7 @@ from cases.models import (
 from core.errors import NotPermitted
 from core.persistence import add_months
 from core.typing import AnyUser
-from org.access import require_membership
+from org.access import membership_of, require_membership
 from org.codes import DepartmentKind
 from org.models import Cadre
 from rulebooks.figures import FigureBook
@@ -491,6 +491,14 @@ def cadre_records(cadres: list[Cadre], on: dt.date) -> list[dict[str, Any]]:
 
 VETO_AUTHORITIES = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}
 RECORD_READERS = {DepartmentKind.ORGANIZATION, DepartmentKind.DISCIPLINE}
+
+
+def reads_records(user: AnyUser) -> bool:
+    """May ``user`` read cadres and their records (the cadre pages' check; the API lists the same rows)?"""
+    if getattr(user, "is_superuser", False):
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.department.kind in RECORD_READERS
 
 
 def require_record_reader(user: AnyUser) -> None:

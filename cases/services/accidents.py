@@ -10,18 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from cases.models import Accident, AccidentReport, ReportingFinding
+from cases.codes import TERMINAL_STATES, CaseEventKind
+from cases.models import Accident, AccidentReport, Case, ReportingFinding
 from cases.rules.grading import grade_accident
 from cases.selectors import accidents_visible_q
+from cases.selectors.handling import ACCIDENT_KINDS
+from cases.services.common import case_event_record
 from core.errors import NOT_FOUND, NotFound, NotPermitted, field_error
 from core.persistence import lock, save_with_history
 from core.typing import Actor
-from org.access import require_membership
+from org.access import membership_of, require_membership
 from org.codes import DepartmentKind
 from org.jurisdiction import user_units
 from org.models import Department
 
-ACCIDENT_KINDS = {DepartmentKind.EMERGENCY, DepartmentKind.DISCIPLINE, DepartmentKind.REGULATOR}
 FIELDS = (
     "title",
     "occurred_at",
@@ -32,6 +34,17 @@ FIELDS = (
     "serious_injuries",
     "direct_loss_yuan",
     "unit_reported_at",
+)
+# The figures that grade the accident (《生产安全事故报告和调查处理条例》第三条): only the department
+# that recorded the accident (the emergency department, as a rule) changes them.
+FIGURES = ("deaths", "serious_injuries", "direct_loss_yuan")
+FIGURES_BY_RECORDER = _lazy(
+    "Only %(d)s, which recorded the accident, may change its deaths, serious injuries or direct loss (they decide "
+    "its grade). 事故的死亡、重伤人数和直接经济损失只能由记录该事故的%(d)s修改。"
+)
+FIGURES_BY_RECORDER_UNKNOWN = _lazy(
+    "Only the emergency management department may change the deaths, serious injuries or direct loss of an accident "
+    "whose recorder is not known. 记录人不明的事故，其伤亡和损失数字只能由应急管理部门修改。"
 )
 # How far ahead of the server's clock a time may lie and still count as "now": a device whose clock
 # runs a little fast, or a time typed to the minute, is not a time in the future.
@@ -53,6 +66,46 @@ def _require_in_jurisdiction(user: Actor, accident: Accident) -> None:
 
     if not Accident.objects.filter(accidents_visible_q(user), pk=accident.pk).exists():
         raise NotFound(NOT_FOUND)
+
+
+def _require_figure_keeper(user: Actor, accident: Accident, data: dict[str, Any]) -> None:
+    """403 when ``data`` changes a figure and ``user`` is not of the department that recorded the
+    accident (its ``created_by``'s; the emergency department when the recorder is not known)."""
+    if getattr(user, "is_superuser", False):
+        return
+    if not any(name in data and getattr(accident, name) != data[name] for name in FIGURES):
+        return
+    membership = require_membership(user)
+    recorder = membership_of(accident.created_by) if accident.created_by_id is not None else None
+    if recorder is None:
+        if membership.department.kind != DepartmentKind.EMERGENCY:
+            raise NotPermitted(str(FIGURES_BY_RECORDER_UNKNOWN))
+        return
+    if recorder.department_id != membership.department_id:
+        raise NotPermitted(str(FIGURES_BY_RECORDER % {"d": recorder.department.name}))
+
+
+def _record_regrade(accident: Accident, before: str, acting_user: Actor) -> None:
+    """A regrade behind an open case is an event on that case (the organ handling it is told)."""
+    for case_id in Case.objects.filter(accident=accident).exclude(state__in=TERMINAL_STATES).values_list("pk", flat=True):
+        case = lock(Case, case_id)
+        if case.state in TERMINAL_STATES:
+            continue
+        case_event_record(
+            case=case,
+            kind=CaseEventKind.ACCIDENT_REGRADED,
+            acting_user=acting_user,
+            from_state=case.state,
+            to_state=case.state,
+            payload={
+                "accident": accident.pk,
+                "old_grade": before,
+                "new_grade": accident.grade,
+                "deaths": accident.deaths,
+                "serious_injuries": accident.serious_injuries,
+                "direct_loss_yuan": str(accident.direct_loss_yuan),
+            },
+        )
 
 
 def _check_location(user: Actor, data: dict[str, Any]) -> None:
@@ -110,11 +163,14 @@ def accident_update(*, accident_id: int, data: dict[str, Any], acting_user: Acto
     _require_recorder(acting_user)
     accident = lock(Accident, accident_id)
     _require_in_jurisdiction(acting_user, accident)
+    _require_figure_keeper(acting_user, accident, data)
     _check_location(acting_user, data)
     before = accident.grade
     changed = _apply(accident, data)
     reason = f"changed {', '.join(changed) or 'nothing'}; grade {before} → {accident.grade}"
     save_with_history(accident, acting_user=acting_user, reason=reason)
+    if accident.grade != before:
+        _record_regrade(accident, before, acting_user)
     return accident
 
 

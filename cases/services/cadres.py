@@ -43,6 +43,14 @@ UNDER_INVESTIGATION_REFUSED = gettext_lazy(
     "transferred, promoted or retired while it lasts. A leader of the organization department may record the move "
     "only by confirming it (confirm_under_investigation) with the reason."
 )
+# 干部管理权限: a post's ``managing_authority`` (the city organization department for the county
+# party secretary, the magistrate and the other county leaders) decides its holder's moves; the
+# county organization department records moves only of the cadres a unit of its own jurisdiction
+# manages (《党政领导干部选拔任用工作条例》: 按照干部管理权限).
+OUTSIDE_AUTHORITY = gettext_lazy(
+    "%(name)s's post is managed by %(authority)s (干部管理权限): only that authority may record a transfer, "
+    "promotion or retirement of this cadre. 该干部由%(authority)s按照干部管理权限管理，调动、晋升或退休只能由其办理。"
+)
 CONFIRM_LEADER_ONLY = gettext_lazy(
     "Only a leader of the organization department may confirm a move of a cadre under investigation (政务处分法第五十二条)."
 )
@@ -52,6 +60,21 @@ def _require_personnel(user: Actor) -> None:
     membership = require_membership(user)
     if membership.department.kind not in PERSONNEL_KINDS:
         raise NotPermitted(_("Only the organization and personnel department keeps cadre records."))
+
+
+def move_refusal(cadre: Cadre, user: Actor, current: Post | None = None) -> str | None:
+    """Why ``user`` may not record a move of ``cadre`` under 干部管理权限 (the current post's
+    ``managing_authority`` is outside the user's jurisdiction); ``None`` when they may."""
+    if current is None:
+        current = cadre.posts.select_related("managing_authority").filter(end__isnull=True).order_by("-start", "-id").first()
+    if current is None or current.managing_authority_id is None:
+        return None
+    units = user_units(user)
+    if units is None or current.managing_authority_id in units:
+        return None
+    authority = current.managing_authority
+    assert authority is not None  # managing_authority_id was checked above
+    return str(OUTSIDE_AUTHORITY % {"name": cadre.name, "authority": authority.name})
 
 
 def _check_role(role: str) -> None:
@@ -124,7 +147,10 @@ def cadre_move(
         raise PreconditionFailed(_("The cadre has retired; no further moves can be recorded."))
     if kind not in MOVE_STATUS:
         raise field_error("kind", _("Expected transfer, promotion or retirement."))
-    current = cadre.posts.filter(end__isnull=True).order_by("-start").first()
+    current = cadre.posts.select_related("managing_authority").filter(end__isnull=True).order_by("-start").first()
+    refusal = move_refusal(cadre, acting_user, current)
+    if refusal is not None:
+        raise NotPermitted(refusal)
     if current and effective_date <= current.start:
         raise field_error("effective_date", _("Must be after the start of the current post (%(d)s).") % {"d": current.start})
     if kind != MoveKind.RETIREMENT:

@@ -197,7 +197,19 @@ def test_art32_promotion_refers_an_open_case_to_the_authority_now_managing_the_c
     assert case.state == CaseState.ASSESSING and case.subjects.get().cadre_id == world.cadres[DEPUTY].pk
 
     # A second move under the same authority while the referral is open does not duplicate it.
-    _promote_to_city(api, world, kind="transfer", effective="2026-09-01", title="副局长（调整分工）")
+    # The city now manages the post (干部管理权限): the county organization department may not
+    # record the move (issue 15), the city organization department does.
+    body = {
+        "kind": "transfer",
+        "organization": world.departments["szs-emergency"].pk,
+        "role": "regulator_deputy",
+        "title": "副局长（调整分工）",
+        "effective_date": "2026-09-01",
+    }
+    url = f"/api/v1/cadres/{world.cadres[DEPUTY].pk}/moves/"
+    assert api("organization_officer").post(url, body, format="json").status_code == 403
+    response = _city_organization_client(world).post(url, body, format="json")
+    assert response.status_code == 201, response.content
     assert Referral.objects.filter(case=case, kind=Referral.Kind.LIFELONG).count() == 1
     assert CaseEvent.objects.filter(case=case, kind="lifelong_referral").count() == 1
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import Accident
 from cases.selectors.accidents import accident_timeliness
+from cases.selectors.handling import ACCIDENT_KINDS
 from cases.selectors.pages import (
     accident_cases,
     accident_report_policies,
@@ -27,7 +28,7 @@ from cases.selectors.pages import (
     accident_with_reports,
     reporting_findings,
 )
-from cases.services.accidents import ACCIDENT_KINDS, accident_create, accident_report_add, reporting_finding_add
+from cases.services.accidents import accident_create, accident_report_add, reporting_finding_add
 from org.access import membership_of
 from web.accidents.forms import AccidentForm, AccidentReportForm, ReportingFindingForm
 from web.common.helpers import case_url

@@ -35,7 +35,7 @@ from cases.selectors.records import (
     cadre_records,
     require_record_reader,
 )
-from cases.services.cadres import PERSONNEL_KINDS, cadre_move
+from cases.services.cadres import PERSONNEL_KINDS, cadre_move, move_refusal
 from cases.services.records import veto_override
 from core.errors import ApplicationError
 from core.persistence import local_today
@@ -163,6 +163,9 @@ def cadre_record_view(request, pk: int):
     if date_form.is_bound and date_form.is_valid() and date_form.cleaned_data["on"]:
         on = date_form.cleaned_data["on"]
     can_move = membership is not None and membership.department.kind in PERSONNEL_KINDS
+    # 干部管理权限: a post a higher authority manages is moved by that authority only.
+    authority_refusal = move_refusal(cadre, request.user) if can_move else None
+    can_move = can_move and authority_refusal is None
     # Only a leader may confirm moving a cadre under investigation (政务处分法第五十二条; the service decides).
     can_confirm = can_move and membership is not None and membership.rank == Rank.LEADER
     can_override = membership is not None and membership.rank == Rank.LEADER and membership.department.kind in VETO_AUTHORITIES
@@ -178,7 +181,9 @@ def cadre_record_view(request, pk: int):
         action = request.POST.get("action")
         if action == "move":
             if not can_move:
-                raise PermissionDenied(_("Only the organization and personnel department keeps cadre records."))
+                raise PermissionDenied(
+                    authority_refusal or _("Only the organization and personnel department keeps cadre records.")
+                )
             move_form = MoveForm(request.POST, prefix="move", user=request.user)
             if move_form.is_valid():
                 response = _do_move(request, cadre, move_form, on)
@@ -241,6 +246,7 @@ def cadre_record_view(request, pk: int):
             "today": today,
             "date_form": date_form,
             "can_move": can_move,
+            "authority_refusal": authority_refusal,
             "can_confirm": can_confirm,
             "investigated": [c for c in cases if c["id"] in investigated_ids],
             "can_override": can_override and bool(veto_choices),

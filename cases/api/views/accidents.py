@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,8 +11,10 @@ from rest_framework.response import Response
 from cases.api import serializers as s
 from cases.models import Accident
 from cases.selectors import accident_history, accidents_visible
+from cases.selectors.handling import reads_accidents
 from cases.services import accidents as accident_services
 from core.api.params import validated
+from core.errors import NotPermitted
 
 
 class AccidentViewSet(
@@ -22,7 +25,14 @@ class AccidentViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        # None for a department whose accident pages answer 403: the list shows what the pages show.
         return accidents_visible(self.request.user)
+
+    def get_object(self):
+        # One accident of a department whose accident pages answer 403: 403 here too, as before.
+        if not reads_accidents(self.request.user):
+            raise NotPermitted(_("Accidents are recorded by emergency management, regulators or the discipline organ."))
+        return super().get_object()
 
     @extend_schema(request=s.AccidentReportSerializer, responses={201: s.AccidentSerializer})
     @action(detail=True, methods=["post"])

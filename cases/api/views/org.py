@@ -9,11 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.api import serializers as s
-from cases.selectors.records import cadre_record_with_extensions, require_record_reader
+from cases.selectors.records import cadre_record_with_extensions, reads_records, require_record_reader
 from cases.services import cadres as cadre_services
 from core.api.params import date_param, int_param, pk_param, validated
 from core.persistence import local_today
-from org.models import Department
+from org.models import Cadre, Department
 from org.selectors import cadre_rows_visible, cadres_visible, departments_visible
 
 
@@ -40,6 +40,9 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         params = self.request.query_params
         department = params.get("department")
+        if not reads_records(self.request.user):
+            # The cadre pages answer 403 to such a department: the API lists no cadre to it either.
+            return Cadre.objects.none()
         return cadres_visible(
             self.request.user,
             role=params.get("role") or None,
@@ -50,6 +53,11 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(parameters=[OpenApiParameter("role", str), OpenApiParameter("department", int), OpenApiParameter("q", str)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def get_object(self):
+        # One cadre of a department whose cadre pages answer 403: 403 (the record's refusal).
+        require_record_reader(self.request.user)
+        return super().get_object()
 
     @extend_schema(request=s.CadreCreateSerializer, responses={201: s.CadreDetailSerializer})
     def create(self, request):
@@ -77,8 +85,9 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             400: OpenApiResponse(s.ErrorSerializer, description="invalid: a field is wrong, or a confirmation without `reason`."),
             403: OpenApiResponse(
                 s.ErrorSerializer,
-                description="not_permitted: not the organization department, or an officer confirming a move of a cadre "
-                "under investigation (only its leaders may).",
+                description="not_permitted: not the organization department, a post that a higher authority manages "
+                "(干部管理权限: only that authority records the move; the message names it), or an officer confirming "
+                "a move of a cadre under investigation (only its leaders may).",
             ),
             409: OpenApiResponse(
                 s.UnderInvestigationErrorSerializer,
