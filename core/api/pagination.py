@@ -31,6 +31,8 @@ def planner_estimate(qs: QuerySet[Any]) -> int | None:
     """The number of rows PostgreSQL expects ``qs`` to return, from its statistics (no scan)."""
     if connections[qs.db].vendor != "postgresql":
         return None
+    if qs.query.is_empty():  # ``.none()``: no SQL to explain (EXPLAIN would print nothing)
+        return 0
     plan = qs.order_by().explain(format="json")
     data = json.loads(plan) if isinstance(plan, str) else plan
     return int(data[0]["Plan"]["Plan Rows"])
