@@ -268,12 +268,7 @@ def _reject(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -
         save_with_history(decision, acting_user=user, reason=f"reject: {reason}")
     returned = []
     for referral in open_recommendations(case):
-        referral.state = Referral.State.RETURNED
-        referral.return_reason = reason
-        referral.handled_by = user
-        referral.handled_at = timezone.now()
-        save_with_history(referral, acting_user=user, reason=f"reject: {reason}")
-        workflow_event("referral_moved", referral=referral, move="return", acting_user=user)
+        _settle_recommendation(referral, user, "return", reason=reason, note=f"reject: {reason}")
         returned.append(referral.pk)
     case_event_record(
         case=case,
@@ -289,6 +284,17 @@ def _reject(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -
         },
     )
     return case
+
+
+def _settle_recommendation(referral: Referral, user: Actor, move: str, *, note: str, reason: str = "") -> None:
+    """A 问责建议 accepted by its organ's ``approve`` or returned by a ``reject``, and its tasks done."""
+    referral.state = Referral.State.ACCEPTED if move == "accept" else Referral.State.RETURNED
+    if move == "return":
+        referral.return_reason = reason
+    referral.handled_by = user
+    referral.handled_at = timezone.now()
+    save_with_history(referral, acting_user=user, reason=note)
+    workflow_event("referral_moved", referral=referral, move=move, acting_user=user)
 
 
 def _acting_organ(case: Case, user: Actor) -> int | None:
@@ -326,11 +332,7 @@ def _approve(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
     else:
         mine = [d for d in pending if d.deciding_department_id == organ]
         for referral in open_recommendations(case).filter(to_department_id=organ):
-            referral.state = Referral.State.ACCEPTED
-            referral.handled_by = user
-            referral.handled_at = timezone.now()
-            save_with_history(referral, acting_user=user, reason=f"approve: {reason}" if reason else "approve")
-            workflow_event("referral_moved", referral=referral, move="accept", acting_user=user)
+            _settle_recommendation(referral, user, "accept", note=f"approve: {reason}" if reason else "approve")
     for decision in mine:
         decision.state = MeasureDecision.State.DECIDED
         decision.decided_on = today

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django_fsm import can_proceed
 
 from cases.codes import CaseState
-from cases.lifecycle.handlers import OPEN_REFERRAL_STATES
+from cases.lifecycle.handlers import OPEN_REFERRAL_STATES, open_recommendations
 from cases.lifecycle.spec import BY_NAME
 from cases.models import Case, Referral
 from core.typing import AnyUser
@@ -23,9 +23,7 @@ def _deciding_transitions(case: Case, user: AnyUser, department_id: int, leader:
             # Its part is decided, or the proposer (four eyes): only ``reject`` stays out too.
             return [] if case.approved_by_id is not None else ["reject"]
         return ["reject", "approve"]
-    waiting = case.referrals.filter(
-        kind=Referral.Kind.RECOMMENDATION, state__in=OPEN_REFERRAL_STATES, to_department_id=department_id
-    ).exists()
+    waiting = open_recommendations(case).filter(to_department_id=department_id).exists()
     return ["reject", "approve"] if waiting else []
 
 
