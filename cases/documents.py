@@ -396,7 +396,7 @@ def _appeal(case: Case, organ: str) -> dict[str, Any]:
     deadline = None
     approximate = False
     if case.delivered_on and policy is not None:
-        due = deadline_due(APPEAL_POLICY, case.delivered_on, department=place, figures=figures)
+        due = deadline_due(APPEAL_POLICY, case.delivered_on, department=place, policies=[policy], figures=figures)
         deadline, approximate = (due.at.date() if isinstance(due.at, dt.datetime) else due.at), due.approximate
     if deadline and approximate:
         # Working days past the official calendar's years: a printed end date could be wrong.
