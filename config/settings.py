@@ -111,6 +111,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # Errors under /api/ that no DRF view shaped (an unmatched URL, CSRF, a 500) keep the error shape.
+    "core.api.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ZerenLocaleMiddleware",
@@ -261,6 +263,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": [],
+    # The API reads and answers JSON (PRODUCT §9), as its schema says; only the duty-record
+    # uploads also read multipart forms (their views say so). Any other body is a 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # No OPTIONS metadata: it is not in the schema, and DRF's builds a form of every action (a 500
+    # on an action without a pk); OPTIONS answers 405 with the error shape.
+    "DEFAULT_METADATA_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -284,6 +293,10 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "cases.codes.CaseState",
         "DepartmentKindEnum": "org.codes.DepartmentKind",
         "MoveKindEnum": "org.codes.MoveKind",
+        "AwardKindEnum": "appraisal.codes.AwardKind",
+        "TransitionNameEnum": "cases.api.serializers.TRANSITION_NAMES",
+        # A move recorded through the API: a first appointment is recorded with the cadre.
+        "MoveInputKindEnum": [("transfer", "transfer"), ("promotion", "promotion"), ("retirement", "retirement")],
         "RulebookVerificationEnum": "rulebooks.models.Rulebook.Verification",
         "CadreStatusEnum": "org.codes.CadreStatus",
         "LedgerGapStatusEnum": [("missed", "missed"), ("partial", "partial")],
@@ -291,6 +304,13 @@ SPECTACULAR_SETTINGS = {
         "InterimStateEnum": "cases.models.InterimMeasure.State",
         "InterimOutcomeEnum": [("absorbed", "absorbed"), ("lifted", "lifted")],
     },
+    # ``<id:…>`` (core.converters): a 64-bit row id.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+    # Every operation documents the errors it can answer, in the one shape (issue 15).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.document_errors",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------

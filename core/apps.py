@@ -9,6 +9,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core (基础)")
 
     def ready(self) -> None:
-        from core import signals
+        from core import converters, signals
+
+        converters.register()
+        from core.api import schema  # noqa: F401  # registers the drf-spectacular field extensions
+        from core.api.strict import strict_json_types
+
+        strict_json_types()
 
         signals.connect()

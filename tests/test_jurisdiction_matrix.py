@@ -71,7 +71,7 @@ def _objects(world) -> dict[str, dict[str, int]]:
             "location": d["hn-hongguozi"],
             "deaths": 1,
             "serious_injuries": 0,
-            "direct_loss_yuan": 100000,
+            "direct_loss_yuan": "100000",
         },
     )
     # Huinong's posts are measured by Huinong's catalog, never Pingluo's (issue 13): give its

@@ -12,5 +12,5 @@ router.register("awards", views.AwardViewSet, basename="award")
 
 urlpatterns = [
     path("annual-assessments/report.xlsx", views.AssessmentReportView.as_view(), name="annual-assessment-report"),
-    path("patrol-findings/<int:pk>/refer/", views.PatrolFindingReferView.as_view(), name="patrol-finding-refer"),
+    path("patrol-findings/<id:pk>/refer/", views.PatrolFindingReferView.as_view(), name="patrol-finding-refer"),
 ]

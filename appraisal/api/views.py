@@ -4,22 +4,20 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from appraisal.codes import InterviewGround
+from appraisal.codes import AwardKind, InterviewGround
 from appraisal.models import AnnualAssessment, AssessmentGrade, Award, Interview, Patrol, PatrolFinding
 from appraisal.selectors.assessment import active_grades, api_assessments, api_interviews, api_patrols, results_xlsx
 from appraisal.selectors.rewards import candidates
 from appraisal.selectors.scope import appraisal_scope
 from appraisal.services import assessment as assessment_services
 from appraisal.services import rewards
-from core.api.params import date_param, int_param, validated, year_param
-from core.errors import InvalidInput
+from core.api.params import choice_param, date_param, date_query, id_query, int_param, validated, year_param, year_query
 from core.persistence import local_today
 from org.models import Cadre, Department
 
@@ -41,8 +39,8 @@ class GradeViewSet(viewsets.ReadOnlyModelViewSet):
 class AnnualAssessmentSerializer(serializers.ModelSerializer):
     grade = serializers.CharField(source="grade.code", read_only=True)
     grade_label = serializers.CharField(source="grade.label", read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
-    cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None, allow_null=True)
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None, allow_null=True)
     ranked_last = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -66,9 +64,12 @@ class AnnualAssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
+ASSESSED_YEAR_HELP = "Server rule: from 2021 (when the 细则 took effect) to this year"
+
+
 class AnnualAssessmentInput(serializers.Serializer):
-    year = serializers.IntegerField()
-    grade = serializers.CharField(max_length=32)
+    year = serializers.IntegerField(min_value=2021, max_value=2100, help_text=ASSESSED_YEAR_HELP)
+    grade = serializers.CharField(max_length=32, help_text="Server rule: an active code of /api/v1/assessment-grades/")
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False, allow_null=True)
     score = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
@@ -78,8 +79,8 @@ class AnnualAssessmentInput(serializers.Serializer):
 
 
 class PublishInput(serializers.Serializer):
-    year = serializers.IntegerField()
-    published_on = serializers.DateField()
+    year = serializers.IntegerField(min_value=2021, max_value=2100, help_text=ASSESSED_YEAR_HELP)
+    published_on = serializers.DateField(help_text="Server rule: in or after the assessed year, not in the future")
     channel = serializers.CharField(max_length=200)
 
 
@@ -88,20 +89,18 @@ class AnnualAssessmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
 
     def get_queryset(self):
         params = self.request.query_params
-        year = year_param(value, 0) if (value := params.get("year")) else None
-        department = int_param("department", value) if (value := params.get("department")) else None
-        cadre = int_param("cadre", value) if (value := params.get("cadre")) else None
-        kind = params.get("of") or None
-        if kind is not None and kind not in ("department", "cadre"):
-            raise InvalidInput({"of": [_("Expected department or cadre.")]})
+        year = year_param(value, 0) if (value := params.get("year")) is not None else None
+        department = int_param("department", value) if (value := params.get("department")) is not None else None
+        cadre = int_param("cadre", value) if (value := params.get("cadre")) is not None else None
+        kind = choice_param("of", params.get("of"), ("department", "cadre"))
         scope = appraisal_scope(self.request.user)
         return api_assessments(scope, year=year, department=department, cadre=cadre, of=kind)
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("department", int),
-            OpenApiParameter("cadre", int),
+            year_query(),
+            id_query("department"),
+            id_query("cadre"),
             OpenApiParameter("of", str, enum=["department", "cadre"]),
         ]
     )
@@ -129,7 +128,7 @@ class AssessmentReportView(APIView):
     """The year's results as a workbook to publish or circulate (Art. 20)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int)],
+        parameters=[year_query()],
         responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes},
     )
     def get(self, request):
@@ -253,7 +252,11 @@ class InterviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         cadre = self.request.query_params.get("cadre")
-        return api_interviews(appraisal_scope(self.request.user), cadre=int_param("cadre", cadre) if cadre else None)
+        return api_interviews(appraisal_scope(self.request.user), cadre=int_param("cadre", cadre) if cadre is not None else None)
+
+    @extend_schema(parameters=[id_query("cadre")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=InterviewInput, responses={201: InterviewSerializer})
     def create(self, request, *args, **kwargs):
@@ -279,6 +282,25 @@ class AwardInput(serializers.Serializer):
     granted_on = serializers.DateField(required=False)
 
 
+class _CadreRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RewardCandidateSerializer(serializers.Serializer):
+    """One Art. 25 candidate (appraisal.selectors.rewards.candidates), as the list answers it."""
+
+    cadre = _CadreRef()
+    year = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=AwardKind.choices)
+    kind_label = serializers.CharField()
+    excellent_years = serializers.ListField(child=serializers.IntegerField())
+    basis = serializers.CharField()
+    eligible = serializers.BooleanField()
+    blocking = serializers.ListField(child=serializers.DictField(), help_text="what bars an award on ``on``")
+    granted = serializers.ChoiceField(choices=AwardKind.choices, allow_null=True, help_text="the award already granted")
+
+
 class AwardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AwardSerializer
 
@@ -292,10 +314,10 @@ class AwardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(AwardSerializer(award).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("on", str, description="ISO date; default today")],
-        responses=inline_serializer("RewardCandidate", {"kind": serializers.CharField()}, many=True),
+        parameters=[year_query("default: last year"), date_query("on", "ISO date; default today")],
+        responses=RewardCandidateSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def candidates(self, request):
         """Art. 25 candidates for a year, each with the award it calls for and what blocks it."""
         today = local_today()

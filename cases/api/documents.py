@@ -190,7 +190,12 @@ class DocumentsConfirmView(APIView):
         operation_id="cases_documents_confirm",
         request=inline_serializer(
             "DocumentsConfirm",
-            {"items": serializers.ListField(child=serializers.CharField()), "reason": serializers.CharField(required=False)},
+            {
+                "items": serializers.ListField(
+                    child=serializers.CharField(), help_text="Server rule: keys of this case's checklist (GET documents/)"
+                ),
+                "reason": serializers.CharField(required=False),
+            },
         ),
         responses={200: inline_serializer("DocumentsConfirmed", {"digest": serializers.CharField()}), **_ERRORS},
     )

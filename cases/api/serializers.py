@@ -15,6 +15,7 @@ from cases.selectors.accidents import accident_timeliness
 from cases.selectors.appeals import AppealContext, appeal_routes_for
 from cases.selectors.exemption import performance_findings
 from cases.selectors.transitions import available_transitions
+from core.api.schema import ClosedBody
 from core.inputs import CODE_MAX_LENGTH, FACTS_MAX_LENGTH, TEXT_MAX_LENGTH, plausible_date
 from org.codes import MoveKind, Role
 from org.models import Cadre, Department, Post
@@ -119,7 +120,7 @@ class AccidentReportSerializer(serializers.Serializer):
     reporter = serializers.CharField(max_length=200)
     recipient = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     reported_at = serializers.DateTimeField(
-        help_text="Not before the accident (a level-0 report not before known_at), not in the future"
+        help_text="Server rule: not before the accident (a level-0 report not before known_at), not in the future"
     )
 
 
@@ -194,12 +195,13 @@ class AccidentSerializer(serializers.ModelSerializer):
             "reporting_findings",
         ]
         extra_kwargs = {
-            "occurred_at": {"help_text": "Not in the future"},
+            "occurred_at": {"help_text": "Server rule: not in the future"},
             "known_at": {
                 "help_text": "When the unit head learned of the accident; the unit's 1-hour report clock runs from here "
-                "(条例第九条), else from occurred_at. Not before occurred_at, not in the future"
+                "(条例第九条), else from occurred_at. Server rule: not before occurred_at, not in the future"
             },
-            "unit_reported_at": {"help_text": "Not before occurred_at (nor known_at), not in the future"},
+            "unit_reported_at": {"help_text": "Server rule: not before occurred_at (nor known_at), not in the future"},
+            "direct_loss_yuan": {"help_text": "Yuan, as a decimal string. Server rule: not negative"},
         }
 
     def validate_direct_loss_yuan(self, value):
@@ -512,8 +514,12 @@ class CaseDetailSerializer(CaseListSerializer):
     referrals = CaseReferralSerializer(many=True, read_only=True)
     available_transitions = serializers.SerializerMethodField()
     team = serializers.SerializerMethodField()
-    proposed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     access = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
@@ -590,29 +596,42 @@ class CaseOutcomeSerializer(serializers.ModelSerializer):
         }
 
 
+TRANSITION_NAMES = [t.name for t in TRANSITIONS]
+
+
 class TransitionSerializer(serializers.Serializer):
     """``{name, ...payload}``: the payload fields depend on the transition (PRODUCT §9)."""
 
-    name = serializers.ChoiceField(choices=[t.name for t in TRANSITIONS])
-    to_department = serializers.IntegerField(required=False, help_text="transfer")
+    name = serializers.ChoiceField(choices=TRANSITION_NAMES)
+    to_department = serializers.IntegerField(
+        required=False, help_text="transfer. Server rule: required for transfer; an existing department that can take it"
+    )
     reason = serializers.CharField(
         required=False,
         max_length=TEXT_MAX_LENGTH,
-        help_text=f"{', '.join(t.name for t in TRANSITIONS if t.reason_required)} (required); others optional",
+        help_text=f"{', '.join(t.name for t in TRANSITIONS if t.reason_required)} (required); others optional. "
+        "Server rule: required for those transitions",
     )
     team = serializers.ListField(
-        child=serializers.CharField(max_length=CODE_MAX_LENGTH), required=False, help_text="accept: ≥ 2 usernames"
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
+        required=False,
+        help_text="accept: ≥ 2 usernames. Server rule: required for accept; active members of the owning department",
     )
     measures = serializers.ListField(
-        child=serializers.DictField(), required=False, help_text="propose: [{subject, measure, sanction_kind?}]"
+        child=serializers.DictField(),
+        required=False,
+        help_text="propose: [{subject, measure, sanction_kind?}]. Server rule: required for propose; each measure allowed "
+        "for its subject by the findings",
     )
-    delivered_on = serializers.DateField(required=False, help_text="deliver")
+    delivered_on = serializers.DateField(
+        required=False, help_text="deliver. Server rule: required for deliver; not before the decision, not in the future"
+    )
     crime_referrals = serializers.ListField(
         child=serializers.DictField(),
         required=False,
         help_text="conclude, optional: [{subject, crime?: duty_crime|other_crime, to_department?, note?}] — where each "
         "suspected crime is referred (Art. 27); default: the discipline organ (监委) for a duty_crime; an other_crime "
-        "needs a public_security department",
+        "needs a public_security department. Server rule: each names a subject of the case suspected of a crime",
     )
     version = serializers.IntegerField(
         required=False, help_text="optional: the case version you saw (or send If-Match); 409 if it changed"
@@ -640,19 +659,26 @@ class FullPerformanceInputSerializer(serializers.Serializer):
     deployments = ConditionInputSerializer(required=False, help_text="全面落实了县委和政府有关工作部署")
 
 
-class FindingInputSerializer(serializers.Serializer):
-    circumstances = serializers.ListField(child=serializers.CharField())
-    aggravating = serializers.ListField(child=serializers.CharField(), required=False)
+class FindingInputSerializer(ClosedBody):
+    circumstances = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Server rule: codes of the rulebook in force on the conduct date (/api/v1/rulebooks/)",
+    )
+    aggravating = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Server rule: codes of the rulebook in force on the conduct date (/api/v1/rulebooks/)",
+    )
     mitigating = serializers.BooleanField(required=False)
     duties_fully_performed = serializers.BooleanField(
         required=False,
         help_text="Derived (Art. 31): true exactly when the three findings of full_performance are established. "
-        "Optional; when sent it must agree (400 otherwise).",
+        "Optional. Server rule: when sent it must agree (400 otherwise).",
     )
     fault_tolerance = serializers.BooleanField(required=False)
     suspected_crime = serializers.BooleanField(required=False)
     egregious = serializers.BooleanField(required=False)
-    conduct_date = serializers.DateField()
+    conduct_date = serializers.DateField(help_text="Server rule: not in the future; a rulebook in force on it (from 2018-04-08)")
     post_duties = serializers.CharField(required=False, allow_blank=True)
     performance = serializers.CharField(required=False, allow_blank=True)
     conditions = serializers.CharField(required=False, allow_blank=True)
@@ -663,7 +689,7 @@ class FindingInputSerializer(serializers.Serializer):
     exemption_justification = serializers.CharField(
         required=False,
         allow_blank=True,
-        help_text="Retired (issue 13): only blank is accepted. Findings made before keep theirs (read-only in GET).",
+        help_text="Retired (issue 13). Findings made before keep theirs (read-only in GET). Server rule: only blank",
     )
 
 
@@ -710,13 +736,19 @@ class EngineFullPerformanceSerializer(serializers.Serializer):
     deployments = serializers.BooleanField()
 
 
-class GapExplanationInputSerializer(serializers.Serializer):
-    obligation = serializers.IntegerField(help_text="The obligation of the gap (its id in /api/v1/obligations/).")
-    period_start = serializers.DateField(help_text="The first day of the gap's block, as the ledger shows it.")
+class GapExplanationInputSerializer(ClosedBody):
+    obligation = serializers.IntegerField(
+        help_text="The obligation of the gap (its id in /api/v1/obligations/). Server rule: a gap of this subject's ledger"
+    )
+    period_start = serializers.DateField(
+        help_text="The first day of the gap's block, as the ledger shows it. Server rule: a gap of this subject's ledger"
+    )
     reason = serializers.CharField(help_text="Why the gap does not stand against Art. 31.")
     evidence = serializers.CharField(required=False, allow_blank=True, help_text="The evidence, described.")
     duty_records = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="Duty records of the cadre the explanation rests on."
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Duty records of the cadre the explanation rests on. Server rule: records of this cadre",
     )
 
 
@@ -782,16 +814,25 @@ class SubjectFindingsSerializer(serializers.Serializer):
     art31_ledger = Art31LedgerSerializer(allow_null=True, help_text="null until findings with a conduct date are saved.")
 
 
-class AssessmentInputSerializer(serializers.Serializer):
-    circumstances = serializers.ListField(child=serializers.CharField())
-    aggravating = serializers.ListField(child=serializers.CharField(), required=False)
+class AssessmentInputSerializer(ClosedBody):
+    circumstances = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Server rule: codes of the rulebook in force on the conduct date (/api/v1/rulebooks/)",
+    )
+    aggravating = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Server rule: codes of the rulebook in force on the conduct date (/api/v1/rulebooks/)",
+    )
     mitigating = serializers.BooleanField(required=False)
     duties_fully_performed = serializers.BooleanField(required=False)
     fault_tolerance = serializers.BooleanField(required=False)
     suspected_crime = serializers.BooleanField(required=False)
     egregious = serializers.BooleanField(required=False)
     cadre_status = serializers.ChoiceField(choices=["in_office", "transferred", "promoted", "retired"], required=False)
-    conduct_date = serializers.DateField(help_text="Not in the future; the rulebook in force on it applies.")
+    conduct_date = serializers.DateField(
+        help_text="The rulebook in force on it applies. Server rule: not in the future; a rulebook in force (from 2018-04-08)"
+    )
     accident_grade = serializers.ChoiceField(
         choices=["general", "larger", "major", "especially_major"],
         required=False,
@@ -801,7 +842,9 @@ class AssessmentInputSerializer(serializers.Serializer):
         required=False, help_text="Art. 31's three conditions; the exemption needs all three (issue 13)."
     )
     jurisdiction = serializers.IntegerField(
-        required=False, allow_null=True, help_text="A department id whose rulebook applies; default: the caller's county."
+        required=False,
+        allow_null=True,
+        help_text="A department id whose rulebook applies; default: the caller's county. Server rule: an existing department",
     )
 
 
@@ -1001,6 +1044,6 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"})
 
 
-class VetoOverrideSerializer(serializers.Serializer):
-    until = serializers.DateField(validators=[plausible_date], help_text="Between 1949 and the end of next year.")
+class VetoOverrideSerializer(ClosedBody):
+    until = serializers.DateField(validators=[plausible_date], help_text="Server rule: between 1949 and the end of next year")
     reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)

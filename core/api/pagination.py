@@ -21,8 +21,12 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from core.api.params import int_param
+from core.errors import InvalidInput
 
 EXACT_COUNT_LIMIT = 1000
 
@@ -65,6 +69,37 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     django_paginator_class = EstimatingPaginator
+
+    def get_page_size(self, request: Any) -> int:
+        """A ``page_size`` that is not a whole number from 1 to ``max_page_size`` is a 400, as the
+        schema states, not silently the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return cast(int, self.page_size)
+        size = int_param(self.page_size_query_param, raw)
+        if not 1 <= size <= self.max_page_size:
+            raise InvalidInput(
+                {self.page_size_query_param: [_("Expected a number from 1 to %(max)d.") % {"max": self.max_page_size}]}
+            )
+        return size
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None:
+            number = int_param(self.page_query_param, raw)
+            if number < 1:
+                raise InvalidInput({self.page_query_param: [_("Expected a page number from 1.")]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            schema = parameter.setdefault("schema", {})
+            if parameter["name"] == self.page_query_param:
+                schema.update({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+            elif parameter["name"] == self.page_size_query_param:
+                schema.update({"type": "integer", "minimum": 1, "maximum": self.max_page_size})
+        return parameters
 
     def get_paginated_response(self, data: Any) -> Response:
         paginator = cast(EstimatingPaginator, cast("Page[Any]", self.page).paginator)  # set by paginate_queryset

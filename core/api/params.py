@@ -7,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from core.errors import NOT_FOUND, InvalidInput, NotFound
 
@@ -22,7 +24,8 @@ def int_param(name: str, value: Any) -> int:
 
 
 def date_param(name: str, value: Any, default: Any = None) -> Any:
-    if not value:
+    """An ISO date; absent (``None``) gives ``default``, an empty or malformed value is a 400."""
+    if value is None:
         return default
     try:
         return dt.date.fromisoformat(value)
@@ -31,7 +34,7 @@ def date_param(name: str, value: Any, default: Any = None) -> Any:
 
 
 def year_param(value: Any, default: int) -> int:
-    if value in (None, ""):
+    if value is None:
         return default
     year = int_param("year", value)
     if not 2000 <= year <= 2100:
@@ -54,3 +57,86 @@ def validated(serializer_class: Any, data: Any, **kwargs: Any) -> Any:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def bool_param(name: str, value: Any) -> bool:
+    """``true``/``false`` (``1``/``0`` too); anything else is a 400, as the schema states."""
+    if value is None:
+        return False
+    lowered = str(value).lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise InvalidInput({name: [_("Expected true or false.")]})
+
+
+def choice_param(name: str, value: Any, choices: Any) -> str | None:
+    """One code of ``choices`` or nothing (absent); an unknown or empty code is a 400 naming it."""
+    if value is None:
+        return None
+    if value not in choices:
+        raise InvalidInput({name: [_("Unknown value “%(v)s”.") % {"v": value}]})
+    return str(value)
+
+
+def choices_param(name: str, value: Any, choices: Any) -> list[str] | None:
+    """A comma-separated list of codes of ``choices``; an unknown or empty one is a 400 naming it."""
+    if value is None:
+        return None
+    values = str(value).split(",")
+    for one in values:
+        if one not in choices:
+            raise InvalidInput({name: [_("Unknown value “%(v)s”.") % {"v": one}]})
+    return values
+
+
+# --- how the schema states them (drf-spectacular OpenApiParameter) -----------------------------
+
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+YEAR_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 2000, "maximum": 2100}
+
+
+def id_query(name: str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, ID_SCHEMA, description=description or f"the id of a {name}")
+
+
+def year_query(description: str = "") -> OpenApiParameter:
+    return OpenApiParameter("year", YEAR_SCHEMA, description=description)
+
+
+def date_query(name: str, description: str = "ISO date") -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.DATE, description=description)
+
+
+def bool_query(name: str, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, bool, description=description)
+
+
+def choice_query(name: str, choices: Any, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, str, enum=sorted(choices), description=description)
+
+
+def choices_query(name: str, choices: Any, description: str = "") -> OpenApiParameter:
+    """A comma-separated list (``?state=a,b``): an array, not exploded."""
+    schema = {"type": "array", "items": {"type": "string", "enum": sorted(choices)}, "minItems": 1}
+    return OpenApiParameter(name, schema, explode=False, style="form", description=description)
+
+
+# A calendar date from 2000-01-01 to 2099-12-31 (leap days included), for the parameters whose
+# answer is computed over periods that must stay inside ``datetime.date``.
+DATE_2000S_PATTERN = (
+    r"^20[0-9]{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))$|^20(?:0[048]|[2468][048]|[13579][26])-02-29$"
+)
+
+
+def date_2000s_query(name: str, description: str = "ISO date from 2000 to 2099") -> OpenApiParameter:
+    return OpenApiParameter(name, {"type": "string", "format": "date", "pattern": DATE_2000S_PATTERN}, description=description)
+
+
+def date_2000s_param(name: str, value: Any, default: Any = None) -> Any:
+    day = date_param(name, value, default)
+    if day is not None and value is not None and not 2000 <= day.year <= 2099:
+        raise InvalidInput({name: [_("Expected a date from 2000 to 2099.")]})
+    return day

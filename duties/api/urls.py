@@ -8,15 +8,15 @@ router.register("obligations", views.ObligationViewSet, basename="obligation")
 router.register("duty-records", views.DutyRecordViewSet, basename="duty-record")
 
 urlpatterns = [
-    path("cadres/<int:pk>/compliance/", views.CadreComplianceView.as_view(), name="cadre-compliance"),
-    path("departments/<int:pk>/duty-status/", views.DepartmentDutyStatusView.as_view(), name="department-duty-status"),
+    path("cadres/<id:pk>/compliance/", views.CadreComplianceView.as_view(), name="cadre-compliance"),
+    path("departments/<id:pk>/duty-status/", views.DepartmentDutyStatusView.as_view(), name="department-duty-status"),
     path(
-        "departments/<int:pk>/organ-compliance/",
+        "departments/<id:pk>/organ-compliance/",
         views.DepartmentOrganComplianceView.as_view(),
         name="department-organ-compliance",
     ),
     path(
-        "duty-records/<int:record_pk>/evidence/<int:pk>/",
+        "duty-records/<id:record_pk>/evidence/<id:pk>/",
         views.EvidenceDownloadView.as_view(),
         name="duty-record-evidence-download",
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -12,7 +14,22 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.params import date_param, int_param, validated, year_param
+from core.api.params import (
+    bool_param,
+    bool_query,
+    choice_param,
+    choice_query,
+    date_2000s_param,
+    date_2000s_query,
+    date_param,
+    date_query,
+    id_query,
+    int_param,
+    pk_param,
+    validated,
+    year_param,
+    year_query,
+)
 from core.errors import NOT_FOUND, InvalidInput, NotFound
 from core.idempotency import key_from, once
 from core.persistence import local_today
@@ -27,6 +44,8 @@ from duties.services.access import require_ledger_access
 from org.codes import Role
 from org.models import Cadre, Department
 from org.selectors import organizations_of
+
+logger = logging.getLogger("zeren.duties")
 
 # --- obligations -----------------------------------------------------------------------------
 
@@ -67,21 +86,19 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
-        role, organ, on = params.get("role"), params.get("organ"), params.get("on")
-        if role and role not in Role.values:
-            raise InvalidInput({"role": [_("Unknown role “%(r)s”.") % {"r": role}]})
-        if organ and organ not in Organ.values:
-            raise InvalidInput({"organ": [_("Unknown organ “%(o)s”.") % {"o": organ}]})
+        role = choice_param("role", params.get("role"), Role.values)
+        organ = choice_param("organ", params.get("organ"), Organ.values)
+        on = params.get("on")
         return ledger_reads.obligations(
-            role, organ=organ, rulebook=params.get("rulebook") or None, on=date_param("on", on) if on else None
+            role, organ=organ, rulebook=params.get("rulebook") or None, on=date_param("on", on) if on is not None else None
         )
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("role", str, description="a role code of PRODUCT §1.2"),
-            OpenApiParameter("organ", str, description="an organ code (county_safety_committee, …)"),
+            choice_query("role", Role.values, "a role code of PRODUCT §1.2"),
+            choice_query("organ", Organ.values, "an organ code (county_safety_committee, …)"),
             OpenApiParameter("rulebook", str, description="a rulebook code: that rulebook's catalog only"),
-            OpenApiParameter("on", str, description="ISO date: only the rows in force that day"),
+            date_query("on", "ISO date: only the rows in force that day"),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -179,31 +196,29 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         params = self.request.query_params
         cadre, obligation, since, until = (params.get(name) for name in ("cadre", "obligation", "from", "to"))
-        unit, organ = params.get("unit"), params.get("organ")
-        if organ and organ not in Organ.values:
-            raise InvalidInput({"organ": [_("Unknown organ “%(o)s”.") % {"o": organ}]})
+        unit, organ = params.get("unit"), choice_param("organ", params.get("organ"), Organ.values)
         return ledger_reads.visible_records(
             self.request.user,
-            cadre_id=int_param("cadre", cadre) if cadre else None,
-            obligation_id=int_param("obligation", obligation) if obligation else None,
-            unit_id=int_param("unit", unit) if unit else None,
+            cadre_id=int_param("cadre", cadre) if cadre is not None else None,
+            obligation_id=int_param("obligation", obligation) if obligation is not None else None,
+            unit_id=int_param("unit", unit) if unit is not None else None,
             organ=organ or None,
-            since=date_param("from", since) if since else None,
-            until=date_param("to", until) if until else None,
+            since=date_param("from", since) if since is not None else None,
+            until=date_param("to", until) if until is not None else None,
             # Only the list hides withdrawn records: by id they stay readable (with ``voided_at``),
             # and a second withdrawal or a late upload gets its 409, not a 404.
-            with_voided=not (self.action == "list" and params.get("voided") not in ("1", "true")),
+            with_voided=not (self.action == "list" and not bool_param("voided", params.get("voided"))),
         )
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("cadre", int),
-            OpenApiParameter("obligation", int),
-            OpenApiParameter("unit", int, description="an organ's unit: its records only"),
-            OpenApiParameter("organ", str, description="an organ code: its records only"),
-            OpenApiParameter("from", str, description="ISO date"),
-            OpenApiParameter("to", str, description="ISO date"),
-            OpenApiParameter("voided", bool, description="include withdrawn records"),
+            id_query("cadre"),
+            id_query("obligation"),
+            id_query("unit", "an organ's unit: its records only"),
+            choice_query("organ", Organ.values, "an organ code: its records only"),
+            date_query("from"),
+            date_query("to"),
+            bool_query("voided", "include withdrawn records"),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -280,7 +295,7 @@ class EvidenceDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, record_pk: int, pk: int):
-        evidence = ledger_reads.evidence(record_pk, pk)
+        evidence = ledger_reads.evidence(pk_param(record_pk), pk_param(pk))
         if evidence is None:
             raise NotFound(NOT_FOUND)
         require_ledger_access(request.user, ledger_reads.record_organizations(evidence.record), write=False)
@@ -288,9 +303,15 @@ class EvidenceDownloadView(APIView):
 
 
 def evidence_response(evidence: Evidence) -> FileResponse:
-    response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
+    try:
+        content = evidence.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the media directory): say so, never a 500.
+        logger.error(
+            "Evidence %s of record %s: file %s is missing from storage", evidence.pk, evidence.record_id, evidence.file.name
+        )
+        raise NotFound(_("The file of this evidence is missing from storage; tell the administrator.")) from None
+    response = FileResponse(content, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
@@ -302,7 +323,7 @@ def evidence_response(evidence: Evidence) -> FileResponse:
 
 class CadreComplianceView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("as_of", str, description="ISO date; default today")],
+        parameters=[year_query(), date_query("as_of", "ISO date; default today")],
         responses=inline_serializer("Compliance", {"year": serializers.IntegerField(), "fully_met": serializers.BooleanField()}),
     )
     def get(self, request, pk: int):
@@ -320,7 +341,7 @@ class DepartmentOrganComplianceView(APIView):
     management committee) or of a park (第十四条、第十六条、第十七条), for a year."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("as_of", str, description="ISO date; default today")],
+        parameters=[year_query(), date_query("as_of", "ISO date; default today")],
         responses=inline_serializer(
             "OrganCompliance",
             {"year": serializers.IntegerField(), "organs": serializers.ListField(child=serializers.DictField())},
@@ -339,15 +360,13 @@ class DepartmentDutyStatusView(APIView):
     """Who in a department is behind in the current period of each duty."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("on", str, description="ISO date; default today")],
+        parameters=[date_2000s_query("on", "ISO date from 2000 to 2099; default today")],
         responses=inline_serializer("DutyStatus", {"on": serializers.DateField()}),
     )
     def get(self, request, pk: int):
         department = get_object_or_404(ledger_reads.departments(), pk=pk)
         require_ledger_access(request.user, {department.pk}, write=False)
-        on = date_param("on", request.query_params.get("on"), local_today())
-        # The blocks around a day in year 1 or 9999 fall outside ``datetime.date``: refuse them
-        # here rather than answer a server error.
-        if not 2000 <= on.year <= 2100:
-            raise InvalidInput({"on": [_("Expected a date such as 2026-01-31.")]})
+        # The blocks around a day in year 1 or 9999 fall outside ``datetime.date``: the schema
+        # and this check keep the day from 2000 to 2099.
+        on = date_2000s_param("on", request.query_params.get("on"), local_today())
         return Response(department_status(department, on))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.params import bool_param, bool_query
 from core.errors import field_error
 from notifications.models import Notification
 from notifications.selectors import notifications_of, unread_count
@@ -26,9 +27,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the user
 
     def get_queryset(self):
-        return notifications_of(self.request.user, unread_only=self.request.query_params.get("unread") in ("1", "true"))
+        return notifications_of(self.request.user, unread_only=bool_param("unread", self.request.query_params.get("unread")))
 
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    @extend_schema(parameters=[bool_query("unread", "only the unread ones")])
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         response.data["unread"] = unread_count(request.user.pk)
@@ -55,7 +56,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def preferences(self, request):
         preference = preference_of(user=request.user)
         if request.method == "PUT":
-            value = request.data.get("email")
+            data = request.data
+            value = data.get("email") if isinstance(data, dict) else None
             if not isinstance(value, bool):
                 raise field_error("email", "Expected true or false.")
             preference = preference_set_email(preference=preference, email=value)

@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.params import int_param, pk_param
-from core.errors import NOT_FOUND, InvalidInput, NotFound
+from core.api.params import ID_SCHEMA, int_param, pk_param
+from core.errors import NOT_FOUND, NotFound
 from rulebooks import content as files
 from rulebooks import selectors
 from rulebooks.models import Rulebook
@@ -233,8 +233,8 @@ class RulebookViewSet(viewsets.GenericViewSet):
         summary="两个版本之间的差异",
         description="What changed between two versions of a code: meta, articles, measures rows, veto (rulebooks.content.diff).",
         parameters=[
-            OpenApiParameter("from", int, description="the older version (default: the one before to)"),
-            OpenApiParameter("to", int, description="the newer version (default: the current one)"),
+            OpenApiParameter("from", ID_SCHEMA, description="the older version (default: the one before to)"),
+            OpenApiParameter("to", ID_SCHEMA, description="the newer version (default: the current one)"),
         ],
         responses={200: DiffSerializer, 400: _400, 401: _401, 404: _404},
     )
@@ -248,7 +248,8 @@ class RulebookViewSet(viewsets.GenericViewSet):
         elif new > 1:
             old = new - 1
         else:
-            raise InvalidInput({"from": [NO_EARLIER_VERSION % {"n": new}]})
+            # No version before the first: nothing to compare with, as for a version that does not exist.
+            raise NotFound(NO_EARLIER_VERSION % {"n": new})
         change = selectors.diff_versions(current.code, old, new)
         if change is None:
             raise NotFound(NOT_FOUND)

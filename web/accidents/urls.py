@@ -5,5 +5,5 @@ from web.accidents import views as v
 urlpatterns = [
     path("accidents/", v.accident_list, name="accident_list"),
     path("accidents/new/", v.accident_new, name="accident_new"),
-    path("accidents/<int:pk>/", v.accident_detail, name="accident_detail"),
+    path("accidents/<id:pk>/", v.accident_detail, name="accident_detail"),
 ]

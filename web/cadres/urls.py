@@ -4,5 +4,5 @@ from web.cadres import views as v
 
 urlpatterns = [
     path("cadres/", v.cadre_list, name="cadre_list"),
-    path("cadres/<int:pk>/", v.cadre_record_view, name="cadre_record"),
+    path("cadres/<id:pk>/", v.cadre_record_view, name="cadre_record"),
 ]

@@ -9,7 +9,7 @@ from web.ledger import views as v
 
 urlpatterns = [
     path("duties/", v.ledger_home, name="duties"),
-    path("duties/cadres/<int:pk>/", v.cadre_compliance_view, name="duties_cadre"),
+    path("duties/cadres/<id:pk>/", v.cadre_compliance_view, name="duties_cadre"),
     path("duties/organs/", v.organs_view, name="duties_organs"),
-    path("duties/records/<int:record_pk>/evidence/<int:pk>/", v.evidence_download, name="duties_evidence"),
+    path("duties/records/<id:record_pk>/evidence/<id:pk>/", v.evidence_download, name="duties_evidence"),
 ]

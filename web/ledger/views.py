@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.errors import NotPermitted
+from core.errors import NotFound, NotPermitted
 from core.persistence import local_today
 from duties.api.views import evidence_response
 from duties.codes import Activity, Organ, Period, PeriodStatus
@@ -525,5 +525,5 @@ def evidence_download(request, record_pk: int, pk: int):
         raise PermissionDenied(str(exc.detail)) from None
     try:
         return evidence_response(evidence)
-    except FileNotFoundError:
+    except NotFound:  # the file is missing from storage (logged)
         raise Http404 from None

@@ -4,5 +4,5 @@ from web.referrals import views as v
 
 urlpatterns = [
     path("referrals/", v.referrals, name="referrals"),
-    path("referrals/<int:pk>/<slug:move>/", v.referral_action, name="referral_action"),
+    path("referrals/<id:pk>/<slug:move>/", v.referral_action, name="referral_action"),
 ]

@@ -9,6 +9,6 @@ from web.rulebooks import views as v
 urlpatterns = [
     path("rulebooks/", v.rulebook_list, name="rulebooks"),
     path("rulebooks/<slug:code>/", v.rulebook_detail, name="rulebook_detail"),
-    path("rulebooks/<slug:code>/versions/<int:number>/", v.rulebook_detail, name="rulebook_version"),
+    path("rulebooks/<slug:code>/versions/<id:number>/", v.rulebook_detail, name="rulebook_version"),
     path("rulebooks/<slug:code>/diff/", v.rulebook_diff, name="rulebook_diff"),
 ]

@@ -6,13 +6,20 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import serializers as s
+from cases.codes import CaseState
 from cases.models import Case, CaseSubject
 from cases.rules.engine import AssessmentInputError
 from cases.selectors import (
@@ -37,7 +44,7 @@ from cases.services.interim import interim_lift, interim_record, interim_settle
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.records import veto_override
-from core.api.params import int_param, pk_param, validated
+from core.api.params import choices_param, choices_query, id_query, int_param, pk_param, validated
 from core.errors import NOT_FOUND, InvalidInput, NotFound
 from core.idempotency import key_from, once
 from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH
@@ -52,10 +59,19 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
+# What the caller sees of a case: everything (``access: full``) or, for the agency that referred
+# the lead, its status and outcome only (``access: source``, PRODUCT §9).
+CASE_VIEW = PolymorphicProxySerializer(
+    component_name="CaseView",
+    serializers={"full": s.CaseDetailSerializer, "source": s.CaseOutcomeSerializer},
+    resource_type_field_name="access",
+)
+
+
 class LeadView(APIView):
     @extend_schema(
         request=s.LeadSerializer,
-        responses={201: s.CaseDetailSerializer, 200: s.CaseDetailSerializer},
+        responses={201: CASE_VIEW, 200: CASE_VIEW},
         parameters=[IDEMPOTENCY_HEADER],
     )
     def post(self, request):
@@ -132,7 +148,11 @@ class CaseViewSet(viewsets.GenericViewSet):
         return case_visible_qs(self.request.user)
 
     @extend_schema(
-        parameters=[OpenApiParameter("state", str), OpenApiParameter("department", int), OpenApiParameter("q", str)],
+        parameters=[
+            choices_query("state", CaseState.values, "one state or several, comma-separated"),
+            id_query("department", "the owning department"),
+            OpenApiParameter("q", str, description="number, title, facts or a subject's name"),
+        ],
         responses=s.CaseListSerializer(many=True),
     )
     def list(self, request):
@@ -140,14 +160,14 @@ class CaseViewSet(viewsets.GenericViewSet):
         department = params.get("department")
         qs = case_list(
             user=request.user,
-            state=params.get("state"),
-            department=int_param("department", department) if department else None,
+            state=",".join(choices_param("state", params.get("state"), CaseState.values) or []) or None,
+            department=int_param("department", department) if department is not None else None,
             q=params.get("q"),
         )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.CaseListSerializer(page, many=True).data)
 
-    @extend_schema(responses=s.CaseDetailSerializer)
+    @extend_schema(responses=CASE_VIEW)
     def retrieve(self, request, pk=None):
         return _case_response(request, pk)
 

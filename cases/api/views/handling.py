@@ -4,34 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.api import serializers as s
 from cases.api.views.cases import case_for
+from cases.models import ExecutionTask, Referral
 from cases.selectors import FULL, appeals_visible, executions_visible, referrals_visible
 from cases.services import appeals as appeal_services
 from cases.services.executions import execution_complete
 from cases.services.referrals import referral_move
-from core.api.params import int_param, validated
+from core.api.params import choice_param, choice_query, id_query, int_param, validated
 from core.errors import NOT_FOUND, NotFound
 
 
-def _case_and_state(params: Any) -> tuple[int | None, str | None]:
+def _case_and_state(params: Any, states: Any = ()) -> tuple[int | None, str | None]:
     case = params.get("case")
-    return (int_param("case", case) if case else None), (params.get("state") or None)
+    return (int_param("case", case) if case is not None else None), choice_param("state", params.get("state"), states)
 
 
 class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ReferralSerializer
 
     def get_queryset(self):
-        case, state = _case_and_state(self.request.query_params)
+        case, state = _case_and_state(self.request.query_params, Referral.State.values)
         return referrals_visible(self.request.user, case=case, state=state)
 
-    @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter("state", str)])
+    @extend_schema(parameters=[id_query("case"), choice_query("state", Referral.State.values)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -61,10 +62,10 @@ class ExecutionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ExecutionSerializer
 
     def get_queryset(self):
-        case, state = _case_and_state(self.request.query_params)
+        case, state = _case_and_state(self.request.query_params, ExecutionTask.State.values)
         return executions_visible(self.request.user, case=case, state=state)
 
-    @extend_schema(parameters=[OpenApiParameter("case", int), OpenApiParameter("state", str)])
+    @extend_schema(parameters=[id_query("case"), choice_query("state", ExecutionTask.State.values)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -81,8 +82,12 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AppealSerializer
 
     def get_queryset(self):
-        case, _state = _case_and_state(self.request.query_params)
-        return appeals_visible(self.request.user, case=case)
+        case = self.request.query_params.get("case")
+        return appeals_visible(self.request.user, case=int_param("case", case) if case is not None else None)
+
+    @extend_schema(parameters=[id_query("case")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=s.AppealCreateSerializer, responses={201: s.AppealSerializer})
     def create(self, request, *args, **kwargs):

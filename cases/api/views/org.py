@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from cases.api import serializers as s
 from cases.selectors.records import cadre_record_with_extensions, reads_records, require_record_reader
 from cases.services import cadres as cadre_services
-from core.api.params import date_param, int_param, pk_param, validated
+from core.api.params import choice_param, choice_query, date_param, date_query, id_query, int_param, pk_param, validated
 from core.persistence import local_today
+from org.codes import DepartmentKind, Role
 from org.models import Cadre, Department
 from org.selectors import cadre_rows_visible, cadres_visible, departments_visible
 
@@ -21,7 +22,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DepartmentSerializer
     queryset = Department.objects.none()  # for the schema; get_queryset reads through the selector
 
-    @extend_schema(parameters=[OpenApiParameter("kind", str), OpenApiParameter("parent", int)])
+    @extend_schema(parameters=[choice_query("kind", DepartmentKind.values), id_query("parent")])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -29,7 +30,9 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         parent = params.get("parent")
         return departments_visible(
-            self.request.user, kind=params.get("kind") or None, parent=int_param("parent", parent) if parent else None
+            self.request.user,
+            kind=choice_param("kind", params.get("kind"), DepartmentKind.values),
+            parent=int_param("parent", parent) if parent is not None else None,
         )
 
 
@@ -45,12 +48,14 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return Cadre.objects.none()
         return cadres_visible(
             self.request.user,
-            role=params.get("role") or None,
-            department=int_param("department", department) if department else None,
+            role=choice_param("role", params.get("role"), Role.values),
+            department=int_param("department", department) if department is not None else None,
             q=params.get("q") or None,
         )
 
-    @extend_schema(parameters=[OpenApiParameter("role", str), OpenApiParameter("department", int), OpenApiParameter("q", str)])
+    @extend_schema(
+        parameters=[choice_query("role", Role.values), id_query("department"), OpenApiParameter("q", str, description="name")]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -66,7 +71,7 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(s.CadreDetailSerializer(self.get_queryset().get(pk=cadre.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("on", str, description="ISO date; default today")],
+        parameters=[date_query("on", "ISO date; default today")],
         responses=inline_serializer("CadreRecord", {"eligible_for_promotion": serializers.BooleanField()}),
     )
     @action(detail=True, methods=["get"])
