@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,8 @@ NOT_PERMITTED = "You do not have permission to perform this action."
 
 
 def back_url(request: HttpRequest) -> str:
-    """The page the user came from when it is one of ours (and not this very page), else the dashboard."""
+    """The page the user came from when it is one of ours (and not this very page), else "" (the
+    page then offers the dashboard alone)."""
     referer = request.META.get("HTTP_REFERER", "")
     if (
         referer
@@ -29,7 +29,7 @@ def back_url(request: HttpRequest) -> str:
         and not referer.endswith(request.get_full_path())
     ):
         return referer
-    return reverse("web:dashboard")
+    return ""
 
 
 def _page(request: HttpRequest, status: int, template: str, context: dict) -> HttpResponse:
