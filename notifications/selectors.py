@@ -11,11 +11,18 @@ from core.typing import Actor
 from notifications.models import Notification
 
 
-def notifications_of(user: Actor, *, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's notifications, newest first; ``unread_only`` keeps those not yet read."""
+def notifications_of(
+    user: Actor, *, unread_only: bool = False, kind: str = "", case_id: int | None = None
+) -> QuerySet[Notification]:
+    """The user's notifications, newest first; ``unread_only`` keeps those not yet read, ``kind``
+    and ``case_id`` those of one kind or about one case (the notification page's filters)."""
     qs = Notification.objects.filter(recipient=user).order_by("-id")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
     return qs
 
 
@@ -37,11 +44,7 @@ CASE_CHOICES_LIMIT = 200
 def notification_page_qs(user: Actor, *, kind: str = "", case_id: int | None = None) -> QuerySet[Notification]:
     """The user's notifications for the page: unread first, then newest first; ``kind`` and
     ``case_id`` narrow it. The case's number comes with each row (one query per page)."""
-    qs = Notification.objects.filter(recipient=user)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if case_id is not None:
-        qs = qs.filter(case_id=case_id)
+    qs = notifications_of(user, kind=kind, case_id=case_id)
     unread_first = DbCase(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
     return qs.select_related("case").only(*PAGE_FIELDS).order_by(unread_first, "-id")
 

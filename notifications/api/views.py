@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -11,6 +12,8 @@ from core.errors import field_error
 from notifications.models import Notification
 from notifications.selectors import notifications_of, unread_count
 from notifications.services import mark_read, preference_of, preference_set_email
+
+CASE_NOT_AN_ID = gettext_lazy("Expected the integer id of a case.")
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -26,9 +29,24 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the user
 
     def get_queryset(self):
-        return notifications_of(self.request.user, unread_only=self.request.query_params.get("unread") in ("1", "true"))
+        params = self.request.query_params
+        case = params.get("case", "")
+        if case and not (case.isdigit() and len(case) < 12):
+            raise field_error("case", CASE_NOT_AN_ID)
+        return notifications_of(
+            self.request.user,
+            unread_only=params.get("unread") in ("1", "true"),
+            kind=params.get("kind", ""),
+            case_id=int(case) if case else None,
+        )
 
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unread", bool),
+            OpenApiParameter("kind", str, description="only this kind (lead_routed, task_waiting, …)"),
+            OpenApiParameter("case", int, description="only those about this case"),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         response.data["unread"] = unread_count(request.user.pk)

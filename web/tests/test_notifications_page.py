@@ -166,3 +166,17 @@ def test_every_kind_the_rules_create_has_a_label():
     emitted = set(re.findall(r'(?:_to_department\(\s*event,\s*[^,]+,\s*|Recipient\(\w+,\s*[^,]+,\s*)"([a-z_]+)"', rules))
     assert len(emitted) >= 10  # the pattern still finds them
     assert emitted <= set(KIND_LABELS), sorted(emitted - set(KIND_LABELS))
+
+
+def test_the_api_filters_as_the_page_does(api, login, world):
+    officer = world.users[OFFICER]
+    first, second = new_lead(world), new_lead(world, cadres=("pl-touzha:township_head:0",))
+    Notification.objects.filter(recipient=officer).delete()
+    _notify(officer, first, kind="task_waiting")
+    wanted = _notify(officer, second, kind="deadline_near")
+    client = api(OFFICER)
+    for query in ("kind=deadline_near", f"case={second.pk}", f"case={second.pk}&kind=deadline_near"):
+        ids = [row["id"] for row in client.get(f"/api/v1/notifications/?{query}").json()["results"]]
+        assert ids == [wanted.pk] == _listed_ids(login(OFFICER).get(f"/notifications/?{query}")), query
+    refused = client.get("/api/v1/notifications/?case=abc")
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid" and "case" in refused.json()["detail"]
