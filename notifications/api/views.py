@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.params import int_param
 from core.errors import field_error
 from notifications.models import Notification
 from notifications.selectors import notifications_of, unread_count
 from notifications.services import mark_read, preference_of, preference_set_email
-
-CASE_NOT_AN_ID = gettext_lazy("Expected the integer id of a case.")
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -31,13 +29,11 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):
         params = self.request.query_params
         case = params.get("case", "")
-        if case and not (case.isdigit() and len(case) < 12):
-            raise field_error("case", CASE_NOT_AN_ID)
         return notifications_of(
             self.request.user,
             unread_only=params.get("unread") in ("1", "true"),
             kind=params.get("kind", ""),
-            case_id=int(case) if case else None,
+            case_id=int_param("case", case) if case else None,
         )
 
     @extend_schema(
