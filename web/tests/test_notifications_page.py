@@ -64,7 +64,7 @@ def test_the_page_lists_unread_first_then_newest_with_links_to_the_case(login, w
     assert "别人的" not in html
     assert f'<a href="/cases/{case.pk}/">新的未读</a>' in html
     assert "2 unread" in html
-    assert re.search(r"<td[^>]*>(<span[^>]*>●</span> )?New lead</td>", html)  # the kind's label, not its code
+    assert re.search(r'<td[^>]*>(<span class="zm-dot"[^>]*></span>)?New lead</td>', html)  # the kind's label, not its code
 
 
 def test_referrals_and_appeals_link_to_where_they_are_acted_on(login, world):
