@@ -51,6 +51,8 @@ def test_badge_to_the_notification_centre_mark_all_read_and_a_404(browser, asgi_
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations: list[str] = []  # the pages run under the Content-Security-Policy
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.goto(f"{asgi_server}/login/")
     page.fill("input[name=username]", LEADER)
     page.fill("input[name=password]", settings.DEMO_PASSWORD)
@@ -89,4 +91,5 @@ def test_badge_to_the_notification_centre_mark_all_read_and_a_404(browser, asgi_
     expect(page.locator("nav.mainnav a[href='/inbox/']")).to_be_visible()  # Zeren's navigation
     page.click("#error-back")  # the way back: where the officer came from
     page.wait_for_url(f"{asgi_server}/cases/")
+    assert violations == []
     context.close()
