@@ -5,6 +5,8 @@ viewflow's templates answered ("We're sorry…", partly English, no navigation).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
@@ -92,3 +94,15 @@ def test_400_and_500_render_without_the_database(handler, status, title, django_
         assert response.status_code == status and f'data-error-page="{status}"' in html
         assert f'<html lang="{language}">' in html and text in html and 'href="/"' in html and "责任追究" in html
         assert not any(marker in html for marker in VIEWFLOW)
+
+
+@pytest.mark.parametrize("persona", ["admin", "audit_officer", "emergency_officer"])
+def test_the_navigation_offers_no_page_that_refuses(persona, client_as):
+    """Issue 16: the administrator (no department) met a 403 from three entries of the menu."""
+    client = client_as(persona)
+    html = client.get("/").content.decode()
+    nav = re.search(r'<nav class="mainnav">(.*?)</nav>', html, re.S).group(1)
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert len(links) >= 5
+    refused = {url: status for url in links if (status := client.get(url).status_code) != 200}
+    assert not refused, refused
