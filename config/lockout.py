@@ -16,6 +16,6 @@ def lockout_response(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
         response = JsonResponse({"error": "locked_out", "detail": _(LOCKED_OUT) % {"minutes": minutes}}, status=429)
     else:
-        response = render(request, "web/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+        response = render(request, "web/locked_out.html", {"cooloff_minutes": minutes, "status": 429, "back": ""}, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response

@@ -280,6 +280,11 @@ NOT_OBJECT_SCOPED = {
     "notification-read",
     "notification-read-all",
     "notification-preferences",
+    # the notification centre (issue 16): the caller's own notifications; another user's id is 404
+    # (web/tests/test_notifications_page.py)
+    "notifications",
+    "notification_read",
+    "notifications_read_all",
     "task-list",
     "task-assign",
     "task-claim",

@@ -170,6 +170,8 @@ def _urls(world) -> list[tuple[str, str]]:
         (emer, f"/assessment/patrols/{patrol.pk}/"),
         (emer, "/assessment/interviews/"),
         (org, "/assessment/rewards/?year=2025"),
+        (disc, "/notifications/"),
+        (disc, f"/notifications/?case={case.pk}"),
     ]
 
 

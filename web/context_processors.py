@@ -23,7 +23,9 @@ def _nav(user) -> dict:
             "kind": "",
             "records": True,
             "accidents": True,
-            "department": True,
+            # Filing a lead and the referral lists are a department's: an administrator without
+            # one met three 403s from the navigation (issue 16).
+            "department": membership_of(user) is not None,
             "ledger": True,
             "assessment": True,
             "assessment_keeper": True,

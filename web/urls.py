@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("web.ledger.urls")),
     path("", include("web.appraisal.urls")),
     path("", include("web.rulebooks.urls")),
+    path("", include("web.notifications.urls")),
 ]

@@ -59,3 +59,16 @@ def available_transitions(case: Case, user: AnyUser) -> list[str]:
             continue
         names.append(name)
     return names
+
+
+def step_already_done_by(*, case_id: int, name: str, user: AnyUser, since_version: int) -> bool:
+    """Whether every change of the case after ``since_version`` was ``user``'s own and one of them
+    was transition ``name``: a stale form that is the user's own finished step sent again (Back
+    and resubmit), not a concurrent change by someone else (issue 16). Read from the case's
+    history rows, whose change reason starts with the transition's name (``save_case``)."""
+    rows = list(
+        Case.history.filter(id=case_id, version__gt=since_version).values_list("history_user_id", "history_change_reason")
+    )
+    if not rows or any(actor != user.pk for actor, _reason in rows):
+        return False
+    return any(reason == name or (reason or "").startswith(f"{name}:") for _actor, reason in rows)

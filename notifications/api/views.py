@@ -7,8 +7,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.params import bool_param, bool_query
+from core.api.params import bool_param, bool_query, choice_param, choice_query, id_query, int_param
 from core.errors import field_error
+from notifications.kinds import KIND_LABELS
 from notifications.models import Notification
 from notifications.selectors import notifications_of, unread_count
 from notifications.services import mark_read, preference_of, preference_set_email
@@ -27,9 +28,22 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the user
 
     def get_queryset(self):
-        return notifications_of(self.request.user, unread_only=bool_param("unread", self.request.query_params.get("unread")))
+        params = self.request.query_params
+        case = params.get("case")
+        return notifications_of(
+            self.request.user,
+            unread_only=bool_param("unread", params.get("unread")),
+            kind=choice_param("kind", params.get("kind"), KIND_LABELS) or "",
+            case_id=int_param("case", case) if case is not None else None,
+        )
 
-    @extend_schema(parameters=[bool_query("unread", "only the unread ones")])
+    @extend_schema(
+        parameters=[
+            bool_query("unread", "only the unread ones"),
+            choice_query("kind", KIND_LABELS, "only this kind"),
+            id_query("case", "only those about this case"),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         response.data["unread"] = unread_count(request.user.pk)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import MeasureDecision
+from cases.selectors import case_detail_qs
 from cases.selectors.pages import case_open_work
-from cases.selectors.transitions import available_transitions
+from cases.selectors.transitions import available_transitions, step_already_done_by
 from cases.services import lifecycle
 from cases.services.lifecycle import TRANSITIONS
 from web.cases.forms import TransitionForm
@@ -24,6 +27,8 @@ from web.common.services import SHOW, run_service
 STALE_FORM = gettext_lazy(
     "The case was changed by someone else since you opened this form. Reload it to see the changes, then try again."
 )
+# Back and resubmit of a step the user already took: nothing changed, and nobody else was involved.
+ALREADY_DONE = gettext_lazy("You already did this step (%(what)s); it was not done a second time.")
 
 
 def _transition_context(case, name: str, subjects, conclusions) -> dict:
@@ -38,6 +43,13 @@ def _transition_context(case, name: str, subjects, conclusions) -> dict:
     if name == "close":
         context["open_executions"], context["pending_appeals"] = case_open_work(case)
     return context
+
+
+def _reload_url(case, name: str, user) -> str:
+    fresh = case_detail_qs().get(pk=case.pk)  # the case as it is now, not as the form saw it
+    if name in available_transitions(fresh, user):
+        return reverse("web:case_transition", args=[case.pk, name])
+    return reverse("web:case_detail", args=[case.pk])
 
 
 @login_required
@@ -74,6 +86,14 @@ def case_transition(request, pk: int, name: str):
             )
             if outcome.ok:
                 return redirect("web:case_detail", pk=case.pk)
+            expected = form.expected_version()
+            if (
+                outcome.stale
+                and expected is not None
+                and step_already_done_by(case_id=case.pk, name=name, user=request.user, since_version=expected)
+            ):
+                messages.info(request, ALREADY_DONE % {"what": TRANSITION_LABELS[name]})
+                return redirect("web:case_detail", pk=case.pk)
             status, page_error, stale = outcome.status, outcome.page_error, outcome.stale
         else:
             status = 400
@@ -85,6 +105,9 @@ def case_transition(request, pk: int, name: str):
         "form": form,
         "page_error": page_error,
         "stale": stale,
+        # The reload link: this form again while the step is still open to the user, otherwise
+        # the case page (the form of a step no longer open answers 404).
+        "reload_url": _reload_url(case, name, request.user) if stale else "",
         "conclusions": conclusions,
         **_transition_context(case, name, subjects, conclusions),
     }
