@@ -1,9 +1,16 @@
 """``/ws/notifications/``: live notifications with replay (PRODUCT §7).
 
 Authenticated by the session cookie or ``?token=`` (an API token); otherwise the socket is
-closed with code 4401 after an ``{"type": "error"}`` message (4400 for a bad ``since``). The consumer joins one group per user and one per department. With ``?since=<id>`` it
-first sends, in order, every notification after that id; it subscribes *before* replaying and
-drops live messages it has already sent, so nothing falls between replay and live delivery.
+closed with code 4401 after an ``{"type": "error"}`` message (4400 for a bad ``since``). The
+consumer joins one group per user and one per department. With ``?since=<id>`` it first sends, in
+order, every notification after that id; it subscribes *before* replaying and drops live messages
+it has already sent, so nothing falls between replay and live delivery.
+
+Code 4503 means "the channel layer lost this socket" (issue 15): the groups could not be joined
+(Redis is away: the socket still gets its replay and unread count from the database first), or
+the layer's ``SubscriptionWatch`` found the membership gone (Redis restarted and forgot its
+groups). An ``{"type": "error", "code": 4503}`` frame comes first; ``live.js`` reconnects with
+backoff and replays since the last id it saw, so nothing is lost and nothing comes twice.
 
 Frames: ``{"type": "notification", "id", "kind", "text", "case", "link", "created_at", "read_at"}``,
 live ones with the recipient's ``"unread"`` count as well; ``{"type": "unread", "count"}`` after
@@ -27,6 +34,8 @@ from org.selectors import department_id_of
 logger = logging.getLogger("zeren.notifications")
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_BAD_REQUEST = 4400
+CLOSE_LAYER_LOST = 4503
+JOIN_TIMEOUT = 5.0  # seconds for one group_add: a partitioned Redis must not hold the handshake
 REPLAY_LIMIT = 500
 
 
@@ -94,13 +103,27 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         department = await _department_id(user)
         if department is not None:
             self.joined.append(department_group(department))
+        subscribed = True
         for group in self.joined:
-            await self._join(group)
+            subscribed = subscribed and await self._join(group)
         await self.accept()
+        watch = getattr(self.channel_layer, "subscription_watch", None)  # the Redis layer's
+        if subscribed and watch is not None:
+            self.watch = watch()
+            self.watch.add(self.channel_name, self.joined, self._subscription_lost)
         if since is not None:
             for message in await _replay(user.pk, since):
                 await self._send_notification(message)
         await self.send_json({"type": "unread", "count": await _unread(user.pk)})
+        if not subscribed:  # served from the database; live delivery needs a reconnect
+            await self._lost("cannot subscribe to live notifications; reconnect and replay")
+
+    async def _subscription_lost(self) -> None:
+        await self._lost("the live subscription was lost (channel layer restarted); reconnect and replay")
+
+    async def _lost(self, reason: str) -> None:
+        await self.send_json({"type": "error", "code": CLOSE_LAYER_LOST, "detail": reason})
+        await self.close(code=CLOSE_LAYER_LOST)
 
     async def _refuse(self, code: int, reason: str) -> None:
         """Accept, then close with a code the client can read (a refused handshake only says 403)."""
@@ -108,21 +131,24 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "code": code, "detail": reason})
         await self.close(code=code)
 
-    async def _join(self, group: str) -> None:
+    async def _join(self, group: str) -> bool:
         """Subscribe, retrying with backoff: after a Redis restart the first call meets a stale
-        pooled connection, and a burst of connections can briefly exhaust the pool. If Redis stays down the client is still served from the database (replay),
-        and catches up on its next reconnect."""
+        pooled connection, and a burst of connections can briefly exhaust the pool. False if Redis
+        stays away: the client is then served its replay and closed with 4503, to try again."""
         for attempt in range(4):
             try:
-                await self.channel_layer.group_add(group, self.channel_name)
-                return
+                await asyncio.wait_for(self.channel_layer.group_add(group, self.channel_name), timeout=JOIN_TIMEOUT)
+                return True
             except Exception:
                 if attempt == 3:
-                    logger.warning("cannot subscribe %s to %s; serving replay only", self.channel_name, group, exc_info=True)
+                    logger.warning("cannot subscribe %s to %s; replay only, then 4503", self.channel_name, group, exc_info=True)
                 else:
                     await asyncio.sleep(0.05 * 3**attempt)  # stale connection or a momentarily full pool
+        return False
 
     async def disconnect(self, code):
+        if hasattr(self, "watch"):
+            self.watch.discard(self.channel_name)
         for group in getattr(self, "joined", []):
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
