@@ -38,6 +38,12 @@ Membership = tuple[str, str]  # (group, channel name)
 
 
 class RedisChannelLayer(BaseRedisChannelLayer):
+    # The blocking read gives up well inside redis-py's read timeout (``socket_timeout``, 5 s by
+    # default in the redis-py installed here): at channels_redis's 5 s both timed out together, so every idle
+    # read ended in a TimeoutError, a dropped connection and a warning, and a message Redis
+    # popped at that instant was lost with the connection.
+    brpop_timeout = 2
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._watches: dict[asyncio.AbstractEventLoop, SubscriptionWatch] = {}
