@@ -83,6 +83,8 @@ class RedisChannelLayer(BaseRedisChannelLayer):
     def subscription_watch(self) -> SubscriptionWatch:
         """The watch of the running event loop (a daphne process has one)."""
         loop = asyncio.get_running_loop()
+        for closed in [other for other in self._watches if other.is_closed()]:
+            del self._watches[closed]  # loops of tests and async_to_sync come and go
         watch = self._watches.get(loop)
         if watch is None:
             watch = self._watches[loop] = SubscriptionWatch(self, settings.ZEREN_WS_HEALTH_SECONDS)
