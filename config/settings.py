@@ -19,7 +19,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / ".local"  # git-ignored: the embedded database, generated key, uploads
@@ -201,6 +201,12 @@ else:
     # Per process only: the embedded default and single-process tests.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Every ZEREN_WS_HEALTH_SECONDS each server process checks, in one batch per Redis shard, that
+# Redis still holds the group memberships of its open WebSockets; a socket whose subscription is
+# gone (Redis restarted, flushed or evicted it) is closed with 4503 and live.js reconnects and
+# replays (notifications.layers.SubscriptionWatch). Only the Redis layer needs it.
+ZEREN_WS_HEALTH_SECONDS = env_float("ZEREN_WS_HEALTH_SECONDS", 5.0, minimum=0.1)
 
 # Background work runs inline unless a worker is configured (embedded default).
 ZEREN_TASKS_EAGER = env_bool("ZEREN_TASKS_EAGER", default=True)
