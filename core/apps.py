@@ -10,5 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import signals
+        from core.history import connect_signed_history
 
         signals.connect()
+        connect_signed_history()
