@@ -24,7 +24,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Model, Q
 
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, CaseSubject, Finding
 from core.audit import canonical_json, field_value, sign, signature_valid
 from core.history import SignedHistory, history_row_digest
 
@@ -148,8 +148,6 @@ def _case_of(model: type[Model], row: dict[str, Any], listed_by: tuple[str, int,
     if row.get("case_id") is not None:
         return int(row["case_id"])
     # Rows of a subject or a finding: the case they belong to (read once, for the message only).
-    from cases.models import CaseSubject, Finding
-
     if row.get("finding_id") is not None:
         return Finding.objects.filter(pk=row["finding_id"]).values_list("subject__case_id", flat=True).first()
     if row.get("subject_id") is not None:
