@@ -365,12 +365,13 @@ class CaseEvent(models.Model):
     hash = models.CharField(_("hash"), max_length=64)
     # HMAC of ``hash`` under a key kept outside the database (``settings.AUDIT_KEYS``), as
     # ``key id:hex``: someone with database access can re-hash an edited chain, not re-sign it.
-    mac = models.CharField(_("signature"), max_length=100, blank=True)
+    mac = models.CharField(_("signature"), max_length=100, blank=True, db_default="")
     # What ``hash`` covers (``cases.selectors.audit.event_digest``): 1 the event's own content
     # (events before issue 15 item 8); 2 also ``history``, ``[model, history_id, history_mac]`` of
     # every signed history row the event's transaction wrote before it (the rows it changed).
-    mac_version = models.PositiveSmallIntegerField(_("signature version"), default=1)
-    history = models.JSONField(_("history rows"), default=list, blank=True)
+    # Defaults in the database too: rows written with SQL (bench/) are found as unsigned, version 1.
+    mac_version = models.PositiveSmallIntegerField(_("signature version"), default=1, db_default=1)
+    history = models.JSONField(_("history rows"), default=list, blank=True, db_default=[])
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
 
     class Meta:

@@ -28,8 +28,6 @@ from cases.models import Case, CaseEvent, CaseSubject, Finding
 from core.audit import canonical_json, field_value, sign, signature_valid
 from core.history import SignedHistory, history_row_digest
 
-__all__ = ["canonical_json", "sign", "signature_valid"]  # re-exported: migration 0024 signs with them
-
 MAC_VERSION = 2  # what new events sign (``CaseEvent.mac_version``)
 
 

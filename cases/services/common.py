@@ -9,7 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent
-from cases.selectors.audit import MAC_VERSION, canonical_json, event_digest, sign
+from cases.selectors.audit import MAC_VERSION, event_digest
+from core.audit import canonical_json, sign
 from core.history import history_written
 from core.hooks import events_appended
 from core.typing import Actor
