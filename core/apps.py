@@ -10,11 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import converters, signals
-
-        converters.register()
         from core.api import schema  # noqa: F401  # registers the drf-spectacular field extensions
         from core.api.strict import strict_json_types
+        from core.history import connect_signed_history
 
+        converters.register()
         strict_json_types()
-
         signals.connect()
+        connect_signed_history()

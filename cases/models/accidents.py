@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cases.codes import AccidentGrade
+from core.history import SignedHistoricalRecords
 from org.models import Department
 
 
@@ -32,7 +32,7 @@ class Accident(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("accident")
@@ -59,7 +59,7 @@ class AccidentReport(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("accident report")
@@ -89,7 +89,7 @@ class ReportingFinding(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("reporting finding")

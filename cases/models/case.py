@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin
 from django_fsm import FSMField as DomainFSMField
 from django_fsm import transition as fsm_transition
-from simple_history.models import HistoricalRecords
 
 from cases.codes import CaseState, Measure, SanctionKind, SourceKind
 from cases.models.accidents import Accident
+from core.history import SignedHistoricalRecords
 from core.inputs import FACTS_MAX_LENGTH
 from org.models import Cadre, Department, Post
 
@@ -68,7 +68,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # Bumped on every save. A client that sends the version it saw (``If-Match`` or
     # ``version``) gets 409 if anyone changed the case since: one winner per conflict.
     version = models.PositiveIntegerField(_("version"), default=1)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = SignedHistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("case")
@@ -176,7 +176,7 @@ class CaseSubject(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="subjects")
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="subjects")
     post = models.ForeignKey(Post, verbose_name=_("post at the time of conduct"), null=True, blank=True, on_delete=models.PROTECT)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("case subject")
@@ -209,7 +209,7 @@ class Finding(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("finding")
@@ -235,7 +235,7 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("assessment")
@@ -280,7 +280,7 @@ class MeasureDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("measure")
@@ -301,7 +301,7 @@ class VetoOverride(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("veto override")
@@ -331,7 +331,7 @@ class Filing(models.Model):
     )
     reason = models.TextField(_("reason"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("filing (立案)")
@@ -365,7 +365,13 @@ class CaseEvent(models.Model):
     hash = models.CharField(_("hash"), max_length=64)
     # HMAC of ``hash`` under a key kept outside the database (``settings.AUDIT_KEYS``), as
     # ``key id:hex``: someone with database access can re-hash an edited chain, not re-sign it.
-    mac = models.CharField(_("signature"), max_length=100, blank=True)
+    mac = models.CharField(_("signature"), max_length=100, blank=True, db_default="")
+    # What ``hash`` covers (``cases.selectors.audit.event_digest``): 1 the event's own content
+    # (events before issue 15 item 8); 2 also ``history``, ``[model, history_id, history_mac]`` of
+    # every signed history row the event's transaction wrote before it (the rows it changed).
+    # Defaults in the database too: rows written with SQL (bench/) are found as unsigned, version 1.
+    mac_version = models.PositiveSmallIntegerField(_("signature version"), default=1, db_default=1)
+    history = models.JSONField(_("history rows"), default=list, blank=True, db_default=[])
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
 
     class Meta:

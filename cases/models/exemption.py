@@ -13,10 +13,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cases.codes import FullPerformance
 from cases.models.case import CaseSubject, Finding
+from core.history import SignedHistoricalRecords
 from duties.models import DutyRecord, Obligation
 
 
@@ -33,7 +33,7 @@ class PerformanceFinding(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("Art. 31 finding")
@@ -62,7 +62,7 @@ class LedgerGapExplanation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[duty_records])
+    history = SignedHistoricalRecords(m2m_fields=[duty_records])
 
     class Meta:
         verbose_name = _("ledger gap explanation")

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cases.codes import AppealRoute, AppealStage, CrimeKind
 from cases.models.case import Case, CaseSubject, MeasureDecision
+from core.history import SignedHistoricalRecords
 from org.models import Department
 
 
@@ -52,7 +52,7 @@ class ExecutionTask(models.Model):
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("execution task")
@@ -115,7 +115,7 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("referral")
@@ -179,7 +179,7 @@ class Appeal(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords(m2m_fields=[measures])
+    history = SignedHistoricalRecords(m2m_fields=[measures])
 
     class Meta:
         verbose_name = _("appeal")

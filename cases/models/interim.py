@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cases.models.case import CaseSubject, MeasureDecision
+from core.history import SignedHistoricalRecords
 from org.models import Department, Post
 
 
@@ -62,7 +62,7 @@ class InterimMeasure(models.Model):
         on_delete=models.PROTECT,
         related_name="absorbed_interim_measures",
     )
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("interim measure (先期处置)")

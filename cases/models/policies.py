@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cases.codes import Measure, SanctionKind
+from core.history import SignedHistoricalRecords
 
 
 class DeadlinePolicy(models.Model):
@@ -29,7 +29,7 @@ class DeadlinePolicy(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("deadline policy")
@@ -51,7 +51,7 @@ class MeasurePolicy(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("measures policy")
@@ -73,7 +73,7 @@ class MeasurePolicyRule(models.Model):
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
     measures = models.JSONField(_("allowed measures"))
     reasoning = models.TextField(_("reasoning"))
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("measures policy rule")
@@ -107,7 +107,7 @@ class InfluencePeriod(models.Model):
     verified = models.BooleanField(_("verified against an official text"), default=False)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = SignedHistoricalRecords()
 
     class Meta:
         verbose_name = _("influence period")

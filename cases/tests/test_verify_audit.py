@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from cases.codes import CaseState
+from cases.codes import CaseEventKind, CaseState
 from cases.models import CaseEvent
 from cases.tests.scenarios import case_in_state
 
@@ -122,3 +122,158 @@ def test_a_forged_checkpoint_file_is_refused(cases, tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(CommandError, match="signature"):
         call_command("verify_audit", "--checkpoint", str(path))
+
+
+# --- issue 15 item 8: every manipulation of the trail, history rows and live case rows -----------
+
+
+def _history_sql(model, statement: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement.replace("{t}", model.history.model._meta.db_table), params)
+
+
+def _broken(*args) -> str:
+    with pytest.raises(CommandError) as err:
+        call_command("verify_audit", *args)
+    return str(err.value)
+
+
+def test_deleting_the_last_event_is_caught_by_the_checkpoint(cases, tmp_path):
+    path = tmp_path / "checkpoint.json"
+    call_command("audit_checkpoint", "--out", str(path))
+    last = CaseEvent.objects.filter(case=cases[0]).order_by("-seq").first()
+    _sql("DELETE FROM {t} WHERE id = %s", [last.pk])
+    message = _broken("--checkpoint", str(path))
+    assert f"case {cases[0].pk}: event #{last.seq} of the checkpoint is gone" in message
+
+
+def test_deleting_all_events_of_a_case_is_caught_by_the_checkpoint(cases, tmp_path):
+    path = tmp_path / "checkpoint.json"
+    call_command("audit_checkpoint", "--out", str(path))
+    _sql("DELETE FROM {t} WHERE case_id = %s", [cases[1].pk])
+    assert f"case {cases[1].pk}: event #" in _broken("--checkpoint", str(path))
+
+
+def test_an_edited_history_row_is_named(cases):
+    from cases.models import Case
+
+    row = Case.history.filter(id=cases[0].pk).order_by("history_id")[1]
+    _history_sql(Case, "UPDATE {t} SET title = %s WHERE history_id = %s", ["改过的标题", row.history_id])
+    message = _broken()
+    assert f"case {cases[0].pk}, number {cases[0].number}, history row cases.historicalcase #{row.history_id}" in message
+    assert "changed outside Zeren" in message
+
+
+def test_an_edited_history_row_of_a_row_of_the_case_is_named(cases):
+    from cases.models import MeasureDecision
+
+    row = MeasureDecision.history.filter(subject__case=cases[0]).order_by("history_id").first()
+    _history_sql(MeasureDecision, "UPDATE {t} SET measure = %s WHERE history_id = %s", ["forged", row.history_id])
+    assert f"history row cases.historicalmeasuredecision #{row.history_id}: its content no longer matches" in _broken()
+
+
+def test_a_deleted_history_row_is_named(cases):
+    from cases.models import Case
+
+    rows = list(Case.history.filter(id=cases[0].pk).order_by("history_id"))
+    victim = rows[1]  # not the newest: the live row still equals the newest
+    _history_sql(Case, "DELETE FROM {t} WHERE history_id = %s", [victim.history_id])
+    message = _broken()
+    assert f"history row cases.historicalcase #{victim.history_id}: event #" in message
+    assert "the history row was deleted" in message
+    # the check of one case finds it too
+    assert "deleted" in _broken("--case", str(cases[0].pk))
+
+
+def test_an_inserted_or_copied_history_row_is_named(cases):
+    from cases.models import Case
+
+    table = Case.history.model._meta.db_table
+    row = Case.history.filter(id=cases[1].pk).order_by("history_id")[0]
+    columns = [f.column for f in Case.history.model._meta.concrete_fields if f.column != "history_id"]
+    listed = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:  # a copy of a signed row, signature and all
+        cursor.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {table} WHERE history_id = %s", [row.history_id])
+    assert "copied outside Zeren" in _broken()
+    with connection.cursor() as cursor:  # and a row written without the key
+        cursor.execute(f"UPDATE {table} SET history_mac = '' WHERE history_id = (SELECT MAX(history_id) FROM {table})")
+    assert "not signed" in _broken()
+
+
+@pytest.mark.parametrize(("column", "value"), [("state", "closed"), ("title", "改过的标题")])
+def test_an_edited_live_case_row_is_named(cases, column, value):
+    from cases.models import Case
+
+    Case.objects.filter(pk=cases[1].pk).update(**{column: value})
+    message = _broken()
+    assert f"case {cases[1].pk}, number {cases[1].number}, the live case row: {column} differ" in message
+    assert "changed outside Zeren" in message
+    assert "changed outside Zeren" in _broken("--case", str(cases[1].pk))
+
+
+def test_a_forged_reason_re_hashed_without_the_key_is_refused(cases, world):
+    """The API served the forged reason before signatures: the re-hashed event now fails."""
+    from cases.selectors.audit import event_digest
+
+    events = list(CaseEvent.objects.filter(case=cases[1]).order_by("seq"))
+    victim = events[-1]
+    victim.reason = "伪造的理由"
+    _sql("UPDATE {t} SET reason = %s, hash = %s WHERE id = %s", [victim.reason, event_digest(victim), victim.pk])
+    message = _broken()
+    assert f"case {cases[1].pk}, event #{victim.seq} (id {victim.pk}), number {cases[1].number}" in message
+    assert "signature does not match" in message
+
+
+def test_key_rotation_still_verifies_what_the_old_key_signed(cases, world, settings, capsys):
+    from cases.models import Case
+    from cases.services.lifecycle import case_transition
+
+    old_id = settings.AUDIT_KEY_ID
+    settings.AUDIT_KEYS = {"k2": "n" * 40, **settings.AUDIT_KEYS}
+    settings.AUDIT_KEY_ID = "k2"
+    case_transition(case_id=cases[1].pk, name="conclude", payload={}, acting_user=world.users["discipline_officer"])
+    assert CaseEvent.objects.filter(case=cases[1]).order_by("-seq").first().mac.startswith("k2:")
+    assert Case.history.filter(id=cases[1].pk).order_by("-history_id").first().history_mac.startswith("k2:")
+    assert "events verified" in _verify(capsys)
+    # without the old key, what it signed no longer verifies
+    settings.AUDIT_KEYS = {"k2": "n" * 40}
+    assert old_id not in settings.AUDIT_KEYS
+    assert "signature does not match" in _broken()
+
+
+def test_events_signed_before_the_history_rows_were_listed_still_verify(cases, capsys):
+    """Version-1 events (written before issue 15 item 8) verify as before."""
+    from cases.selectors.audit import event_digest, sign
+
+    prev = ""
+    for event in CaseEvent.objects.filter(case=cases[0]).order_by("seq"):
+        event.mac_version, event.history, event.prev_hash = 1, [], prev
+        event.hash = event_digest(event)
+        event.mac = sign(event.hash)
+        event.save()
+        prev = event.hash
+    assert "events verified" in _verify(capsys)
+
+
+def test_a_rolled_back_savepoint_leaves_no_history_row_for_the_event_to_list(cases, world, capsys):
+    from django.db import transaction
+
+    from cases.models import Case
+    from cases.services.common import case_event_record
+    from core.persistence import save_with_history
+
+    case = Case.objects.get(pk=cases[0].pk)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                case.title = "不会留下"
+                save_with_history(case, acting_user=world.users["discipline_officer"], reason="test")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        case = Case.objects.get(pk=cases[0].pk)
+        case.title = "留下"
+        save_with_history(case, acting_user=world.users["discipline_officer"], reason="test")
+        event = case_event_record(case=case, kind=CaseEventKind.FINDINGS, acting_user=world.users["discipline_officer"])
+    assert [ref[0] for ref in event.history] == ["cases.historicalcase"]
+    assert "events verified" in _verify(capsys)

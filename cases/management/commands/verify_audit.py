@@ -1,5 +1,7 @@
-"""``python manage.py verify_audit [--case ID]``: check every case's hash-chained event trail
-(PRODUCT §8) and name the first row that no longer matches. Exit status 1 when one is found."""
+"""``python manage.py verify_audit [--case ID] [--checkpoint FILE]``: check every case's signed
+event chain, the signed history rows and the live case rows (PRODUCT §8; docs/audit.md) and name
+the first row that no longer matches (case id and number, which row, what). Exit status 1 when
+one is found. Messages are in Chinese and English: the operator and the superior organ read them."""
 
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ from cases.selectors.audit import verify_checkpoint, verify_events
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chain of case events and name the first row that no longer matches."
+    help = (
+        "Verify the signed chain of case events, the signed history rows and the live case rows; "
+        "name the first row that no longer matches."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--case", type=int, help="only this case id")
@@ -26,7 +31,7 @@ class Command(BaseCommand):
         checked, broken = verify_events(case_id=options.get("case"))
         elapsed = time.monotonic() - started
         if broken is not None:
-            raise CommandError(f"Audit trail broken at {broken} (after checking {checked} events).")
+            raise CommandError(f"审计记录被篡改 / Audit trail broken at {broken} (after checking {checked} events).")
         if options.get("checkpoint"):
             try:
                 data = json.loads(Path(options["checkpoint"]).read_text(encoding="utf-8"))
@@ -34,5 +39,12 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read the checkpoint: {exc}") from exc
             problem = verify_checkpoint(data)
             if problem is not None:
-                raise CommandError(f"Audit trail does not match the checkpoint of {data.get('created_at')}: {problem}.")
-        self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {checked} events verified in {elapsed:.1f} s."))
+                raise CommandError(
+                    f"审计记录与检查点不符 / Audit trail does not match the checkpoint of {data.get('created_at')}: {problem}."
+                )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"审计记录完整 / Audit trail intact: {checked} events verified, "
+                f"with the history rows and case rows, in {elapsed:.1f} s."
+            )
+        )
