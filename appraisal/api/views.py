@@ -20,6 +20,7 @@ from appraisal.services import assessment as assessment_services
 from appraisal.services import rewards
 from core.api.params import date_param, int_param, validated, year_param
 from core.errors import InvalidInput
+from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH, past_date, plausible_date
 from core.persistence import local_today
 from org.models import Cadre, Department
 
@@ -74,12 +75,12 @@ class AnnualAssessmentInput(serializers.Serializer):
     score = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
     rank = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     ranked_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class PublishInput(serializers.Serializer):
     year = serializers.IntegerField()
-    published_on = serializers.DateField()
+    published_on = serializers.DateField(validators=[past_date])
     channel = serializers.CharField(max_length=200)
 
 
@@ -169,8 +170,8 @@ class PatrolSerializer(serializers.ModelSerializer):
 
 class PatrolInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    started_on = serializers.DateField()
-    ended_on = serializers.DateField(required=False, allow_null=True)
+    started_on = serializers.DateField(validators=[plausible_date])
+    ended_on = serializers.DateField(required=False, allow_null=True, validators=[plausible_date])
     led_by = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False, allow_null=True)
     targets = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), many=True)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=8000)
@@ -183,7 +184,7 @@ class PatrolFindingInput(serializers.Serializer):
 
 
 class ReferInput(serializers.Serializer):
-    circumstances = serializers.ListField(child=serializers.CharField(), required=False)
+    circumstances = serializers.ListField(child=serializers.CharField(max_length=CODE_MAX_LENGTH), required=False)
 
 
 class PatrolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -240,7 +241,7 @@ class InterviewSerializer(serializers.ModelSerializer):
 
 
 class InterviewInput(serializers.Serializer):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[past_date])
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     ground = serializers.ChoiceField(choices=InterviewGround.choices)
@@ -276,7 +277,7 @@ class AwardSerializer(serializers.ModelSerializer):
 class AwardInput(serializers.Serializer):
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     year = serializers.IntegerField()
-    granted_on = serializers.DateField(required=False)
+    granted_on = serializers.DateField(required=False, validators=[past_date])
 
 
 class AwardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

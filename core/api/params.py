@@ -54,3 +54,53 @@ def validated(serializer_class: Any, data: Any, **kwargs: Any) -> Any:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def bounds_errors(serializer_class: type, data: Any) -> dict[str, Any]:
+    """The length and date limits a serializer states (``max_length``, a date's validators),
+    checked on the raw ``data`` of a view that hands its body to a service as it came (findings,
+    transitions, the rule engine): ``{field: [messages]}``, empty when all hold. Other checks
+    stay the service's, so its own messages and codes are unchanged."""
+    from django.core.exceptions import ValidationError
+    from rest_framework import serializers
+
+    from core.inputs import too_long
+
+    if not isinstance(data, dict):
+        return {}
+    fields = serializer_class().fields
+    errors: dict[str, Any] = {}
+    for name, value in data.items():
+        field = fields.get(name)
+        if field is None:
+            continue
+        if isinstance(field, serializers.CharField) and field.max_length and isinstance(value, str):
+            if len(value) > field.max_length:
+                errors[name] = [too_long(field.max_length)]
+        elif isinstance(field, serializers.ListField) and isinstance(value, list):
+            child = field.child
+            limit = getattr(child, "max_length", None) if isinstance(child, serializers.CharField) else None
+            if limit and any(isinstance(item, str) and len(item) > limit for item in value):
+                errors[name] = [too_long(limit)]
+        elif isinstance(field, serializers.DateField) and isinstance(value, str):
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                continue  # the service names a malformed date in its own words
+            try:
+                for validator in field.validators:
+                    validator(day)
+            except ValidationError as exc:
+                errors[name] = list(exc.messages)
+        elif isinstance(field, serializers.Serializer) and isinstance(value, dict):
+            nested = bounds_errors(type(field), value)
+            if nested:
+                errors[name] = nested
+    return errors
+
+
+def check_bounds(serializer_class: type, data: Any) -> None:
+    """``bounds_errors`` as a 400 naming the fields, before anything is written."""
+    errors = bounds_errors(serializer_class, data)
+    if errors:
+        raise InvalidInput(errors)

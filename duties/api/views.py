@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from core.api.params import date_param, int_param, validated, year_param
 from core.errors import NOT_FOUND, InvalidInput, NotFound
 from core.idempotency import key_from, once
-from core.inputs import TEXT_MAX_LENGTH, plausible_date
+from core.inputs import TEXT_MAX_LENGTH, past_date
 from core.persistence import local_today
 from duties.codes import Organ
 from duties.models import DutyRecord, Evidence, Obligation
@@ -148,7 +148,7 @@ class DutyRecordCreateSerializer(serializers.Serializer):
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False)
     unit = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
     obligation = serializers.PrimaryKeyRelatedField(queryset=Obligation.objects.all())
-    date = serializers.DateField(validators=[plausible_date], help_text="The day it was done: between 1949 and today.")
+    date = serializers.DateField(validators=[past_date], help_text="The day it was done: between 1949 and today.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
     def to_internal_value(self, data):
