@@ -18,6 +18,7 @@ from appraisal.selectors.rewards import candidates
 from appraisal.selectors.scope import appraisal_scope
 from appraisal.services import assessment as assessment_services
 from appraisal.services import rewards
+from cases.selectors.pages import visible_case_ids
 from core.api.params import date_param, int_param, validated, year_param
 from core.errors import InvalidInput
 from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH, past_date, plausible_date
@@ -143,10 +144,27 @@ class AssessmentReportView(APIView):
 
 class PatrolFindingSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
+    case = serializers.SerializerMethodField(
+        help_text="The lead it was handed over as, when the viewer can open that case; else null (see handed_over)."
+    )
+    handed_over = serializers.SerializerMethodField()
 
     class Meta:
         model = PatrolFinding
-        fields = ["id", "patrol", "department", "department_name", "cadres", "text", "case", "recorded_at"]
+        fields = ["id", "patrol", "department", "department_name", "cadres", "text", "case", "handed_over", "recorded_at"]
+
+    def get_case(self, finding: PatrolFinding) -> int | None:
+        # As the patrol page does (issue 15, item 9): a case the viewer cannot open is not named.
+        if finding.case_id is None:
+            return None
+        visible = self.context.get("visible_cases")
+        if visible is None:
+            request = self.context.get("request")
+            visible = visible_case_ids(request.user, [finding.case_id]) if request is not None else set()
+        return finding.case_id if finding.case_id in visible else None
+
+    def get_handed_over(self, finding: PatrolFinding) -> bool:
+        return finding.case_id is not None
 
 
 class PatrolSerializer(serializers.ModelSerializer):
@@ -192,6 +210,16 @@ class PatrolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return api_patrols(appraisal_scope(self.request.user))
+
+    def get_serializer(self, *args, **kwargs):
+        # The cases the viewer may open, read once for all the patrols shown (their findings are
+        # prefetched), so that a finding names only those.
+        if args and self.request is not None:
+            patrols = [args[0]] if isinstance(args[0], Patrol) else list(args[0])
+            case_ids = [f.case_id for patrol in patrols for f in patrol.findings.all() if f.case_id]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["visible_cases"] = visible_case_ids(self.request.user, case_ids)
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(request=PatrolInput, responses={201: PatrolSerializer})
     def create(self, request, *args, **kwargs):
