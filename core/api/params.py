@@ -4,11 +4,15 @@ path id), never a server error (found by schemathesis on PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 
 from core.errors import NOT_FOUND, InvalidInput, NotFound
+from core.inputs import too_long
 
 
 def int_param(name: str, value: Any) -> int:
@@ -61,11 +65,6 @@ def bounds_errors(serializer_class: type, data: Any) -> dict[str, Any]:
     checked on the raw ``data`` of a view that hands its body to a service as it came (findings,
     transitions, the rule engine): ``{field: [messages]}``, empty when all hold. Other checks
     stay the service's, so its own messages and codes are unchanged."""
-    from django.core.exceptions import ValidationError
-    from rest_framework import serializers
-
-    from core.inputs import too_long
-
     if not isinstance(data, dict):
         return {}
     fields = serializer_class().fields
@@ -89,7 +88,7 @@ def bounds_errors(serializer_class: type, data: Any) -> dict[str, Any]:
                 continue  # the service names a malformed date in its own words
             try:
                 for validator in field.validators:
-                    validator(day)
+                    cast(Callable[[Any], None], validator)(day)
             except ValidationError as exc:
                 errors[name] = list(exc.messages)
         elif isinstance(field, serializers.Serializer) and isinstance(value, dict):
