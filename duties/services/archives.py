@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 
 from django.conf import settings
@@ -55,6 +56,13 @@ def inspect_zip(content: bytes, *, depth: int = 0, budget: int | None = None) ->
     max_entries = settings.ZEREN_ARCHIVE_MAX_ENTRIES
     max_inflated = settings.ZEREN_ARCHIVE_MAX_INFLATED if budget is None else budget
     max_ratio = settings.ZEREN_ARCHIVE_MAX_RATIO
+    # The end record states the number of entries: read it before ``zipfile`` builds an object
+    # per entry of a directory that may list hundreds of thousands.
+    end = content.rfind(ZIP_END)
+    if end >= 0 and len(content) >= end + 22:
+        (declared,) = struct.unpack_from("<H", content, end + 10)
+        if declared > max_entries and declared != 0xFFFF:
+            raise ArchiveRefused(_("It holds %(n)d entries; the limit is %(limit)d.") % {"n": declared, "limit": max_entries})
     try:
         package = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:

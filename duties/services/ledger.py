@@ -83,6 +83,13 @@ def check_upload(upload: UploadedFile[bytes], field: str = "evidence") -> tuple[
         raise field_error(field, _("“%(name)s” is larger than the limit of %(limit)s bytes.") % {"name": name, "limit": limit})
     if not content:
         raise field_error(field, _("“%(name)s” is empty.") % {"name": name})
+    # A zip package is inspected before anything opens it to look for its main part.
+    is_zip = content.startswith(ZIP_LOCAL)
+    if is_zip:
+        try:
+            inspect_zip(content)
+        except ArchiveRefused as exc:
+            raise field_error(field, _("“%(name)s” is refused: %(reason)s") % {"name": name, "reason": exc}) from exc
     content_type = sniff(name, content[:16], content)
     if content_type is None:
         raise field_error(
@@ -90,12 +97,6 @@ def check_upload(upload: UploadedFile[bytes], field: str = "evidence") -> tuple[
             _("“%(name)s” is not an accepted file: its content must be one of %(types)s, with the matching extension.")
             % {"name": name, "types": ", ".join(ALLOWED_EXTENSIONS)},
         )
-    is_zip = content.startswith(ZIP_LOCAL)
-    if is_zip:
-        try:
-            inspect_zip(content)
-        except ArchiveRefused as exc:
-            raise field_error(field, _("“%(name)s” is refused: %(reason)s") % {"name": name, "reason": exc}) from exc
     if polyglot(content, is_zip=is_zip):
         raise field_error(
             field,
