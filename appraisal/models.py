@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.codes import AwardKind, InterviewGround
 from cases.models import Case
 from core.history import MovedHistoricalRecords
+from core.inputs import FACTS_MAX_LENGTH, TEXT_MAX_LENGTH
 from duties.models import DutyRecord
 from org.models import Cadre, Department
 
@@ -60,7 +61,7 @@ class AnnualAssessment(models.Model):
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     ranked_of = models.PositiveSmallIntegerField(_("number ranked"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     compliance = models.JSONField(_("duty compliance at assessment (PRODUCT §3)"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
@@ -103,7 +104,7 @@ class Patrol(models.Model):
     targets = models.ManyToManyField(
         Department, verbose_name=_("patrolled"), related_name="patrols", db_table="duties_patrol_targets"
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=FACTS_MAX_LENGTH)
     duty_record = models.OneToOneField(
         DutyRecord, verbose_name=_("duty record"), on_delete=models.PROTECT, null=True, blank=True, related_name="patrol"
     )
@@ -132,7 +133,7 @@ class PatrolFinding(models.Model):
     cadres = models.ManyToManyField(
         Cadre, verbose_name=_("cadres concerned"), blank=True, related_name="+", db_table="duties_patrolfinding_cadres"
     )
-    text = models.TextField(_("problem found"))
+    text = models.TextField(_("problem found"), max_length=TEXT_MAX_LENGTH)
     case = models.ForeignKey(
         Case, verbose_name=_("lead created"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -163,7 +164,7 @@ class Interview(models.Model):
     assessment = models.ForeignKey(
         AnnualAssessment, verbose_name=_("assessment"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    notes = models.TextField(_("what was said and the rectification asked for"))
+    notes = models.TextField(_("what was said and the rectification asked for"), max_length=FACTS_MAX_LENGTH)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -209,7 +210,7 @@ class Award(models.Model):
     year = models.PositiveSmallIntegerField(_("assessment year"))
     kind = models.CharField(_("kind"), max_length=16, choices=AwardKind.choices)
     granted_on = models.DateField(_("granted on"))
-    basis = models.TextField(_("basis"))
+    basis = models.TextField(_("basis"), max_length=TEXT_MAX_LENGTH)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
     )

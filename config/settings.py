@@ -241,6 +241,17 @@ MEDIA_ROOT = Path(env_str("ZEREN_MEDIA_ROOT", str(LOCAL_DIR / "media")))
 ZEREN_EVIDENCE_MAX_BYTES = env_int("ZEREN_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Django refuses larger request bodies outright; leave room for a form with one evidence file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = ZEREN_EVIDENCE_MAX_BYTES + 1024 * 1024
+# At most this many evidence files in one upload (a service check: the API and the form answer 400
+# naming the field). Django's own count stops a request with far more files before any view reads
+# it (core.middleware answers that 400 too); it is set above ours so that the form can say why.
+ZEREN_EVIDENCE_MAX_FILES = env_int("ZEREN_EVIDENCE_MAX_FILES", 20, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = max(ZEREN_EVIDENCE_MAX_FILES * 10, 200)
+# Evidence that is a zip package (docx, xlsx, OFD) is inspected before it is stored
+# (duties/services/archives.py): at most this many entries, this many bytes once inflated (all
+# entries together, as their headers declare and as read), and compressed at most this many to 1.
+ZEREN_ARCHIVE_MAX_ENTRIES = env_int("ZEREN_ARCHIVE_MAX_ENTRIES", 1000, minimum=1)
+ZEREN_ARCHIVE_MAX_INFLATED = env_int("ZEREN_ARCHIVE_MAX_INFLATED", 100 * 1024 * 1024, minimum=1024 * 1024)
+ZEREN_ARCHIVE_MAX_RATIO = env_int("ZEREN_ARCHIVE_MAX_RATIO", 100, minimum=2)
 # Two-year blocks (Art. 14 patrols) start in years of this parity. The seed does not say where a
 # block starts; the default (UNVERIFIED local reading) counts from 2021, the year it took effect.
 ZEREN_TWO_YEAR_ANCHOR = env_int("ZEREN_TWO_YEAR_ANCHOR", 2021, minimum=2000)

@@ -65,6 +65,15 @@ FACTS_MAX_LENGTH = 20_000
 TEXT_MAX_LENGTH = 4_000
 # A short code or a username inside a list (circumstances, team).
 CODE_MAX_LENGTH = 150
+
+
+def too_long(limit: int) -> str:
+    """The message of a text over ``limit`` characters, the one the API's serializers give."""
+    from django.utils.translation import gettext as _
+
+    return _("Ensure this field has no more than %(max)d characters.") % {"max": limit}
+
+
 # No record of the people's government predates it; a date before is a typing error.
 EARLIEST_YEAR = 1949
 
@@ -81,4 +90,36 @@ def plausible_date(value: dt.date, *, years_ahead: int = 1) -> None:
         raise ValidationError(
             _("Give a date between %(earliest)d and %(latest)d.") % {"earliest": EARLIEST_YEAR, "latest": latest},
             code="implausible_date",
+        )
+
+
+# A day ahead of the server's local date: a client a time zone east of it may already be there.
+PAST_TOLERANCE = dt.timedelta(days=1)
+
+
+def past_date(value: dt.date) -> None:
+    """Refuse (``ValidationError``) a date of something that happened (a conduct, a delivery, a
+    duty done, an appeal filed) before 1949 or after today (a day's tolerance for time zones).
+    Deadlines and planned dates take ``plausible_date`` instead."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    latest = timezone.localdate() + PAST_TOLERANCE
+    if value.year < EARLIEST_YEAR or value > latest:
+        raise ValidationError(
+            _("Give a date between %(earliest)d and today.") % {"earliest": EARLIEST_YEAR}, code="implausible_date"
+        )
+
+
+def past_datetime(value: dt.datetime) -> None:
+    """``past_date`` for a moment (an accident, a report): before 1949 or after now (and a day)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    aware = value if timezone.is_aware(value) else timezone.make_aware(value)
+    if value.year < EARLIEST_YEAR or aware > timezone.now() + PAST_TOLERANCE:
+        raise ValidationError(
+            _("Give a time between %(earliest)d and now.") % {"earliest": EARLIEST_YEAR}, code="implausible_date"
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.inputs import TEXT_MAX_LENGTH
 from duties.codes import Activity, Organ, Period
 from org.models import Cadre, Department, Post
 
@@ -95,7 +96,7 @@ class DutyRecord(models.Model):
         blank=True,
     )
     date = models.DateField(_("date"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -109,7 +110,7 @@ class DutyRecord(models.Model):
         null=True,
         blank=True,
     )
-    void_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    void_reason = models.TextField(_("reason for withdrawal"), blank=True, max_length=TEXT_MAX_LENGTH)
     history = HistoricalRecords()
 
     class Meta:

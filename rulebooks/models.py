@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.inputs import TEXT_MAX_LENGTH
+
 
 class Rulebook(models.Model):
     class Verification(models.TextChoices):
@@ -34,7 +36,7 @@ class Rulebook(models.Model):
     content = models.JSONField(_("content"))
     digest = models.CharField(_("digest"), max_length=64)
     current = models.BooleanField(_("current version of its code"), default=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("loaded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -17,7 +17,9 @@ from appraisal.selectors.rewards import candidates
 from appraisal.selectors.scope import appraisal_scope
 from appraisal.services import assessment as assessment_services
 from appraisal.services import rewards
+from cases.selectors.pages import visible_case_ids
 from core.api.params import choice_param, date_param, date_query, id_query, int_param, validated, year_param, year_query
+from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH, past_date, plausible_date
 from core.persistence import local_today
 from org.models import Cadre, Department
 
@@ -75,12 +77,14 @@ class AnnualAssessmentInput(serializers.Serializer):
     score = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
     rank = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     ranked_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class PublishInput(serializers.Serializer):
     year = serializers.IntegerField(min_value=2021, max_value=2100, help_text=ASSESSED_YEAR_HELP)
-    published_on = serializers.DateField(help_text="Server rule: in or after the assessed year, not in the future")
+    published_on = serializers.DateField(
+        validators=[past_date], help_text="Server rule: in or after the assessed year, not in the future"
+    )
     channel = serializers.CharField(max_length=200)
 
 
@@ -141,10 +145,27 @@ class AssessmentReportView(APIView):
 
 class PatrolFindingSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
+    case = serializers.SerializerMethodField(
+        help_text="The lead it was handed over as, when the viewer can open that case; else null (see handed_over)."
+    )
+    handed_over = serializers.SerializerMethodField()
 
     class Meta:
         model = PatrolFinding
-        fields = ["id", "patrol", "department", "department_name", "cadres", "text", "case", "recorded_at"]
+        fields = ["id", "patrol", "department", "department_name", "cadres", "text", "case", "handed_over", "recorded_at"]
+
+    def get_case(self, finding: PatrolFinding) -> int | None:
+        # As the patrol page does (issue 15, item 9): a case the viewer cannot open is not named.
+        if finding.case_id is None:
+            return None
+        visible = self.context.get("visible_cases")
+        if visible is None:
+            request = self.context.get("request")
+            visible = visible_case_ids(request.user, [finding.case_id]) if request is not None else set()
+        return finding.case_id if finding.case_id in visible else None
+
+    def get_handed_over(self, finding: PatrolFinding) -> bool:
+        return finding.case_id is not None
 
 
 class PatrolSerializer(serializers.ModelSerializer):
@@ -168,8 +189,8 @@ class PatrolSerializer(serializers.ModelSerializer):
 
 class PatrolInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    started_on = serializers.DateField()
-    ended_on = serializers.DateField(required=False, allow_null=True)
+    started_on = serializers.DateField(validators=[plausible_date])
+    ended_on = serializers.DateField(required=False, allow_null=True, validators=[plausible_date])
     led_by = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False, allow_null=True)
     targets = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), many=True)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=8000)
@@ -182,7 +203,7 @@ class PatrolFindingInput(serializers.Serializer):
 
 
 class ReferInput(serializers.Serializer):
-    circumstances = serializers.ListField(child=serializers.CharField(), required=False)
+    circumstances = serializers.ListField(child=serializers.CharField(max_length=CODE_MAX_LENGTH), required=False)
 
 
 class PatrolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -190,6 +211,16 @@ class PatrolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return api_patrols(appraisal_scope(self.request.user))
+
+    def get_serializer(self, *args, **kwargs):
+        # The cases the viewer may open, read once for all the patrols shown (their findings are
+        # prefetched), so that a finding names only those.
+        if args and self.request is not None:
+            patrols = [args[0]] if isinstance(args[0], Patrol) else list(args[0])
+            case_ids = [f.case_id for patrol in patrols for f in patrol.findings.all() if f.case_id]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["visible_cases"] = visible_case_ids(self.request.user, case_ids)
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(request=PatrolInput, responses={201: PatrolSerializer})
     def create(self, request, *args, **kwargs):
@@ -239,7 +270,7 @@ class InterviewSerializer(serializers.ModelSerializer):
 
 
 class InterviewInput(serializers.Serializer):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[past_date])
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     ground = serializers.ChoiceField(choices=InterviewGround.choices)
@@ -279,7 +310,7 @@ class AwardSerializer(serializers.ModelSerializer):
 class AwardInput(serializers.Serializer):
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
     year = serializers.IntegerField()
-    granted_on = serializers.DateField(required=False)
+    granted_on = serializers.DateField(required=False, validators=[past_date])
 
 
 class _CadreRef(serializers.Serializer):

@@ -25,7 +25,8 @@ from cases.models import Case
 from cases.selectors import FULL, case_access, case_or_none
 from cases.selectors.issuance import confirmation, documents_confirmed, issuance_checklist
 from cases.services.issuance import documents_confirm
-from core.errors import NOT_FOUND, NotFound, PreconditionFailed
+from core.errors import NOT_FOUND, NotFound, PreconditionFailed, field_error
+from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH, too_long
 
 NOT_CONFIRMED = gettext_lazy(
     "Confirm the unverified defaults this decision relied on before issuing its documents "
@@ -192,9 +193,10 @@ class DocumentsConfirmView(APIView):
             "DocumentsConfirm",
             {
                 "items": serializers.ListField(
-                    child=serializers.CharField(), help_text="Server rule: keys of this case's checklist (GET documents/)"
+                    child=serializers.CharField(max_length=CODE_MAX_LENGTH),
+                    help_text="Server rule: keys of this case's checklist (GET documents/)",
                 ),
-                "reason": serializers.CharField(required=False),
+                "reason": serializers.CharField(required=False, max_length=TEXT_MAX_LENGTH),
             },
         ),
         responses={200: inline_serializer("DocumentsConfirmed", {"digest": serializers.CharField()}), **_ERRORS},
@@ -204,7 +206,8 @@ class DocumentsConfirmView(APIView):
         if case is None or case_access(case, request.user) != FULL:
             raise NotFound(NOT_FOUND)
         data = request.data if isinstance(request.data, dict) else {}
-        checklist = documents_confirm(
-            case_id=case.pk, keys=data.get("items"), acting_user=request.user, reason=str(data.get("reason") or "")
-        )
+        reason = str(data.get("reason") or "")
+        if len(reason) > TEXT_MAX_LENGTH:
+            raise field_error("reason", too_long(TEXT_MAX_LENGTH))
+        checklist = documents_confirm(case_id=case.pk, keys=data.get("items"), acting_user=request.user, reason=reason)
         return Response({"digest": checklist["digest"]})

@@ -16,7 +16,7 @@ from cases.selectors.appeals import AppealContext, appeal_routes_for
 from cases.selectors.exemption import performance_findings
 from cases.selectors.transitions import available_transitions
 from core.api.schema import ClosedBody
-from core.inputs import CODE_MAX_LENGTH, FACTS_MAX_LENGTH, TEXT_MAX_LENGTH, plausible_date
+from core.inputs import CODE_MAX_LENGTH, FACTS_MAX_LENGTH, TEXT_MAX_LENGTH, past_date, past_datetime, plausible_date
 from org.codes import MoveKind, Role
 from org.models import Cadre, Department, Post
 from rulebooks.models import Rulebook
@@ -120,13 +120,14 @@ class AccidentReportSerializer(serializers.Serializer):
     reporter = serializers.CharField(max_length=200)
     recipient = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     reported_at = serializers.DateTimeField(
-        help_text="Server rule: not before the accident (a level-0 report not before known_at), not in the future"
+        validators=[past_datetime],
+        help_text="Server rule: not before the accident (a level-0 report not before known_at), not in the future",
     )
 
 
 class ReportingFindingSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["omitted", "false", "concealed"])
-    evidence = serializers.CharField()
+    evidence = serializers.CharField(max_length=FACTS_MAX_LENGTH)
 
 
 class TimelinessStepSerializer(serializers.Serializer):
@@ -195,12 +196,16 @@ class AccidentSerializer(serializers.ModelSerializer):
             "reporting_findings",
         ]
         extra_kwargs = {
-            "occurred_at": {"help_text": "Server rule: not in the future"},
+            "occurred_at": {"help_text": "Server rule: not in the future", "validators": [past_datetime]},
             "known_at": {
                 "help_text": "When the unit head learned of the accident; the unit's 1-hour report clock runs from here "
-                "(条例第九条), else from occurred_at. Server rule: not before occurred_at, not in the future"
+                "(条例第九条), else from occurred_at. Server rule: not before occurred_at, not in the future",
+                "validators": [past_datetime],
             },
-            "unit_reported_at": {"help_text": "Server rule: not before occurred_at (nor known_at), not in the future"},
+            "unit_reported_at": {
+                "help_text": "Server rule: not before occurred_at (nor known_at), not in the future",
+                "validators": [past_datetime],
+            },
             "direct_loss_yuan": {"help_text": "Yuan, as a decimal string. Server rule: not negative"},
         }
 
@@ -265,9 +270,13 @@ class FilingSerializer(serializers.Serializer):
 
 
 class FilingInputSerializer(serializers.Serializer):
-    filed_on = serializers.DateField(help_text="The day the leader approved the 立案; not in the future, not before the case.")
+    filed_on = serializers.DateField(
+        validators=[past_date], help_text="The day the leader approved the 立案; not in the future, not before the case."
+    )
     reason = serializers.CharField(
-        allow_blank=True, help_text="The grounds of the 立案: what the preliminary verification found (required)."
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="The grounds of the 立案: what the preliminary verification found (required).",
     )
 
 
@@ -361,7 +370,8 @@ class InterimMeasureSerializer(serializers.Serializer):
 class InterimMeasureInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=InterimMeasure.Kind.choices, help_text="suspension (先期停职) or removal (先期免职).")
     ordered_on = serializers.DateField(
-        help_text="The day the authority decided it; not in the future, not before the accident or the conduct."
+        validators=[past_date],
+        help_text="The day the authority decided it; not in the future, not before the accident or the conduct.",
     )
     reason = serializers.CharField(
         allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="Why, ahead of the findings (required)."
@@ -369,7 +379,9 @@ class InterimMeasureInputSerializer(serializers.Serializer):
 
 
 class InterimLiftSerializer(serializers.Serializer):
-    lifted_on = serializers.DateField(help_text="The first day it no longer applies; not in the future, not before the measure.")
+    lifted_on = serializers.DateField(
+        validators=[past_date], help_text="The first day it no longer applies; not in the future, not before the measure."
+    )
     reason = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="Why it is lifted (required).")
 
 
@@ -624,7 +636,9 @@ class TransitionSerializer(serializers.Serializer):
         "for its subject by the findings",
     )
     delivered_on = serializers.DateField(
-        required=False, help_text="deliver. Server rule: required for deliver; not before the decision, not in the future"
+        required=False,
+        validators=[past_date],
+        help_text="deliver. Server rule: required for deliver; from 1949, not before the decision, not in the future",
     )
     crime_referrals = serializers.ListField(
         child=serializers.DictField(),
@@ -646,6 +660,7 @@ class ConditionInputSerializer(serializers.Serializer):
     evidence = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="What it rests on; required when established (for duties the duty ledger is the evidence: optional).",
     )
 
@@ -661,11 +676,11 @@ class FullPerformanceInputSerializer(serializers.Serializer):
 
 class FindingInputSerializer(ClosedBody):
     circumstances = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
         help_text="Server rule: codes of the rulebook in force on the conduct date (/api/v1/rulebooks/)",
     )
     aggravating = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
         required=False,
         help_text="Server rule: codes of the rulebook in force on the conduct date (/api/v1/rulebooks/)",
     )
@@ -678,17 +693,20 @@ class FindingInputSerializer(ClosedBody):
     fault_tolerance = serializers.BooleanField(required=False)
     suspected_crime = serializers.BooleanField(required=False)
     egregious = serializers.BooleanField(required=False)
-    conduct_date = serializers.DateField(help_text="Server rule: not in the future; a rulebook in force on it (from 2018-04-08)")
-    post_duties = serializers.CharField(required=False, allow_blank=True)
-    performance = serializers.CharField(required=False, allow_blank=True)
-    conditions = serializers.CharField(required=False, allow_blank=True)
-    evidence = serializers.CharField(required=False, allow_blank=True)
+    conduct_date = serializers.DateField(
+        validators=[past_date], help_text="Server rule: from 1949, not in the future; a rulebook in force on it (from 2018-04-08)"
+    )
+    post_duties = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    performance = serializers.CharField(required=False, allow_blank=True, max_length=FACTS_MAX_LENGTH)
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    evidence = serializers.CharField(required=False, allow_blank=True, max_length=FACTS_MAX_LENGTH)
     full_performance = FullPerformanceInputSerializer(
         required=False, help_text="Art. 31's three findings; a condition left out is not established."
     )
     exemption_justification = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Retired (issue 13). Findings made before keep theirs (read-only in GET). Server rule: only blank",
     )
 
@@ -741,10 +759,13 @@ class GapExplanationInputSerializer(ClosedBody):
         help_text="The obligation of the gap (its id in /api/v1/obligations/). Server rule: a gap of this subject's ledger"
     )
     period_start = serializers.DateField(
-        help_text="The first day of the gap's block, as the ledger shows it. Server rule: a gap of this subject's ledger"
+        validators=[plausible_date],
+        help_text="The first day of the gap's block, as the ledger shows it. Server rule: a gap of this subject's ledger",
     )
-    reason = serializers.CharField(help_text="Why the gap does not stand against Art. 31.")
-    evidence = serializers.CharField(required=False, allow_blank=True, help_text="The evidence, described.")
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, help_text="Why the gap does not stand against Art. 31.")
+    evidence = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="The evidence, described."
+    )
     duty_records = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
@@ -816,11 +837,11 @@ class SubjectFindingsSerializer(serializers.Serializer):
 
 class AssessmentInputSerializer(ClosedBody):
     circumstances = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
         help_text="Server rule: codes of the rulebook in force on the conduct date (/api/v1/rulebooks/)",
     )
     aggravating = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
         required=False,
         help_text="Server rule: codes of the rulebook in force on the conduct date (/api/v1/rulebooks/)",
     )
@@ -831,7 +852,8 @@ class AssessmentInputSerializer(ClosedBody):
     egregious = serializers.BooleanField(required=False)
     cadre_status = serializers.ChoiceField(choices=["in_office", "transferred", "promoted", "retired"], required=False)
     conduct_date = serializers.DateField(
-        help_text="The rulebook in force on it applies. Server rule: not in the future; a rulebook in force (from 2018-04-08)"
+        validators=[past_date],
+        help_text="The rulebook in force on it applies. Server rule: from 1949, not in the future; a rulebook in force (from 2018-04-08)",
     )
     accident_grade = serializers.ChoiceField(
         choices=["general", "larger", "major", "especially_major"],
@@ -936,7 +958,7 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class ExecutionSerializer(serializers.ModelSerializer):
@@ -973,7 +995,7 @@ class ExecutionSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class AppealSerializer(serializers.ModelSerializer):
@@ -1010,8 +1032,8 @@ class AppealSerializer(serializers.ModelSerializer):
 class AppealCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     subject = serializers.IntegerField()
-    filed_on = serializers.DateField()
-    grounds = serializers.CharField()
+    filed_on = serializers.DateField(validators=[past_date], help_text="Between 1949 and today.")
+    grounds = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     route = serializers.ChoiceField(
         choices=AppealRoute.choices,
         required=False,
@@ -1032,16 +1054,18 @@ class AppealCreateSerializer(serializers.Serializer):
 
 
 class AppealDecisionSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     measures = serializers.ListField(child=serializers.DictField(), required=False)
     delivered_on = serializers.DateField(
-        required=False, help_text="The day the decision reached the appellant (default today): a next stage's window starts here."
+        required=False,
+        validators=[past_date],
+        help_text="The day the decision reached the appellant (default today): a next stage's window starts here.",
     )
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
+    username = serializers.CharField(max_length=CODE_MAX_LENGTH)
+    password = serializers.CharField(max_length=TEXT_MAX_LENGTH, style={"input_type": "password"})
 
 
 class VetoOverrideSerializer(ClosedBody):

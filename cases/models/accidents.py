@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.codes import AccidentGrade
 from core.history import SignedHistoricalRecords
+from core.inputs import FACTS_MAX_LENGTH
 from org.models import Department
 
 
@@ -23,7 +24,7 @@ class Accident(models.Model):
     location = models.ForeignKey(
         Department, verbose_name=_("where (township, park or department)"), null=True, blank=True, on_delete=models.PROTECT
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=FACTS_MAX_LENGTH)
     deaths = models.PositiveIntegerField(_("deaths"), default=0)
     serious_injuries = models.PositiveIntegerField(_("serious injuries (incl. acute poisoning)"), default=0)
     direct_loss_yuan = models.DecimalField(_("direct economic loss (yuan)"), max_digits=14, decimal_places=2, default=0)
@@ -84,7 +85,7 @@ class ReportingFinding(models.Model):
         Accident, verbose_name=_("accident"), on_delete=models.CASCADE, related_name="reporting_findings"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    evidence = models.TextField(_("evidence"))
+    evidence = models.TextField(_("evidence"), max_length=FACTS_MAX_LENGTH)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )

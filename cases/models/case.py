@@ -14,7 +14,7 @@ from django_fsm import transition as fsm_transition
 from cases.codes import CaseState, Measure, SanctionKind, SourceKind
 from cases.models.accidents import Accident
 from core.history import SignedHistoricalRecords
-from core.inputs import FACTS_MAX_LENGTH
+from core.inputs import FACTS_MAX_LENGTH, TEXT_MAX_LENGTH
 from org.models import Cadre, Department, Post
 
 
@@ -200,11 +200,15 @@ class Finding(models.Model):
     suspected_crime = models.BooleanField(_("suspected job-related crime (Art. 27)"), default=False)
     egregious = models.BooleanField(_("egregious and serious (Art. 32)"), default=False)
     conduct_date = models.DateField(_("date of the conduct"))
-    post_duties = models.TextField(_("duties of the post (岗位职责, Art. 33)"), blank=True)
-    performance = models.TextField(_("how the duties were performed (履职情况, Art. 33)"), blank=True)
-    conditions = models.TextField(_("conditions of performance (履职条件, Art. 33)"), blank=True)
-    evidence = models.TextField(_("evidence"), blank=True)
-    exemption_justification = models.TextField(_("why the Art. 31 exemption holds without full compliance on record"), blank=True)
+    post_duties = models.TextField(_("duties of the post (岗位职责, Art. 33)"), blank=True, max_length=TEXT_MAX_LENGTH)
+    performance = models.TextField(
+        _("how the duties were performed (履职情况, Art. 33)"), blank=True, max_length=FACTS_MAX_LENGTH
+    )
+    conditions = models.TextField(_("conditions of performance (履职条件, Art. 33)"), blank=True, max_length=TEXT_MAX_LENGTH)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=FACTS_MAX_LENGTH)
+    exemption_justification = models.TextField(
+        _("why the Art. 31 exemption holds without full compliance on record"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -296,7 +300,7 @@ class VetoOverride(models.Model):
 
     subject = models.ForeignKey(CaseSubject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="veto_overrides")
     until = models.DateField(_("veto lasts until"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX_LENGTH)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -329,7 +333,7 @@ class Filing(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX_LENGTH)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     history = SignedHistoricalRecords()
 
@@ -358,7 +362,7 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=TEXT_MAX_LENGTH)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     prev_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import FullPerformance
 from cases.models.case import CaseSubject, Finding
 from core.history import SignedHistoricalRecords
+from core.inputs import TEXT_MAX_LENGTH
 from duties.models import DutyRecord, Obligation
 
 
@@ -27,8 +28,8 @@ class PerformanceFinding(models.Model):
     finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="full_performance")
     condition = models.CharField(_("condition (Art. 31)"), max_length=16, choices=FullPerformance.choices)
     established = models.BooleanField(_("established"), default=False)
-    text = models.TextField(_("what was found"), blank=True)
-    evidence = models.TextField(_("evidence"), blank=True)
+    text = models.TextField(_("what was found"), blank=True, max_length=TEXT_MAX_LENGTH)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=TEXT_MAX_LENGTH)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -55,8 +56,8 @@ class LedgerGapExplanation(models.Model):
     obligation = models.ForeignKey(Obligation, verbose_name=_("obligation"), on_delete=models.PROTECT, related_name="+")
     period_start = models.DateField(_("first day of the block"))
     period_end = models.DateField(_("last day of the block"))
-    reason = models.TextField(_("why the gap does not stand against Art. 31"))
-    evidence = models.TextField(_("evidence"), blank=True)
+    reason = models.TextField(_("why the gap does not stand against Art. 31"), max_length=TEXT_MAX_LENGTH)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=TEXT_MAX_LENGTH)
     duty_records = models.ManyToManyField(DutyRecord, verbose_name=_("duty records relied on"), blank=True, related_name="+")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"

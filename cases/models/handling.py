@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import AppealRoute, AppealStage, CrimeKind
 from cases.models.case import Case, CaseSubject, MeasureDecision
 from core.history import SignedHistoricalRecords
+from core.inputs import TEXT_MAX_LENGTH
 from org.models import Department
 
 
@@ -51,7 +52,7 @@ class ExecutionTask(models.Model):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     history = SignedHistoricalRecords()
 
     class Meta:
@@ -103,8 +104,8 @@ class Referral(models.Model):
     )
     crime = models.CharField(_("suspected crime"), max_length=16, choices=CrimeKind.choices, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SENT)
-    reason = models.TextField(_("reason"))
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX_LENGTH)
+    return_reason = models.TextField(_("reason for return"), blank=True, max_length=TEXT_MAX_LENGTH)
     materials = models.JSONField(_("materials"), default=list, blank=True)
     acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -152,7 +153,7 @@ class Appeal(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="appeals")
     subject = models.ForeignKey(CaseSubject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="appeals")
     filed_on = models.DateField(_("filed on"))
-    grounds = models.TextField(_("grounds"))
+    grounds = models.TextField(_("grounds"), max_length=TEXT_MAX_LENGTH)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.FILED)
     deciding_department = models.ForeignKey(
         Department, verbose_name=_("deciding department"), on_delete=models.PROTECT, related_name="+"
@@ -169,7 +170,7 @@ class Appeal(models.Model):
     )
     measures = models.ManyToManyField(MeasureDecision, verbose_name=_("measures appealed"), blank=True, related_name="appeals")
     window_ends_on = models.DateField(_("filing window ended on"), null=True, blank=True)
-    decision_reason = models.TextField(_("decision reason"), blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True, max_length=TEXT_MAX_LENGTH)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.case import CaseSubject, MeasureDecision
 from core.history import SignedHistoricalRecords
+from core.inputs import TEXT_MAX_LENGTH
 from org.models import Department, Post
 
 
@@ -36,7 +37,7 @@ class InterimMeasure(models.Model):
     subject = models.ForeignKey(CaseSubject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="interim_measures")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     ordered_on = models.DateField(_("ordered on"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX_LENGTH)
     # The post the cadre was suspended or removed from, and the authority that manages it
     # (干部管理权限), as they were when the measure was recorded.
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+")
@@ -49,7 +50,7 @@ class InterimMeasure(models.Model):
     # The first day it no longer applies: the lifting date, or the decision date of the final
     # measure that absorbed it.
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    end_reason = models.TextField(_("reason for the end"), blank=True)
+    end_reason = models.TextField(_("reason for the end"), blank=True, max_length=TEXT_MAX_LENGTH)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("ended by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -90,3 +90,136 @@ def test_a_veto_override_on_an_implausible_date_is_refused(world, api, day):
     )
     assert_error(response, 400, "invalid", fields=("until",))
     assert not VetoOverride.objects.exists()
+
+
+# --- every free text bounded, every past date plausible (issue 15, item 10) ----------------------
+
+
+def _unbounded_strings(schema: dict) -> set[str]:
+    """Writable string fields of every request body with no ``maxLength`` (enums, dates, files
+    and decimals, bounded by their format, aside)."""
+    components = schema["components"]["schemas"]
+    found: set[str] = set()
+
+    def walk(node: dict, path: str, seen: frozenset[str]) -> None:
+        if "$ref" in node:
+            ref = node["$ref"].rsplit("/", 1)[-1]
+            if ref not in seen:
+                walk(components[ref], ref, seen | {ref})
+            return
+        for key in ("allOf", "oneOf", "anyOf"):
+            for sub in node.get(key, []):
+                walk(sub, path, seen)
+        kind = node.get("type")
+        if kind == "object":
+            for name, sub in node.get("properties", {}).items():
+                if not sub.get("readOnly"):
+                    walk(sub, f"{path}.{name}", seen)
+            if isinstance(node.get("additionalProperties"), dict):
+                walk(node["additionalProperties"], f"{path}.*", seen)
+        elif kind == "array":
+            walk(node.get("items", {}), f"{path}[]", seen)
+        elif kind == "string" and "maxLength" not in node and "enum" not in node:
+            if node.get("format") not in ("date", "date-time", "binary", "decimal", "uri"):
+                found.add(path)
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for content_type, media in (operation.get("requestBody") or {}).get("content", {}).items():
+                walk(media.get("schema", {}), f"{method.upper()} {path} ({content_type})", frozenset())
+    return found
+
+
+def test_every_writable_text_in_the_schema_states_its_maximum_length(api):
+    schema = api("discipline_officer").get("/api/schema/?format=json").json()
+    assert _unbounded_strings(schema) == set()
+
+
+def test_free_text_copied_into_history_is_bounded_in_the_model():
+    """Every TextField of a model with a history has a max_length (rules data seeded from the
+    articles aside: they are read, not typed)."""
+    from django.apps import apps
+    from django.db import models
+
+    seeded = {
+        "cases.DeadlinePolicy",
+        "cases.MeasurePolicy",
+        "cases.MeasurePolicyRule",
+        "cases.InfluencePeriod",
+        "duties.Obligation",
+    }
+    unbounded = [
+        f"{model._meta.label}.{field.name}"
+        for label in ("cases", "duties", "appraisal", "rulebooks")
+        for model in apps.get_app_config(label).get_models()
+        if hasattr(model, "history") and model._meta.label not in seeded
+        for field in model._meta.get_fields()
+        if isinstance(field, models.TextField) and field.max_length is None
+    ]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("post_duties", "职" * (TEXT_MAX_LENGTH + 1)),
+        ("performance", "履" * (FACTS_MAX_LENGTH + 1)),
+        ("evidence", "证" * (FACTS_MAX_LENGTH + 1)),
+    ],
+)
+def test_findings_beyond_the_limits_are_refused_and_nothing_is_written(world, api, field, value):
+    case = case_in_state(world, CaseState.INVESTIGATING)
+    subject = case.subjects.get()
+    body = {"circumstances": ["26.5"], "conduct_date": "2026-03-15", "performance": "未按期检查", field: value}
+    response = unchanged(
+        lambda: api("discipline_officer").put(f"/api/v1/cases/{case.pk}/subjects/{subject.pk}/findings/", body, format="json"),
+        case_id=case.pk,
+    )
+    assert_error(response, 400, "invalid", fields=(field,))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("occurred_at", "0001-01-01T08:00:00+08:00"),
+        ("description", "述" * (FACTS_MAX_LENGTH + 1)),
+    ],
+)
+def test_an_accident_beyond_the_limits_is_refused(world, api, field, value):
+    body = {"title": "某企业机械伤害事故", "occurred_at": "2026-03-01T08:00:00+08:00", "deaths": 1, "serious_injuries": 0}
+    response = unchanged(lambda: api("emergency_officer").post("/api/v1/accidents/", {**body, field: value}, format="json"))
+    assert_error(response, 400, "invalid", fields=(field,))
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1948-12-31"])
+def test_an_interview_on_an_implausible_day_is_refused(world, api, day):
+    from appraisal.models import Interview
+
+    body = {
+        "held_on": day,
+        "department": world.departments["pl-baofeng"].pk,
+        "cadre": world.cadres["pl-baofeng:township_head:0"].pk,
+        "ground": "hazard_rectification",
+        "notes": "就重大隐患整改不到位约谈。",
+    }
+    response = api("organization_officer").post("/api/v1/interviews/", body, format="json")
+    assert_error(response, 400, "invalid", fields=("held_on",))
+    assert not Interview.objects.exists()
+
+
+def test_the_transition_form_refuses_a_reason_beyond_the_api_limit_with_an_error(world, client):
+    case = case_in_state(world, CaseState.RECEIVED)
+    client.force_login(world.users["discipline_leader"])
+    page = client.get(f"/cases/{case.pk}/transitions/dismiss/")
+    assert page.status_code == 200, page.status_code
+    # No maxlength: a browser would cut a pasted reason there without a word.
+    assert 'maxlength="' not in page.content.decode()
+    response = unchanged(
+        lambda: client.post(f"/cases/{case.pk}/transitions/dismiss/", {"reason": "由" * (TEXT_MAX_LENGTH + 1)}),
+        case_id=case.pk,
+    )
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["reason"]
+    assert str(TEXT_MAX_LENGTH) in error
+    case.refresh_from_db()
+    assert case.state == CaseState.RECEIVED

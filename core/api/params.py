@@ -4,13 +4,17 @@ path id), never a server error (found by schemathesis on PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 
 from core.errors import NOT_FOUND, InvalidInput, NotFound
+from core.inputs import too_long
 
 
 def int_param(name: str, value: Any) -> int:
@@ -140,3 +144,48 @@ def date_2000s_param(name: str, value: Any, default: Any = None) -> Any:
     if day is not None and value is not None and not 2000 <= day.year <= 2099:
         raise InvalidInput({name: [_("Expected a date from 2000 to 2099.")]})
     return day
+
+
+def bounds_errors(serializer_class: type, data: Any) -> dict[str, Any]:
+    """The length and date limits a serializer states (``max_length``, a date's validators),
+    checked on the raw ``data`` of a view that hands its body to a service as it came (findings,
+    transitions, the rule engine): ``{field: [messages]}``, empty when all hold. Other checks
+    stay the service's, so its own messages and codes are unchanged."""
+    if not isinstance(data, dict):
+        return {}
+    fields = serializer_class().fields
+    errors: dict[str, Any] = {}
+    for name, value in data.items():
+        field = fields.get(name)
+        if field is None:
+            continue
+        if isinstance(field, serializers.CharField) and field.max_length and isinstance(value, str):
+            if len(value) > field.max_length:
+                errors[name] = [too_long(field.max_length)]
+        elif isinstance(field, serializers.ListField) and isinstance(value, list):
+            child = field.child
+            limit = getattr(child, "max_length", None) if isinstance(child, serializers.CharField) else None
+            if limit and any(isinstance(item, str) and len(item) > limit for item in value):
+                errors[name] = [too_long(limit)]
+        elif isinstance(field, serializers.DateField) and isinstance(value, str):
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                continue  # the service names a malformed date in its own words
+            try:
+                for validator in field.validators:
+                    cast(Callable[[Any], None], validator)(day)
+            except ValidationError as exc:
+                errors[name] = list(exc.messages)
+        elif isinstance(field, serializers.Serializer) and isinstance(value, dict):
+            nested = bounds_errors(type(field), value)
+            if nested:
+                errors[name] = nested
+    return errors
+
+
+def check_bounds(serializer_class: type, data: Any) -> None:
+    """``bounds_errors`` as a 400 naming the fields, before anything is written."""
+    errors = bounds_errors(serializer_class, data)
+    if errors:
+        raise InvalidInput(errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from core.api.params import (
 )
 from core.errors import NOT_FOUND, InvalidInput, NotFound
 from core.idempotency import key_from, once
+from core.inputs import TEXT_MAX_LENGTH, past_date
 from core.persistence import local_today
 from duties.codes import Organ
 from duties.models import DutyRecord, Evidence, Obligation
@@ -163,8 +165,8 @@ class DutyRecordCreateSerializer(serializers.Serializer):
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False)
     unit = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
     obligation = serializers.PrimaryKeyRelatedField(queryset=Obligation.objects.all())
-    date = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    date = serializers.DateField(validators=[past_date], help_text="The day it was done: between 1949 and today.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
     def to_internal_value(self, data):
         # Without a cadre or a unit, ``cadre`` is required, named with the other missing fields.
@@ -234,8 +236,19 @@ class DutyRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     "unit": serializers.IntegerField(required=False),
                     "obligation": serializers.IntegerField(),
                     "date": serializers.DateField(),
-                    "note": serializers.CharField(required=False),
-                    "evidence": serializers.ListField(child=serializers.FileField(), required=False),
+                    "note": serializers.CharField(required=False, max_length=TEXT_MAX_LENGTH),
+                    "evidence": serializers.ListField(
+                        child=serializers.FileField(),
+                        required=False,
+                        max_length=settings.ZEREN_EVIDENCE_MAX_FILES,
+                        help_text=(
+                            f"At most {settings.ZEREN_EVIDENCE_MAX_FILES} files, each at most "
+                            f"{settings.ZEREN_EVIDENCE_MAX_BYTES} bytes: PDF, PNG, JPEG, DOCX, XLSX or OFD judged by content. "
+                            f"A zip package (DOCX, XLSX, OFD) holds at most {settings.ZEREN_ARCHIVE_MAX_ENTRIES} entries, "
+                            f"inflates to at most {settings.ZEREN_ARCHIVE_MAX_INFLATED} bytes, compressed at most "
+                            f"{settings.ZEREN_ARCHIVE_MAX_RATIO} to 1, with no absolute or '..' paths; polyglots are refused (400)."
+                        ),
+                    ),
                 },
             ),
         },

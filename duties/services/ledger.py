@@ -23,6 +23,7 @@ from duties.selectors.catalog import CatalogChoice, catalog_for
 from duties.selectors.ledger import record_organizations
 from duties.selectors.organs import office_of, organs_of
 from duties.services.access import require_ledger_access
+from duties.services.archives import ZIP_LOCAL, ArchiveRefused, inspect_zip, polyglot
 from org.access import membership_of
 from org.codes import Role
 from org.models import Cadre, Department, Post
@@ -82,6 +83,13 @@ def check_upload(upload: UploadedFile[bytes], field: str = "evidence") -> tuple[
         raise field_error(field, _("“%(name)s” is larger than the limit of %(limit)s bytes.") % {"name": name, "limit": limit})
     if not content:
         raise field_error(field, _("“%(name)s” is empty.") % {"name": name})
+    # A zip package is inspected before anything opens it to look for its main part.
+    is_zip = content.startswith(ZIP_LOCAL)
+    if is_zip:
+        try:
+            inspect_zip(content)
+        except ArchiveRefused as exc:
+            raise field_error(field, _("“%(name)s” is refused: %(reason)s") % {"name": name, "reason": exc}) from exc
     content_type = sniff(name, content[:16], content)
     if content_type is None:
         raise field_error(
@@ -89,7 +97,24 @@ def check_upload(upload: UploadedFile[bytes], field: str = "evidence") -> tuple[
             _("“%(name)s” is not an accepted file: its content must be one of %(types)s, with the matching extension.")
             % {"name": name, "types": ", ".join(ALLOWED_EXTENSIONS)},
         )
+    if polyglot(content, is_zip=is_zip):
+        raise field_error(
+            field,
+            _("“%(name)s” is refused: its content is also read as another type of file (a polyglot).") % {"name": name},
+        )
     return content_type, content
+
+
+def check_uploads(files: Iterable[UploadedFile[bytes]], field: str = "evidence") -> list[tuple[UploadedFile[bytes], str, bytes]]:
+    """Validate the files of one upload, at most ``ZEREN_EVIDENCE_MAX_FILES`` of them, before any
+    is stored; returns ``(upload, content type, content)`` for each or raises a 400 naming ``field``."""
+    files = list(files)
+    limit = settings.ZEREN_EVIDENCE_MAX_FILES
+    if len(files) > limit:
+        raise field_error(
+            field, _("%(n)d files were sent; at most %(limit)d go in one upload.") % {"n": len(files), "limit": limit}
+        )
+    return [(upload, *check_upload(upload, field)) for upload in files]
 
 
 def _safe_name(name: str | None) -> str:
@@ -183,7 +208,7 @@ def record_create(
     # A department keeps the records of the posts held in it on that day, not of its former leaders.
     require_ledger_access(acting_user, {post.organization_id}, write=True)
     _check_catalog(obligation, catalog_for(post.organization, date), post.organization.name, date)
-    checked = [(upload, *check_upload(upload)) for upload in files]
+    checked = check_uploads(files)
     record = DutyRecord(
         cadre=cadre, obligation=obligation, post=post, date=date, note=(note or "").strip(), recorded_by=acting_user
     )
@@ -236,7 +261,7 @@ def organ_record_create(
     _check_date(obligation, date)
     _check_catalog(obligation, catalog_for(unit, date), unit.name, date)
     kept_by = keeper_of(organ, unit, acting_user)
-    checked = [(upload, *check_upload(upload)) for upload in files]
+    checked = check_uploads(files)
     record = DutyRecord(
         organ=organ,
         unit=unit,

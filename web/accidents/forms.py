@@ -6,7 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ReportingFinding
-from web.common.forms import DATETIME_LOCAL, DateTimeLocalInput, DepartmentChoiceField, ScopedForm, ServiceForm, departments
+from core.inputs import FACTS_MAX_LENGTH
+from web.common.forms import (
+    DATETIME_LOCAL,
+    BoundedText,
+    DateTimeLocalInput,
+    DepartmentChoiceField,
+    ScopedForm,
+    ServiceForm,
+    departments,
+)
 
 
 class AccidentForm(ScopedForm):
@@ -20,7 +29,9 @@ class AccidentForm(ScopedForm):
         required=False,
     )
     location = DepartmentChoiceField(label=_("Where"), queryset=departments(), required=False, empty_label="—")
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = BoundedText(
+        max_length=FACTS_MAX_LENGTH, label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     deaths = forms.IntegerField(label=_("Deaths"), min_value=0, initial=0)
     serious_injuries = forms.IntegerField(label=_("Serious injuries (incl. acute poisoning)"), min_value=0, initial=0)
     direct_loss_yuan = forms.DecimalField(
@@ -40,4 +51,4 @@ class AccidentReportForm(ScopedForm):
 
 class ReportingFindingForm(ServiceForm):
     kind = forms.ChoiceField(label=_("Finding"), choices=ReportingFinding.Kind.choices)
-    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = BoundedText(max_length=FACTS_MAX_LENGTH, label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.codes import InterviewGround
 from appraisal.models import AnnualAssessment, AssessmentGrade
 from appraisal.selectors.assessment import active_grades, cadres_by_ids
+from core.inputs import TEXT_MAX_LENGTH
 from org.models import Cadre, Department
-from web.common.forms import DateInput, DepartmentChoiceField, ServiceForm
+from web.common.forms import BoundedText, DateInput, DepartmentChoiceField, ServiceForm
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -97,7 +98,7 @@ class DepartmentResultForm(ServiceForm):
     score = forms.DecimalField(label=_("Score"), required=False, min_value=0, max_digits=6, decimal_places=2)
     rank = forms.IntegerField(label=_("Rank"), required=False, min_value=1)
     ranked_of = forms.IntegerField(label=_("Number ranked"), required=False, min_value=1)
-    note = forms.CharField(label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = BoundedText(label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +109,7 @@ class CadreResultForm(ServiceForm):
     cadre = CadreChoiceField(label=_("Cadre"), queryset=Cadre.objects.none())
     grade = GradeChoiceField(label=_("Grade"))
     score = forms.DecimalField(label=_("Score"), required=False, min_value=0, max_digits=6, decimal_places=2)
-    note = forms.CharField(label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = BoundedText(label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, cadres: list[Cadre], **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import TEXT_MAX_LENGTH
 from org.codes import MoveKind, Role
-from web.common.forms import DateInput, DepartmentChoiceField, ScopedForm, ServiceForm, departments
+from web.common.forms import BoundedText, DateInput, DepartmentChoiceField, ScopedForm, ServiceForm, departments
 
 
 class CadreFilterForm(ScopedForm):
@@ -24,7 +25,7 @@ class RecordDateForm(ServiceForm):
 class VetoOverrideForm(ServiceForm):
     subject = forms.TypedChoiceField(label=_("Case"), coerce=int)
     until = forms.DateField(label=_("Veto lasts until"), widget=DateInput)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = BoundedText(max_length=TEXT_MAX_LENGTH, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, subjects: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +49,8 @@ class MoveForm(ScopedForm):
     confirm_under_investigation = forms.BooleanField(
         label=_("I confirm this move although the cadre is under investigation (政务处分法第五十二条)"), required=False
     )
-    reason = forms.CharField(
+    reason = BoundedText(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Reason for the confirmation"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

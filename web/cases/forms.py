@@ -21,9 +21,10 @@ from cases.lifecycle.deciding import EITHER_ORGAN, organs_allowed
 from cases.lifecycle.spec import REASON_REQUIRED
 from cases.models import Appeal, Finding, InterimMeasure
 from cases.selectors.exemption import performance_findings
+from core.inputs import FACTS_MAX_LENGTH, TEXT_MAX_LENGTH
 from org.codes import DepartmentKind
 from org.selectors import department_members, transfer_targets
-from web.common.forms import ServiceForm
+from web.common.forms import BoundedText, ServiceForm
 from web.common.pages import display_name
 
 if TYPE_CHECKING:
@@ -97,7 +98,8 @@ class TransitionForm(ServiceForm):
         if name == "conclude":
             self._crime_fields(subjects or [], user)
         required = name in REASON_REQUIRED
-        self.fields["reason"] = forms.CharField(
+        self.fields["reason"] = BoundedText(
+            max_length=TEXT_MAX_LENGTH,
             required=False,
             label=_("Reason") if required else _("Remarks (optional)"),
             widget=_textarea(4 if required else 2),
@@ -228,14 +230,20 @@ class FindingsForm(ServiceForm):
             self.fields[flag] = forms.BooleanField(required=False, label=_finding_label(flag))
         self.fields["conduct_date"] = LooseField(label=_finding_label("conduct_date"), widget=_date_widget())
         for name in self.TEXTS:
-            self.fields[name] = forms.CharField(required=False, label=_finding_label(name), widget=_textarea(3))
+            self.fields[name] = BoundedText(
+                max_length=FACTS_MAX_LENGTH if name in ("performance", "evidence") else TEXT_MAX_LENGTH,
+                required=False,
+                label=_finding_label(name),
+                widget=_textarea(3),
+            )
         self.art31_conditions = []
         for condition, label in FullPerformance.choices:
             self.fields[f"fp_{condition}_established"] = forms.BooleanField(required=False, label=_("Established (经查实)"))
-            self.fields[f"fp_{condition}_text"] = forms.CharField(
-                required=False, label=_("What the investigation found"), widget=_textarea(2)
+            self.fields[f"fp_{condition}_text"] = BoundedText(
+                max_length=TEXT_MAX_LENGTH, required=False, label=_("What the investigation found"), widget=_textarea(2)
             )
-            self.fields[f"fp_{condition}_evidence"] = forms.CharField(
+            self.fields[f"fp_{condition}_evidence"] = BoundedText(
+                max_length=TEXT_MAX_LENGTH,
                 required=False,
                 label=_("Evidence (besides the duty ledger)") if condition == FullPerformance.DUTIES else _("Evidence"),
                 widget=_textarea(2),
@@ -309,10 +317,12 @@ class GapExplanationForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["obligation"] = forms.CharField(required=False, widget=forms.HiddenInput)
         self.fields["period_start"] = forms.CharField(required=False, widget=forms.HiddenInput)
-        self.fields["reason"] = forms.CharField(
-            required=False, label=_("Why the gap does not stand against Art. 31"), widget=_textarea(4)
+        self.fields["reason"] = BoundedText(
+            max_length=TEXT_MAX_LENGTH, required=False, label=_("Why the gap does not stand against Art. 31"), widget=_textarea(4)
         )
-        self.fields["evidence"] = forms.CharField(required=False, label=_("Evidence"), widget=_textarea(3))
+        self.fields["evidence"] = BoundedText(
+            max_length=TEXT_MAX_LENGTH, required=False, label=_("Evidence"), widget=_textarea(3)
+        )
         self.fields["duty_records"] = LooseField(
             label=_("Duty records it rests on"),
             widget=forms.CheckboxSelectMultiple(
@@ -356,7 +366,8 @@ class FilingForm(ServiceForm):
             widget=_date_widget(),
             initial=timezone.localdate().isoformat(),
         )
-        self.fields["reason"] = forms.CharField(
+        self.fields["reason"] = BoundedText(
+            max_length=TEXT_MAX_LENGTH,
             required=False,
             label=_("Grounds of the 立案"),
             help_text=_("What the preliminary verification found that calls for investigating this person."),
@@ -383,7 +394,8 @@ class InterimForm(ServiceForm):
             widget=_date_widget(),
             initial=timezone.localdate().isoformat(),
         )
-        self.fields["reason"] = forms.CharField(
+        self.fields["reason"] = BoundedText(
+            max_length=TEXT_MAX_LENGTH,
             required=False,
             label=_("Reason"),
             help_text=_("What calls for taking the cadre off the post before the findings."),
@@ -399,7 +411,7 @@ class InterimLiftForm(ServiceForm):
         self.fields["lifted_on"] = LooseField(
             label=_("Lifted from"), widget=_date_widget(), initial=timezone.localdate().isoformat()
         )
-        self.fields["reason"] = forms.CharField(required=False, label=_("Reason"), widget=_textarea(2))
+        self.fields["reason"] = BoundedText(max_length=TEXT_MAX_LENGTH, required=False, label=_("Reason"), widget=_textarea(2))
 
 
 class InterimSettleForm(ServiceForm):
@@ -417,7 +429,7 @@ class InterimSettleForm(ServiceForm):
                 ]
             ),
         )
-        self.fields["reason"] = forms.CharField(required=False, label=_("Reason"), widget=_textarea(2))
+        self.fields["reason"] = BoundedText(max_length=TEXT_MAX_LENGTH, required=False, label=_("Reason"), widget=_textarea(2))
 
 
 # --- appeals -------------------------------------------------------------------------------------
@@ -441,7 +453,7 @@ class AppealFileForm(ServiceForm):
             help_text=_("A second stage (复核 after 复审, 申诉 after 复核) is filed against the first stage's decision."),
         )
         self.fields["filed_on"] = LooseField(label=_("Filed on"), widget=_date_widget(), initial=timezone.localdate().isoformat())
-        self.fields["grounds"] = forms.CharField(required=False, label=_("Grounds"), widget=_textarea(4))
+        self.fields["grounds"] = BoundedText(max_length=TEXT_MAX_LENGTH, required=False, label=_("Grounds"), widget=_textarea(4))
 
 
 class AppealDecideForm(ServiceForm):
@@ -452,7 +464,7 @@ class AppealDecideForm(ServiceForm):
             widget=forms.RadioSelect(choices=[("upheld", Appeal.State.UPHELD.label), ("revised", Appeal.State.REVISED.label)]),
             initial="upheld",
         )
-        self.fields["reason"] = forms.CharField(required=False, label=_("Reasons"), widget=_textarea(4))
+        self.fields["reason"] = BoundedText(max_length=TEXT_MAX_LENGTH, required=False, label=_("Reasons"), widget=_textarea(4))
         self.fields["delivered_on"] = LooseField(
             label=_("Decision delivered on"),
             widget=_date_widget(),

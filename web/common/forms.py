@@ -52,6 +52,17 @@ class ServiceForm(forms.Form):
         return None
 
 
+class BoundedText(forms.CharField):
+    """Free text with the API's limit (``core.inputs``), refused over it with an error naming the
+    limit and the length. The widget gets no ``maxlength``: a browser cuts a pasted text at it
+    without a word, and the end of a reason would be lost silently."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -13,8 +13,9 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import TEXT_MAX_LENGTH
 from duties.services.ledger import ALLOWED_EXTENSIONS
-from web.common.forms import DateInput, ServiceForm
+from web.common.forms import BoundedText, DateInput, ServiceForm
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -47,10 +48,10 @@ class DepartmentPickForm(ServiceForm):
 class RecordForm(ServiceForm):
     obligation = forms.TypedChoiceField(label=_("Duty"), coerce=int)
     date = forms.DateField(label=_("Date done"), widget=DateInput)
-    note = forms.CharField(
+    note = BoundedText(
         label=_("Note"),
         required=False,
-        max_length=4000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What was done: the meeting, the place inspected, the report heard."),
     )
@@ -70,10 +71,10 @@ class OrganRecordForm(ServiceForm):
 
     duty = forms.ChoiceField(label=_("Organ and duty"))
     date = forms.DateField(label=_("Date done"), widget=DateInput)
-    note = forms.CharField(
+    note = BoundedText(
         label=_("Note"),
         required=False,
-        max_length=4000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What was done: the patrol round, the evaluation, the report given."),
     )

@@ -315,6 +315,35 @@ def test_a_bad_file_is_refused_next_to_the_field_and_nothing_is_saved(client_as,
     assert (DutyRecord.objects.count(), Evidence.objects.count()) == (0, 0)
 
 
+def test_more_evidence_files_than_one_upload_holds_is_a_form_error(client_as, world, settings):
+    settings.ZEREN_EVIDENCE_MAX_FILES = 3
+    files = [_pdf(f"检查记录{i}.pdf") for i in range(4)]
+    response = _post_record(
+        client_as("organization_officer"), world.cadres[DEPUTY], obligation=_inspection().pk, day="2026-04-08", files=files
+    )
+    assert response.status_code == 400
+    [error] = response.context["record_form"].errors["evidence"]
+    assert "4" in error and "3" in error
+    assert (DutyRecord.objects.count(), Evidence.objects.count()) == (0, 0)
+
+
+def test_a_zip_bomb_in_the_form_is_a_form_error(client_as, world):
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", b"<w:document/>")
+        package.writestr("word/media/zeros.bin", b"\x00" * 8 * 1024 * 1024)
+    bomb = SimpleUploadedFile("纪要.docx", out.getvalue())
+    response = _post_record(
+        client_as("organization_officer"), world.cadres[DEPUTY], obligation=_inspection().pk, day="2026-04-08", files=[bomb]
+    )
+    assert response.status_code == 400
+    assert "纪要.docx" in response.context["record_form"].errors["evidence"][0]
+    assert (DutyRecord.objects.count(), Evidence.objects.count()) == (0, 0)
+
+
 def test_a_date_the_cadre_held_no_bound_post_is_refused_next_to_the_duty(client_as, world):
     cadre = world.cadres[DEPUTY]
     _promote_to_head(world, cadre, dt.date(2026, 3, 1))

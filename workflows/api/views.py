@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from viewflow.workflow.models import Task
 
 from core.errors import InvalidInput
+from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH
 from workflows import services
 from workflows.selectors import case_numbers, department_tasks, my_tasks, queue, task_by_id, task_url
 
@@ -59,8 +60,8 @@ class TaskSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    to = serializers.CharField(help_text="username of a member of the task's department")
-    reason = serializers.CharField(required=False, allow_blank=True)
+    to = serializers.CharField(max_length=CODE_MAX_LENGTH, help_text="username of a member of the task's department")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class TaskViewSet(viewsets.GenericViewSet):

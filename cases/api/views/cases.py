@@ -44,10 +44,9 @@ from cases.services.interim import interim_lift, interim_record, interim_settle
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.services.records import veto_override
-from core.api.params import choices_param, choices_query, id_query, int_param, pk_param, validated
+from core.api.params import check_bounds, choices_param, choices_query, id_query, int_param, pk_param, validated
 from core.errors import NOT_FOUND, InvalidInput, NotFound
 from core.idempotency import key_from, once
-from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH
 from org.jurisdiction import user_units
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -117,19 +116,6 @@ def _with_etag(response: Response) -> Response:
     return response
 
 
-def _bounded_text(payload: dict) -> None:
-    """The transition's free text within its limits (issue 15, item 10), before anything is written."""
-    errors: dict[str, list[str]] = {}
-    reason = payload.get("reason")
-    if isinstance(reason, str) and len(reason) > TEXT_MAX_LENGTH:
-        errors["reason"] = [_("Ensure this field has no more than %(max)d characters.") % {"max": TEXT_MAX_LENGTH}]
-    team = payload.get("team")
-    if isinstance(team, list) and any(isinstance(u, str) and len(u) > CODE_MAX_LENGTH for u in team):
-        errors["team"] = [_("Ensure this field has no more than %(max)d characters.") % {"max": CODE_MAX_LENGTH}]
-    if errors:
-        raise InvalidInput(errors)
-
-
 def _expected_version(request, from_body) -> int | None:
     """The version the client saw: ``version`` in the body, or an ``If-Match`` ETag."""
     raw = from_body if from_body is not None else request.headers.get("If-Match", "").strip().strip('"') or None
@@ -186,7 +172,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         name = payload.pop("name", None)
         if not name:
             raise InvalidInput({"name": [_("This field is required.")]})
-        _bounded_text(payload)
+        check_bounds(s.TransitionSerializer, payload)
         expected = _expected_version(request, payload.pop("version", None))
         case_transition(case_id=case.pk, name=name, payload=payload, acting_user=request.user, expected_version=expected)
         # Access is not checked again: a transition never takes a case from the department that
@@ -225,6 +211,7 @@ class FindingView(APIView):
         case, access = case_for(request, case_pk)
         if access != FULL:
             raise NotFound(NOT_FOUND)
+        check_bounds(s.FindingInputSerializer, request.data)
         output = finding_put(case_id=case.pk, subject_id=pk_param(subject_pk), data=request.data, acting_user=request.user)
         return Response(output)
 
@@ -327,6 +314,7 @@ class LedgerGapExplanationView(APIView):
         unknown = sorted(set(data) - set(s.GapExplanationInputSerializer().fields))
         if unknown:
             raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
+        check_bounds(s.GapExplanationInputSerializer, data)
         explanation = gap_explanation_record(
             case_id=case.pk,
             subject_id=pk_param(subject_pk),
@@ -375,6 +363,7 @@ class EvaluateView(APIView):
         responses=s.EvaluationSerializer,
     )
     def post(self, request):
+        check_bounds(s.AssessmentInputSerializer, request.data)
         try:
             output, _snap = evaluate(request.data, jurisdiction=caller_county(request.user))
         except AssessmentInputError as exc:
