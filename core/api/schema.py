@@ -152,7 +152,7 @@ SERVER_RULE = "x-server-rule"
 EXISTS = "must name an existing object the caller may see"
 
 
-class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
+class ReferenceFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
     """Primary-key references in request bodies state the rule they are checked against."""
 
     target_class = "rest_framework.relations.PrimaryKeyRelatedField"
@@ -186,7 +186,7 @@ class ClosedBody(serializers.Serializer):  # type: ignore[type-arg]  # a base fo
         return super().to_internal_value(data)
 
 
-class ClosedBodyExtension(OpenApiSerializerExtension):
+class ClosedBodyExtension(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]
     target_class = ClosedBody
     match_subclasses = True
 

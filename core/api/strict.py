@@ -35,6 +35,6 @@ def strict_json_types() -> None:
             self.fail("invalid")
         return decimal_internal(self, data)
 
-    fields.CharField.to_internal_value = text  # type: ignore[method-assign]
-    fields.DecimalField.to_internal_value = decimal  # type: ignore[method-assign]
+    fields.CharField.to_internal_value = text  # type: ignore[method-assign,assignment]
+    fields.DecimalField.to_internal_value = decimal  # type: ignore[method-assign,assignment]
     setattr(fields.CharField, _PATCHED, True)
