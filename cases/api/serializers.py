@@ -852,8 +852,9 @@ class AssessmentInputSerializer(ClosedBody):
     egregious = serializers.BooleanField(required=False)
     cadre_status = serializers.ChoiceField(choices=["in_office", "transferred", "promoted", "retired"], required=False)
     conduct_date = serializers.DateField(
-        validators=[past_date],
-        help_text="The rulebook in force on it applies. Server rule: from 1949, not in the future; a rulebook in force (from 2018-04-08)",
+        # No date validator here: the rule engine names a day in the future or before every rulebook
+        # in its own words, the same in the CLI and the API (cases/tests/test_cli_api_parity.py).
+        help_text="The rulebook in force on it applies. Server rule: not in the future; a rulebook in force (from 2018-04-08)",
     )
     accident_grade = serializers.ChoiceField(
         choices=["general", "larger", "major", "especially_major"],

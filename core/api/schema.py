@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from core.inputs import past_date, past_datetime, plausible_date
+
 ERROR_COMPONENT: dict[str, Any] = {
     "type": "object",
     "description": (
@@ -195,3 +197,35 @@ class ClosedBodyExtension(OpenApiSerializerExtension):  # type: ignore[no-untype
         if direction == "request":
             schema["additionalProperties"] = False
         return schema
+
+
+DATE_RULES: dict[Any, str] = {
+    past_date: "from 1949, not after today",
+    past_datetime: "from 1949, not after now",
+    plausible_date: "from 1949 to the end of next year",
+}
+
+
+def _date_rule(field: Any) -> str | None:
+    return next((rule for validator, rule in DATE_RULES.items() if validator in field.validators), None)
+
+
+class _DateRuleExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """Dates and times checked against today (core.inputs) state the rule in the schema."""
+
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        rule = _date_rule(self.target)
+        if direction == "request" and rule is not None:
+            schema.setdefault(SERVER_RULE, rule)
+        return schema
+
+
+class DateRuleExtension(_DateRuleExtension):
+    target_class = "rest_framework.fields.DateField"
+
+
+class DateTimeRuleExtension(_DateRuleExtension):
+    target_class = "rest_framework.fields.DateTimeField"

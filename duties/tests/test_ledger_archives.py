@@ -79,6 +79,7 @@ def _post(api, world, name: str, content: bytes):
         "/api/v1/duty-records/",
         body(world, SAFETY_DEPUTY, "10-3-inspection", D(2026, 11, 3), evidence=[upload("ok.pdf", PDF), upload(name, content)]),
         format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",  # the words below are the English messages
     )
 
 
