@@ -236,12 +236,13 @@ def staticfiles_backend(production: bool) -> str:
     """The static files storage: compressed in production only.
 
     Compressing pays where files are served for months by nginx or whitenoise (production:
-    gzip and brotli variants of about 60 MB, minutes of CPU at each ``collectstatic``). Outside
+    gzip and brotli variants of about 60 MB, minutes of CPU at the first ``collectstatic``; later
+    runs reuse the variants of unchanged files, ``config.staticfiles``). Outside
     production whitenoise serves the apps' files directly (WHITENOISE_USE_FINDERS) and
     ``collectstatic`` is a plain copy of a few seconds, so the first start never waits on it.
     """
     if production:
-        return "whitenoise.storage.CompressedStaticFilesStorage"
+        return "config.staticfiles.CachedCompressedStaticFilesStorage"
     return "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 

@@ -3,16 +3,20 @@ static files are compressed in production only, and no system check warns on SQL
 
 from __future__ import annotations
 
+import gzip
 import io
+import os
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils.module_loading import import_string
+from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedStaticFilesStorage
 
 from config.settings import staticfiles_backend
+from config.staticfiles import CachedCompressedStaticFilesStorage
 from demo.world import demo_usernames
 
 
@@ -50,3 +54,31 @@ def test_the_system_check_has_no_warning_on_the_database():
     call_command("check", "--database", "default", "--fail-level", "WARNING", stdout=out, stderr=err)
     assert "no issues" in out.getvalue()
     assert "W040" not in out.getvalue() + err.getvalue()
+
+
+def test_production_compression_reuses_the_variants_of_unchanged_files(tmp_path, monkeypatch):
+    css = tmp_path / "site.css"
+    css.write_text("body { color: black; }\n" * 200)
+    storage = CachedCompressedStaticFilesStorage(location=str(tmp_path))
+    first = sorted(name for _, name, _ in storage.post_process({"site.css": (storage, "site.css")}))
+    assert first == ["site.css.br", "site.css.gz"]
+
+    calls: list[str] = []
+    real_gzip = Compressor.compress_gzip
+
+    def counting_gzip(data: bytes) -> bytes:
+        calls.append("gzip")
+        return real_gzip(data)
+
+    monkeypatch.setattr(Compressor, "compress_gzip", staticmethod(counting_gzip))
+    again = sorted(name for _, name, _ in storage.post_process({"site.css": (storage, "site.css")}))
+    assert again == first
+    assert calls == []
+
+    # A file copied anew by collectstatic has a new modification time: compressed again.
+    stat = css.stat()
+    css.write_text("body { color: red; }\n" * 200)
+    os.utime(css, (stat.st_atime, stat.st_mtime + 10))
+    list(storage.post_process({"site.css": (storage, "site.css")}))
+    assert calls == ["gzip"]
+    assert b"red" in gzip.decompress((tmp_path / "site.css.gz").read_bytes())
