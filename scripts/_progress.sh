@@ -1,14 +1,15 @@
 # Sourced by scripts/_venv.sh and scripts/run: `progress LABEL CMD...` runs CMD under a heading,
-# passes its output through, and whenever it has been quiet for 5 seconds prints a line saying it
-# is still working, so a slow step (a package install, migrations on a busy machine) never looks
-# hung. Ends with the step's duration; returns CMD's exit status.
+# passes its output through and, whenever it has been quiet for 5 seconds (looked at every
+# second), prints a line saying it is still working, so a slow step (a package install,
+# migrations on a busy machine) never looks hung. Ends with the step's duration; returns CMD's
+# exit status.
 progress() {
   local label="$1"; shift
   local start=$SECONDS mark ticker status
   echo "==> $label"
   mark="$(mktemp)"
   (
-    while sleep 5; do
+    while sleep 1; do
       if [ $(( $(date +%s) - $(stat -c %Y "$mark" 2>/dev/null || date +%s) )) -ge 5 ]; then
         echo "    ... $label: still working ($(( SECONDS - start )) s)"
         touch "$mark"

@@ -14,8 +14,7 @@ if [ -z "$_py" ]; then
   exit 1
 fi
 if [ ! -x .venv/bin/python ]; then
-  echo "Creating .venv with $_py ..."
-  "$_py" -m venv .venv
+  progress "Creating .venv with $_py" "$_py" -m venv .venv
 fi
 _stamp=".venv/.installed-$(basename "$_req")"
 _sum="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
