@@ -91,6 +91,14 @@ USERS = [
     ("inspection_officer", "pl-inspection", Rank.OFFICER, "巡察 承办人"),
     ("city_discipline_officer", "szs-discipline", Rank.OFFICER, "市纪委 承办人"),
 ]
+ADMIN_USERNAME = "admin"
+
+
+def demo_usernames() -> list[str]:
+    """Every user the demo creates (``build_world``): the banners of ``loaddemo`` and
+    ``scripts/run`` (``manage.py demousers``) read it here, so they cannot fall behind."""
+    return [row[0] for row in USERS] + [row[0] for row in NEIGHBOUR_USERS] + [ADMIN_USERNAME]
+
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
 GIVEN = [
@@ -205,12 +213,12 @@ def _users(departments):
             user.save()
         Membership.objects.get_or_create(user=user, defaults={"department": departments[dept_code], "rank": rank})
         users[username] = user
-    admin = User.objects.filter(username="admin").first()
+    admin = User.objects.filter(username=ADMIN_USERNAME).first()
     if admin is None:
-        admin = User(username="admin", is_staff=True, is_superuser=True, email="admin@zeren.invalid")
+        admin = User(username=ADMIN_USERNAME, is_staff=True, is_superuser=True, email="admin@zeren.invalid")
         admin.set_password(password)
         admin.save()
-    users["admin"] = admin
+    users[ADMIN_USERNAME] = admin
     # Organization and discipline users may use the admin to view records.
     for name in ("discipline_leader", "organization_leader"):
         if not users[name].is_staff:

@@ -31,7 +31,7 @@ from cases.services.lifecycle import case_transition
 from cases.services.referrals import referral_move
 from core.persistence import local_today
 from demo.ledger import build_duties_demo
-from demo.world import NEIGHBOUR_USERS, USERS, build_world
+from demo.world import build_world, demo_usernames
 from org.codes import DepartmentKind as K
 from org.codes import Rank
 from org.models import Membership
@@ -105,9 +105,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Art. 31 case not pursued: {explained} gaps of the duty ledger explained by paper records.")
             )
-        self.stdout.write(
-            f"Demo users (password from DEMO_PASSWORD, default 'zeren-demo'): {', '.join(u[0] for u in USERS + NEIGHBOUR_USERS)}, admin"
-        )
+        self.stdout.write(f"Demo users (password from DEMO_PASSWORD, default 'zeren-demo'): {', '.join(demo_usernames())}")
 
     # --- Art. 31: three findings on evidence (issue 13) ----------------------------------------
 
