@@ -223,9 +223,9 @@ class _DateRuleExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-un
         return schema
 
 
-class DateRuleExtension(_DateRuleExtension):
+class DateRuleExtension(_DateRuleExtension):  # type: ignore[no-untyped-call]
     target_class = "rest_framework.fields.DateField"
 
 
-class DateTimeRuleExtension(_DateRuleExtension):
+class DateTimeRuleExtension(_DateRuleExtension):  # type: ignore[no-untyped-call]
     target_class = "rest_framework.fields.DateTimeField"

@@ -83,8 +83,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
     """The obligations catalog of every rulebook, every version: each duty with a frequency (in
     平罗县's: Articles 5, 6, 9, 10, 11, 14, 16, 17), bound to roles or to organs."""
 
-    serializer_class = ObligationSerializer
-    pagination_class = None
+    serializer_class = ObligationSerializer  # paginated, as every list of PRODUCT §9
 
     def get_queryset(self):
         params = self.request.query_params

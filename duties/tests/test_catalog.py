@@ -345,10 +345,11 @@ def test_every_role_owes_a_standing_duty_of_its_own_article():
 
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_obligations_of_a_role(world, api, role):
-    response = api("discipline_officer").get(f"/api/v1/obligations/?role={role}")
+    response = api("discipline_officer").get(f"/api/v1/obligations/?role={role}&page_size=200")
     assert response.status_code == 200, response.content
-    rows = response.json()
-    assert isinstance(rows, list)
+    page = response.json()  # a paginated list, as PRODUCT §9 says lists are
+    rows = page["results"]
+    assert page["count"] == len(rows) and page["next"] is None
     assert {r["code"] for r in rows} == EXPECTED[role]
     assert len(rows) == len(EXPECTED[role])
     for row in rows:
@@ -363,7 +364,9 @@ def test_obligations_of_a_role(world, api, role):
 
 
 def test_without_a_role_the_whole_catalog_is_listed_in_the_seeds_order(world, api):
-    rows = api("emergency_officer").get("/api/v1/obligations/").json()
+    page = api("emergency_officer").get("/api/v1/obligations/?page_size=200").json()
+    rows = page["results"]
+    assert page["count"] == len(rows)
     assert [r["code"] for r in rows] == list(Obligation.objects.order_by("position").values_list("code", flat=True))
     bound = {code for table in (EXPECTED, EXPECTED_ORGANS, EXPECTED_STANDING) for codes in table.values() for code in codes}
     assert bound == {r["code"] for r in rows}
