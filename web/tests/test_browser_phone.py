@@ -81,6 +81,13 @@ def _web_names() -> dict[str, str]:
     return {name: path for name, path in found.items() if name not in NOT_PAGES}
 
 
+def _resolve(path: str):
+    try:
+        return resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+
+
 def _page_name(href: str, base: str) -> str | None:
     parts = urlsplit(href)
     if parts.scheme and f"{parts.scheme}://{parts.netloc}" != base:
@@ -94,20 +101,22 @@ def _page_name(href: str, base: str) -> str | None:
     return match.url_name
 
 
-def _world_for_phones(world) -> None:
+def _world_for_phones(world) -> list[str]:
     """Cases in several states (one with a long unbroken title), so the case list, the case page,
-    the findings and the documents have content; their leads leave notifications."""
-    off_loop(case_in_state, world, CaseState.EXECUTING, filed=True)
-    off_loop(case_in_state, world, CaseState.INVESTIGATING)
+    the findings and the documents have content; their leads leave notifications. Returns the
+    pages to measure besides those the crawl finds: each case page, and a page that is not found."""
+    executing = off_loop(case_in_state, world, CaseState.EXECUTING, filed=True)
+    investigating = off_loop(case_in_state, world, CaseState.INVESTIGATING)
     long = off_loop(new_lead, world, cadres=("pl-baofeng:township_deputy:0", "pl-yaofu:township_head:0"))
     Case.objects.filter(pk=long.pk).update(title=LONG_TITLE[:300])
+    return [f"/cases/{case.pk}/" for case in (executing, investigating, long)] + ["/no-such-page/"]
 
 
-def _sweep(page, width: int) -> dict[str, int]:
-    """Visit every page of the URL conf and every page linked from them (one per URL name);
-    returns ``{path: scrollWidth}`` of those wider than ``width``."""
+def _sweep(page, width: int, extra: list[str]) -> dict[str, list[str] | dict[str, str]]:
+    """Visit every page of the URL conf, ``extra``, and every page linked from them (one per URL
+    name); returns the paths visited and, for those wider than ``width``, what sticks out."""
     base = page.base
-    queue = list(_web_names().values())
+    queue = list(_web_names().values()) + extra
     seen_names = set(_web_names())
     visited: list[str] = []
     too_wide: dict[str, str] = {}
@@ -115,7 +124,8 @@ def _sweep(page, width: int) -> dict[str, int]:
         path = queue.pop(0)
         response = page.goto(base + path)
         # A page the persona may not open is Zeren's 403 page, which must fit as well.
-        assert response is not None and response.status in (200, 403), (path, response and response.status)
+        assert response is not None and response.status in (200, 403, 404), (path, response and response.status)
+        assert response.status != 404 or path in extra, path
         visited.append(path)
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > width + 1:
@@ -126,13 +136,15 @@ def _sweep(page, width: int) -> dict[str, int]:
                 seen_names.add(name)
                 parts = urlsplit(href)
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-    return {"visited": visited, "too_wide": too_wide}  # type: ignore[return-value]
+    return {"visited": visited, "too_wide": too_wide}
 
 
-def _open_as(browser, live_server, username: str, viewport: dict[str, int]):
+def _open_as(browser, live_server, username: str, viewport: dict[str, int], language: str = "zh-hans"):
     from django.conf import settings
 
     context = browser.new_context(locale="zh-CN", viewport=viewport)
+    if language != "zh-hans":  # the language a user chose, as the switch in the header sets it
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/login/")
@@ -144,16 +156,19 @@ def _open_as(browser, live_server, username: str, viewport: dict[str, int]):
     return context, page
 
 
-@pytest.mark.parametrize("username", PERSONAS)
-def test_no_page_is_wider_than_a_phone(browser, live_server, world, username):
-    _world_for_phones(world)
-    context, page = _open_as(browser, live_server, username, PHONE)
+@pytest.mark.parametrize(("username", "language"), [(name, "zh-hans") for name in PERSONAS] + [("admin", "en")])
+def test_no_page_is_wider_than_a_phone(browser, live_server, world, username, language):
+    extra = _world_for_phones(world)
+    context, page = _open_as(browser, live_server, username, PHONE, language)
     try:
-        result = _sweep(page, PHONE["width"])
+        result = _sweep(page, PHONE["width"], extra)
+        page.goto(f"{page.base}{extra[-2]}")  # the case with the pasted long title, for a person to look at
+        page.screenshot(path=f"/tmp/zeren-phone-case-{username}-{language}.png", full_page=True)
     finally:
         context.close()
     visited = result["visited"]
-    names = {resolve(urlsplit(p).path).url_name for p in visited}
+    assert isinstance(visited, list)
+    names = {match.url_name for match in (_resolve(p) for p in visited) if match}
     # The sweep reached the detail pages, not only the lists.
     expected = {"dashboard", "inbox", "queue", "case_list", "stats", "rulebooks", "rulebook_detail", "notifications"}
     if username != "organization_officer":
@@ -181,6 +196,7 @@ def test_the_header_folds_into_a_menu_on_a_phone_and_a_tablet(browser, live_serv
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
             toggle.click()
             assert nav.is_visible() and logout.is_visible() and language.is_visible(), width
+            page.screenshot(path=f"/tmp/zeren-phone-menu-{width}.png", full_page=True)
             for link in ("/accidents/", "/stats/", "/notifications/"):
                 item = page.locator(f"header a[href='{link}']")
                 assert item.is_visible(), (width, link)
@@ -209,5 +225,9 @@ def test_the_header_folds_into_a_menu_on_a_phone_and_a_tablet(browser, live_serv
         assert toggle.is_hidden()
         assert nav.is_visible() and logout.is_visible() and language.is_visible()
         assert page.locator("header a[href='/accidents/']").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024 + 1
+        header = page.locator("header.topbar").bounding_box()
+        assert header is not None and header["height"] < 120, header  # the links wrap to two rows at most
+        page.screenshot(path="/tmp/zeren-phone-1024.png")
     finally:
         context.close()
