@@ -183,7 +183,12 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, world, username, la
 
 def _menu_state(page):
     toggle = page.locator("#menu-toggle-label")
-    return toggle, page.locator("nav.mainnav"), page.locator("header .who button.link"), page.locator("header select[name=language]")
+    return (
+        toggle,
+        page.locator("nav.mainnav"),
+        page.locator("header .who button.link"),
+        page.locator("header select[name=language]"),
+    )
 
 
 def test_the_header_folds_into_a_menu_on_a_phone_and_a_tablet(browser, live_server, world):
