@@ -88,17 +88,17 @@ def _resolve(path: str):
         return None
 
 
-def _page_name(href: str, base: str) -> str | None:
+def _page_kind(href: str, base: str) -> str | None:
+    """What makes a page different from its siblings: its URL name and its non-numeric parameters
+    (one case page stands for all, but every transition form and every rulebook is its own)."""
     parts = urlsplit(href)
     if parts.scheme and f"{parts.scheme}://{parts.netloc}" != base:
         return None
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
+    match = _resolve(parts.path)
+    if match is None or match.namespace != "web" or match.url_name in NOT_PAGES:
         return None
-    if match.namespace != "web" or match.url_name in NOT_PAGES:
-        return None
-    return match.url_name
+    slugs = [str(value) for value in match.kwargs.values() if not str(value).isdigit()]
+    return ":".join([match.url_name, *slugs])
 
 
 def _world_for_phones(world) -> list[str]:
@@ -113,11 +113,12 @@ def _world_for_phones(world) -> list[str]:
 
 
 def _sweep(page, width: int, extra: list[str]) -> dict[str, list[str] | dict[str, str]]:
-    """Visit every page of the URL conf, ``extra``, and every page linked from them (one per URL
-    name); returns the paths visited and, for those wider than ``width``, what sticks out."""
+    """Visit every page of the URL conf, ``extra``, and every page linked from them (one of each
+    kind, see ``_page_kind``); returns the paths visited and, for those wider than ``width``, what
+    sticks out."""
     base = page.base
     queue = list(_web_names().values()) + extra
-    seen_names = set(_web_names())
+    seen = set(_web_names()) | {_page_kind(path, base) for path in extra}
     visited: list[str] = []
     too_wide: dict[str, str] = {}
     while queue:
@@ -131,9 +132,9 @@ def _sweep(page, width: int, extra: list[str]) -> dict[str, list[str] | dict[str
         if scroll > width + 1:
             too_wide[path] = f"{scroll}px: {page.evaluate(OVERFLOW_JS, width)}"
         for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
-            name = _page_name(href, base)
-            if name and name not in seen_names:
-                seen_names.add(name)
+            kind = _page_kind(href, base)
+            if kind and kind not in seen:
+                seen.add(kind)
                 parts = urlsplit(href)
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return {"visited": visited, "too_wide": too_wide}
@@ -198,6 +199,7 @@ def test_the_header_folds_into_a_menu_on_a_phone_and_a_tablet(browser, live_serv
             toggle, nav, logout, language = _menu_state(page)
             assert toggle.is_visible(), width
             assert nav.is_hidden() and logout.is_hidden() and language.is_hidden(), width
+            assert page.locator("#notifications-link").is_visible(), width  # the bell stays in sight
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
             toggle.click()
             assert nav.is_visible() and logout.is_visible() and language.is_visible(), width
