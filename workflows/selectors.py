@@ -4,6 +4,7 @@ task as the API shows it and the numbers of the cases tasks belong to."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
@@ -23,9 +24,10 @@ def _human(qs: QuerySet[Task]) -> QuerySet[Task]:
     return qs.filter(flow_task_type="HUMAN").select_related("process", "owner")
 
 
-def _team_cases(user: AnyUser) -> QuerySet:
+def _team_cases(user: AnyUser) -> QuerySet[Any, dict[str, Any]]:
     """The ids of the cases whose investigation team the user is on (a subquery)."""
-    return Case.team.through.objects.filter(user_id=user.pk).values("case_id")
+    links: QuerySet[Any, dict[str, Any]] = Case.team.through.objects.filter(user_id=user.pk).values("case_id")
+    return links
 
 
 def my_tasks(user: AnyUser) -> QuerySet[Task]:
@@ -102,10 +104,10 @@ def department_tasks_held_by_others(user: AnyUser) -> QuerySet[Task]:
     return department_tasks(user).exclude(status=STATUS.NEW).exclude(owner=user)
 
 
-def case_teams(case_ids: Iterable[int | None]) -> dict[int, list]:
+def case_teams(case_ids: Iterable[int | None]) -> dict[int, list[Any]]:
     """The investigation team of each case, by case id (one query)."""
     ids = set(case_ids) - {None}
-    teams: dict[int, list] = {}
+    teams: dict[int, list[Any]] = {}
     if not ids:
         return teams
     links = Case.team.through.objects.filter(case_id__in=ids).select_related("user").order_by("user__username")
