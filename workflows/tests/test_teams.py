@@ -4,8 +4,12 @@ next officer steps are in every member's inbox (``scope=mine``) until one claims
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from rest_framework.test import APIClient
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.models import CaseEvent
@@ -115,3 +119,17 @@ def test_api_a_non_member_is_refused_with_403(world):
     assert len(department) == 1 and department[0]["team"] is True and department[0]["claimable"] is False
     response = outsider.post(f"/api/v1/tasks/{department[0]['id']}/claim/")
     assert response.status_code == 403 and response.json()["error"]
+
+
+def test_the_migration_marks_team_steps_opened_before_this_release(world):
+    migration = importlib.import_module("workflows.migrations.0002_mark_team_work")
+    case = _accepted(world)
+    without_team = new_lead(world)
+    task = _of_case(my_tasks(world.users[OFFICER]), case)[0]
+    Task.objects.filter(pk=task.pk).update(data={k: v for k, v in task.data.items() if k != "team"})  # as before
+    assert _of_case(queue(world.users[OFFICER]), case) and not _of_case(my_tasks(world.users[OFFICER2]), case)
+    migration.mark(apps, None)
+    assert [t.pk for t in _of_case(my_tasks(world.users[OFFICER2]), case)] == [task.pk]
+    assert not _of_case(queue(world.users[OFFICER]), case) and _of_case(queue(world.users[OFFICER]), without_team)
+    migration.unmark(apps, None)
+    assert _of_case(queue(world.users[OFFICER]), case)
