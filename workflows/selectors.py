@@ -140,5 +140,11 @@ def is_team_task(task: Task) -> bool:
     return bool(task.data.get("team"))
 
 
+def department_team_work(user: AnyUser) -> QuerySet[Task]:
+    """The department's unclaimed team steps (``workflows.teams``): not in its queue, so a leader
+    sees them apart, to claim or assign them."""
+    return department_tasks(user).filter(status=STATUS.NEW, data__has_key="team")
+
+
 def task_exists(task_id: int) -> bool:
     return bool(Task.objects.filter(pk=task_id).exists())  # viewflow ships no types

@@ -89,3 +89,19 @@ def test_the_inbox_with_team_steps_costs_the_same_for_2_and_6_cases(login, world
         count_queries_warm(login(OFFICER2), "/"),
         count_queries_warm(login(LEADER), "/queue/"),
     ] == small
+
+
+def test_the_leader_sees_unclaimed_team_steps_apart_on_the_queue_page_and_may_assign_them(login, world):
+    case = _accepted(world)
+    leader = login(LEADER)
+    html = leader.get("/queue/").content.decode()
+    assert 'id="team-work"' in html
+    queue_part, team_part = html.split('id="team-work"')[0], html.split('id="team-work"')[1].split(zh("Taken by colleagues"))[0]
+    assert _row(queue_part, case) is None
+    row = _row(team_part, case)
+    assert row is not None and zh("Team task") in row and 'name="claim"' in row and 'name="to"' in row
+    task_id = int(re.search(r'id="task-(\d+)"', row).group(1))
+    leader.post(f"/tasks/{task_id}/assign/", {"to": OFFICER2, "next": "/queue/"})
+    assert CaseEvent.objects.filter(case=case, kind="task_assigned").get().payload["to"] == OFFICER2
+    assert 'id="team-work"' not in leader.get("/queue/").content.decode()
+    assert 'id="team-work"' not in login(OFFICER).get("/queue/").content.decode()  # officers: their inbox
