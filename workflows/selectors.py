@@ -46,7 +46,7 @@ def my_tasks(user: AnyUser) -> QuerySet[Task]:
         .annotate(team_case=Cast(KeyTextTransform("case", "data"), BigIntegerField()))
         .filter(team_case__in=_team_cases(user))
     )
-    ids = owned.values("pk").union(team.values("pk"))
+    ids = owned.order_by().values("pk").union(team.order_by().values("pk"))
     return _human(Task.objects.filter(pk__in=ids)).order_by("created", "pk")
 
 
