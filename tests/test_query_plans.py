@@ -55,4 +55,6 @@ def test_inbox_and_queue_use_the_partial_task_indexes(world):
     officer = world.users["discipline_officer"]
     assert "task_department_open_idx" in _plan(queue(officer))
     assert "task_department_open_idx" in _plan(department_tasks(officer))
-    assert "task_owner_open_idx" in _plan(my_tasks(officer))
+    mine = _plan(my_tasks(officer))
+    # the inbox reads the user's own tasks and the team work (issue 16 item 3) each off its index
+    assert "task_owner_open_idx" in mine and "task_department_open_idx" in mine, mine

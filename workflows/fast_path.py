@@ -17,7 +17,8 @@ Contract: the rows django-viewflow 2.4.0 writes for it, reproduced here.
 3. The next stage's task (INSERT, same statement as 2): the same process and token,
    ``flow_task`` the stage of the case's new state, its type (``HUMAN``), ``status`` ``NEW``,
    ``created`` now, no owner, and the queue data ``stamp`` would write:
-   ``{"department": owner department id, "rank": "leader" | "officer", "case": case id}``.
+   ``{"department": owner department id, "rank": "leader" | "officer", "case": case id}``,
+   plus ``"team": true`` when it is the case team's work (``workflows.teams.team_work``).
 4. The links (``viewflow_task_previous``, one INSERT of two rows): switch → finished stage,
    next stage → switch.
 
@@ -44,6 +45,7 @@ from cases.lifecycle.spec import TASK_STAGES
 from cases.models import Case
 from org.codes import Rank
 from workflows.flows import CaseFlow
+from workflows.teams import team_work
 
 VIEWFLOW_VERSION = "2.4.0"  # the version whose rows the contract above describes
 
@@ -79,17 +81,11 @@ def stage_to_stage(task: Task, case: Case, user) -> None:
     route, stage = CaseFlow.route, getattr(CaseFlow, next_stage.node)
     common = {"process_id": task.process_id, "token": task.token, "created": now}
     switch = Task(flow_task=route, flow_task_type=route.task_type, status=STATUS.DONE, finished=now, data={}, **common)
-    following = Task(
-        flow_task=stage,
-        flow_task_type=stage.task_type,
-        status=STATUS.NEW,
-        data={
-            "department": case.owner_department_id,
-            "rank": "leader" if next_stage.rank == Rank.LEADER else "officer",
-            "case": case.pk,
-        },
-        **common,
-    )
+    rank = "leader" if next_stage.rank == Rank.LEADER else "officer"
+    data: dict[str, object] = {"department": case.owner_department_id, "rank": rank, "case": case.pk}
+    if team_work(case, case.owner_department_id, rank):
+        data["team"] = True
+    following = Task(flow_task=stage, flow_task_type=stage.task_type, status=STATUS.NEW, data=data, **common)
     Task.objects.bulk_create([switch, following])
     link = Task.previous.through
     link.objects.bulk_create(

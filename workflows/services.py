@@ -32,6 +32,16 @@ def _may_take(user, task: Task) -> None:
         raise NotPermitted(_("Only a leader may take this task."))
 
 
+def _on_team_or_leader(user, task: Task, case: Case) -> None:
+    """A team's task (``workflows.teams``) is claimed by a member of the case's team, or by a
+    leader of its department (who may also give it to anyone there, as for any task)."""
+    membership = require_membership(user)
+    if membership.rank == Rank.LEADER and membership.department_id == task.data.get("department"):
+        return
+    if not case.team.filter(pk=user.pk).exists():
+        raise NotPermitted(_("This task is the investigation team's: only a member of the team may claim it."))
+
+
 def _record(case, kind, user, payload, reason="") -> None:
     if case is not None:
         case_event_record(
@@ -45,6 +55,8 @@ def task_claim(*, task_id: int, acting_user) -> Task:
     if task.status != STATUS.NEW:
         raise TransitionNotAllowed(_("This task is already taken."))
     _may_take(acting_user, task)
+    if task.data.get("team") and case is not None:
+        _on_team_or_leader(acting_user, task, case)
     with task.activation() as activation:
         activation.assign(acting_user)
     _record(case, "task_claimed", acting_user, {"task": task.pk, "node": task.flow_task.name, "to": acting_user.username})

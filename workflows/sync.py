@@ -23,6 +23,7 @@ from org.codes import DepartmentKind
 from workflows import fast_path
 from workflows.branches import BRANCH_BY_ROUTE, BRANCHES, branch_tasks
 from workflows.flows import LEADER_NODES, STAGE_BY_STATE, AppealFlow, CaseFlow, ReferralFlow
+from workflows.teams import team_work
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 # The archive branches' departments; a measure branch's is its route's (Art. 34).
@@ -97,12 +98,11 @@ def stamp(process: Process) -> None:
         department = _department_for(process, task)
         if department is None:  # gateways and other non-human nodes
             continue
-        task.data = {
-            **task.data,
-            "department": department.pk,
-            "rank": "leader" if (task.flow_task.name in LEADER_NODES or isinstance(process.artifact, Appeal)) else "officer",
-            "case": process.data.get("case"),
-        }
+        artifact = process.artifact
+        rank = "leader" if (task.flow_task.name in LEADER_NODES or isinstance(artifact, Appeal)) else "officer"
+        task.data = {**task.data, "department": department.pk, "rank": rank, "case": process.data.get("case")}
+        if isinstance(artifact, Case) and team_work(artifact, department.pk, rank):
+            task.data["team"] = True
         task.save(update_fields=["data"])
 
 
@@ -161,7 +161,7 @@ def _approval_waits(task: Task, case: Case) -> None:
         with task.activation() as activation:
             activation.unassign()
         task.refresh_from_db()
-    task.data = {**task.data, "department": None, "waiting": True}
+    task.data = {**{k: v for k, v in task.data.items() if k != "team"}, "department": None, "waiting": True}
     task.save(update_fields=["data"])
 
 

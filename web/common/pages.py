@@ -37,7 +37,7 @@ from org.models import Department, Post
 from org.selectors import department_members, departments_by_id, later_moves, posts_by_id, users_by_id, users_by_username
 from web.common.labels import EVENT_LABELS, STEP_OF, STEPS
 from workflows.flows import AppealFlow
-from workflows.selectors import case_tasks
+from workflows.selectors import case_tasks, case_teams, is_team_task
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -76,6 +76,8 @@ class TaskRow:
     overdue: bool = False
     needs_leader: bool = False
     assignees: list = field(default_factory=list)
+    team_work: bool = False  # the case team's unclaimed step (workflows.teams)
+    teammates: list = field(default_factory=list)  # the team's other members
 
 
 def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
@@ -93,6 +95,7 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
     members = []
     if with_assignees and membership is not None and membership.rank == Rank.LEADER:
         members = list(department_members(membership.department_id))
+    teams = case_teams(t.data.get("case") for t in tasks if is_team_task(t) and t.status == STATUS.NEW)
     now = timezone.now()
     rows = []
     for t in tasks:
@@ -112,6 +115,8 @@ def task_rows(tasks, user, *, with_assignees: bool = False) -> list[TaskRow]:
                 overdue=bool(due and now > due),
                 needs_leader=needs_leader,
                 assignees=[m for m in members if not needs_leader or m.membership.rank == Rank.LEADER],
+                team_work=is_team_task(t) and t.status == STATUS.NEW,
+                teammates=[u for u in teams.get(t.data.get("case"), []) if u.pk != user.pk],
             )
         )
     return rows
@@ -128,6 +133,7 @@ def open_case_tasks(case: Case):
             "department": departments.get(t.data.get("department")),
             "owner": t.owner,
             "since": t.created,
+            "team_work": is_team_task(t) and t.status == STATUS.NEW,
         }
         for t in tasks
     ]

@@ -16,7 +16,7 @@ from org.codes import Rank
 from web.common.pages import task_rows
 from web.common.services import FLASH, SHOW, run_service
 from workflows import services as task_services
-from workflows.selectors import department_tasks_held_by_others, my_tasks, queue, task_exists
+from workflows.selectors import department_tasks_held_by_others, department_team_work, my_tasks, queue, task_exists
 
 
 def _next_url(request, default: str) -> str:
@@ -37,12 +37,15 @@ def queue_page(request):
     user = request.user
     rows = task_rows(queue(user), user, with_assignees=True)
     membership = membership_of(user)
-    others = []
+    others, team_work = [], []
     if membership is not None and membership.rank == Rank.LEADER:
-        # Leaders also see who holds the department's taken tasks, to reassign them.
+        # Leaders also see who holds the department's taken tasks, to reassign them, and the
+        # teams' unclaimed steps (in the members' inboxes, not the queue), to claim or assign them.
         taken = department_tasks_held_by_others(user)
         others = task_rows(taken, user, with_assignees=True)
-    return render(request, "web/tasks/tasks.html", {"mode": "queue", "rows": rows, "others": others})
+        team_work = task_rows(department_team_work(user), user, with_assignees=True)
+    context = {"mode": "queue", "rows": rows, "others": others, "team_work": team_work}
+    return render(request, "web/tasks/tasks.html", context)
 
 
 def _task_action(request, task_id: int, action, success: str):

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_dashboard_shows_tasks_queue_deadlines_and_cases_by_state(login, world):
-    from workflows.selectors import queue
+    from workflows.selectors import my_tasks, queue
     from workflows.services import task_claim
 
     mine = new_lead(world)
@@ -50,7 +50,10 @@ def test_dashboard_shows_tasks_queue_deadlines_and_cases_by_state(login, world):
     assert response.status_code == 200
     assert f"<h1>{zh('Dashboard')}</h1>" in html
     assert mine.number in html and str(task.flow_task.task_title) in html
-    assert '<a class="zm-tile" href="/inbox/"><span class="n">1</span>' in html
+    # The claimed intake, and the executing case's unclaimed team steps (the officer is on its team).
+    team_steps = [t for t in my_tasks(officer) if t.data.get("case") == executing.pk]
+    assert team_steps and all(t.data.get("team") for t in team_steps)
+    assert f'<a class="zm-tile" href="/inbox/"><span class="n">{1 + len(team_steps)}</span>' in html
     assert 'class="row-overdue"' in html and executing.number in html
     assert 'class="due-soon"' in html
     counts = dict(re.findall(r'\?state=(\w+)"><span class="state \w+">[^<]*</span><span class="n">(\d+)</span>', html))

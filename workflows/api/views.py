@@ -13,7 +13,17 @@ from viewflow.workflow.models import Task
 from core.errors import InvalidInput
 from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH
 from workflows import services
-from workflows.selectors import case_numbers, department_tasks, my_tasks, queue, task_by_id, task_url
+from workflows.selectors import (
+    case_numbers,
+    department_tasks,
+    is_team_task,
+    may_claim,
+    my_tasks,
+    queue,
+    task_by_id,
+    task_url,
+    team_cases_among,
+)
 
 SCOPES = {"mine": my_tasks, "queue": queue, "department": department_tasks}
 
@@ -30,6 +40,10 @@ class TaskSerializer(serializers.Serializer):
     owner = serializers.SerializerMethodField()
     created = serializers.DateTimeField()
     url = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField(
+        help_text="the case investigation team's step, in each member's inbox until one claims it"
+    )
+    claimable = serializers.SerializerMethodField(help_text="whether the caller may claim it now")
 
     def get_stage(self, task) -> str:
         return str(task.flow_task.task_title or task.flow_task.name)
@@ -58,6 +72,13 @@ class TaskSerializer(serializers.Serializer):
     def get_url(self, task) -> str:
         return task_url(task)
 
+    def get_team(self, task) -> bool:
+        return is_team_task(task)
+
+    def get_claimable(self, task) -> bool:
+        user = self.context.get("user")
+        return user is not None and may_claim(user, task, self._case_id(task) in self.context.get("team_cases", set()))
+
 
 class AssignSerializer(serializers.Serializer):
     to = serializers.CharField(max_length=CODE_MAX_LENGTH, help_text="username of a member of the task's department")
@@ -75,7 +96,10 @@ class TaskViewSet(viewsets.GenericViewSet):
         return SCOPES[scope](self.request.user)
 
     def _context(self, tasks) -> dict:
-        return {"numbers": case_numbers(tasks)}
+        tasks = list(tasks)
+        user = self.request.user
+        team_cases = team_cases_among(user, (t.data.get("case") for t in tasks if is_team_task(t) and t.status == "NEW"))
+        return {"numbers": case_numbers(tasks), "user": user, "team_cases": team_cases}
 
     @extend_schema(parameters=[OpenApiParameter("scope", str, enum=list(SCOPES), description="default: mine")])
     def list(self, request):

@@ -13,6 +13,7 @@ from cases.selectors.appeals import open_routes
 from cases.selectors.pages import case_page_related
 from cases.selectors.transitions import available_transitions
 from org.access import membership_of
+from org.codes import Rank
 from web.cases.helpers import case_for, interim_authority, is_member, latest_conclusions, may_record_filing
 from web.common.charts import case_chart_svg
 from web.common.labels import CAUTION, PRIMARY, TRANSITION_LABELS
@@ -52,6 +53,7 @@ def case_detail(request, pk: int):
     ]
     buttons.sort(key=lambda b: (b["style"] != "primary", b["style"] == "caution"))
     tasks = open_case_tasks(case)
+    team = list(case.team.all())
     owner_member = is_member(user, case.owner_department_id)
     interim_authority(subjects, case, membership)
     for subject in subjects:
@@ -102,7 +104,9 @@ def case_detail(request, pk: int):
             else [],
             "blocking_referrals": [r for r in reversed(related["referrals"]) if r.blocks_end],
             "appeals": related["appeals"],
-            "team": list(case.team.all()),
+            "team": team,
+            # A team's step (workflows.teams) is claimed by a member of the team or a leader.
+            "may_claim_team_work": any(u.pk == user.pk for u in team) or bool(membership and membership.rank == Rank.LEADER),
             "can_findings": owner_member and case.state in FINDING_STATES,
             "can_file": may_record_filing(user, case),
             # Open and not yet decided: a subject without a 立案 is shown as such (no §52 bar yet).
