@@ -51,7 +51,7 @@ from schemathesis.core.failures import FailureGroup
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 4
+EXAMPLES = 3
 # An officer, a leader, an organization officer, a referring agency (巡察/审计).
 PERSONAS = ["discipline_officer", "discipline_leader", "organization_officer", "audit_officer"]
 SIGN_OUT = {"DELETE /api/v1/auth/token/", "POST /api/v1/auth/logout/", "DELETE /api/v1/auth/tokens/{id}/"}

@@ -38,6 +38,8 @@ def planner_estimate(qs: QuerySet[Any]) -> int | None:
     if qs.query.is_empty():  # ``.none()``: no SQL to explain (EXPLAIN would print nothing)
         return 0
     plan = qs.order_by().explain(format="json")
+    if not plan:  # a query Django proves empty without SQL (``pk__in=[]``) explains to nothing
+        return 0
     data = json.loads(plan) if isinstance(plan, str) else plan
     return int(data[0]["Plan"]["Plan Rows"])
 
