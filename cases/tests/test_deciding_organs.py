@@ -20,7 +20,7 @@ from cases.tests.scenarios import case_in_state
 from core.errors import InvalidInput, NotPermitted, PreconditionFailed
 from org.codes import DepartmentKind, Rank
 from org.models import Membership
-from workflows.selectors import queue
+from workflows.selectors import my_tasks, queue
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +189,13 @@ def test_the_queues_follow_the_organs(world):
     organization_queue = list(queue(world.users["organization_officer"]))
     assert any(t.data.get("case") == case.pk for t in organization_queue)  # the recommendation to acknowledge
     fire(world, case, "approve", "organization_leader")
-    delivery = [t for t in queue(world.users["discipline_officer"]) if t.data.get("case") == case.pk]
+    # Delivery is the owning department's officer step: with an investigation team it waits in
+    # every member's 我的待办, not in the department queue (issue 16 item 3).
+    member = case.team.order_by("username").first()
+    assert member is not None
+    delivery = [t for t in my_tasks(member) if t.data.get("case") == case.pk]
     assert [t.flow_task.name for t in delivery] == ["delivery"]
+    assert not [t for t in queue(world.users["discipline_officer"]) if t.data.get("case") == case.pk]
 
 
 def test_a_city_managed_cadres_demotion_goes_to_the_city_organization_department(world):

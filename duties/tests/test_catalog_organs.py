@@ -27,12 +27,17 @@ def world(module_world):
     return module_world
 
 
-def codes(response) -> set[str]:
-    """The rows with a frequency (the standing duties of Arts. 5–13 are test_catalog.py's)."""
-    assert response.status_code == 200, response.content
-    page = response.json()
-    assert page["next"] is None, "more than one page"
-    return {row["code"] for row in page["results"] if row["period"] != "standing"}
+def codes(client, url: str) -> set[str]:
+    """The rows with a frequency (the standing duties of Arts. 5–13 are test_catalog.py's), from
+    every page of the paginated list."""
+    rows: list[dict] = []
+    while url is not None:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        page = response.json()
+        rows += page["results"]
+        url = page["next"]
+    return {row["code"] for row in rows if row["period"] != "standing"}
 
 
 def frequency(expected: set[str]) -> set[str]:
@@ -96,7 +101,7 @@ def test_a_closed_row_hands_over_to_its_successor_the_next_day_with_the_same_wor
     ],
 )
 def test_the_catalog_on_a_day(world, api, query, day, expected):
-    assert codes(api("discipline_officer").get(f"/api/v1/obligations/?{query}&on={day}&page_size=200")) == frequency(expected)
+    assert codes(api("discipline_officer"), f"/api/v1/obligations/?{query}&on={day}&page_size=200") == frequency(expected)
 
 
 def test_a_bad_day_is_a_400(world, api):
@@ -107,10 +112,10 @@ def test_a_bad_day_is_a_400(world, api):
 
 def test_every_row_is_pingluos_and_another_rulebook_has_no_catalog(world, api):
     client = api("discipline_officer")
-    everything = codes(client.get("/api/v1/obligations/?page_size=200"))
-    assert codes(client.get("/api/v1/obligations/?rulebook=pingluo-2021&page_size=200")) == everything
-    assert codes(client.get("/api/v1/obligations/?rulebook=national-2018&page_size=200")) == set()
-    assert codes(client.get("/api/v1/obligations/?rulebook=huinong&page_size=200")) == set()
+    everything = codes(client, "/api/v1/obligations/?page_size=200")
+    assert codes(client, "/api/v1/obligations/?rulebook=pingluo-2021&page_size=200") == everything
+    assert codes(client, "/api/v1/obligations/?rulebook=national-2018&page_size=200") == set()
+    assert codes(client, "/api/v1/obligations/?rulebook=huinong&page_size=200") == set()
 
 
 def test_docs_list_every_row_of_the_catalog():
