@@ -55,7 +55,11 @@ class RedisServer:
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # a graceful shutdown that hangs (daphne with open sockets): end it
+                self.proc.kill()
+                self.proc.wait(timeout=10)
         for _ in range(200):  # the port is free again before anyone is told Redis is down
             if not _listening(self.port):
                 return
@@ -112,4 +116,8 @@ class Daphne:
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # a graceful shutdown that hangs (daphne with open sockets): end it
+                self.proc.kill()
+                self.proc.wait(timeout=10)
