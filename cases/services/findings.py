@@ -111,7 +111,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         # The engine names the derived flag (a contradiction with 26.1 or 26.6); the caller wrote
         # the three findings, of which the duties condition is the one contradicted.
         field = "full_performance.duties.established" if exc.field == "duties_fully_performed" and claimed is None else exc.field
-        raise InvalidInput({field: [exc.message]}) from exc
+        raise InvalidInput({field: [exc.localized]}) from exc
     assert conduct is not None  # the engine requires a valid conduct date
     ledger = performance_check(
         subject=subject, conduct=conduct, circumstances=engine_input.get("circumstances", []), parsed=parsed

@@ -39,7 +39,9 @@ class LooseField(forms.Field):
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    """A date of something that has happened (conduct, 立案, delivery, an interim measure): the
+    picker offers no day after today; the service refuses one all the same."""
+    return forms.DateInput(attrs={"type": "date", "max": timezone.localdate().isoformat()}, format="%Y-%m-%d")
 
 
 def _textarea(rows=3, placeholder=""):
@@ -58,7 +60,19 @@ def measure_choices(codes) -> list[tuple[str, str]]:
 
 CRIME_TARGET_KINDS = frozenset({DepartmentKind.DISCIPLINE, DepartmentKind.PUBLIC_SECURITY})
 
-SANCTION_CHOICES = [("", _("— choose the sanction —")), *SanctionKind.choices]
+
+def sanction_choices(allowed: list[str] | None = None) -> list:
+    """The sanction kinds in their two labelled groups, 党纪处分 and 政务处分 (《中国共产党纪律处分
+    条例》第八条, 《公职人员政务处分法》第七条), narrowed to what the conclusion allows where it says."""
+
+    def kinds(prefix: str) -> list[tuple[str, str]]:
+        return [(k.value, k.label) for k in SanctionKind if k.value.startswith(prefix) and (not allowed or k.value in allowed)]
+
+    groups = [(_("Party discipline (党纪处分)"), kinds("party_")), (_("Government sanctions (政务处分)"), kinds("gov_"))]
+    return [("", _("— choose the sanction —")), *((label, items) for label, items in groups if items)]
+
+
+SANCTION_CHOICES = sanction_choices()
 
 
 # --- transitions ---------------------------------------------------------------------------------
@@ -119,7 +133,7 @@ class TransitionForm(ServiceForm):
                     widget=forms.CheckboxSelectMultiple(choices=measure_choices(output.get("allowed_measures", []))),
                 )
                 self.fields[entry["kind_field"]] = LooseField(
-                    label=_("Sanction kind"), widget=forms.Select(choices=SANCTION_CHOICES)
+                    label=_("Sanction kind"), widget=forms.Select(choices=sanction_choices(output.get("allowed_sanctions")))
                 )
                 # 通报 and 诫勉 are imposed by the discipline organ or by the organization department
                 # with authority over the post (问责条例第十二条; issue 14).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,6 +300,22 @@ def _resolve_names(history: list[dict]) -> dict:
     }
 
 
+_ASCII_NOTE = re.compile(r"^[\x00-\x7f]*$")
+
+
+def _change_reason(reason: str | None) -> str:
+    """What the timeline says of why a history row was written: the label of the step that wrote
+    it (``submit_findings`` → 提交调查结果), or a person's own words; the services' English notes
+    to the audit trail (``"veto override"``, ``"findings: Art. 31 duties"``) stay in the history
+    itself (the admin, the audit export) and never show as raw codes (issue 16 item 5)."""
+    if not reason:
+        return ""
+    head = reason.split(":", 1)[0].strip()
+    if head in EVENT_LABELS:
+        return str(EVENT_LABELS[head])
+    return "" if _ASCII_NOTE.match(reason) else reason
+
+
 @dataclass
 class TimelineItem:
     when: dt.datetime
@@ -399,7 +416,7 @@ def case_timeline(case: Case, events: list[CaseEvent]) -> list[TimelineItem]:
             "object_id": entry["object_id"],
             "type": entry["type"],
             "user": users.get(entry["user"], entry["user"] or "—"),
-            "reason": entry["reason"],
+            "reason": _change_reason(entry["reason"]),
             "changes": changes,
         }
         host = next((i for i in by_time if entry["date"] <= i.when <= entry["date"] + window), None)
@@ -412,7 +429,7 @@ def case_timeline(case: Case, events: list[CaseEvent]) -> list[TimelineItem]:
                     kind="history",
                     label=str(model._meta.verbose_name),
                     actor=block["user"],
-                    reason=entry["reason"],
+                    reason=_change_reason(entry["reason"]),
                     changes=[block],
                 )
             )
