@@ -705,8 +705,8 @@ class FindingInputSerializer(ClosedBody):
         child=serializers.IntegerField(min_value=1),
         required=False,
         max_length=200,
-        help_text="Ids of the case materials (versions) the findings cite; a withdrawn one may stay cited, "
-        "not be newly cited. Left out: none.",
+        help_text="Ids of the case materials (versions) the findings cite; left out: none. Server rule: materials of "
+        "this case; a withdrawn one may stay cited, not be newly cited",
     )
     full_performance = FullPerformanceInputSerializer(
         required=False, help_text="Art. 31's three findings; a condition left out is not established."
@@ -1111,4 +1111,6 @@ class CaseMaterialSerializer(serializers.Serializer):
 
 
 class MaterialWithdrawSerializer(ClosedBody):
-    reason = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="Why it is withdrawn (required).")
+    reason = serializers.CharField(
+        allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="Why it is withdrawn. Server rule: not blank"
+    )

@@ -31,7 +31,7 @@ def _new_series() -> str:
 
 
 class _NoDeleteQuerySet(models.QuerySet["CaseMaterial"]):
-    def delete(self) -> NoReturn:  # type: ignore[override]  # refused on purpose
+    def delete(self) -> NoReturn:  # refused on purpose
         raise PermissionError(NEVER_DELETED)
 
 
@@ -92,5 +92,5 @@ class CaseMaterial(models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]  # refused on purpose
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # refused on purpose
         raise PermissionError(NEVER_DELETED)

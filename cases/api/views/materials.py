@@ -31,6 +31,11 @@ _409 = OpenApiResponse(
     description="precondition_failed: the case has ended (closed, disposed of, not pursued: its file is sealed); the "
     "material was withdrawn; a new version of an earlier version.",
 )
+FILE_RULE = (
+    "One file. Server rule: its content is PDF, PNG, JPEG, DOCX, XLSX or OFD with the matching extension, not empty, "
+    "within ZEREN_EVIDENCE_MAX_BYTES, not a refused archive or a polyglot"
+)
+TITLE_RULE = "Server rule: not blank"
 _FILE_400 = (
     "invalid: `file` missing, empty, too large (ZEREN_EVIDENCE_MAX_BYTES), more than one, or its content is not an "
     "accepted type with the matching extension (pdf, png, jpg, docx, xlsx, ofd), a refused archive or a polyglot"
@@ -84,8 +89,8 @@ class CaseMaterialsView(APIView):
                 "CaseMaterialUpload",
                 {
                     "kind": serializers.ChoiceField(choices=CaseMaterial.Kind.choices),
-                    "title": serializers.CharField(max_length=TITLE_MAX_LENGTH),
-                    "file": serializers.FileField(),
+                    "title": serializers.CharField(max_length=TITLE_MAX_LENGTH, help_text=TITLE_RULE),
+                    "file": serializers.FileField(help_text=FILE_RULE),
                 },
             )
         },
@@ -118,9 +123,11 @@ class CaseMaterialVersionView(APIView):
             "multipart/form-data": inline_serializer(
                 "CaseMaterialVersionUpload",
                 {
-                    "file": serializers.FileField(),
+                    "file": serializers.FileField(help_text=FILE_RULE),
                     "title": serializers.CharField(
-                        required=False, max_length=TITLE_MAX_LENGTH, help_text="A new title; left out, the title stays."
+                        required=False,
+                        max_length=TITLE_MAX_LENGTH,
+                        help_text="A new title; left out or blank, the title stays.",
                     ),
                 },
             )
