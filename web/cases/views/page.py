@@ -15,6 +15,7 @@ from cases.selectors.pages import case_page_related
 from cases.selectors.transitions import available_transitions
 from org.access import membership_of
 from org.codes import Rank
+from web.cases.forms import MaterialForm
 from web.cases.helpers import case_for, interim_authority, is_member, latest_conclusions, may_record_filing
 from web.cases.views.materials import may_write_materials
 from web.common.charts import case_chart_svg
@@ -126,6 +127,7 @@ def case_detail(request, pk: int):
             "has_decision": case.state in DECIDED_STATES,
             "materials": materials,
             "can_materials": may_write_materials(user, case),
+            "material_form": MaterialForm(prefix="material"),
             "membership": membership,
             "open_task_status": OPEN_TASK,
         },
