@@ -120,3 +120,25 @@ def test_the_referring_agency_sees_no_materials(page_as, world):
     expect(source.locator("#materials")).to_have_count(0)
     response = source.goto(f"{source.base}/cases/{case.pk}/materials/")
     assert response.status == 404
+
+
+def test_from_the_case_page_attach_and_withdraw_inline(page_as, world):
+    case = off_loop(lambda: case_in_state(world, CaseState.INVESTIGATING))
+    officer = page_as("discipline_officer")
+    officer.goto(f"{officer.base}/cases/{case.pk}/")
+    officer.click("#case-material-upload summary")
+    officer.select_option('#case-material-upload select[name="material-kind"]', "photo")
+    officer.fill('#case-material-upload input[name="material-title"]', "事故现场照片")
+    officer.set_input_files(
+        '#case-material-upload input[name="material-file"]',
+        files=[{"name": "现场.png", "mimeType": "image/png", "buffer": PNG}],
+    )
+    officer.click("#case-material-upload button.primary")
+    officer.wait_for_url(re.compile(rf"/cases/{case.pk}/#materials$"))
+    material = CaseMaterial.objects.get(case=case)
+    expect(officer.locator(f"#materials #material-{material.pk}")).to_have_attribute("data-kind", "photo")
+    officer.fill(f'#case-withdraw-{material.pk} input[name="withdraw{material.pk}-reason"]', "照片拍摄对象有误")
+    officer.click(f"#case-withdraw-{material.pk} button")
+    officer.wait_for_url(re.compile(rf"/cases/{case.pk}/#materials$"))
+    expect(officer.locator(f"#materials #material-{material.pk}")).to_have_attribute("data-withdrawn", "true")
+    expect(officer.locator("#timeline li.k-material_withdrawn blockquote")).to_contain_text("照片拍摄对象有误")
