@@ -20,6 +20,7 @@ from cases.models.case import (
 from cases.models.exemption import LedgerGapExplanation, PerformanceFinding
 from cases.models.handling import Appeal, DeadlineAlert, ExecutionTask, Referral
 from cases.models.interim import InterimMeasure
+from cases.models.materials import CaseMaterial
 from cases.models.policies import DeadlinePolicy, InfluencePeriod, MeasurePolicy, MeasurePolicyRule
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Assessment",
     "Case",
     "CaseEvent",
+    "CaseMaterial",
     "CaseNumberCounter",
     "CaseSubject",
     "DeadlineAlert",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from cases.codes import DECIDED_STATES, ENDED_EARLY_STATES, CaseState
-from cases.models import Accident, Case, CaseEvent, CaseSubject, InterimMeasure, MeasureDecision
+from cases.models import Accident, Case, CaseEvent, CaseMaterial, CaseSubject, InterimMeasure, MeasureDecision
 from cases.rules.engine import AssessmentInputError
 from cases.selectors import case_history, decided_measures
 from cases.selectors.assessments import Snapshots, assess_under, case_jurisdiction, finding_input, snapshots_for
@@ -357,6 +357,11 @@ def _event_details(event: CaseEvent, users: dict[str, str], departments: dict[in
         out.append(_("Lifted from %(d)s") % {"d": p["lifted_on"]})
     if event.kind == "interim_settled" and p.get("outcome") in InterimMeasure.State.values:
         out.append(f"{InterimMeasure.State(p['outcome']).label} · {p.get('ended_on', '')}")
+    if event.kind in ("material_added", "material_versioned", "material_withdrawn") and p.get("kind") in CaseMaterial.Kind.values:
+        out.append(
+            _("%(kind)s “%(title)s”, version %(v)s")
+            % {"kind": CaseMaterial.Kind(p["kind"]).label, "title": p.get("title", ""), "v": p.get("version", "")}
+        )
     if event.kind == "subject_moved_under_investigation" and p.get("move") in MoveKind.values:
         out.append(
             _("%(move)s effective %(d)s, confirmed by %(who)s")
