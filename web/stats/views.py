@@ -68,6 +68,7 @@ def hbar_chart(key: str, title: str, rows: list[dict], *, columns: list[str] | N
         bars.append(
             {
                 **r,
+                "y_row": y,
                 "y_label": y + 13,
                 "y_bar": y + label_h,
                 "w": max(width, 2 if r["value"] else 0),
@@ -84,6 +85,7 @@ def hbar_chart(key: str, title: str, rows: list[dict], *, columns: list[str] | N
         "bars": bars,
         "rows": bars,
         "bar_h": bar_h,
+        "row_h": row_h,
         "total": sum(r["value"] for r in rows),
         "extra_headers": columns or [],
         "empty": not any(r["value"] for r in rows),
