@@ -198,7 +198,7 @@ def case_list(
         filters &= Q(pk__in=text.order_by().values("pk").union(names.order_by().values("case_id")))
     narrowed = has_case_filters(**narrowing)
     if narrowed:
-        filters &= case_filters_q(user, **narrowing)
+        filters &= case_filters_q(cases_handled(user), **narrowing)
     rows = base.filter(filters).select_related("owner_department", "source_department").order_by("-created_at", "-id")
     result: CaseListQuerySet = CaseListQuerySet(model=Case, query=rows.query, using=rows.db)
     # The planner estimates the count from the indexed form of the rule. An exact count (of a

@@ -29,7 +29,6 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.models import Case, Finding, MeasureDecision
-from core.typing import AnyUser
 
 Groups = Sequence[Sequence[str]]
 
@@ -88,7 +87,7 @@ def _measure(code: str) -> Q:
 
 
 def case_filters_q(
-    user: AnyUser,
+    handled: QuerySet[Case],
     *,
     year: int | None = None,
     month: dt.date | None = None,
@@ -97,9 +96,8 @@ def case_filters_q(
     found: Groups = (),
     measure: Groups = (),
 ) -> Q:
-    """The filters as one ``Q`` over ``Case`` (an empty ``Q`` when none is given)."""
-    from cases.selectors.cases import cases_handled
-
+    """The filters as one ``Q`` over ``Case`` (an empty ``Q`` when none is given). ``handled``:
+    the cases whose findings count, those the user's department handles (``cases_handled``)."""
     q = Q()
     if year:
         start, end = local_range(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
@@ -108,7 +106,6 @@ def case_filters_q(
         start, end = local_range(month, month_after(month))
         q &= Q(created_at__gte=start, created_at__lt=end)
     if circumstance or found:
-        handled = cases_handled(user)
         found_in = _found(handled)
         for group in circumstance:
             q &= _any_of(group, lambda code: _claimed(code) | found_in(code))
@@ -125,6 +122,6 @@ def has_case_filters(**filters: Any) -> bool:
     return any(bool(v) for v in filters.values())
 
 
-def filter_cases(qs: QuerySet[Case], user: AnyUser, **filters: Any) -> QuerySet[Case]:
+def filter_cases(qs: QuerySet[Case], handled: QuerySet[Case], **filters: Any) -> QuerySet[Case]:
     """``qs`` narrowed by the filters of ``case_filters_q``."""
-    return qs.filter(case_filters_q(user, **filters)) if has_case_filters(**filters) else qs
+    return qs.filter(case_filters_q(handled, **filters)) if has_case_filters(**filters) else qs

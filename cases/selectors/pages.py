@@ -296,7 +296,7 @@ def case_statistics(
     Findings are counted only for cases the user's department handles: a referring agency sees the
     status and outcome of its leads, not the investigation (PRODUCT §5).
     """
-    visible = filter_cases(case_visible_qs(user), user, **narrowing)
+    visible = filter_cases(case_visible_qs(user), cases_handled(user), **narrowing)
     if state:
         visible = visible.filter(state__in=list(state))
     if department:
