@@ -470,6 +470,8 @@ def test_every_endpoint_is_in_the_matrix():
         "referral_action",
         "cadre_list",
         "stats",
+        "stats_export",
+        "stats_export_csv",
         "accident_list",
         "accident_new",
         "duties",
