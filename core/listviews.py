@@ -55,7 +55,9 @@ def clean_query(query: str, allowed: frozenset[str] | set[str]) -> str:
 
 
 @transaction.atomic
-def saved_view_save(*, user: AbstractBaseUser, list_key: str, name: str, query: str, allowed: frozenset[str] | set[str]) -> SavedListView:
+def saved_view_save(
+    *, user: AbstractBaseUser, list_key: str, name: str, query: str, allowed: frozenset[str] | set[str]
+) -> SavedListView:
     """Saves the user's current view of a list under ``name``; a view of the same name is replaced."""
     name = " ".join(name.split())
     if not name:

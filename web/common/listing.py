@@ -148,7 +148,7 @@ REFERRALS = ListSpec(
     key="referrals",
     url_name="web:referrals",
     sorts={"created": ("created_at",), "state": ("state",), "handled": ("handled_at",)},
-    default_page_size=20,
-    params=frozenset(),
+    default_page_size=30,
+    params=frozenset({"q"}),
 )
 SPECS = {spec.key: spec for spec in (CASES, CADRES, ACCIDENTS, REFERRALS)}
