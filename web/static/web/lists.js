@@ -74,12 +74,15 @@
       var n = boxes().filter(function (b) { return b.checked; }).length;
       form.querySelectorAll("[data-bulk-count]").forEach(function (el) { el.textContent = String(n); });
       form.querySelectorAll("button").forEach(function (b) { b.disabled = n === 0; });
+      form.querySelectorAll("input[data-select-all]").forEach(function (all) {
+        var list = boxes();
+        all.checked = list.length > 0 && list.every(function (b) { return b.checked; });
+      });
     }
     document.addEventListener("change", function (event) {
       var t = event.target;
       if (t.matches && t.matches("input[data-select-all='" + form.id + "']")) {
-        var scope = t.closest("table") || document;
-        scope.querySelectorAll("input[type=checkbox][form='" + form.id + "']").forEach(function (b) { b.checked = t.checked; });
+        document.querySelectorAll("input[type=checkbox][form='" + form.id + "']").forEach(function (b) { b.checked = t.checked; });
       }
       update();
     });
