@@ -25,7 +25,8 @@ def highlight(text: object, query: object) -> SafeString:
     if not value or not terms:
         return escape(value)
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for match in pattern.finditer(value):
         out.append(escape(value[pos : match.start()]))
         out.append(f"<mark>{escape(match.group())}</mark>")
