@@ -97,7 +97,8 @@ def list_controls(request: HttpRequest, spec: ListSpec, *, default_page_size: in
     a third when the user picks another page size, which is then remembered)."""
     sort = (request.GET.get("sort") or "").strip()
     if sort and sort.lstrip("-") not in spec.sorts:
-        messages.warning(request, UNKNOWN_SORT % {"key": sort[:40]})
+        if not wants_partial(request):  # a fragment has no message area; the message would wait
+            messages.warning(request, UNKNOWN_SORT % {"key": sort[:40]})
         sort = ""
     page_size = page_size_for(request.user, spec.key, request.GET.get("page_size"), default_page_size or spec.default_page_size)
     params = request.GET.copy()

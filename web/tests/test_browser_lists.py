@@ -5,7 +5,7 @@ the search box and sees the rows narrow with the matches marked while the addres
 a page size, saves the view, reloads and applies it from another page, and deletes it; then
 selects two tasks in the department queue and claims both at once. The cadre and accident lists
 sort and search the same way. Assertions read data-* attributes, URLs and numbers, not the
-Chinese labels.
+Chinese labels. Screenshots: /tmp/zeren-lists.png (a live search) and /tmp/zeren-queue-bulk.png.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def test_officer_sorts_searches_sizes_and_saves_a_view_of_the_case_list(page_as,
     assert page.locator("tr[data-case] mark").count() >= 3
     assert "sort=-number" in page.url  # the sort survives the search
     assert _rows(page) == sorted(_rows(page), reverse=True)
+    page.screenshot(path="/tmp/zeren-lists.png", full_page=True)
 
     # page size: the select submits; the size is kept with the view
     page.select_option("[data-list-tools] select[name=page_size]", "50")
@@ -133,6 +134,7 @@ def test_officer_claims_two_queue_tasks_at_once(page_as, world):
     for pick in picks:
         pick.check()
     expect(page.locator("#bulk-tasks [data-bulk-count]")).to_have_text("2")
+    page.screenshot(path="/tmp/zeren-queue-bulk.png", full_page=True)
     claim.click()
     page.wait_for_load_state()
     expect(page.locator("ul.messages li.success")).to_have_count(1)
