@@ -31,6 +31,7 @@ class ListSpec:
     default_page_size: int
     params: frozenset[str]  # the filters the page reads (what a saved view may hold)
     tiebreak: str = "id"
+    unique: frozenset[str] = frozenset()  # sort keys already unique: no tiebreak, so a unique index serves them
 
     @property
     def saved_params(self) -> frozenset[str]:
@@ -52,7 +53,9 @@ class ListControls:
         descending = self.sort.startswith("-")
         fields = self.spec.sorts[self.sort.lstrip("-")]
         flip = (lambda f: f[1:] if f.startswith("-") else "-" + f) if descending else (lambda f: f)
-        return tuple(flip(f) for f in (*fields, self.spec.tiebreak))
+        key = self.sort.lstrip("-")
+        tail = () if key in self.spec.unique else (self.spec.tiebreak,)
+        return tuple(flip(f) for f in (*fields, *tail))
 
     def apply(self, qs):
         order = self.order_by
@@ -130,6 +133,7 @@ CASES = ListSpec(
     },
     default_page_size=25,
     params=frozenset({"q", "state", "department", "year", "circumstance", "measure"}),
+    unique=frozenset({"number"}),  # the unique index on number serves both directions
 )
 CADRES = ListSpec(
     key="cadres",

@@ -66,6 +66,8 @@ def test_officer_sorts_searches_sizes_and_saves_a_view_of_the_case_list(page_as,
     assert set(_rows(page)) == {cases[0].number, cases[1].number, cases[3].number}
     expect(page.locator("tr[data-case] mark").first).to_have_text("燃气")
     assert page.locator("tr[data-case] mark").count() >= 3
+    expect(page.locator("[data-list-tally]")).to_have_text("3")  # the header's count follows
+    assert "q=%E7%87%83%E6%B0%94" in page.get_attribute("a[data-follow-query]", "href")  # so does the export
     assert "sort=-number" in page.url  # the sort survives the search
     assert _rows(page) == sorted(_rows(page), reverse=True)
     page.screenshot(path="/tmp/zeren-lists.png", full_page=True)

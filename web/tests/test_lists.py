@@ -94,6 +94,7 @@ def test_equal_values_keep_a_stable_order_on_id(world):
     desc = ListControls(spec=CASES, sort="-state", page_size=20)
     assert asc.order_by == ("state", "id") and desc.order_by == ("-state", "-id")
     assert ListControls(spec=CASES, sort="", page_size=20).order_by is None  # the selector's indexed order
+    assert ListControls(spec=CASES, sort="-number", page_size=20).order_by == ("-number",)  # unique already
 
 
 def test_cadre_accident_and_referral_lists_sort(login, world):

@@ -43,6 +43,14 @@
           target.innerHTML = html;
           target.removeAttribute("aria-busy");
           window.history.replaceState(null, "", url);
+          // what lives outside the swapped results follows: the header's count, the export link
+          var count = target.querySelector("[data-list-count]");
+          var tally = document.querySelector("[data-list-tally]");
+          if (count && tally) tally.textContent = count.getAttribute("data-list-count");
+          var search = url.indexOf("?") >= 0 ? url.slice(url.indexOf("?")) : "";
+          document.querySelectorAll("a[data-follow-query]").forEach(function (a) {
+            a.setAttribute("href", a.getAttribute("href").split("?")[0] + search);
+          });
           form.dispatchEvent(new CustomEvent("zeren:list-updated", { bubbles: true }));
         })
         .catch(function (error) {
