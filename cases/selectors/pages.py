@@ -10,10 +10,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Min, Prefetch, QuerySet
+from django.db.models import Case as CaseWhen  # the domain has its own Case
+from django.db.models import Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cases.codes import AccidentGrade
 from cases.models import (
     Accident,
     AccidentReport,
@@ -123,14 +125,18 @@ def recent_cases(user: AnyUser, limit: int) -> QuerySet[Case]:
 # --- accidents ----------------------------------------------------------------------------------
 
 
-def accident_rows(user: AnyUser) -> QuerySet[Accident]:
-    """The accident list: the jurisdiction's accidents with their locations and case counts, newest first."""
-    return (
-        Accident.objects.filter(accidents_visible_q(user))
-        .select_related("location")
-        .annotate(n_cases=Count("cases"))
-        .order_by("-occurred_at", "id")
+def accident_rows(user: AnyUser, *, q: str = "") -> QuerySet[Accident]:
+    """The accident list: the jurisdiction's accidents with their locations and case counts, newest
+    first; with ``q``, those whose title contains it. ``grade_rank`` orders grades by severity
+    (一般 1 … 特别重大 4), for sorting by grade."""
+    grades = [AccidentGrade.GENERAL, AccidentGrade.LARGER, AccidentGrade.MAJOR, AccidentGrade.ESPECIALLY_MAJOR]
+    rank = CaseWhen(
+        *(When(grade=g, then=Value(i)) for i, g in enumerate(grades, start=1)), default=Value(0), output_field=IntegerField()
     )
+    qs = Accident.objects.filter(accidents_visible_q(user))
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return qs.select_related("location").annotate(n_cases=Count("cases"), grade_rank=rank).order_by("-occurred_at", "id")
 
 
 def accident_visible_rows(user: AnyUser) -> QuerySet[Accident]:
@@ -188,14 +194,13 @@ def referrals_received_open(department: Department) -> QuerySet[Referral]:
     )
 
 
-def referrals_received_handled(department: Department) -> QuerySet[Referral]:
-    """Referrals the department accepted or returned, last handled first."""
-    return (
-        Referral.objects.filter(to_department=department)
-        .exclude(state__in=OPEN_REFERRAL)
-        .select_related("case", "from_department", "handled_by")
-        .order_by("-handled_at", "-created_at", "-id")
-    )
+def referrals_received_handled(department: Department, *, q: str = "") -> QuerySet[Referral]:
+    """Referrals the department accepted or returned, last handled first; with ``q``, those whose
+    case number or title contains it."""
+    qs = Referral.objects.filter(to_department=department).exclude(state__in=OPEN_REFERRAL)
+    if q:
+        qs = qs.filter(Q(case__number__icontains=q) | Q(case__title__icontains=q))
+    return qs.select_related("case", "from_department", "handled_by").order_by("-handled_at", "-created_at", "-id")
 
 
 def referral_received(pk: int, department: Department) -> Referral | None:

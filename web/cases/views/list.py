@@ -16,8 +16,9 @@ from cases.selectors.pages import subjects_prefetch
 from core.api.pagination import EstimatingPaginator
 from core.xlsx import append_row
 from web.common.case_filters import filter_chips, parse_narrowing
+from web.common.listing import CASES, list_controls, wants_partial
 
-PAGE_SIZE = 25
+PAGE_SIZE = CASES.default_page_size
 EXPORT_LIMIT = 10_000
 
 
@@ -37,9 +38,15 @@ def _filtered_cases(request):
 @login_required
 def case_list_page(request):
     qs, filters = _filtered_cases(request)
+    # Sort and page size (web.common.listing); no sort keeps case_list's index-served order.
+    controls = list_controls(request, CASES, default_page_size=PAGE_SIZE)
+    qs = controls.apply(qs)
     # Counted like the API's lists: exact up to 1,000, then PostgreSQL's estimate (BENCH W3).
     rows = [] if filters["errors"] else qs.prefetch_related(subjects_prefetch())
-    page = EstimatingPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatingPaginator(rows, controls.page_size).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "controls": controls}
+    if wants_partial(request):
+        return render(request, "web/cases/_case_results.html", context, status=400 if filters["errors"] else 200)
     owners = case_owner_departments(request.user, selected=filters["department"])
     params = request.GET.copy()
     params.pop("page", None)
@@ -47,8 +54,7 @@ def case_list_page(request):
         request,
         "web/cases/case_list.html",
         {
-            "page": page,
-            "filters": filters,
+            **context,
             "states": CaseState.choices,
             "departments": owners,
             "query": params.urlencode(),
