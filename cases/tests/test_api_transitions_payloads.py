@@ -194,7 +194,8 @@ BAD_PAYLOADS: list[tuple[str, Any, str, Callable[[Ctx], dict], str, Callable[[Ct
         OFFICER,
         lambda c: {"name": "propose", "measures": [{"subject": c.sids()[0], "measure": "demotion"}]},
         "measures[0].measure",
-        lambda c: ["demotion", _cadre_name(c.case_id, 0), str(c.sids()[0])],
+        # The measure by its name (an officer reads this message; the field names the item).
+        lambda c: [zh_label("Demotion (降职)"), _cadre_name(c.case_id, 0), str(c.sids()[0])],
     ),
     (
         "propose-sanction-without-kind",
@@ -202,7 +203,7 @@ BAD_PAYLOADS: list[tuple[str, Any, str, Callable[[Ctx], dict], str, Callable[[Ct
         OFFICER,
         lambda c: {"name": "propose", "measures": [{"subject": c.sids()[0], "measure": "sanction"}]},
         "measures[0].sanction_kind",
-        lambda c: [],
+        lambda c: [zh_label("Party warning (党内警告)"), zh_label("Demerit (记过)")],
     ),
     (
         "propose-sanction-unknown-kind",
@@ -283,6 +284,13 @@ BAD_PAYLOADS: list[tuple[str, Any, str, Callable[[Ctx], dict], str, Callable[[Ct
     ("unknown-transition", "received", OFFICER, lambda c: {"name": "explode"}, "name", lambda c: ["explode"]),
     ("missing-name", "received", OFFICER, lambda c: {"reason": "x"}, "name", lambda c: []),
 ]
+
+
+def zh_label(msgid: str) -> str:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return translation.gettext(msgid)
 
 
 @pytest.mark.parametrize(

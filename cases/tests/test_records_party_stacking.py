@@ -124,11 +124,12 @@ def test_party_rows_are_closed_at_2023_and_a_stacking_version_starts_2024(kind):
     assert "第二十一条" in new.citation and "VERIFIED-S" in new.citation
     assert "UNVERIFIED" in old.citation
     # Both changes are in the audit history, with why.
-    assert [(h.history_type, "issue 13" in h.history_change_reason) for h in old.history.order_by("history_id")][-1] == (
-        "~",
-        True,
-    )
-    assert [h.history_type for h in new.history.all()] == ["+"]
+    # (After a transactional test empties the tables, tests.seeding re-runs every seed with the
+    # live models, and a later seed's save of the same row adds its own history row: the close
+    # is then not the last row, but it is there.)
+    assert ("~", True) in [(h.history_type, "issue 13" in (h.history_change_reason or "")) for h in old.history.all()]
+    assert [h.history_type for h in new.history.order_by("history_id")][0] == "+"
+    assert "issue 13" in new.history.order_by("history_id")[0].history_change_reason
 
 
 def test_government_sanctions_never_stack():

@@ -40,6 +40,10 @@ NOT_PAGES = {
     "task_assign",
     "task_bulk",
     "list_view_save",
+    "list_view_delete",
+    "stats_export",
+    "stats_export_csv",
+    "case_material_download",
     "referral_action",
 }
 LONG_TITLE = "关于" + "某某镇燃气管道安全隐患排查整治不到位" * 14 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 4
@@ -133,7 +137,9 @@ def _sweep(page, width: int, extra: list[str]) -> dict[str, list[str] | dict[str
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > width + 1:
             too_wide[path] = f"{scroll}px: {page.evaluate(OVERFLOW_JS, width)}"
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
+        for href in page.eval_on_selector_all(
+            "a[href]", "els => els.map(a => new URL(a.getAttribute('href'), location.href).href)"
+        ):
             kind = _page_kind(href, base)
             if kind and kind not in seen:
                 seen.add(kind)
