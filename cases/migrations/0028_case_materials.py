@@ -8,6 +8,29 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def resign_finding_history(apps, schema_editor):
+    """The new ``materials`` column (default ``[]``) is part of a history row's signed content
+    (``core.audit.row_digest``), so the rows signed before it no longer verify. Each row whose
+    signature verifies without the column (the content it was signed with) is signed again with
+    it; a row that did not verify before (changed outside Zeren) keeps its old signature and is
+    still reported by ``verify_audit``; unsigned rows stay unsigned."""
+    from core.audit import row_digest, sign, signature_valid
+    from core.history import UNSIGNED_COLUMNS, history_row_digest
+
+    model = apps.get_model("cases", "HistoricalFinding")
+    batch = []
+    for row in model._default_manager.exclude(history_mac="").order_by("pk").iterator(chunk_size=2000):
+        before = row_digest(model, row.__dict__, exclude=(*UNSIGNED_COLUMNS, "materials"))
+        if signature_valid(before, row.history_mac):
+            row.history_mac = sign(history_row_digest(model, row.__dict__))
+            batch.append(row)
+        if len(batch) >= 2000:
+            model._default_manager.bulk_update(batch, ["history_mac"])
+            batch = []
+    if batch:
+        model._default_manager.bulk_update(batch, ["history_mac"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0027_text_max_lengths"),
@@ -25,6 +48,7 @@ class Migration(migrations.Migration):
             name="materials",
             field=models.JSONField(blank=True, default=list, verbose_name="materials cited"),
         ),
+        migrations.RunPython(resign_finding_history, migrations.RunPython.noop),
         migrations.CreateModel(
             name="CaseMaterial",
             fields=[
