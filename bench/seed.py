@@ -37,8 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-SNAPSHOTS = {10_000: "zeren_bench_10k", 100_000: "zeren_bench_100k"}
-BIG = "zeren_bench_big"
+# BENCH_DB_PREFIX (default ``zeren_bench``) names the databases, so two sessions on one machine
+# can seed side by side (e.g. ``zeren_bench_search`` → ``zeren_bench_search_big``).
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "zeren_bench")
+SNAPSHOTS = {10_000: f"{PREFIX}_10k", 100_000: f"{PREFIX}_100k"}
+BIG = f"{PREFIX}_big"
 PROTECTED = {"zeren_ci", "zeren_dev", "zeren_multinode", "postgres", "template0", "template1"}
 COUNTIES = 100
 CADRES = 1_000_000

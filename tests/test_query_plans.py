@@ -34,12 +34,23 @@ def _plan(qs) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_search_by_q_uses_the_trigram_indexes_not_a_scan_of_cases(world):
+def test_search_by_q_uses_the_grams_and_number_indexes_not_a_scan_of_cases(world):
     new_lead(world)
     plan = _plan(case_list(user=world.users["discipline_officer"], q="鑫磊铸造"))
-    for index in ("case_title_trgm_idx", "case_facts_trgm_idx", "case_number_trgm_idx", "cadre_name_trgm_idx"):
+    for index in ("case_search_grams_idx", "case_number_trgm_idx"):
         assert index in plan, plan
     assert "Seq Scan on cases_case" not in plan, plan
+
+
+@pytest.mark.parametrize("q", ["王", "王伟", "燃气", "a", "Z1"])
+def test_one_and_two_character_searches_use_the_grams_index(world, q):
+    """Issue 16: trigrams need three characters; the grams index serves one and two."""
+    new_lead(world)
+    for user in ("discipline_officer", "admin"):
+        plan = _plan(case_list(user=world.users[user], q=q)[:25])
+        assert "case_search_grams_idx" in plan, plan
+        assert "Seq Scan on cases_case" not in plan and "Seq Scan on cases_casesearch" not in plan, plan
+        assert "trgm" not in plan, plan  # no trigram index read whole for a query it cannot serve
 
 
 def test_a_department_list_is_read_off_indexes(world):

@@ -28,6 +28,7 @@ from cases.models import (
     PerformanceFinding,
     Referral,
 )
+from cases.search import matching_case_ids, normalize
 from core.typing import AnyUser
 from org.access import membership_of
 from org.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
@@ -164,6 +165,19 @@ def case_access(case: Case, user: AnyUser) -> str | None:
     return None
 
 
+def _search_rank(number: str, q: str) -> Any:
+    """0 for the case of that number, 1 for a case whose title contains ``q``, 2 for the rest."""
+    from django.db.models import Case as Case_
+    from django.db.models import IntegerField, Value, When
+
+    return Case_(
+        When(number=number, then=Value(0)),
+        When(title__icontains=q, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    ).asc()
+
+
 def case_list(*, user: AnyUser, state: str | None = None, department: int | None = None, q: str | None = None) -> QuerySet[Case]:
     membership = None if getattr(user, "is_superuser", False) else membership_of(user)
     if membership is not None and department == membership.department_id:
@@ -176,16 +190,27 @@ def case_list(*, user: AnyUser, state: str | None = None, department: int | None
         filters &= Q(state__in=state.split(","))
     if department:
         filters &= Q(owner_department_id=department)
-    if q:
-        # One set of matching ids: the case's own text, or a subject's name. Each arm is served by
-        # a trigram index on PostgreSQL (migration 0010); an OR with an EXISTS would scan every case.
-        # A whole case number is looked up in its unique index: every number shares the trigrams
-        # of "ZR-2026-", so a trigram search for one reads more of the index as cases accumulate.
-        number = Q(number=q.strip().upper()) if CASE_NUMBER.match(q.strip().upper()) else Q(number__icontains=q)
-        text = _cases().filter(number | Q(title__icontains=q) | Q(facts__icontains=q))
-        names = CaseSubject.objects.filter(cadre__name__icontains=q)
-        filters &= Q(pk__in=text.order_by().values("pk").union(names.order_by().values("case_id")))
-    rows = base.filter(filters).select_related("owner_department", "source_department").order_by("-created_at", "-id")
+    order: list[Any] = ["-created_at", "-id"]
+    if q and q.strip():
+        # One set of matching ids (issue 16): the case's search document (title, facts, subjects'
+        # names, findings, measures), found on PostgreSQL by a GIN index over its character
+        # unigrams and bigrams (``cases.search``), so one- and two-character queries are served
+        # too; or the case number. A whole case number is looked up in its unique index (every
+        # number shares the grams of "ZR-2026-"); a part of one of three or more characters in
+        # its trigram index (migration 0010); shorter ones would match nearly every number.
+        needle = q.strip().upper()
+        ids = matching_case_ids(q)
+        if CASE_NUMBER.match(needle):
+            ids = ids.union(_cases().filter(number=needle).order_by().values("pk"))
+        elif len(normalize(q)) >= 3:
+            ids = ids.union(_cases().filter(number__icontains=q.strip()).order_by().values("pk"))
+        filters &= Q(pk__in=ids)
+        # Ranked: the case of that number, then title hits, then the rest; newest first in each.
+        order = [
+            _search_rank(needle, q.strip()),
+            *order,
+        ]
+    rows = base.filter(filters).select_related("owner_department", "source_department").order_by(*order)
     result: CaseListQuerySet = CaseListQuerySet(model=Case, query=rows.query, using=rows.db)
     # The planner estimates the count from the indexed form of the rule. An exact count (of a
     # list it expects to be short) runs on that form when nothing narrows the list, and on the

@@ -1,0 +1,138 @@
+"""Case search in Chinese (issue 16): the search document, its character grams, and the query.
+
+PostgreSQL's text search does not segment Chinese, and trigrams (``pg_trgm``) need three
+characters, so 王伟 or 燃气 scanned every case. Each case has a ``CaseSearch`` row: its text
+normalised (NFKC, upper case, runs of whitespace as one space) and the set of its character
+unigrams and bigrams. On PostgreSQL a GIN index over ``string_to_array(grams, ' ')`` finds the
+cases holding every gram of the query (``@>``); the normalised document then confirms the exact
+substring (``LIKE``), so a query of any length matches exactly what a substring search would.
+On SQLite the same document is searched with ``LIKE`` alone (no index). Why bigrams and not
+jieba's segmentation: ``cases/README.md``, "Search".
+
+Grams never span whitespace: ``"王伟 燃气"`` gives 王, 伟, 燃, 气, 王伟, 燃气 — not 伟燃.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import translation
+
+from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
+from cases.models import Case, CaseSearch, CaseSubject, MeasureDecision
+
+WHITESPACE = re.compile(r"\s+")
+FINDING_FIELDS = ("post_duties", "performance", "conditions", "evidence", "circumstances", "aggravating")
+SEPARATOR = "\n"  # between the document's fields: no query (normalised) contains it
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width Ａ１ → A1), upper case, every run of whitespace one space, trimmed."""
+    return WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text or "").upper()).strip()
+
+
+def grams(text: str) -> set[str]:
+    """The character unigrams and bigrams of ``text`` (normalised first), within runs of
+    non-whitespace characters. Punctuation and digits are characters like any other."""
+    found: set[str] = set()
+    for run in normalize(text).split():
+        found.update(run)
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found
+
+
+def query_grams(q: str) -> list[str]:
+    """The grams a document must hold to contain ``q``: the bigrams of each run of two or more
+    characters, the character of a run of one. Sorted, without repeats (a stable SQL text)."""
+    needed: set[str] = set()
+    for run in normalize(q).split():
+        if len(run) == 1:
+            needed.add(run)
+        else:
+            needed.update(run[i : i + 2] for i in range(len(run) - 1))
+    return sorted(needed)
+
+
+def _labels(choices: type, codes: Iterable[str]) -> list[str]:
+    values = {c.value: c.label for c in choices}  # type: ignore[attr-defined]
+    return [str(values[code]) for code in codes if code in values]
+
+
+def document_text(case: Case, subjects: Iterable[CaseSubject], measures: Iterable[tuple[str, str]]) -> str:
+    """The searchable text of a case: title, facts, each subject's name and findings, the
+    measures proposed or decided (their Chinese labels), one field per line."""
+    parts = [case.title, case.facts]
+    with translation.override("zh-hans"):
+        for subject in subjects:
+            parts.append(subject.cadre.name)
+            finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
+            if finding is not None:
+                parts += [finding.post_duties, finding.performance, finding.conditions, finding.evidence]
+                parts += _labels(Circumstance, finding.circumstances or [])
+                parts += _labels(Aggravating, finding.aggravating or [])
+        for measure, kind in measures:
+            parts += _labels(Measure, [measure]) + _labels(SanctionKind, [kind] if kind else [])
+    return SEPARATOR.join(p for p in (normalize(part) for part in parts) if p)
+
+
+def document_row(case_id: int, text: str) -> CaseSearch:
+    return CaseSearch(case_id=case_id, document=text, grams=" ".join(sorted(grams(text))))
+
+
+def case_search_refresh(case: Case) -> None:
+    """Rewrite one case's search document (three queries): called by the services that change
+    its title, facts, subjects, findings or measures, in their transaction."""
+    subjects = list(CaseSubject.objects.filter(case_id=case.pk).select_related("cadre", "finding").order_by("id"))
+    measures = list(
+        MeasureDecision.objects.filter(subject__case_id=case.pk)
+        .exclude(state__in=[MeasureDecision.State.WITHDRAWN, MeasureDecision.State.REVOKED])
+        .order_by("id")
+        .values_list("measure", "sanction_kind")
+    )
+    row = document_row(case.pk, document_text(case, subjects, measures))
+    CaseSearch.objects.bulk_create([row], update_conflicts=True, unique_fields=["case"], update_fields=["document", "grams"])
+
+
+def case_search_rebuild(*, batch: int = 2000, start: int = 0, log=None) -> int:  # type: ignore[no-untyped-def]
+    """(Re)write the documents of every case with an id ≥ ``start``, ``batch`` cases at a time
+    (the backfill of migration 0028, the benchmark's seed, ``manage.py case_search_rebuild``)."""
+    done, last = 0, start - 1
+    while True:
+        cases = list(Case.objects.filter(pk__gt=last).order_by("pk").only("id", "title", "facts")[:batch])
+        if not cases:
+            return done
+        ids = [c.pk for c in cases]
+        by_case: dict[int, list[CaseSubject]] = {}
+        subjects = CaseSubject.objects.filter(case_id__in=ids).select_related("cadre", "finding").order_by("id")
+        # Only the columns read (the backfill of migration 0028 runs on schemas of that time).
+        subjects = subjects.only("id", "case_id", "cadre__name", *(f"finding__{f}" for f in FINDING_FIELDS))
+        for subject in subjects:
+            by_case.setdefault(subject.case_id, []).append(subject)
+        measures: dict[int, list[tuple[str, str]]] = {}
+        for case_id, measure, kind in (
+            MeasureDecision.objects.filter(subject__case_id__in=ids)
+            .exclude(state__in=[MeasureDecision.State.WITHDRAWN, MeasureDecision.State.REVOKED])
+            .order_by("id")
+            .values_list("subject__case_id", "measure", "sanction_kind")
+        ):
+            measures.setdefault(case_id, []).append((measure, kind))
+        rows = [document_row(c.pk, document_text(c, by_case.get(c.pk, []), measures.get(c.pk, []))) for c in cases]
+        CaseSearch.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=["document", "grams"])
+        done += len(rows)
+        last = ids[-1]
+        if log:
+            log(done, last)
+
+
+def matching_case_ids(q: str) -> QuerySet[CaseSearch]:
+    """``case_id`` of the documents containing ``q`` (normalised). On PostgreSQL the GIN index
+    on the grams finds the candidates and ``LIKE`` confirms them; elsewhere ``LIKE`` alone."""
+    needle = normalize(q)
+    rows: QuerySet[CaseSearch] = CaseSearch.objects.filter(document__contains=needle)
+    if connection.vendor == "postgresql":
+        rows = rows.extra(where=["string_to_array(grams, ' ') @> %s::text[]"], params=[query_grams(q)])
+    return rows.values("case_id")
