@@ -775,6 +775,20 @@ def grow(conn, target: int) -> None:
     log(f"  step done in {time.perf_counter() - started:.0f} s")
 
 
+def search_documents(pg: str, conn) -> None:
+    """The cases' search documents (issue 16, ``cases.search``), for the cases the step added:
+    written by the application's code (the text is defined once), the GIN index off meanwhile."""
+    started = time.perf_counter()
+    with conn.cursor() as cur:
+        cur.execute("SELECT coalesce(max(case_id), 0) + 1 FROM cases_casesearch")
+        start = cur.fetchone()[0]
+    conn.commit()
+    env = {**os.environ, "DATABASE_URL": f"{pg}/{BIG}", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    with IndexesOff(conn, ["cases_casesearch"]):
+        subprocess.run([sys.executable, "manage.py", "case_search_rebuild", "--start", str(start)], cwd=ROOT, env=env, check=True)
+    log(f"  search documents in {time.perf_counter() - started:.0f} s")
+
+
 def vacuum(conn) -> None:
     started = time.perf_counter()
     conn.autocommit = True
@@ -833,6 +847,8 @@ def main() -> None:
             with conn.cursor() as cur:
                 already = meta(cur, "cases", 0) >= target
             grow(conn, target)
+            if not already:
+                search_documents(args.pg, conn)
             if not already:
                 vacuum(conn)
             step = {"step": f"{target:,} cases", "seconds": round(time.perf_counter() - t0, 1), "sizes": sizes(conn)}

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
@@ -57,25 +58,42 @@ def query_grams(q: str) -> list[str]:
     return sorted(needed)
 
 
-def _labels(choices: type, codes: Iterable[str]) -> list[str]:
-    values = {c.value: c.label for c in choices}  # type: ignore[attr-defined]
-    return [str(values[code]) for code in codes if code in values]
+_ACTIVE = ~Q(state__in=[MeasureDecision.State.WITHDRAWN, MeasureDecision.State.REVOKED])
+_SUBJECT_COLUMNS = ("case_id", "cadre__name", *(f"finding__{f}" for f in FINDING_FIELDS))
 
 
-def document_text(case: Case, subjects: Iterable[CaseSubject], measures: Iterable[tuple[str, str]]) -> str:
-    """The searchable text of a case: title, facts, each subject's name and findings, the
-    measures proposed or decided (their Chinese labels), one field per line."""
-    parts = [case.title, case.facts]
+def _label_maps() -> dict[str, dict[str, str]]:
+    """The Chinese labels of the codes a document spells out (the zh-hans translations)."""
     with translation.override("zh-hans"):
-        for subject in subjects:
-            parts.append(subject.cadre.name)
-            finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
-            if finding is not None:
-                parts += [finding.post_duties, finding.performance, finding.conditions, finding.evidence]
-                parts += _labels(Circumstance, finding.circumstances or [])
-                parts += _labels(Aggravating, finding.aggravating or [])
-        for measure, kind in measures:
-            parts += _labels(Measure, [measure]) + _labels(SanctionKind, [kind] if kind else [])
+        return {
+            name: {c.value: str(c.label) for c in choices}
+            for name, choices in (
+                ("circumstances", Circumstance),
+                ("aggravating", Aggravating),
+                ("measure", Measure),
+                ("sanction_kind", SanctionKind),
+            )
+        }
+
+
+def document_text(
+    title: str,
+    facts: str,
+    subjects: Iterable[tuple[Any, ...]],
+    measures: Iterable[tuple[str, str]],
+    labels: dict[str, dict[str, str]] | None = None,
+) -> str:
+    """The searchable text of a case, one field per line: title, facts, each subject's name and
+    findings (``_SUBJECT_COLUMNS`` without the case id: name, then ``FINDING_FIELDS``), the
+    measures proposed or decided (their Chinese labels)."""
+    labels = labels or _label_maps()
+    parts = [title, facts]
+    for name, post_duties, performance, conditions, evidence, circumstances, aggravating in subjects:
+        parts += [name, post_duties or "", performance or "", conditions or "", evidence or ""]
+        parts += [labels["circumstances"].get(c, "") for c in circumstances or []]
+        parts += [labels["aggravating"].get(c, "") for c in aggravating or []]
+    for measure, kind in measures:
+        parts += [labels["measure"].get(measure, ""), labels["sanction_kind"].get(kind, "") if kind else ""]
     return SEPARATOR.join(p for p in (normalize(part) for part in parts) if p)
 
 
@@ -83,47 +101,49 @@ def document_row(case_id: int, text: str) -> CaseSearch:
     return CaseSearch(case_id=case_id, document=text, grams=" ".join(sorted(grams(text))))
 
 
+def _write(rows: list[CaseSearch]) -> None:
+    CaseSearch.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=["document", "grams"])
+
+
 def case_search_refresh(case: Case) -> None:
     """Rewrite one case's search document (three queries): called by the services that change
     its title, facts, subjects, findings or measures, in their transaction."""
-    subjects = list(CaseSubject.objects.filter(case_id=case.pk).select_related("cadre", "finding").order_by("id"))
+    subjects = [row[1:] for row in CaseSubject.objects.filter(case_id=case.pk).order_by("id").values_list(*_SUBJECT_COLUMNS)]
     measures = list(
-        MeasureDecision.objects.filter(subject__case_id=case.pk)
-        .exclude(state__in=[MeasureDecision.State.WITHDRAWN, MeasureDecision.State.REVOKED])
-        .order_by("id")
-        .values_list("measure", "sanction_kind")
+        MeasureDecision.objects.filter(_ACTIVE, subject__case_id=case.pk).order_by("id").values_list("measure", "sanction_kind")
     )
-    row = document_row(case.pk, document_text(case, subjects, measures))
-    CaseSearch.objects.bulk_create([row], update_conflicts=True, unique_fields=["case"], update_fields=["document", "grams"])
+    _write([document_row(case.pk, document_text(case.title, case.facts, subjects, measures))])
 
 
-def case_search_rebuild(*, batch: int = 2000, start: int = 0, log=None) -> int:  # type: ignore[no-untyped-def]
+def case_search_rebuild(*, batch: int = 2000, start: int = 0, log: Callable[[int, int], None] | None = None) -> int:
     """(Re)write the documents of every case with an id ≥ ``start``, ``batch`` cases at a time
-    (the backfill of migration 0028, the benchmark's seed, ``manage.py case_search_rebuild``)."""
+    (the backfill of migration 0028, the benchmark's seed, ``manage.py case_search_rebuild``).
+    Reads columns only (no model rows), so it runs on the schema of any later migration."""
+    labels = _label_maps()
     done, last = 0, start - 1
     while True:
-        cases = list(Case.objects.filter(pk__gt=last).order_by("pk").only("id", "title", "facts")[:batch])
+        cases = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("id", "title", "facts")[:batch])
         if not cases:
             return done
-        ids = [c.pk for c in cases]
-        by_case: dict[int, list[CaseSubject]] = {}
-        subjects = CaseSubject.objects.filter(case_id__in=ids).select_related("cadre", "finding").order_by("id")
-        # Only the columns read (the backfill of migration 0028 runs on schemas of that time).
-        subjects = subjects.only("id", "case_id", "cadre__name", *(f"finding__{f}" for f in FINDING_FIELDS))
-        for subject in subjects:
-            by_case.setdefault(subject.case_id, []).append(subject)
+        lo, hi = cases[0][0], cases[-1][0]
+        subjects: dict[int, list[tuple[Any, ...]]] = {}
+        for row in CaseSubject.objects.filter(case_id__gte=lo, case_id__lte=hi).order_by("id").values_list(*_SUBJECT_COLUMNS):
+            subjects.setdefault(row[0], []).append(row[1:])
         measures: dict[int, list[tuple[str, str]]] = {}
         for case_id, measure, kind in (
-            MeasureDecision.objects.filter(subject__case_id__in=ids)
-            .exclude(state__in=[MeasureDecision.State.WITHDRAWN, MeasureDecision.State.REVOKED])
+            MeasureDecision.objects.filter(_ACTIVE, subject__case_id__gte=lo, subject__case_id__lte=hi)
             .order_by("id")
             .values_list("subject__case_id", "measure", "sanction_kind")
         ):
             measures.setdefault(case_id, []).append((measure, kind))
-        rows = [document_row(c.pk, document_text(c, by_case.get(c.pk, []), measures.get(c.pk, []))) for c in cases]
-        CaseSearch.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=["document", "grams"])
-        done += len(rows)
-        last = ids[-1]
+        _write(
+            [
+                document_row(pk, document_text(title, facts, subjects.get(pk, []), measures.get(pk, []), labels))
+                for pk, title, facts in cases
+            ]
+        )
+        done += len(cases)
+        last = hi
         if log:
             log(done, last)
 
