@@ -148,7 +148,7 @@ def case_search_rebuild(*, batch: int = 2000, start: int = 0, log: Callable[[int
             log(done, last)
 
 
-def matching_case_ids(q: str) -> QuerySet[CaseSearch]:
+def matching_case_ids(q: str) -> QuerySet[CaseSearch, Any]:
     """``case_id`` of the documents containing ``q`` (normalised). On PostgreSQL the GIN index
     on the grams finds the candidates and ``LIKE`` confirms them; elsewhere ``LIKE`` alone."""
     needle = normalize(q)

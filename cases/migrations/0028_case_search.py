@@ -24,8 +24,10 @@ def create_index(apps, schema_editor):
         return
     # Built after the backfill: one sorted build instead of a million insertions, with room to
     # sort in memory (a GIN build at the default 64 MB writes and merges many runs).
-    schema_editor.execute("SET maintenance_work_mem = '256MB'")
+    schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {GRAMS_INDEX} ON cases_casesearch USING gin (string_to_array(grams, ' '))")
+    for name, _column in RETIRED_TRIGRAM_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def drop_index(apps, schema_editor):

@@ -20,8 +20,8 @@ from cases.models.case import (
 from cases.models.exemption import LedgerGapExplanation, PerformanceFinding
 from cases.models.handling import Appeal, DeadlineAlert, ExecutionTask, Referral
 from cases.models.interim import InterimMeasure
-from cases.models.search import CaseSearch
 from cases.models.policies import DeadlinePolicy, InfluencePeriod, MeasurePolicy, MeasurePolicyRule
+from cases.models.search import CaseSearch
 
 __all__ = [
     "Accident",
