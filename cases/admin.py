@@ -44,6 +44,7 @@ for model in (
     m.ExecutionTask,
     m.Referral,
     m.Appeal,
+    m.CaseMaterial,  # never deleted: ReadOnlyAdmin refuses delete, the model's delete() raises
 ):
     admin.site.register(model, ReadOnlyAdmin)
 

@@ -213,6 +213,9 @@ class CaseEventKind(models.TextChoices):
     INTERIM_LIFTED = "interim_lifted", _("Interim measure lifted (解除)")
     INTERIM_SETTLED = "interim_settled", _("Interim measure settled at the decision (吸收或解除)")
     ACCIDENT_REGRADED = "accident_regraded", _("The accident was regraded (its figures changed)")
+    MATERIAL_ADDED = "material_added", _("Case material added")
+    MATERIAL_VERSIONED = "material_versioned", _("New version of a case material")
+    MATERIAL_WITHDRAWN = "material_withdrawn", _("Case material withdrawn")
 
 
 # Event kinds that notify nobody, on purpose (every other kind has a rule in
@@ -221,7 +224,7 @@ class CaseEventKind(models.TextChoices):
 # outcome is written by the deciding department's leader, a veto override is kept for the audit,
 # a gap explanation is part of the findings, a confirmation of unverified defaults is kept for the
 # audit, a held conclusion is read on the case page (the receiving organ is told by the crime
-# referral's own event).
+# referral's own event), case materials are read on the case page by those who see it in full.
 SILENT_EVENT_KINDS = frozenset(
     {
         CaseEventKind.CONCLUSION_HELD,
@@ -236,6 +239,9 @@ SILENT_EVENT_KINDS = frozenset(
         CaseEventKind.TASK_CLAIMED,
         CaseEventKind.TASK_RELEASED,
         CaseEventKind.VETO_OVERRIDE,
+        CaseEventKind.MATERIAL_ADDED,
+        CaseEventKind.MATERIAL_VERSIONED,
+        CaseEventKind.MATERIAL_WITHDRAWN,
     }
 )
 

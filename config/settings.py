@@ -267,6 +267,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ZEREN_EVIDENCE_MAX_BYTES + 1024 * 1024
 # naming the field). Django's own count stops a request with far more files before any view reads
 # it (core.middleware answers that 400 too); it is set above ours so that the form can say why.
 ZEREN_EVIDENCE_MAX_FILES = env_int("ZEREN_EVIDENCE_MAX_FILES", 20, minimum=1)
+# The top of the scale of an annual safety assessment score (Art. 16, 18). The county text sets no
+# scale; 100 (a hundred-point score, the common form of such assessments) is a house default,
+# UNVERIFIED against the county's assessment scheme: a county on another scale sets it.
+ZEREN_ASSESSMENT_SCORE_MAX = env_int("ZEREN_ASSESSMENT_SCORE_MAX", 100, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = max(ZEREN_EVIDENCE_MAX_FILES * 10, 200)
 # Evidence that is a zip package (docx, xlsx, OFD) is inspected before it is stored
 # (duties/services/archives.py): at most this many entries, this many bytes once inflated (all

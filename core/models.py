@@ -49,3 +49,41 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+class SavedListView(models.Model):
+    """A user's named view of a list page (``list_key``: ``cases``, ``cadres`` …): the query string
+    of its filters, sort and page size, validated by ``core.listviews`` before it is stored. A
+    preference, not a record: private to its owner, no history, no audit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_list_views"
+    )
+    list_key = models.CharField(_("list"), max_length=20)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("query string"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved list view")
+        verbose_name_plural = _("saved list views")
+        constraints = [models.UniqueConstraint(fields=["user", "list_key", "name"], name="saved_view_user_list_name_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.list_key}: {self.name}"
+
+
+class ListPreference(models.Model):
+    """The page size a user last chose on a list page, used when the address names none."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    list_key = models.CharField(_("list"), max_length=20)
+    page_size = models.PositiveSmallIntegerField(_("page size"))
+
+    class Meta:
+        verbose_name = _("list preference")
+        verbose_name_plural = _("list preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "list_key"], name="list_preference_user_list_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.list_key}: {self.page_size}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from core.typing import Actor, AnyUser
 from org.codes import MoveKind, Rank
@@ -83,6 +83,13 @@ def cadres_with_current_posts(
     if post_filter:
         qs = qs.filter(Exists(Post.objects.filter(cadre=OuterRef("pk"), end__isnull=True, **post_filter)))
     return qs
+
+
+def with_organization_name(qs: QuerySet[Cadre]) -> QuerySet[Cadre]:
+    """``organization_name``: the organization of the cadre's newest current post (for sorting the
+    cadre list by organization; a subquery per row, so only when that sort is asked for)."""
+    newest = Post.objects.filter(cadre=OuterRef("pk"), end__isnull=True).order_by("-start", "-id")
+    return qs.annotate(organization_name=Subquery(newest.values("organization__name")[:1]))
 
 
 def cadre_posts(cadre: Cadre) -> list[Post]:

@@ -23,6 +23,7 @@ from cases.models import Accident, Case, CaseEvent
 from cases.services.accidents import accident_create
 from cases.services.interim import interim_record
 from cases.services.leads import lead_create
+from cases.services.materials import material_add
 from cases.tests.scenarios import case_in_state
 from core.persistence import local_today
 from duties.models import Obligation
@@ -135,6 +136,17 @@ def _objects(world) -> dict[str, dict[str, int]]:
         reason="先期停职",
         acting_user=u["organization_leader"],
     )
+    # A case material in each county, attached by the department handling the case.
+    materials = {
+        county: material_add(
+            case_id=case.pk,
+            kind="report",
+            title="调查报告",
+            upload=SimpleUploadedFile("r.pdf", PDF),
+            acting_user=u[officer],
+        )
+        for county, case, officer in (("pl", pl_case, "discipline_officer"), ("hn", hn_case, "huinong_discipline_officer"))
+    }
     dispatch_pending()
     return {
         "pl": {
@@ -155,6 +167,7 @@ def _objects(world) -> dict[str, dict[str, int]]:
             "interim_case": interim_case.pk,
             "interim_subject": interim.subject_id,
             "interim": interim.pk,
+            "material": materials["pl"].pk,
         },
         "hn": {
             "case": hn_case.pk,
@@ -168,6 +181,7 @@ def _objects(world) -> dict[str, dict[str, int]]:
             "interview": interviews["hn"].pk,
             "department": d["hn-hongguozi"].pk,
             "county": d["huinong"].pk,
+            "material": materials["hn"].pk,
         },
     }
 
@@ -184,6 +198,11 @@ OBJECT_ENDPOINTS = [
     ("case-filing", "post", "/api/v1/cases/{case}/subjects/{subject}/filing/", None),
     ("case-interim-measures", "get", "/api/v1/cases/{case}/subjects/{subject}/interim-measures/", "discipline"),
     ("case-interim-measures", "post", "/api/v1/cases/{case}/subjects/{subject}/interim-measures/", None),
+    ("case-materials", "get", "/api/v1/cases/{case}/materials/", "discipline"),
+    ("case-materials", "post", "/api/v1/cases/{case}/materials/", None),
+    ("case-material-version", "post", "/api/v1/cases/{case}/materials/{material}/versions/", None),
+    ("case-material-withdraw", "post", "/api/v1/cases/{case}/materials/{material}/withdraw/", None),
+    ("case-material-download", "get", "/api/v1/cases/{case}/materials/{material}/file/", "discipline"),
     ("case-decision-pdf", "get", "/api/v1/cases/{case}/decision.pdf", None),
     ("case-decision-docx", "get", "/api/v1/cases/{case}/decision.docx", None),
     ("case-documents", "get", "/api/v1/cases/{case}/documents/", None),
@@ -212,6 +231,9 @@ OBJECT_ENDPOINTS = [
     ("case_findings", "get", "/cases/{case}/subjects/{subject}/findings/", "discipline"),
     ("case_filing", "post", "/cases/{case}/subjects/{subject}/filing/", None),
     ("case_documents", "get", "/cases/{case}/documents/", None),
+    ("case_materials", "get", "/cases/{case}/materials/", "discipline"),
+    ("case_materials", "post", "/cases/{case}/materials/", None),
+    ("case_material_download", "get", "/cases/{case}/materials/{material}/file/", "discipline"),
     ("case_interim", "get", "/cases/{case}/subjects/{subject}/interim/", "discipline"),
     ("case_ledger_gaps", "get", "/cases/{case}/subjects/{subject}/ledger-gaps/", "discipline"),
     ("cadre_record", "get", "/cadres/{cadre}/", "organization"),
@@ -436,6 +458,9 @@ def test_every_endpoint_is_in_the_matrix():
         "task_claim",
         "task_release",
         "task_assign",
+        "task_bulk",
+        "list_view_save",
+        "list_view_delete",  # the user's own saved views only (core.listviews)
         "case_list",
         "case_export",
         "case_transition",
@@ -448,6 +473,8 @@ def test_every_endpoint_is_in_the_matrix():
         "referral_action",
         "cadre_list",
         "stats",
+        "stats_export",
+        "stats_export_csv",
         "accident_list",
         "accident_new",
         "duties",

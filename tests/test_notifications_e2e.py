@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.redis_server import RedisServer
+
 ROOT = Path(__file__).resolve().parent.parent
 
 NEEDS = "needs PostgreSQL (DATABASE_URL) and a redis-server binary, as in CI (.ci/run)"
@@ -50,40 +52,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class Redis:
-    """A private redis-server for this test, so it can really be restarted (its data is lost)."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> Redis:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return self
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
 
 
 class Server:
@@ -144,7 +112,7 @@ class Server:
 
 @pytest.fixture
 def redis_server():
-    server = Redis().start()
+    server = RedisServer().start()
     yield server
     server.stop()
 

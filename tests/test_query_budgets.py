@@ -23,6 +23,7 @@ from appraisal.models import AnnualAssessment, Interview, Patrol
 from cases.codes import CaseState
 from cases.models import Accident, Appeal, Case, ExecutionTask, InterimMeasure, Referral
 from cases.services.interim import interim_record
+from cases.services.materials import material_add, material_new_version, material_withdraw
 from cases.tests.scenarios import case_in_state
 from duties.models import DutyRecord, Evidence, Obligation
 from duties.services.ledger import organ_record_create, record_create
@@ -82,6 +83,17 @@ def _grow(world) -> None:
         reason="调查表明不宜继续担任现职，先期免职。",
         acting_user=world.users["organization_leader"],
     )
+    # Case materials: three on the case the URLs read, one of them in a second version, one withdrawn.
+    case = Case.objects.filter(state=CaseState.EXECUTING).order_by("id").first()
+    officer = world.users["discipline_officer"]
+    added = [
+        material_add(
+            case_id=case.pk, kind=kind, title=f"材料{kind}", upload=SimpleUploadedFile("m.pdf", pdf), acting_user=officer
+        )
+        for kind in ("interview", "report", "photo")
+    ]
+    material_new_version(case_id=case.pk, material_id=added[0].pk, upload=SimpleUploadedFile("m2.pdf", pdf), acting_user=officer)
+    material_withdraw(case_id=case.pk, material_id=added[1].pk, reason="重复上传", acting_user=officer)
     dispatch_pending()
 
 
@@ -151,6 +163,8 @@ def _urls(world) -> list[tuple[str, str]]:
         (disc, "/cases/"),
         (disc, f"/cases/{case.pk}/"),
         (disc, f"/cases/{case.pk}/subjects/{subject.pk}/findings/"),
+        (disc, f"/cases/{case.pk}/materials/"),
+        (disc, f"/api/v1/cases/{case.pk}/materials/"),
         (org, f"/cases/{interim.case_id}/subjects/{interim.pk}/interim/"),
         (org, f"/cadres/{interim.cadre_id}/"),
         (disc, f"/cases/{interim.case_id}/"),
@@ -159,6 +173,9 @@ def _urls(world) -> list[tuple[str, str]]:
         (org, "/cadres/"),
         (org, f"/cadres/{cadre.pk}/"),
         (disc, "/stats/"),
+        (disc, f"/stats/?year=2026&circumstance=26.5&measure=admonishment&state=executing&department={d['pl-discipline'].pk}"),
+        (disc, "/stats/export.xlsx?circumstance=26.1"),
+        (disc, "/cases/?year=2026&circumstance=26.5&measure=admonishment"),
         (emer, "/accidents/"),
         (emer, f"/accidents/{accident.pk}/"),
         (org, f"/duties/?department={township.pk}"),

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("web.appraisal.urls")),
     path("", include("web.rulebooks.urls")),
     path("", include("web.notifications.urls")),
+    path("", include("web.lists.urls")),
 ]

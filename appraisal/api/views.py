@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -74,7 +77,15 @@ class AnnualAssessmentInput(serializers.Serializer):
     grade = serializers.CharField(max_length=32, help_text="Server rule: an active code of /api/v1/assessment-grades/")
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False, allow_null=True)
-    score = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    score = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        min_value=Decimal(0),
+        max_value=Decimal(settings.ZEREN_ASSESSMENT_SCORE_MAX),
+        help_text="0 to ZEREN_ASSESSMENT_SCORE_MAX (100 by default, an unverified house default).",
+    )
     rank = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     ranked_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,6 +82,9 @@ def assessment_record(
             raise field_error("department", _("Only departments, townships and the park are assessed (Art. 16)."))
     if cadre is not None:
         _cadre_in_county(county, ids, cadre, "cadre")
+    top = settings.ZEREN_ASSESSMENT_SCORE_MAX
+    if score is not None and not (0 <= score <= top):
+        raise field_error("score", _("The score must be between 0 and %(top)s.") % {"top": top})
     if (rank is None) != (ranked_of is None):
         raise field_error("rank", _("Give the rank together with the number ranked."))
     if rank is not None and ranked_of is not None and not (1 <= rank <= ranked_of):  # both or neither: checked above

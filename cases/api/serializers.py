@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from cases.codes import DECIDED_STATES, AppealRoute, AppealStage, CaseState, SourceKind
 from cases.lifecycle.spec import TRANSITIONS
-from cases.models import Accident, Appeal, Case, CaseEvent, ExecutionTask, InterimMeasure, MeasureDecision, Referral
+from cases.models import Accident, Appeal, Case, CaseEvent, CaseMaterial, ExecutionTask, InterimMeasure, MeasureDecision, Referral
 from cases.selectors import decided_measures
 from cases.selectors.accidents import accident_timeliness
 from cases.selectors.appeals import AppealContext, appeal_routes_for
@@ -445,6 +445,7 @@ class SubjectSerializer(serializers.Serializer):
             "evidence": finding.evidence,
             "exemption_justification": finding.exemption_justification,
             "full_performance": conditions_payload(finding),
+            "materials": list(finding.materials or []),
         }
 
     @extend_schema_field(MeasureAppealRoutesSerializer(many=True))
@@ -700,6 +701,13 @@ class FindingInputSerializer(ClosedBody):
     performance = serializers.CharField(required=False, allow_blank=True, max_length=FACTS_MAX_LENGTH)
     conditions = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     evidence = serializers.CharField(required=False, allow_blank=True, max_length=FACTS_MAX_LENGTH)
+    materials = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=200,
+        help_text="Ids of the case materials (versions) the findings cite; left out: none. Server rule: materials of "
+        "this case; a withdrawn one may stay cited, not be newly cited",
+    )
     full_performance = FullPerformanceInputSerializer(
         required=False, help_text="Art. 31's three findings; a condition left out is not established."
     )
@@ -1072,3 +1080,37 @@ class TokenRequestSerializer(serializers.Serializer):
 class VetoOverrideSerializer(ClosedBody):
     until = serializers.DateField(validators=[plausible_date], help_text="Server rule: between 1949 and the end of next year")
     reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+
+# --- case materials (issue 16 item 8) ------------------------------------------------------------
+
+
+class CaseMaterialSerializer(serializers.Serializer):
+    """One version of a case material; ``url`` downloads its file (always as an attachment)."""
+
+    id = serializers.IntegerField()
+    series = serializers.CharField(help_text="Shared by every version of one material.")
+    version = serializers.IntegerField()
+    supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
+    kind = serializers.ChoiceField(choices=CaseMaterial.Kind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    title = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    uploaded_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_by = serializers.CharField(source="withdrawn_by.username", allow_null=True, default=None)
+    withdraw_reason = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, material) -> str:
+        return f"/api/v1/cases/{material.case_id}/materials/{material.pk}/file/"
+
+
+class MaterialWithdrawSerializer(ClosedBody):
+    reason = serializers.CharField(
+        allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="Why it is withdrawn. Server rule: not blank"
+    )

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from cases.api import documents as document_views
 from cases.api import views
+from cases.api.views import materials as material_views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("departments", views.DepartmentViewSet, basename="department")
@@ -46,6 +47,20 @@ urlpatterns = [
         "cases/<id:case_pk>/subjects/<id:subject_pk>/veto-override/",
         views.VetoOverrideView.as_view(),
         name="case-veto-override",
+    ),
+    path("cases/<id:case_pk>/materials/", material_views.CaseMaterialsView.as_view(), name="case-materials"),
+    path(
+        "cases/<id:case_pk>/materials/<id:pk>/versions/",
+        material_views.CaseMaterialVersionView.as_view(),
+        name="case-material-version",
+    ),
+    path(
+        "cases/<id:case_pk>/materials/<id:pk>/withdraw/",
+        material_views.CaseMaterialWithdrawView.as_view(),
+        name="case-material-withdraw",
+    ),
+    path(
+        "cases/<id:case_pk>/materials/<id:pk>/file/", material_views.CaseMaterialFileView.as_view(), name="case-material-download"
     ),
     path("assessments/evaluate/", views.EvaluateView.as_view(), name="assessment-evaluate"),
     path("cases/<id:pk>/decision.pdf", document_views.DecisionPdfView.as_view(), name="case-decision-pdf"),

@@ -65,21 +65,22 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
         if measure not in MEASURE_ORDER:
             raise field_error(
                 f"{where}.measure",
-                _("Unknown measure “%(m)s”; Art. 27 measures are: %(all)s") % {"m": measure, "all": ", ".join(MEASURE_ORDER)},
+                _("Unknown measure “%(m)s”; Art. 27 measures are: %(all)s")
+                % {"m": measure, "all": _measure_labels(list(MEASURE_ORDER))},
             )
         subject = subjects[sid]
         if measure not in allowed[sid]:
             raise field_error(
                 f"{where}.measure",
                 _("Measure “%(m)s” is not allowed for subject %(id)s (%(name)s); allowed: %(allowed)s")
-                % {"m": measure, "id": sid, "name": subject.cadre.name, "allowed": _measure_labels(allowed[sid])},
+                % {"m": _measure_label(measure), "id": sid, "name": subject.cadre.name, "allowed": _measure_labels(allowed[sid])},
             )
         kind = item.get("sanction_kind") or ""
         if measure == "sanction":
             if kind not in SanctionKind.values:
                 raise field_error(
                     f"{where}.sanction_kind",
-                    _("A sanction needs a sanction_kind, one of: %(all)s") % {"all": ", ".join(SanctionKind.values)},
+                    _("Choose the kind of sanction: %(all)s") % {"all": _sanction_labels(list(SanctionKind.values))},
                 )
             kinds = _sanctions_allowed(conclusions[sid])
             if kinds is not None and kind not in kinds:
@@ -88,10 +89,10 @@ def validate_measures(case: Case, items: Any, *, only_subject: CaseSubject | Non
                     _(
                         "Sanction “%(k)s” is not allowed for subject %(id)s (%(name)s) by the rulebook applied; allowed: %(allowed)s"
                     )
-                    % {"k": kind, "id": sid, "name": subject.cadre.name, "allowed": _sanction_labels(kinds)},
+                    % {"k": _sanction_label(kind), "id": sid, "name": subject.cadre.name, "allowed": _sanction_labels(kinds)},
                 )
         elif kind:
-            raise field_error(f"{where}.sanction_kind", _("Only the measure “sanction” takes a sanction_kind."))
+            raise field_error(f"{where}.sanction_kind", _("Only a disciplinary sanction (处分) takes a sanction kind."))
         key = (sid, measure, kind)
         if key in seen:
             raise field_error(where, _("This measure is listed twice for the same subject."))
@@ -172,12 +173,22 @@ def _sanctions_allowed(conclusion: Assessment | None) -> list[str] | None:
 
 
 def _sanction_labels(codes: list[str]) -> str:
-    return ", ".join(f"{code}（{SanctionKind(code).label}）" for code in codes) or "—"
+    """The names in the active language, e.g. ``党内警告、记过``: messages reach officers, who
+    never see codes (issue 16 item 5); API clients read the codes off the field and the conclusion."""
+    return "、".join(str(SanctionKind(code).label) for code in codes) or "—"
 
 
 def _measure_labels(codes: list[str]) -> str:
-    """Codes with their names in the active language, e.g. ``admonishment（诫勉）``."""
-    return ", ".join(f"{code}（{Measure(code).label}）" for code in codes) or "—"
+    """The names in the active language, e.g. ``通报、诫勉``."""
+    return "、".join(str(Measure(code).label) for code in codes) or "—"
+
+
+def _sanction_label(code: str) -> str:
+    return str(SanctionKind(code).label) if code in SanctionKind.values else code
+
+
+def _measure_label(code: str) -> str:
+    return str(Measure(code).label) if code in Measure.values else code
 
 
 def executing_department(case: Case, measure: str) -> Department:

@@ -20,6 +20,7 @@ from cases.models.case import (
 from cases.models.exemption import LedgerGapExplanation, PerformanceFinding
 from cases.models.handling import Appeal, DeadlineAlert, ExecutionTask, Referral
 from cases.models.interim import InterimMeasure
+from cases.models.materials import CaseMaterial
 from cases.models.policies import DeadlinePolicy, InfluencePeriod, MeasurePolicy, MeasurePolicyRule
 from cases.models.search import CaseSearch
 
@@ -30,6 +31,7 @@ __all__ = [
     "Assessment",
     "Case",
     "CaseEvent",
+    "CaseMaterial",
     "CaseNumberCounter",
     "CaseSearch",
     "CaseSubject",

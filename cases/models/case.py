@@ -206,6 +206,9 @@ class Finding(models.Model):
     )
     conditions = models.TextField(_("conditions of performance (履职条件, Art. 33)"), blank=True, max_length=TEXT_MAX_LENGTH)
     evidence = models.TextField(_("evidence"), blank=True, max_length=FACTS_MAX_LENGTH)
+    # Ids of the case materials (``CaseMaterial`` versions) the findings cite; a withdrawn or
+    # superseded one stays cited and is shown as such.
+    materials = models.JSONField(_("materials cited"), default=list, blank=True)
     exemption_justification = models.TextField(
         _("why the Art. 31 exemption holds without full compliance on record"), blank=True, max_length=TEXT_MAX_LENGTH
     )

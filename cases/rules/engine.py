@@ -20,6 +20,7 @@ from typing import Any
 
 from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES, SanctionKind
 from core.errors import FieldValueError
+from core.i18n import bilingual
 
 ENGINE = 2
 CIRCUMSTANCES = ["26.1", "26.2", "26.3", "26.4", "26.5", "26.6", "26.7"]
@@ -63,12 +64,15 @@ _KIND_ZH = {list: "列表", bool: "布尔值", str: "字符串", dict: "对象",
 
 class AssessmentInputError(FieldValueError):
     """Bad input: ``field`` names the offending field; ``message`` says what is wrong in Chinese
-    and English (the engine has no request language; the CLI and API show both)."""
+    and English (the engine has no request language; the CLI and the evaluation endpoint show
+    both); ``localized`` is the one of the active language, for the web and the case services."""
 
     def __init__(self, field_name: str, english: str, chinese: str = "") -> None:
         self.field = field_name
         self.english = english
+        self.chinese = chinese
         self.message = f"{chinese} / {english}" if chinese else english
+        self.localized = bilingual(chinese, english)
         super().__init__(f"{field_name}: {self.message}")
 
 
@@ -207,7 +211,7 @@ def parse_input(data: Any, *, today: dt.date | None = None) -> AssessmentInput:
             )
     for name in REQUIRED_FIELDS:
         if name not in data:
-            raise AssessmentInputError(name, "this field is required", "此字段为必填项")
+            raise AssessmentInputError(name, "This field is required.", "该字段为必填项。")
     for name, kind in INPUT_FIELDS.items():
         if name not in data:
             continue

@@ -20,6 +20,7 @@ from typing import Any
 
 from cases.codes import MEASURE_ORDER, ORGANIZATIONAL_MEASURES
 from core.errors import FieldValueError
+from core.i18n import bilingual
 
 CIRCUMSTANCES = ["26.1", "26.2", "26.3", "26.4", "26.5", "26.6", "26.7"]
 AGGRAVATING = ["29.1", "29.2", "29.3", "29.4"]
@@ -66,12 +67,15 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 class AssessmentInputError(FieldValueError):
     """Bad input: ``field`` names the offending field; ``message`` says what is wrong in Chinese
-    and English (the engine has no request language; the CLI and API show both)."""
+    and English (the engine has no request language; the CLI and the evaluation endpoint show
+    both); ``localized`` is the one of the active language, for the web and the case services."""
 
     def __init__(self, field_name: str, english: str, chinese: str = "") -> None:
         self.field = field_name
         self.english = english
+        self.chinese = chinese
         self.message = f"{chinese} / {english}" if chinese else english
+        self.localized = bilingual(chinese, english)
         super().__init__(f"{field_name}: {self.message}")
 
 

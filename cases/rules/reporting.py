@@ -17,9 +17,9 @@ from dataclasses import dataclass
 FROM_KNOWN_AT = "known_at"
 FROM_OCCURRED_AT = "occurred_at"
 
-EXPLAIN_FROM_KNOWN_AT = "条例第九条：单位负责人接到报告后1小时内报告；单位的时限自记录的单位负责人获知时间（known_at）起算。"
+EXPLAIN_FROM_KNOWN_AT = "条例第九条：单位负责人接到报告后1小时内报告；单位的时限自记录的单位负责人获知时间起算。"
 EXPLAIN_FROM_OCCURRED_AT = (
-    "条例第九条：单位负责人接到报告后1小时内报告；未记录单位负责人获知时间（known_at），"
+    "条例第九条：单位负责人接到报告后1小时内报告；未记录单位负责人获知时间，"
     "单位的时限自事故发生时间起算（现场人员应当立即报告，按发生即获知计）。"
 )
 

@@ -29,6 +29,7 @@ from cases.models import (
     Referral,
 )
 from cases.search import matching_case_ids, normalize
+from cases.selectors.filters import case_filters_q, has_case_filters
 from core.typing import AnyUser
 from org.access import membership_of
 from org.jurisdiction import ROUTE_KINDS, departments_visible_q, user_units
@@ -178,7 +179,17 @@ def _search_rank(number: str, q: str) -> Any:
     ).asc()
 
 
-def case_list(*, user: AnyUser, state: str | None = None, department: int | None = None, q: str | None = None) -> QuerySet[Case]:
+def case_list(
+    *,
+    user: AnyUser,
+    state: str | None = None,
+    department: int | None = None,
+    q: str | None = None,
+    **narrowing: Any,
+) -> QuerySet[Case]:
+    """The cases the user may see, newest first. ``narrowing`` takes the statistics' filters of
+    ``cases.selectors.filters.case_filters_q`` (year, month, circumstance, claimed, found,
+    measure), so a statistic's drill-down lists the very cases it counted."""
     membership = None if getattr(user, "is_superuser", False) else membership_of(user)
     if membership is not None and department == membership.department_id:
         base = counting_base = _cases()  # every case a department owns is visible to it
@@ -210,13 +221,16 @@ def case_list(*, user: AnyUser, state: str | None = None, department: int | None
             _search_rank(needle, q.strip()),
             *order,
         ]
+    narrowed = has_case_filters(**narrowing)
+    if narrowed:
+        filters &= case_filters_q(cases_handled(user), **narrowing)
     rows = base.filter(filters).select_related("owner_department", "source_department").order_by(*order)
     result: CaseListQuerySet = CaseListQuerySet(model=Case, query=rows.query, using=rows.db)
     # The planner estimates the count from the indexed form of the rule. An exact count (of a
     # list it expects to be short) runs on that form when nothing narrows the list, and on the
     # rows' own form when a filter does: an index on the filter then finds the few candidates.
     twin = counting_base.filter(filters)
-    result.counting = (twin, rows if (state or department or q) else twin)
+    result.counting = (twin, rows if (state or department or q or narrowed) else twin)
     return result
 
 

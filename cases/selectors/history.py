@@ -29,6 +29,7 @@ _HISTORY_SOURCES = (
     ("referral", "case_id"),
     ("executiontask", "case_id"),
     ("appeal", "case_id"),
+    ("casematerial", "case_id"),
 )
 _HISTORY_QUERY: dict[str, tuple[str, list[Any]]] = {}  # vendor → (SQL, [(model, tracked fields)])
 

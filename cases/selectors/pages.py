@@ -10,10 +10,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case as CaseWhen  # the domain has its own Case
+from django.db.models import Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cases.codes import AccidentGrade
 from cases.models import (
     Accident,
     AccidentReport,
@@ -32,6 +34,7 @@ from cases.models import (
 )
 from cases.selectors.cases import case_list, case_visible_qs, cases_handled
 from cases.selectors.deadlines import policy_in_force
+from cases.selectors.filters import filter_cases
 from cases.selectors.handling import accidents_visible_q
 from core.typing import AnyUser
 from org.models import Cadre, Department
@@ -122,14 +125,18 @@ def recent_cases(user: AnyUser, limit: int) -> QuerySet[Case]:
 # --- accidents ----------------------------------------------------------------------------------
 
 
-def accident_rows(user: AnyUser) -> QuerySet[Accident]:
-    """The accident list: the jurisdiction's accidents with their locations and case counts, newest first."""
-    return (
-        Accident.objects.filter(accidents_visible_q(user))
-        .select_related("location")
-        .annotate(n_cases=Count("cases"))
-        .order_by("-occurred_at", "id")
+def accident_rows(user: AnyUser, *, q: str = "") -> QuerySet[Accident]:
+    """The accident list: the jurisdiction's accidents with their locations and case counts, newest
+    first; with ``q``, those whose title contains it. ``grade_rank`` orders grades by severity
+    (一般 1 … 特别重大 4), for sorting by grade."""
+    grades = [AccidentGrade.GENERAL, AccidentGrade.LARGER, AccidentGrade.MAJOR, AccidentGrade.ESPECIALLY_MAJOR]
+    rank = CaseWhen(
+        *(When(grade=g, then=Value(i)) for i, g in enumerate(grades, start=1)), default=Value(0), output_field=IntegerField()
     )
+    qs = Accident.objects.filter(accidents_visible_q(user))
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return qs.select_related("location").annotate(n_cases=Count("cases"), grade_rank=rank).order_by("-occurred_at", "id")
 
 
 def accident_visible_rows(user: AnyUser) -> QuerySet[Accident]:
@@ -187,14 +194,13 @@ def referrals_received_open(department: Department) -> QuerySet[Referral]:
     )
 
 
-def referrals_received_handled(department: Department) -> QuerySet[Referral]:
-    """Referrals the department accepted or returned, last handled first."""
-    return (
-        Referral.objects.filter(to_department=department)
-        .exclude(state__in=OPEN_REFERRAL)
-        .select_related("case", "from_department", "handled_by")
-        .order_by("-handled_at", "-created_at", "-id")
-    )
+def referrals_received_handled(department: Department, *, q: str = "") -> QuerySet[Referral]:
+    """Referrals the department accepted or returned, last handled first; with ``q``, those whose
+    case number or title contains it."""
+    qs = Referral.objects.filter(to_department=department).exclude(state__in=OPEN_REFERRAL)
+    if q:
+        qs = qs.filter(Q(case__number__icontains=q) | Q(case__title__icontains=q))
+    return qs.select_related("case", "from_department", "handled_by").order_by("-handled_at", "-created_at", "-id")
 
 
 def referral_received(pk: int, department: Department) -> Referral | None:
@@ -282,15 +288,24 @@ class CaseStatistics:
     intake: dict[str, set[int]] = field(default_factory=dict)  # circumstance → cases claiming it
     found: dict[str, set[int]] = field(default_factory=dict)  # circumstance → cases found with it
     by_measure: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # measure → {n, cases}
+    with_measure: int = 0  # cases with at least one decided measure
 
 
-def case_statistics(user: AnyUser) -> CaseStatistics:
-    """Counts over the cases the user may see, in a fixed number of aggregate queries.
+def case_statistics(
+    user: AnyUser, *, state: Sequence[str] = (), department: int | None = None, **narrowing: Any
+) -> CaseStatistics:
+    """Counts over the cases the user may see, in a fixed number of aggregate queries whatever the
+    filters: ``state`` (any of), the handling ``department`` and the ``narrowing`` of
+    ``cases.selectors.filters`` (year, circumstance, measure …), which ``case_list`` takes too.
 
     Findings are counted only for cases the user's department handles: a referring agency sees the
     status and outcome of its leads, not the investigation (PRODUCT §5).
     """
-    visible = case_visible_qs(user)
+    visible = filter_cases(case_visible_qs(user), cases_handled(user), **narrowing)
+    if state:
+        visible = visible.filter(state__in=list(state))
+    if department:
+        visible = visible.filter(owner_department_id=department)
     by_state = dict(visible.order_by().values_list("state").annotate(n=Count("id")))
     by_owner = list(
         visible.order_by()
@@ -308,7 +323,7 @@ def case_statistics(user: AnyUser) -> CaseStatistics:
         for code in codes or []:
             intake[code].add(case_id)
     found: dict[str, set[int]] = defaultdict(set)
-    findings = Finding.objects.filter(subject__case__in=cases_handled(user).values("pk"))
+    findings = Finding.objects.filter(subject__case__in=cases_handled(user).filter(pk__in=visible.values("pk")).values("pk"))
     for case_id, codes in findings.values_list("subject__case_id", "circumstances"):
         for code in codes or []:
             found[code].add(case_id)
@@ -319,4 +334,18 @@ def case_statistics(user: AnyUser) -> CaseStatistics:
         .values("measure")
         .annotate(n=Count("id"), cases=Count("subject__case", distinct=True))
     }
-    return CaseStatistics(by_state, by_owner, by_month, intake, found, by_measure)
+    with_measure = (
+        MeasureDecision.objects.filter(state=MeasureDecision.State.DECIDED, subject__case__in=visible.values("pk"))
+        .order_by()
+        .aggregate(n=Count("subject__case", distinct=True))["n"]
+    )
+    return CaseStatistics(by_state, by_owner, by_month, intake, found, by_measure, with_measure)
+
+
+def case_years(user: AnyUser) -> list[int]:
+    """The years a case the user may see was received in, newest first, up to this year (the
+    statistics' year choices): one aggregate query."""
+    first = case_visible_qs(user).order_by().aggregate(first=Min("created_at"))["first"]
+    this_year = timezone.localdate().year
+    start = timezone.localtime(first).year if first else this_year
+    return list(range(this_year, min(start, this_year) - 1, -1))

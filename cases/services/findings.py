@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.codes import FINDING_STATES, CaseState, FullPerformance
-from cases.models import Case, CaseSubject, Finding
+from cases.models import Case, CaseMaterial, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
 from cases.search import case_search_refresh
 from cases.selectors.assessments import accident_grade_of, cadre_status_for, case_jurisdiction, evaluate
@@ -32,6 +32,7 @@ ENGINE_FIELDS = (
     "conduct_date",
 )
 TEXT_FIELDS = ("post_duties", "performance", "conditions", "evidence")
+# ``materials``: ids of the case materials cited (``_cited_materials``).
 # Before issue 13 a written justification could stand in for the duty ledger (Art. 31); findings
 # made then keep it, new ones cannot use it.
 LEGACY_JUSTIFICATION = "exemption_justification"
@@ -39,6 +40,30 @@ JUSTIFICATION_RETIRED = gettext_lazy(
     "No longer accepted: Art. 31 rests on three findings (full_performance), and each gap in the duty ledger needs "
     "an explanation with evidence of its own. Findings made before keep their justification."
 )
+
+
+def _cited_materials(case: Case, finding: Finding | None, raw: Any) -> list[int]:
+    """The ids of the case materials the findings cite (issue 16 item 8): versions of this case's
+    materials, each once, in the order given. A withdrawn one may stay cited (it is shown as
+    withdrawn) but is not newly cited."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in raw):
+        raise InvalidInput({"materials": [_("Expected a list of material ids.")]})
+    ids = list(dict.fromkeys(raw))
+    found = {m.pk: m for m in CaseMaterial.objects.filter(case=case, pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidInput(
+            {"materials": [_("No material of this case has the id %(ids)s.") % {"ids": ", ".join(map(str, missing))}]}
+        )
+    before = set(finding.materials) if finding is not None else set()
+    newly_withdrawn = [found[i].title for i in ids if found[i].withdrawn_at is not None and i not in before]
+    if newly_withdrawn:
+        raise InvalidInput(
+            {"materials": [_("Withdrawn materials cannot be newly cited: %(t)s.") % {"t": "、".join(newly_withdrawn)}]}
+        )
+    return ids
 
 
 @transaction.atomic
@@ -66,7 +91,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         raise NotFound(NOT_FOUND)
     if not isinstance(data, dict):
         raise InvalidInput({"(body)": [_("Expected a JSON object.")]})
-    unknown = sorted(set(data) - set(ENGINE_FIELDS) - set(TEXT_FIELDS) - {"full_performance", LEGACY_JUSTIFICATION})
+    unknown = sorted(set(data) - set(ENGINE_FIELDS) - set(TEXT_FIELDS) - {"full_performance", "materials", LEGACY_JUSTIFICATION})
     if unknown:
         raise InvalidInput({name: [_("Unknown field.")] for name in unknown})
     for name in (*TEXT_FIELDS, LEGACY_JUSTIFICATION):
@@ -74,6 +99,8 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
             raise InvalidInput({name: [_("Expected text.")]})
     if (data.get(LEGACY_JUSTIFICATION) or "").strip():
         raise InvalidInput({LEGACY_JUSTIFICATION: [JUSTIFICATION_RETIRED]})
+    finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
+    cited = _cited_materials(case, finding, data.get("materials"))
     parsed = performance_parse(data.get("full_performance"))
     all_established = all(value["established"] for value in parsed.values())
     claimed = data.get("duties_fully_performed")
@@ -112,13 +139,12 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
         # The engine names the derived flag (a contradiction with 26.1 or 26.6); the caller wrote
         # the three findings, of which the duties condition is the one contradicted.
         field = "full_performance.duties.established" if exc.field == "duties_fully_performed" and claimed is None else exc.field
-        raise InvalidInput({field: [exc.message]}) from exc
+        raise InvalidInput({field: [exc.localized]}) from exc
     assert conduct is not None  # the engine requires a valid conduct date
     ledger = performance_check(
         subject=subject, conduct=conduct, circumstances=engine_input.get("circumstances", []), parsed=parsed
     )
 
-    finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
     created = finding is None
     finding = finding or Finding(subject=subject)
     finding.circumstances = output_circumstances = [c for c in engine_input.get("circumstances", [])]
@@ -128,6 +154,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
     finding.conduct_date = conduct
     for name in TEXT_FIELDS:
         setattr(finding, name, data.get(name, "").strip())
+    finding.materials = cited
     finding.updated_by = acting_user
     save_with_history(finding, acting_user=acting_user, reason="findings")
     established = performance_write(finding=finding, parsed=parsed, acting_user=acting_user)
@@ -151,6 +178,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
             "outcome": output["outcome"],
             **({"full_performance": established} if claims_art31 else {}),
             **({"art31_ledger": ledger} if ledger is not None else {}),
+            **({"materials": cited} if cited else {}),
         },
     )
     return output

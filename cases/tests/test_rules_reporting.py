@@ -224,7 +224,7 @@ def test_art11_levels_above_still_run_from_the_report_below_when_known_at_is_rec
     ("known_at", "start", "source", "words"),
     [
         (at(30), at(30), "known_at", "自记录的单位负责人获知时间"),
-        (None, T0, "occurred_at", "未记录单位负责人获知时间（known_at），单位的时限自事故发生时间起算"),
+        (None, T0, "occurred_at", "未记录单位负责人获知时间，单位的时限自事故发生时间起算"),
     ],
     ids=["recorded", "not-recorded"],
 )

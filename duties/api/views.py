@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -315,15 +316,26 @@ class EvidenceDownloadView(APIView):
 
 
 def evidence_response(evidence: Evidence) -> FileResponse:
+    return stored_file_response(
+        evidence.file,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+        missing=_("The file of this evidence is missing from storage; tell the administrator."),
+        what=f"Evidence {evidence.pk} of record {evidence.record_id}",
+    )
+
+
+def stored_file_response(file: FieldFile, *, filename: str, content_type: str, missing: str, what: str) -> FileResponse:
+    """A stored upload (checked by ``ledger.check_upload``) served safely: always as an attachment,
+    with its sniffed content type, ``nosniff``, a sandboxing CSP and no caching. Also serves the
+    case materials (``cases.api.views.materials``)."""
     try:
-        content = evidence.file.open("rb")
+        content = file.open("rb")
     except FileNotFoundError:
         # The row outlived its file (a restore without the media directory): say so, never a 500.
-        logger.error(
-            "Evidence %s of record %s: file %s is missing from storage", evidence.pk, evidence.record_id, evidence.file.name
-        )
-        raise NotFound(_("The file of this evidence is missing from storage; tell the administrator.")) from None
-    response = FileResponse(content, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+        logger.error("%s: file %s is missing from storage", what, file.name)
+        raise NotFound(missing) from None
+    response = FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -117,8 +117,9 @@ def check_uploads(files: Iterable[UploadedFile[bytes]], field: str = "evidence")
     return [(upload, *check_upload(upload, field)) for upload in files]
 
 
-def _safe_name(name: str | None) -> str:
-    name = os.path.basename(name or "").replace("\x00", "").strip() or "evidence"
+def safe_name(name: str | None, default: str = "evidence") -> str:
+    """The client's file name as kept for the download: no directory, no NUL, at most 200 characters."""
+    name = os.path.basename(name or "").replace("\x00", "").strip() or default
     return name[-200:]
 
 
@@ -127,7 +128,7 @@ def _evidence_save(
 ) -> Evidence:
     evidence = Evidence(
         record=record,
-        original_name=_safe_name(upload.name),
+        original_name=safe_name(upload.name),
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),

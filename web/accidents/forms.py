@@ -20,12 +20,12 @@ from web.common.forms import (
 
 class AccidentForm(ScopedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    occurred_at = forms.DateTimeField(label=_("Occurred at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput)
+    occurred_at = forms.DateTimeField(label=_("Occurred at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput(past=True))
     known_at = forms.DateTimeField(
         label=_("The unit head learned of it at"),
         help_text=_("The unit's 1-hour report limit runs from here (条例第九条); left empty, it runs from the occurrence."),
         input_formats=DATETIME_LOCAL,
-        widget=DateTimeLocalInput,
+        widget=DateTimeLocalInput(past=True),
         required=False,
     )
     location = DepartmentChoiceField(label=_("Where"), queryset=departments(), required=False, empty_label="—")
@@ -38,7 +38,7 @@ class AccidentForm(ScopedForm):
         label=_("Direct economic loss (yuan)"), min_value=0, max_digits=14, decimal_places=2, initial=0
     )
     unit_reported_at = forms.DateTimeField(
-        label=_("Reported by the unit at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput, required=False
+        label=_("Reported by the unit at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput(past=True), required=False
     )
 
 
@@ -46,7 +46,7 @@ class AccidentReportForm(ScopedForm):
     level = forms.IntegerField(label=_("Level (0 = the unit)"), min_value=0, max_value=9)
     reporter = forms.CharField(label=_("Reported by"), max_length=200)
     recipient = DepartmentChoiceField(label=_("Reported to"), queryset=departments(), required=False, empty_label="—")
-    reported_at = forms.DateTimeField(label=_("Reported at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput)
+    reported_at = forms.DateTimeField(label=_("Reported at"), input_formats=DATETIME_LOCAL, widget=DateTimeLocalInput(past=True))
 
 
 class ReportingFindingForm(ServiceForm):

@@ -32,6 +32,7 @@ from cases.services.accidents import accident_create, accident_report_add, repor
 from org.access import membership_of
 from web.accidents.forms import AccidentForm, AccidentReportForm, ReportingFindingForm
 from web.common.helpers import case_url
+from web.common.listing import ACCIDENTS, list_controls, wants_partial
 from web.common.services import FORM, run_service
 
 PAGE_SIZE = 30
@@ -54,10 +55,14 @@ def _require_accidents(request):
 @login_required
 def accident_list(request):
     _require_accidents(request)
-    page = Paginator(accident_rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    q = (request.GET.get("q") or "").strip()[:100]
+    controls = list_controls(request, ACCIDENTS, default_page_size=PAGE_SIZE)
+    page = Paginator(controls.apply(accident_rows(request.user, q=q)), controls.page_size).get_page(request.GET.get("page"))
     for accident in page.object_list:
         accident.loss_wan = _loss_wan(accident)
-    return render(request, "web/accidents/accident_list.html", {"page": page})
+    context = {"page": page, "controls": controls, "q": q}
+    template = "web/accidents/_accident_results.html" if wants_partial(request) else "web/accidents/accident_list.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.codes import InterviewGround
@@ -95,7 +96,14 @@ class DepartmentResultForm(ServiceForm):
         label=_("Department, township or park"), queryset=Department.objects.none(), empty_label="—"
     )
     grade = GradeChoiceField(label=_("Grade"))
-    score = forms.DecimalField(label=_("Score"), required=False, min_value=0, max_digits=6, decimal_places=2)
+    score = forms.DecimalField(
+        label=_("Score"),
+        required=False,
+        min_value=0,
+        max_value=settings.ZEREN_ASSESSMENT_SCORE_MAX,
+        max_digits=6,
+        decimal_places=2,
+    )
     rank = forms.IntegerField(label=_("Rank"), required=False, min_value=1)
     ranked_of = forms.IntegerField(label=_("Number ranked"), required=False, min_value=1)
     note = BoundedText(label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
@@ -108,7 +116,14 @@ class DepartmentResultForm(ServiceForm):
 class CadreResultForm(ServiceForm):
     cadre = CadreChoiceField(label=_("Cadre"), queryset=Cadre.objects.none())
     grade = GradeChoiceField(label=_("Grade"))
-    score = forms.DecimalField(label=_("Score"), required=False, min_value=0, max_digits=6, decimal_places=2)
+    score = forms.DecimalField(
+        label=_("Score"),
+        required=False,
+        min_value=0,
+        max_value=settings.ZEREN_ASSESSMENT_SCORE_MAX,
+        max_digits=6,
+        decimal_places=2,
+    )
     note = BoundedText(label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, cadres: list[Cadre], **kwargs):
@@ -117,7 +132,7 @@ class CadreResultForm(ServiceForm):
 
 
 class PublishForm(ServiceForm):
-    published_on = forms.DateField(label=_("Published on"), widget=DateInput)
+    published_on = forms.DateField(label=_("Published on"), widget=DateInput(past=True))
     channel = forms.CharField(
         label=_("How (通报、公示…)"),
         max_length=200,
@@ -137,7 +152,7 @@ class UnitNamesField(forms.ModelMultipleChoiceField):
 
 class PatrolForm(ServiceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    started_on = forms.DateField(label=_("Started on"), widget=DateInput)
+    started_on = forms.DateField(label=_("Started on"), widget=DateInput(past=True))
     ended_on = forms.DateField(label=_("Ended on"), required=False, widget=DateInput)
     led_by = CadreChoiceField(
         label=_("Led by"),
@@ -188,7 +203,7 @@ class AssessmentChoiceField(forms.ModelChoiceField):
 
 
 class InterviewForm(ServiceForm):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(past=True))
     department = DepartmentChoiceField(
         label=_("Department, township or park"), queryset=Department.objects.none(), empty_label="—"
     )
@@ -216,4 +231,4 @@ class InterviewForm(ServiceForm):
 
 
 class GrantForm(ServiceForm):
-    granted_on = forms.DateField(label=_("Granted on"), widget=DateInput)
+    granted_on = forms.DateField(label=_("Granted on"), widget=DateInput(past=True))

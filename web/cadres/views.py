@@ -42,9 +42,10 @@ from core.persistence import local_today
 from org.access import membership_of
 from org.codes import MoveKind, Rank
 from org.models import Cadre
-from org.selectors import cadre_posts, cadres_in_jurisdiction, cadres_with_current_posts
+from org.selectors import cadre_posts, cadres_in_jurisdiction, cadres_with_current_posts, with_organization_name
 from web.cadres.forms import CadreFilterForm, MoveForm, RecordDateForm, VetoOverrideForm
 from web.common.helpers import case_url, measure_label
+from web.common.listing import CADRES, list_controls, wants_partial
 from web.common.services import FORM, run_service
 
 
@@ -59,14 +60,17 @@ def _require_records(request) -> None:
 def cadre_list(request):
     _require_records(request)
     form = CadreFilterForm(request.GET or None, user=request.user)
+    q = ""
     if form.is_valid():
         data = form.cleaned_data
-        qs = cadres_with_current_posts(
-            request.user, q=(data["q"] or "").strip(), role=data["role"] or "", organization=data["department"] or None
-        )
+        q = (data["q"] or "").strip()
+        qs = cadres_with_current_posts(request.user, q=q, role=data["role"] or "", organization=data["department"] or None)
     else:
         qs = cadres_with_current_posts(request.user)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    controls = list_controls(request, CADRES)
+    if controls.sort.lstrip("-") == "department":
+        qs = with_organization_name(qs)
+    page = Paginator(controls.apply(qs), controls.page_size).get_page(request.GET.get("page"))
     cadres = list(page.object_list)
     today = local_today()
     records = cadre_records(cadres, today)
@@ -74,13 +78,12 @@ def cadre_list(request):
         {"cadre": c, "post": c.current_posts[0] if c.current_posts else None, "record": rec}
         for c, rec in zip(cadres, records, strict=True)
     ]
+    context = {"form": form, "rows": rows, "page": page, "today": today, "controls": controls, "q": q}
+    if wants_partial(request):
+        return render(request, "web/cadres/_cadre_results.html", context)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "web/cadres/cadre_list.html",
-        {"form": form, "rows": rows, "page": page, "today": today, "query": query.urlencode()},
-    )
+    return render(request, "web/cadres/cadre_list.html", {**context, "query": query.urlencode()})
 
 
 def _veto_periods(cadre: Cadre, record: dict, on: dt.date) -> list[dict]:

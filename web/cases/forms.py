@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.codes import Aggravating, AppealRoute, AppealStage, Circumstance, FullPerformance, Measure, SanctionKind
 from cases.lifecycle.deciding import EITHER_ORGAN, organs_allowed
 from cases.lifecycle.spec import REASON_REQUIRED
-from cases.models import Appeal, Finding, InterimMeasure
+from cases.models import Appeal, CaseMaterial, Finding, InterimMeasure
 from cases.selectors.exemption import performance_findings
 from core.inputs import FACTS_MAX_LENGTH, TEXT_MAX_LENGTH
 from org.codes import DepartmentKind
@@ -39,7 +39,9 @@ class LooseField(forms.Field):
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    """A date of something that has happened (conduct, 立案, delivery, an interim measure): the
+    picker offers no day after today; the service refuses one all the same."""
+    return forms.DateInput(attrs={"type": "date", "max": timezone.localdate().isoformat()}, format="%Y-%m-%d")
 
 
 def _textarea(rows=3, placeholder=""):
@@ -58,7 +60,19 @@ def measure_choices(codes) -> list[tuple[str, str]]:
 
 CRIME_TARGET_KINDS = frozenset({DepartmentKind.DISCIPLINE, DepartmentKind.PUBLIC_SECURITY})
 
-SANCTION_CHOICES = [("", _("— choose the sanction —")), *SanctionKind.choices]
+
+def sanction_choices(allowed: list[str] | None = None) -> list:
+    """The sanction kinds in their two labelled groups, 党纪处分 and 政务处分 (《中国共产党纪律处分
+    条例》第八条, 《公职人员政务处分法》第七条), narrowed to what the conclusion allows where it says."""
+
+    def kinds(prefix: str) -> list[tuple[str, str]]:
+        return [(k.value, k.label) for k in SanctionKind if k.value.startswith(prefix) and (not allowed or k.value in allowed)]
+
+    groups = [(_("Party discipline (党纪处分)"), kinds("party_")), (_("Government sanctions (政务处分)"), kinds("gov_"))]
+    return [("", _("— choose the sanction —")), *((label, items) for label, items in groups if items)]
+
+
+SANCTION_CHOICES = sanction_choices()
 
 
 # --- transitions ---------------------------------------------------------------------------------
@@ -119,7 +133,7 @@ class TransitionForm(ServiceForm):
                     widget=forms.CheckboxSelectMultiple(choices=measure_choices(output.get("allowed_measures", []))),
                 )
                 self.fields[entry["kind_field"]] = LooseField(
-                    label=_("Sanction kind"), widget=forms.Select(choices=SANCTION_CHOICES)
+                    label=_("Sanction kind"), widget=forms.Select(choices=sanction_choices(output.get("allowed_sanctions")))
                 )
                 # 通报 and 诫勉 are imposed by the discipline organ or by the organization department
                 # with authority over the post (问责条例第十二条; issue 14).
@@ -218,8 +232,12 @@ class FindingsForm(ServiceForm):
     TEXTS = ("post_duties", "performance", "conditions", "evidence")
     CONDITION_FIELDS = ("established", "text", "evidence")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, materials=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The case materials the findings may cite (``material_choices``), as checkboxes.
+        self.fields["materials"] = LooseField(
+            label=_("Case materials cited"), widget=forms.CheckboxSelectMultiple(choices=list(materials))
+        )
         self.fields["circumstances"] = LooseField(
             label=_finding_label("circumstances"), widget=forms.CheckboxSelectMultiple(choices=coded(Circumstance.choices))
         )
@@ -267,6 +285,7 @@ class FindingsForm(ServiceForm):
             "circumstances": list(finding.circumstances),
             "aggravating": list(finding.aggravating),
             "conduct_date": finding.conduct_date.isoformat() if finding.conduct_date else "",
+            "materials": [str(i) for i in finding.materials or []],
         }
         for name in cls.ENGINE_FLAGS + cls.TEXTS:
             initial[name] = getattr(finding, name)
@@ -296,6 +315,9 @@ class FindingsForm(ServiceForm):
             }
             for condition in FullPerformance.values
         }
+        raw = d.get("materials") or []
+        # Ids as numbers; anything else goes to the service as sent, which names it.
+        data["materials"] = [int(v) if str(v).isdigit() else v for v in (raw if isinstance(raw, list) else [raw])]
         return data
 
     def _field_for(self, key: str) -> str | None:
@@ -489,3 +511,54 @@ class AppealDecideForm(ServiceForm):
             items.append(item)
             self.measure_index.append(("measures", "sanction_kind"))
         return items
+
+
+def material_label(material: CaseMaterial) -> str:
+    """How a material version is named in a choice: kind, title, version, and withdrawn if so."""
+    label = f"{material.get_kind_display()} · {material.title} · v{material.version}"
+    return f"{label} ({_('withdrawn')})" if material.withdrawn_at else label
+
+
+def material_choices(series, cited=()) -> list[tuple[str, str]]:
+    """What findings may cite: the latest version of each material not withdrawn, and every version
+    already cited (withdrawn or superseded, it stays citable so saving keeps it)."""
+    cited = {int(i) for i in cited}
+    out = []
+    for item in series:
+        for material in [item.latest, *item.earlier]:
+            if material.pk in cited or (material is item.latest and not material.withdrawn_at):
+                out.append((str(material.pk), material_label(material)))
+    return out
+
+
+class MaterialForm(ServiceForm):
+    """A new case material: kind, title, file (checked by the service as duty evidence is)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            required=False, label=_("Kind of material"), choices=[("", "—"), *CaseMaterial.Kind.choices]
+        )
+        self.fields["title"] = BoundedText(max_length=200, required=False, label=_("Title"))
+        self.fields["file"] = forms.FileField(required=False, label=_("File"))
+
+
+class MaterialVersionForm(ServiceForm):
+    """A new version of a material: the file, and a new title if it changes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = forms.FileField(required=False, label=_("File of the new version"))
+        self.fields["title"] = BoundedText(
+            max_length=200, required=False, label=_("New title (optional)"), help_text=_("Empty: the title stays.")
+        )
+
+
+class MaterialWithdrawForm(ServiceForm):
+    """撤回: why the material no longer stands (it stays on file, marked withdrawn)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = BoundedText(
+            max_length=TEXT_MAX_LENGTH, required=False, label=_("Reason for withdrawal"), widget=_textarea(2)
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.cases.views import appeals, documents, executions, filings, findings, interim, page, transitions
+from web.cases.views import appeals, documents, executions, filings, findings, interim, materials, page, transitions
 from web.cases.views import list as listing
 
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/<id:pk>/subjects/<id:sid>/interim/", interim.case_interim, name="case_interim"),
     path("cases/<id:pk>/subjects/<id:sid>/ledger-gaps/", findings.ledger_gaps, name="case_ledger_gaps"),
     path("cases/<id:pk>/documents/", documents.case_documents, name="case_documents"),
+    path("cases/<id:pk>/materials/", materials.case_materials, name="case_materials"),
+    path("cases/<id:pk>/materials/<id:mid>/file/", materials.case_material_download, name="case_material_download"),
     path("cases/<id:pk>/appeals/new/", appeals.appeal_file, name="appeal_file"),
     path("appeals/<id:appeal_id>/decide/", appeals.appeal_decide, name="appeal_decide"),
     path("executions/<id:task_id>/complete/", executions.execution_complete, name="execution_complete"),

@@ -13,6 +13,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Accident
 from cases.selectors.handling import accidents_within
@@ -23,12 +25,30 @@ DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%
 _INDEXED = re.compile(r"^measures\[(\d+)\](?:\.(\w+))?$")
 
 
+def counted(field: forms.Field) -> None:
+    """A text field with a limit gets a live counter (``web/static/web/forms.js``) instead of the
+    browser's ``maxlength``, which cuts a pasted text at the limit without a word (issue 16 item 5:
+    a 5,000-character title was cut to 300). Over the limit the counter says so and the form is
+    refused with the field's own message (``max_length``), the text kept for the officer to shorten."""
+    limit = getattr(field, "max_length", None)
+    if not limit or field.widget.is_hidden or "data-maxlength" in field.widget.attrs:
+        return
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-maxlength"] = str(limit)
+    field.widget.attrs["data-over"] = str(_("At most %(limit)s characters; this has {n}.") % {"limit": limit})
+
+
 class ServiceForm(forms.Form):
     """A form whose errors may come from an ``ApplicationError``'s detail."""
 
     # Maps ``measures[i]`` of a payload back to the form fields that produced item i
     # (the proposal and appeal forms of ``web.cases.forms`` set it).
     measure_index: list[tuple[str, str]]
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        # Fields are added in ``__init__`` of the subclasses; each is given its counter when first rendered.
+        counted(self.fields[name])
+        return super().__getitem__(name)
 
     def attach_errors(self, detail: Any) -> None:
         """Put each message next to the field it names, or above the form."""
@@ -60,21 +80,43 @@ class BoundedText(forms.CharField):
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         attrs.pop("maxlength", None)
+        if self.max_length and not widget.is_hidden:
+            attrs["data-maxlength"] = str(self.max_length)
+            attrs["data-over"] = str(_("At most %(limit)s characters; this has {n}.") % {"limit": self.max_length})
         return attrs
 
 
 class DateInput(forms.DateInput):
+    """A date; with ``past=True`` (a thing done: a duty, a meeting, an award) the picker offers no
+    day after today, which the service refuses anyway."""
+
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, *, past: bool = False):
+        self.past = past
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.past:
+            context["widget"]["attrs"].setdefault("max", timezone.localdate().isoformat())
+        return context
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
+    """A time; with ``past=True`` (an accident, a report) none after now (in local time)."""
+
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, *, past: bool = False):
+        self.past = past
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.past:
+            context["widget"]["attrs"].setdefault("max", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+        return context
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):

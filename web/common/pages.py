@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from cases.codes import DECIDED_STATES, ENDED_EARLY_STATES, CaseState
-from cases.models import Accident, Case, CaseEvent, CaseSubject, InterimMeasure, MeasureDecision
+from cases.models import Accident, Case, CaseEvent, CaseMaterial, CaseSubject, InterimMeasure, MeasureDecision
 from cases.rules.engine import AssessmentInputError
 from cases.selectors import case_history, decided_measures
 from cases.selectors.assessments import Snapshots, assess_under, case_jurisdiction, finding_input, snapshots_for
@@ -299,6 +300,22 @@ def _resolve_names(history: list[dict]) -> dict:
     }
 
 
+_ASCII_NOTE = re.compile(r"^[\x00-\x7f]*$")
+
+
+def _change_reason(reason: str | None) -> str:
+    """What the timeline says of why a history row was written: the label of the step that wrote
+    it (``submit_findings`` → 提交调查结果), or a person's own words; the services' English notes
+    to the audit trail (``"veto override"``, ``"findings: Art. 31 duties"``) stay in the history
+    itself (the admin, the audit export) and never show as raw codes (issue 16 item 5)."""
+    if not reason:
+        return ""
+    head = reason.split(":", 1)[0].strip()
+    if head in EVENT_LABELS:
+        return str(EVENT_LABELS[head])
+    return "" if _ASCII_NOTE.match(reason) else reason
+
+
 @dataclass
 class TimelineItem:
     when: dt.datetime
@@ -340,6 +357,11 @@ def _event_details(event: CaseEvent, users: dict[str, str], departments: dict[in
         out.append(_("Lifted from %(d)s") % {"d": p["lifted_on"]})
     if event.kind == "interim_settled" and p.get("outcome") in InterimMeasure.State.values:
         out.append(f"{InterimMeasure.State(p['outcome']).label} · {p.get('ended_on', '')}")
+    if event.kind in ("material_added", "material_versioned", "material_withdrawn") and p.get("kind") in CaseMaterial.Kind.values:
+        out.append(
+            _("%(kind)s “%(title)s”, version %(v)s")
+            % {"kind": CaseMaterial.Kind(p["kind"]).label, "title": p.get("title", ""), "v": p.get("version", "")}
+        )
     if event.kind == "subject_moved_under_investigation" and p.get("move") in MoveKind.values:
         out.append(
             _("%(move)s effective %(d)s, confirmed by %(who)s")
@@ -399,7 +421,7 @@ def case_timeline(case: Case, events: list[CaseEvent]) -> list[TimelineItem]:
             "object_id": entry["object_id"],
             "type": entry["type"],
             "user": users.get(entry["user"], entry["user"] or "—"),
-            "reason": entry["reason"],
+            "reason": _change_reason(entry["reason"]),
             "changes": changes,
         }
         host = next((i for i in by_time if entry["date"] <= i.when <= entry["date"] + window), None)
@@ -412,7 +434,7 @@ def case_timeline(case: Case, events: list[CaseEvent]) -> list[TimelineItem]:
                     kind="history",
                     label=str(model._meta.verbose_name),
                     actor=block["user"],
-                    reason=entry["reason"],
+                    reason=_change_reason(entry["reason"]),
                     changes=[block],
                 )
             )

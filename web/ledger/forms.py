@@ -47,7 +47,7 @@ class DepartmentPickForm(ServiceForm):
 
 class RecordForm(ServiceForm):
     obligation = forms.TypedChoiceField(label=_("Duty"), coerce=int)
-    date = forms.DateField(label=_("Date done"), widget=DateInput)
+    date = forms.DateField(label=_("Date done"), widget=DateInput(past=True))
     note = BoundedText(
         label=_("Note"),
         required=False,
@@ -70,7 +70,7 @@ class OrganRecordForm(ServiceForm):
     """An organ's record: the duty is picked with its organ (``"<unit id>:<obligation id>"``)."""
 
     duty = forms.ChoiceField(label=_("Organ and duty"))
-    date = forms.DateField(label=_("Date done"), widget=DateInput)
+    date = forms.DateField(label=_("Date done"), widget=DateInput(past=True))
     note = BoundedText(
         label=_("Note"),
         required=False,

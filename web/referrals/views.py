@@ -25,6 +25,7 @@ from cases.selectors.pages import (
 from cases.services.referrals import referral_move
 from core.persistence import local_today
 from web.common.helpers import case_url, department_membership, measure_label
+from web.common.listing import REFERRALS, list_controls, wants_partial
 from web.common.services import FLASH, run_service
 from web.referrals.forms import ReferralReturnForm
 
@@ -81,12 +82,16 @@ def _referrals_context(request, department, errors: dict[int, ReferralReturnForm
                 "materials": _material_lines(r.materials),
             }
         )
-    handled_qs = referrals_received_handled(department)
-    handled_page = Paginator(handled_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    q = (request.GET.get("q") or "").strip()[:100]
+    controls = list_controls(request, REFERRALS, default_page_size=PAGE_SIZE)
+    handled_qs = controls.apply(referrals_received_handled(department, q=q))
+    handled_page = Paginator(handled_qs, controls.page_size).get_page(request.GET.get("page"))
     return {
         "department": department,
         "rows": rows,
         "handled_page": handled_page,
+        "controls": controls,
+        "q": q,
         "policy": _policy("referral_acknowledgement", department.pk),
         "overdue_count": sum(1 for row in rows if row["overdue"]),
     }
@@ -95,7 +100,9 @@ def _referrals_context(request, department, errors: dict[int, ReferralReturnForm
 @login_required
 def referrals(request):
     membership = department_membership(request)
-    return render(request, "web/referrals/referrals.html", _referrals_context(request, membership.department))
+    context = _referrals_context(request, membership.department)
+    template = "web/referrals/_handled_results.html" if wants_partial(request) else "web/referrals/referrals.html"
+    return render(request, template, context)
 
 
 REFERRAL_MESSAGES = {

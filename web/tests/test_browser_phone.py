@@ -38,6 +38,8 @@ NOT_PAGES = {
     "task_claim",
     "task_release",
     "task_assign",
+    "task_bulk",
+    "list_view_save",
     "referral_action",
 }
 LONG_TITLE = "关于" + "某某镇燃气管道安全隐患排查整治不到位" * 14 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 4

@@ -41,7 +41,7 @@ def test_record_shows_the_admonishment_as_a_blocking_reason_marked_unverified(cl
     html = response.content.decode()
     assert admonishment["basis"] in html
     assert admonishment["until"].isoformat() in html
-    assert "zm-flag" in html and "未经核实的默认值" in html  # the unverified-default marker
+    assert "zm-flag" in html and "默认值（依据待核实）" in html  # the unverified-default marker
     assert response.context["unverified_count"] >= 1
     assert case.number in html
     # The Art. 28 veto (accident responsibility, 26.5) is listed with its end.

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from cases.codes import FINDING_STATES
 from cases.selectors.exemption import art31_ledger, engine_full_performance
+from cases.selectors.materials import material_series
 from cases.services import exemption as exemption_services
 from cases.services import findings as finding_services
 from duties.selectors.compliance import conduct_compliance
 from duties.selectors.ledger import visible_records
-from web.cases.forms import FindingsForm, GapExplanationForm
+from web.cases.forms import FindingsForm, GapExplanationForm, material_choices
 from web.cases.helpers import case_for, is_member, latest_conclusions
 from web.common.pages import live_previews, subjects_with_records
 from web.common.services import SHOW, run_service
@@ -38,8 +39,10 @@ def findings(request, pk: int, sid: int):
         raise Http404
     editable = is_member(request.user, case.owner_department_id) and case.state in FINDING_STATES
     status, page_error = 200, ""
+    saved = _finding_of(subject)
+    materials = material_choices(material_series(case), cited=saved.materials if saved is not None else ())
     if request.method == "POST":
-        form = FindingsForm(request.POST)
+        form = FindingsForm(request.POST, materials=materials)
         if form.is_valid():
             outcome = run_service(
                 request,
@@ -55,7 +58,7 @@ def findings(request, pk: int, sid: int):
                 return redirect(reverse("web:case_findings", args=[case.pk, subject.pk]) + "#engine")
             status, page_error = outcome.status, outcome.page_error
     else:
-        form = FindingsForm(initial=FindingsForm.initial_for(subject, case))
+        form = FindingsForm(initial=FindingsForm.initial_for(subject, case), materials=materials)
     stored = request.session.pop(_SESSION_OUTPUT, None) if request.method == "GET" else None
     conclusion = latest_conclusions([subject]).get(subject.pk)
     if stored and stored.get("subject") == subject.pk:

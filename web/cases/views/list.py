@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
@@ -15,8 +15,10 @@ from cases.selectors import case_list, case_owner_departments
 from cases.selectors.pages import subjects_prefetch
 from core.api.pagination import EstimatingPaginator
 from core.xlsx import append_row
+from web.common.case_filters import filter_chips, parse_narrowing
+from web.common.listing import CASES, list_controls, wants_partial
 
-PAGE_SIZE = 25
+PAGE_SIZE = CASES.default_page_size
 EXPORT_LIMIT = 10_000
 
 
@@ -27,15 +29,24 @@ def _filtered_cases(request):
     department = request.GET.get("department") or ""
     department_id = int(department) if department.isdigit() else None
     q = (request.GET.get("q") or "").strip() or None
-    qs = case_list(user=request.user, state=state, department=department_id, q=q)
-    return qs, {"state": state or "", "department": department_id, "q": q or ""}
+    # The statistics' filters (a figure's drill-down): a bad value is an error, not ignored.
+    narrowing, errors = parse_narrowing(request.GET)
+    qs = case_list(user=request.user, state=state, department=department_id, q=q, **narrowing)
+    return qs, {"state": state or "", "department": department_id, "q": q or "", "errors": errors}
 
 
 @login_required
 def case_list_page(request):
     qs, filters = _filtered_cases(request)
+    # Sort and page size (web.common.listing); no sort keeps case_list's index-served order.
+    controls = list_controls(request, CASES, default_page_size=PAGE_SIZE)
+    qs = controls.apply(qs)
     # Counted like the API's lists: exact up to 1,000, then PostgreSQL's estimate (BENCH W3).
-    page = EstimatingPaginator(qs.prefetch_related(subjects_prefetch()), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [] if filters["errors"] else qs.prefetch_related(subjects_prefetch())
+    page = EstimatingPaginator(rows, controls.page_size).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "controls": controls}
+    if wants_partial(request):
+        return render(request, "web/cases/_case_results.html", context, status=400 if filters["errors"] else 200)
     owners = case_owner_departments(request.user, selected=filters["department"])
     params = request.GET.copy()
     params.pop("page", None)
@@ -43,18 +54,21 @@ def case_list_page(request):
         request,
         "web/cases/case_list.html",
         {
-            "page": page,
-            "filters": filters,
+            **context,
             "states": CaseState.choices,
             "departments": owners,
             "query": params.urlencode(),
+            "chips": filter_chips(request.GET, {d.pk: d.name for d in owners}, base=request.path),
         },
+        status=400 if filters["errors"] else 200,
     )
 
 
 @login_required
 def case_export(request):
-    qs, _filters = _filtered_cases(request)
+    qs, filters = _filtered_cases(request)
+    if filters["errors"]:
+        return HttpResponseBadRequest(" ".join(filters["errors"]), content_type="text/plain; charset=utf-8")
     field = Case._meta.get_field
     headers = [
         field("number").verbose_name,

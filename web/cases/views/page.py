@@ -10,11 +10,14 @@ from cases.codes import DECIDED_STATES, FINDING_STATES, UNDER_INVESTIGATION_STAT
 from cases.models import Appeal, ExecutionTask, MeasureDecision, Referral
 from cases.selectors import FULL
 from cases.selectors.appeals import open_routes
+from cases.selectors.materials import material_series
 from cases.selectors.pages import case_page_related
 from cases.selectors.transitions import available_transitions
 from org.access import membership_of
 from org.codes import Rank
+from web.cases.forms import MaterialForm
 from web.cases.helpers import case_for, interim_authority, is_member, latest_conclusions, may_record_filing
+from web.cases.views.materials import may_write_materials
 from web.common.charts import case_chart_svg
 from web.common.labels import CAUTION, PRIMARY, TRANSITION_LABELS
 from web.common.pages import (
@@ -56,7 +59,16 @@ def case_detail(request, pk: int):
     team = list(case.team.all())
     owner_member = is_member(user, case.owner_department_id)
     interim_authority(subjects, case, membership)
+    materials = material_series(case)
+    versions = {m.pk: (m, item) for item in materials for m in (item.latest, *item.earlier)}
     for subject in subjects:
+        finding = getattr(subject, "finding", None) if hasattr(subject, "finding") else None
+        # The materials the findings cite, each with whether it was withdrawn or superseded.
+        subject.cited_materials = [  # type: ignore[attr-defined]  # read by the template
+            {"material": versions[i][0], "withdrawn": versions[i][1].withdrawn, "latest": versions[i][1].latest}
+            for i in (finding.materials if finding is not None else [])
+            if i in versions
+        ]
         # What the template shows of each subject, set on the row it iterates.
         conclusion, preview = conclusions.get(subject.pk), previews.get(subject.pk)
         subject.conclusion = conclusion  # type: ignore[attr-defined]  # read by the template
@@ -113,6 +125,9 @@ def case_detail(request, pk: int):
             "subjects_open": case.state in UNDER_INVESTIGATION_STATES,
             "can_file_appeal": owner_member and case.state == CaseState.EXECUTING and appealable,
             "has_decision": case.state in DECIDED_STATES,
+            "materials": materials,
+            "can_materials": may_write_materials(user, case),
+            "material_form": MaterialForm(prefix="material"),
             "membership": membership,
             "open_task_status": OPEN_TASK,
         },

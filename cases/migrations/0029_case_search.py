@@ -39,7 +39,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0027_text_max_lengths"),
+        ("cases", "0028_case_materials"),
     ]
 
     operations = [
