@@ -148,11 +148,22 @@ def case_search_rebuild(*, batch: int = 2000, start: int = 0, log: Callable[[int
             log(done, last)
 
 
+def is_short_query(q: str) -> bool:
+    """One run of one or two characters (normalised): a document holds its gram exactly when it
+    contains it, so the grams alone answer it (no ``LIKE``), and no case number matches it."""
+    needle = normalize(q)
+    return 1 <= len(needle) <= 2 and " " not in needle
+
+
 def matching_case_ids(q: str) -> QuerySet[CaseSearch, Any]:
     """``case_id`` of the documents containing ``q`` (normalised). On PostgreSQL the GIN index
-    on the grams finds the candidates and ``LIKE`` confirms them; elsewhere ``LIKE`` alone."""
+    on the grams finds the candidates and ``LIKE`` confirms them — except for a short query
+    (``is_short_query``), where the gram is the answer; elsewhere ``LIKE`` alone."""
     needle = normalize(q)
-    rows: QuerySet[CaseSearch] = CaseSearch.objects.filter(document__contains=needle)
-    if connection.vendor == "postgresql":
-        rows = rows.extra(where=["string_to_array(grams, ' ') @> %s::text[]"], params=[query_grams(q)])
+    rows: QuerySet[CaseSearch] = CaseSearch.objects.all()
+    if connection.vendor != "postgresql":
+        return rows.filter(document__contains=needle).values("case_id")
+    rows = rows.extra(where=["string_to_array(grams, ' ') @> %s::text[]"], params=[query_grams(q)])
+    if not is_short_query(q):
+        rows = rows.filter(document__contains=needle)
     return rows.values("case_id")

@@ -15,12 +15,14 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.db.models.sql.compiler import SQLCompiler
 
 from cases.models import (
     Appeal,
     Assessment,
     Case,
+    CaseSearch,
     CaseSubject,
     ExecutionTask,
     InterimMeasure,
@@ -28,7 +30,7 @@ from cases.models import (
     PerformanceFinding,
     Referral,
 )
-from cases.search import matching_case_ids, normalize
+from cases.search import is_short_query, matching_case_ids, normalize, query_grams
 from cases.selectors.filters import case_filters_q, has_case_filters
 from core.typing import AnyUser
 from org.access import membership_of
@@ -126,17 +128,144 @@ def _visible_for_counting(department_id: int) -> Q:
     return cast(Q, own | (_InArray(F("pk"), others) if connection.vendor == "postgresql" else Q(pk__in=others)))
 
 
+class SearchWalk:
+    """A page of a one- or two-character search read newest first, tier by tier (issue 16).
+
+    The ranked order (title hits, then the rest; newest first in each) is served without ranking
+    every match: for each tier, and for an officer for each way a case is visible to them (owned;
+    referred and not owned; reached only through referrals, execution tasks or appeals — three
+    disjoint sets), ``ORDER BY created_at DESC, id DESC LIMIT n`` over ``cases_case``, the match
+    tested by the search document (``EXISTS``, its grams) and the tier by the title's grams
+    (``case_grams(title)``, migration 0030). PostgreSQL chooses per query: for a common term it
+    walks the newest-first index and stops after ``n`` matches; for a rare one it reads the few
+    candidates off the GIN indexes and sorts them. Either way a page costs what its position
+    costs, not what the number of matches does. PostgreSQL only; a single run of one or two
+    characters only, where holding the gram is containing the text (no ``LIKE``)."""
+
+    def __init__(self, *, department: int | None, grams: list[str], extra: list[str], extra_params: list[Any]):
+        self.department = department  # None: the superuser, every case
+        self.grams = grams
+        self.extra = extra
+        self.extra_params = extra_params
+
+    def _branches(self) -> list[tuple[str, list[Any]]]:
+        d = self.department
+        if d is None:
+            return [("TRUE", [])]
+        links_sql, links_params = _reached_only_through_links(d).as_sql(None, connection)  # type: ignore[arg-type]
+        return [
+            ("c.owner_department_id = %s", [d]),
+            ("c.source_department_id = %s AND c.owner_department_id <> %s", [d, d]),
+            (f"c.id = ANY(ARRAY({links_sql}))", list(links_params)),
+        ]
+
+    def _where(self, branch: str, branch_params: list[Any], tier: int | None) -> tuple[str, list[Any]]:
+        search = CaseSearch._meta.db_table
+        parts = [
+            branch,
+            f"EXISTS (SELECT 1 FROM {search} s WHERE s.case_id = c.id AND string_to_array(s.grams, ' ') @> %s::text[])",
+            *self.extra,
+        ]
+        params: list[Any] = [*branch_params, self.grams, *self.extra_params]
+        if tier is not None:
+            parts.append("case_grams(c.title) @> %s::text[]" if tier == 1 else "NOT (case_grams(c.title) @> %s::text[])")
+            params.append(self.grams)
+        return " AND ".join(parts), params
+
+    def tier_sql(self, tier: int, n: int) -> tuple[str, list[Any]]:
+        """The ids of the first ``n`` cases of ``tier`` (1: title hits, 2: the rest), newest first."""
+        case = Case._meta.db_table
+        selects, params = [], []
+        for branch, branch_params in self._branches():
+            where, where_params = self._where(branch, branch_params, tier)
+            selects.append(
+                f"(SELECT c.id, c.created_at FROM {case} c WHERE {where} ORDER BY c.created_at DESC, c.id DESC LIMIT %s)"
+            )
+            params += [*where_params, n]
+        return f"SELECT id FROM ({' UNION ALL '.join(selects)}) w ORDER BY created_at DESC, id DESC LIMIT %s", [*params, n]
+
+    def ids(self, start: int, stop: int) -> list[int]:
+        """The ids at ``[start:stop]`` of the ranked list: at most two short queries."""
+        found: list[int] = []
+        with connection.cursor() as cursor:
+            for tier in (1, 2):
+                want = stop - len(found)
+                if want <= 0:
+                    break
+                cursor.execute(*self.tier_sql(tier, want))
+                found += [row[0] for row in cursor.fetchall()]
+        return found[start:stop]
+
+    def count(self) -> int:
+        """The exact number of matches (asked only of a list expected to be short)."""
+        case = Case._meta.db_table
+        counts, params = [], []
+        for branch, branch_params in self._branches():
+            where, where_params = self._where(branch, branch_params, None)
+            counts.append(f"(SELECT count(*) FROM {case} c WHERE {where})")
+            params += where_params
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + " + ".join(counts), params)
+            return int(cursor.fetchone()[0])
+
+
 class CaseListQuerySet(QuerySet[Case]):
     """A case list that carries how to count it, ``counting = (estimate_qs, exact_qs)``, for
     ``cases.api.pagination.EstimatingPaginator``. Kept through ``prefetch_related``, slicing and
-    the like; a further ``filter()`` is not reflected in it, so filter through ``case_list``."""
+    the like; a further ``filter()`` is not reflected in it, so filter through ``case_list``.
 
-    counting: tuple[QuerySet[Case], QuerySet[Case]] | None = None
+    A short search's list also carries ``walk`` (``SearchWalk``) and ``page_rows`` (the visible
+    cases, without the search): a slice of it — a page — is then read by the walk and its rows
+    fetched by id, in the walk's order (a list). ``order_by`` (the web's ``?sort=``), a further
+    filter, ``values`` and the like drop the walk: the list is then the plain ranked query."""
+
+    counting: tuple[QuerySet[Case], Any] | None = None
+    walk: SearchWalk | None = None
+    page_rows: QuerySet[Case] | None = None
 
     def _clone(self) -> CaseListQuerySet:
         clone: CaseListQuerySet = super()._clone()  # type: ignore[misc]  # Django's private copy, not in the stubs
         clone.counting = self.counting
+        clone.walk, clone.page_rows = self.walk, self.page_rows
         return clone
+
+    def _plain(self) -> CaseListQuerySet:
+        clone = self._clone()
+        clone.walk = clone.page_rows = None
+        return clone
+
+    def order_by(self, *field_names: Any) -> CaseListQuerySet:
+        return cast(CaseListQuerySet, QuerySet.order_by(self._plain(), *field_names))
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> CaseListQuerySet:
+        return cast(CaseListQuerySet, super(CaseListQuerySet, self._plain())._filter_or_exclude(negate, args, kwargs))  # type: ignore[misc]
+
+    def annotate(self, *args: Any, **kwargs: Any) -> CaseListQuerySet:
+        return cast(CaseListQuerySet, QuerySet.annotate(self._plain(), *args, **kwargs))
+
+    def distinct(self, *field_names: Any) -> CaseListQuerySet:
+        return cast(CaseListQuerySet, QuerySet.distinct(self._plain(), *field_names))
+
+    def __getitem__(self, k: Any) -> Any:
+        walk, rows = self.walk, self.page_rows
+        if (
+            walk is None
+            or rows is None
+            or not isinstance(k, slice)
+            or k.step is not None
+            or self._iterable_class is not ModelIterable
+            or self.query.is_sliced
+        ):
+            return super().__getitem__(k)
+        start, stop = k.start or 0, k.stop
+        if stop is None or start < 0 or stop < 0:
+            return super().__getitem__(k)
+        ids = walk.ids(start, stop)
+        if not ids:
+            return []
+        fetched = rows.filter(pk__in=ids).prefetch_related(*self._prefetch_related_lookups)
+        by_id = {case.pk: case for case in fetched}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def cases_handled(user: AnyUser) -> QuerySet[Case]:
@@ -202,6 +331,8 @@ def case_list(
     if department:
         filters &= Q(owner_department_id=department)
     order: list[Any] = ["-created_at", "-id"]
+    walk: SearchWalk | None = None
+    page_filters = filters
     if q and q.strip():
         # One set of matching ids (issue 16): the case's search document (title, facts, subjects'
         # names, findings, measures), found on PostgreSQL by a GIN index over its character
@@ -216,6 +347,15 @@ def case_list(
         elif len(normalize(q)) >= 3:
             ids = ids.union(_cases().filter(number__icontains=q.strip()).order_by().values("pk"))
         filters &= Q(pk__in=ids)
+        if is_short_query(q) and connection.vendor == "postgresql" and not has_case_filters(**narrowing):
+            walk = SearchWalk(
+                department=membership.department_id if membership else None,
+                grams=query_grams(q),
+                extra=(["c.state = ANY(%s)"] if state else []) + (["c.owner_department_id = %s"] if department else []),
+                extra_params=([state.split(",")] if state else []) + ([department] if department else []),
+            )
+            if membership is None and not getattr(user, "is_superuser", False):
+                walk = None
         # Ranked: the case of that number, then title hits, then the rest; newest first in each.
         order = [
             _search_rank(needle, q.strip()),
@@ -231,6 +371,10 @@ def case_list(
     # rows' own form when a filter does: an index on the filter then finds the few candidates.
     twin = counting_base.filter(filters)
     result.counting = (twin, rows if (state or department or q or narrowed) else twin)
+    if walk is not None:
+        # A one- or two-character search: pages read newest first per tier (``SearchWalk``).
+        result.walk, result.page_rows = walk, base.filter(page_filters).select_related("owner_department", "source_department")
+        result.counting = (twin, walk)
     return result
 
 

@@ -152,3 +152,39 @@ def test_rebuild_writes_every_document(world):
     CaseSearch.objects.all().delete()
     assert case_search_rebuild(batch=1) >= 2
     assert {c.pk: (_document(c), _grams(c)) for c in cases} == before
+
+
+@pytest.mark.django_db
+def test_short_query_pages_are_the_ranked_list_for_officer_and_superuser(world):
+    """A one- or two-character query's pages (on PostgreSQL read newest first per tier by
+    ``SearchWalk``) are the slices of the plain ranked query, for both scopes and a state
+    filter; a sort given drops the rank; the count is exact."""
+    from core.api.pagination import EstimatingPaginator
+
+    def lead(title: str, facts: str) -> Case:
+        return lead_create(
+            acting_user=world.users["emergency_officer"],
+            title=title,
+            facts=facts,
+            source_kind=SourceKind.ACCIDENT_INVESTIGATION,
+            subjects=[world.cadres["pl-baofeng:township_deputy:0"]],
+            circumstances=["26.5"],
+        )
+
+    made = [lead("燃气爆炸" if i % 3 == 0 else "某公司事故", "涉及燃气" if i % 2 else "事实燃") for i in range(9)]
+    made.append(lead("ＡＢ公司", "无"))  # full width: the title's grams are normalised (AB)
+    for user in (world.users["discipline_officer"], world.users["admin"]):
+        for q, state in (("燃气", None), ("燃", None), ("气", CaseState.RECEIVED), ("ab", None), ("无此", None)):
+            qs = case_list(user=user, q=q, state=state)
+            plain = [c.pk for c in qs.order_by(*qs.query.order_by)]  # order_by: the plain ranked query
+            pages = [c.pk for start in range(0, len(plain) + 3, 3) for c in qs[start : start + 3]]
+            assert pages == plain, (q, state)
+            assert EstimatingPaginator(qs, 3).count == len(plain)
+            assert [c.pk for c in qs[1:4]] == plain[1:4]
+        ranked = [c.pk for c in case_list(user=user, q="燃气")[:10]]
+        titles = {c.pk for c in made if "燃气" in c.title}
+        assert set(ranked[: len(titles)]) == titles  # title hits first
+        assert ranked[: len(titles)] == sorted(titles, reverse=True)  # newest first (ids rise with time)
+        by_title = [c.title for c in case_list(user=user, q="燃气").order_by("title")]
+        assert by_title == sorted(by_title)  # a sort given: no rank
+    assert [c.pk for c in case_list(user=world.users["admin"], q="ab")[:5]] == [made[-1].pk]
