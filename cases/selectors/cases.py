@@ -142,8 +142,10 @@ class SearchWalk:
     costs, not what the number of matches does. PostgreSQL only; a single run of one or two
     characters only, where holding the gram is containing the text (no ``LIKE``)."""
 
-    def __init__(self, *, department: int | None, grams: list[str], extra: list[str], extra_params: list[Any]):
+    def __init__(self, *, department: int | None, q: str, grams: list[str], extra: list[str], extra_params: list[Any]) -> None:
         self.department = department  # None: the superuser, every case
+        escaped = q.strip().upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        self.title_pattern = f"%{escaped}%"
         self.grams = grams
         self.extra = extra
         self.extra_params = extra_params
@@ -159,41 +161,88 @@ class SearchWalk:
             (f"c.id = ANY(ARRAY({links_sql}))", list(links_params)),
         ]
 
+    RARE = 500  # fewer candidates than this: read them off the GIN index; more: walk newest first
+
+    _rare: dict[str, bool] | None = None
+
+    def _is_rare(self) -> dict[str, bool]:
+        """Whether the documents, and the titles, holding the query are fewer than ``RARE``: two
+        probes of the GIN indexes reading at most ``RARE`` rows each. The planner's estimate
+        cannot decide it: a gram outside its statistics is estimated at 0.5 % of the rows, and
+        a walk newest first for a rare gram would read every case."""
+        if self._rare is None:
+            search, case = CaseSearch._meta.db_table, Case._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
+                    f" LIMIT %s) d), (SELECT count(*) FROM (SELECT 1 FROM {case} WHERE case_grams(title) @> %s::text[]"
+                    " LIMIT %s) t)",
+                    [self.grams, self.RARE, self.grams, self.RARE],
+                )
+                documents, titles = cursor.fetchone()
+            self._rare = {"document": documents < self.RARE, "title": titles < self.RARE}
+        return self._rare
+
     def _where(self, branch: str, branch_params: list[Any], tier: int | None) -> tuple[str, list[Any]]:
-        search = CaseSearch._meta.db_table
-        parts = [
-            branch,
-            f"EXISTS (SELECT 1 FROM {search} s WHERE s.case_id = c.id AND string_to_array(s.grams, ' ') @> %s::text[])",
-            *self.extra,
-        ]
+        search, case = CaseSearch._meta.db_table, Case._meta.db_table
+        rare = self._is_rare()
+        documents = f"SELECT case_id FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
+        if tier == 1 and rare["title"]:  # few titles hold it: their ids, off the title index
+            match = f"c.id = ANY(ARRAY(SELECT id FROM {case} WHERE case_grams(title) @> %s::text[]))"
+        elif rare["document"] or (tier == 2 and not rare["title"]):
+            # Few documents hold it: their ids first (an InitPlan off the GIN index), each case by
+            # its key. Also the rest after many title hits (past the title tier's pages), which may
+            # be few among many matches: a walk could read every case to find them.
+            match = f"c.id = ANY(ARRAY({documents}))"
+        else:  # many: tested row by row on the walk newest first, which stops at the page's end
+            match = f"EXISTS (SELECT 1 FROM {search} s WHERE s.case_id = c.id AND string_to_array(s.grams, ' ') @> %s::text[])"
+        parts = [branch, match, *self.extra]
         params: list[Any] = [*branch_params, self.grams, *self.extra_params]
         if tier is not None:
-            parts.append("case_grams(c.title) @> %s::text[]" if tier == 1 else "NOT (case_grams(c.title) @> %s::text[])")
-            params.append(self.grams)
+            # A title hit as the ranked query has it (``_search_rank``: the title contains q).
+            parts.append("UPPER(c.title::text) LIKE %s" if tier == 1 else "NOT (UPPER(c.title::text) LIKE %s)")
+            params.append(self.title_pattern)
         return " AND ".join(parts), params
 
-    def tier_sql(self, tier: int, n: int) -> tuple[str, list[Any]]:
-        """The ids of the first ``n`` cases of ``tier`` (1: title hits, 2: the rest), newest first."""
+    def branch_queries(self, tier: int, n: int) -> list[tuple[str, list[Any], bool]]:
+        """For each branch of visibility: the SQL of its first ``n`` cases of ``tier`` (1: title
+        hits, 2: the rest), newest first, and whether it is a walk (see ``ids``)."""
         case = Case._meta.db_table
-        selects, params = [], []
-        for branch, branch_params in self._branches():
+        queries = []
+        for index, (branch, branch_params) in enumerate(self._branches()):
             where, where_params = self._where(branch, branch_params, tier)
-            selects.append(
-                f"(SELECT c.id, c.created_at FROM {case} c WHERE {where} ORDER BY c.created_at DESC, c.id DESC LIMIT %s)"
-            )
-            params += [*where_params, n]
-        return f"SELECT id FROM ({' UNION ALL '.join(selects)}) w ORDER BY created_at DESC, id DESC LIMIT %s", [*params, n]
+            sql = f"SELECT c.id, c.created_at FROM {case} c WHERE {where} ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
+            # The links branch (index 2) lists its few ids itself; the others walk an index.
+            queries.append((sql, [*where_params, n], "EXISTS" in where and index < 2))
+        return queries
+
+    def tier_ids(self, tier: int, n: int) -> list[int]:
+        """The first ``n`` ids of ``tier``, newest first: each branch's, merged."""
+        rows: list[tuple[Any, int]] = []
+        with connection.cursor() as cursor:
+            for sql, params, walk in self.branch_queries(tier, n):
+                if walk:
+                    # The walk newest first, as planned: the planner's estimate of a gram's share
+                    # (or of ``LIKE``) cannot be trusted to prefer it, and the share was measured
+                    # (``_is_rare``). Without sort, bitmap or sequential scan, the plan is the
+                    # created-at index (per department for an officer), stopping at ``n`` matches.
+                    cursor.execute("SET enable_sort = off; SET enable_bitmapscan = off; SET enable_seqscan = off")
+                try:
+                    cursor.execute(sql, params)
+                    rows += [(created, pk) for pk, created in cursor.fetchall()]
+                finally:
+                    if walk:
+                        cursor.execute("RESET enable_sort; RESET enable_bitmapscan; RESET enable_seqscan")
+        return [pk for _created, pk in sorted(rows, reverse=True)[:n]]
 
     def ids(self, start: int, stop: int) -> list[int]:
-        """The ids at ``[start:stop]`` of the ranked list: at most two short queries."""
+        """The ids at ``[start:stop]`` of the ranked list: tier 1, then tier 2 if needed."""
         found: list[int] = []
-        with connection.cursor() as cursor:
-            for tier in (1, 2):
-                want = stop - len(found)
-                if want <= 0:
-                    break
-                cursor.execute(*self.tier_sql(tier, want))
-                found += [row[0] for row in cursor.fetchall()]
+        for tier in (1, 2):
+            want = stop - len(found)
+            if want <= 0:
+                break
+            found += self.tier_ids(tier, want)
         return found[start:stop]
 
     def count(self) -> int:
@@ -350,6 +399,7 @@ def case_list(
         if is_short_query(q) and connection.vendor == "postgresql" and not has_case_filters(**narrowing):
             walk = SearchWalk(
                 department=membership.department_id if membership else None,
+                q=q,
                 grams=query_grams(q),
                 extra=(["c.state = ANY(%s)"] if state else []) + (["c.owner_department_id = %s"] if department else []),
                 extra_params=([state.split(",")] if state else []) + ([department] if department else []),
