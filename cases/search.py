@@ -117,7 +117,7 @@ def case_search_refresh(case: Case) -> None:
 
 def case_search_rebuild(*, batch: int = 2000, start: int = 0, log: Callable[[int, int], None] | None = None) -> int:
     """(Re)write the documents of every case with an id ≥ ``start``, ``batch`` cases at a time
-    (the backfill of migration 0028, the benchmark's seed, ``manage.py case_search_rebuild``).
+    (the backfill of migration 0029, the benchmark's seed, ``manage.py case_search_rebuild``).
     Reads columns only (no model rows), so it runs on the schema of any later migration."""
     labels = _label_maps()
     done, last = 0, start - 1

@@ -3,7 +3,7 @@
 One row per case holding, normalised (``cases.search.normalize``), the text a ``?q=`` search
 reads — title, facts, the subjects' names, their findings (texts and circumstances) and the
 measures proposed or decided — and its character unigrams and bigrams, space-separated, which a
-GIN index on PostgreSQL serves for one- and two-character queries (migration 0028). The case
+GIN index on PostgreSQL serves for one- and two-character queries (migration 0029). The case
 number is not in it: it has its own unique and trigram indexes. Rewritten by the services that
 change those texts (``cases.search.case_search_refresh``) in their transaction; it has no
 history of its own, since every change it follows is recorded where it is made.

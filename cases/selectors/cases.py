@@ -284,7 +284,7 @@ class CaseListQuerySet(QuerySet[Case]):
         return clone
 
     def order_by(self, *field_names: Any) -> CaseListQuerySet:
-        return cast(CaseListQuerySet, QuerySet.order_by(self._plain(), *field_names))
+        return QuerySet.order_by(self._plain(), *field_names)
 
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> CaseListQuerySet:
         return cast(CaseListQuerySet, super(CaseListQuerySet, self._plain())._filter_or_exclude(negate, args, kwargs))  # type: ignore[misc]
@@ -293,7 +293,7 @@ class CaseListQuerySet(QuerySet[Case]):
         return cast(CaseListQuerySet, QuerySet.annotate(self._plain(), *args, **kwargs))
 
     def distinct(self, *field_names: Any) -> CaseListQuerySet:
-        return cast(CaseListQuerySet, QuerySet.distinct(self._plain(), *field_names))
+        return QuerySet.distinct(self._plain(), *field_names)
 
     def __getitem__(self, k: Any) -> Any:
         walk, rows = self.walk, self.page_rows
@@ -312,7 +312,7 @@ class CaseListQuerySet(QuerySet[Case]):
         ids = walk.ids(start, stop)
         if not ids:
             return []
-        fetched = rows.filter(pk__in=ids).prefetch_related(*self._prefetch_related_lookups)
+        fetched = rows.filter(pk__in=ids).prefetch_related(*self._prefetch_related_lookups)  # type: ignore[attr-defined]  # Django's, not in the stubs
         by_id = {case.pk: case for case in fetched}
         return [by_id[pk] for pk in ids if pk in by_id]
 
