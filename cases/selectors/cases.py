@@ -219,8 +219,16 @@ class SearchWalk:
     def tier_ids(self, tier: int, n: int) -> list[int]:
         """The first ``n`` ids of ``tier``, newest first: each branch's, merged."""
         rows: list[tuple[Any, int]] = []
+        queries = self.branch_queries(tier, n)
+        listed = [(sql, params) for sql, params, walk in queries if not walk]
+        if len(listed) > 1:  # the branches that list their ids: one statement
+            union = " UNION ALL ".join(f"({sql})" for sql, _params in listed)
+            listed = [(f"SELECT * FROM ({union}) w", [p for _sql, params in listed for p in params])]
         with connection.cursor() as cursor:
-            for sql, params, walk in self.branch_queries(tier, n):
+            for sql, params, walk in [
+                *[(sql, params, True) for sql, params, walk in queries if walk],
+                *[(sql, params, False) for sql, params in listed],
+            ]:
                 if walk:
                     # The walk newest first, as planned: the planner's estimate of a gram's share
                     # (or of ``LIKE``) cannot be trusted to prefer it, and the share was measured
