@@ -2,7 +2,7 @@
 ``zeren_bench_10k``, ``zeren_bench_100k`` and ``zeren_bench_big`` (1M cases).
 
 W3: inbox, queue, case list (a county discipline officer, and the superuser over everything), the
-state and department filters, search (a rare firm name, a case number, a cadre's name) and the
+state and department filters, search (a rare firm name, a case number, a cadre's name; one and two characters) and the
 xlsx export, through the API (in process, token auth) and the web pages. For each: p50/p95,
 queries per request, and the plan of every query (sequential scans of tables over 100k rows).
 W4: eligibility of one cadre and of 1,000 cadres on a date (service and API), queries per call.
@@ -98,8 +98,22 @@ def measure(db: str, reps: int) -> dict:
         "search: case number": request(api_officer, f"/api/v1/cases/?q={probe.number}"),
         "search: rare firm name, superuser": request(api_admin, f"/api/v1/cases/?q={NEEDLE}"),
         "search: cadre name (grows with the data)": request(api_officer, f"/api/v1/cases/?q={subject_name}"),
+        # Issue 16: one and two characters (trigrams need three). 鑫磊 and 铸 occur only in the
+        # planted needle (the same 13 cases at every size); 燃气 (an industry), the name 王伟 and
+        # the surname 王 match a share of all cases, so their answers grow with the data.
+        "search: two characters, rare (鑫磊)": request(api_officer, "/api/v1/cases/?q=鑫磊"),
+        "search: one character, rare (铸)": request(api_officer, "/api/v1/cases/?q=铸"),
+        "search: two characters, rare, superuser": request(api_admin, "/api/v1/cases/?q=鑫磊"),
+        "search: two characters, 燃气 (grows with the data)": request(api_officer, "/api/v1/cases/?q=燃气"),
+        "search: two characters, name 王伟 (grows with the data)": request(api_officer, "/api/v1/cases/?q=王伟"),
+        "search: one character, 王 (grows with the data)": request(api_officer, "/api/v1/cases/?q=王"),
+        "search: two characters, 燃气, superuser": request(api_admin, "/api/v1/cases/?q=燃气"),
+        "search: one character, 王, superuser": request(api_admin, "/api/v1/cases/?q=王"),
+        "search: two characters, 燃气, page 3": request(api_officer, "/api/v1/cases/?q=燃气&page=3"),
+        "page: search, two characters, 燃气": request(web, "/cases/?q=燃气"),
         "page: case list": request(web, "/cases/"),
         "page: search": request(web, f"/cases/?q={NEEDLE}"),
+        "page: search, two characters": request(web, "/cases/?q=鑫磊"),
         "export: state filter (xlsx)": request(web, "/cases/export.xlsx?state=investigating"),
     }
 

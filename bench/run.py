@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PG, ROOT, machine
 
-DATABASES = {"10k": "zeren_bench_10k", "100k": "zeren_bench_100k", "1m": "zeren_bench_big"}
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "zeren_bench")  # as in seed.py
+DATABASES = {"10k": f"{PREFIX}_10k", "100k": f"{PREFIX}_100k", "1m": f"{PREFIX}_big"}
 W3_PAGES = [
     "case list",
     "case list, page 3",
@@ -41,6 +42,10 @@ W3_PAGES = [
     "search: rare firm name, superuser",
     "page: case list",
     "page: search",
+    "search: two characters, rare (鑫磊)",
+    "search: one character, rare (铸)",
+    "search: two characters, rare, superuser",
+    "page: search, two characters",
     "export: state filter (xlsx)",
     "inbox (my tasks)",
     "queue (department)",

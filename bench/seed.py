@@ -37,8 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-SNAPSHOTS = {10_000: "zeren_bench_10k", 100_000: "zeren_bench_100k"}
-BIG = "zeren_bench_big"
+# BENCH_DB_PREFIX (default ``zeren_bench``) names the databases, so two sessions on one machine
+# can seed side by side (e.g. ``zeren_bench_search`` → ``zeren_bench_search_big``).
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "zeren_bench")
+SNAPSHOTS = {10_000: f"{PREFIX}_10k", 100_000: f"{PREFIX}_100k"}
+BIG = f"{PREFIX}_big"
 PROTECTED = {"zeren_ci", "zeren_dev", "zeren_multinode", "postgres", "template0", "template1"}
 COUNTIES = 100
 CADRES = 1_000_000
@@ -772,6 +775,20 @@ def grow(conn, target: int) -> None:
     log(f"  step done in {time.perf_counter() - started:.0f} s")
 
 
+def search_documents(pg: str, conn) -> None:
+    """The cases' search documents (issue 16, ``cases.search``), for the cases the step added:
+    written by the application's code (the text is defined once), the GIN index off meanwhile."""
+    started = time.perf_counter()
+    with conn.cursor() as cur:
+        cur.execute("SELECT coalesce(max(case_id), 0) + 1 FROM cases_casesearch")
+        start = cur.fetchone()[0]
+    conn.commit()
+    env = {**os.environ, "DATABASE_URL": f"{pg}/{BIG}", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    with IndexesOff(conn, ["cases_casesearch"]):
+        subprocess.run([sys.executable, "manage.py", "case_search_rebuild", "--start", str(start)], cwd=ROOT, env=env, check=True)
+    log(f"  search documents in {time.perf_counter() - started:.0f} s")
+
+
 def vacuum(conn) -> None:
     started = time.perf_counter()
     conn.autocommit = True
@@ -830,6 +847,8 @@ def main() -> None:
             with conn.cursor() as cur:
                 already = meta(cur, "cases", 0) >= target
             grow(conn, target)
+            if not already:
+                search_documents(args.pg, conn)
             if not already:
                 vacuum(conn)
             step = {"step": f"{target:,} cases", "seconds": round(time.perf_counter() - t0, 1), "sizes": sizes(conn)}

@@ -34,12 +34,91 @@ def _plan(qs) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_search_by_q_uses_the_trigram_indexes_not_a_scan_of_cases(world):
+def test_search_by_q_uses_the_grams_and_number_indexes_not_a_scan_of_cases(world):
     new_lead(world)
     plan = _plan(case_list(user=world.users["discipline_officer"], q="鑫磊铸造"))
-    for index in ("case_title_trgm_idx", "case_facts_trgm_idx", "case_number_trgm_idx", "cadre_name_trgm_idx"):
+    for index in ("case_search_grams_idx", "case_number_trgm_idx"):
         assert index in plan, plan
     assert "Seq Scan on cases_case" not in plan, plan
+
+
+@pytest.mark.parametrize("q", ["王", "王伟", "燃气", "a", "Z1"])
+def test_one_and_two_character_searches_use_the_grams_index(world, q):
+    """Issue 16: trigrams need three characters; the grams index serves one and two."""
+    new_lead(world)
+    for user in ("discipline_officer", "admin"):
+        qs = case_list(user=world.users[user], q=q)
+        plan = _plan(qs.order_by(*qs.query.order_by)[:25])  # the plain ranked query (a sort given, a count)
+        assert "case_search_grams_idx" in plan, plan
+        assert "Seq Scan on cases_case" not in plan and "Seq Scan on cases_casesearch" not in plan, plan
+        assert "trgm" not in plan, plan  # no trigram index read whole for a query it cannot serve
+
+
+def _analyze(sql: str, params: list, walk: bool) -> list[dict]:
+    """The nodes of ``EXPLAIN (ANALYZE, FORMAT JSON)`` of a walk's query, under its settings."""
+    import json
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: see the module's docstring
+        if walk:
+            cursor.execute("SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    nodes, stack = [], [plan[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack += node.get("Plans", [])
+    return nodes
+
+
+@pytest.mark.parametrize("user", ["admin", "discipline_officer"])
+def test_a_common_short_query_page_walks_newest_first_and_stops_at_the_page(world, user, monkeypatch):
+    """Issue 16: a page of a common one- or two-character query is read off the newest-first
+    index (the department's for an officer), tested row by row against the search document, and
+    the walk stops at the page's end: it reads a page's worth of rows, not every match. A rare
+    query's candidates come off the GIN indexes (their ids first). No sequential scan."""
+    from cases.codes import SourceKind
+    from cases.selectors.cases import SearchWalk
+    from cases.services.leads import lead_create
+
+    for i in range(12):
+        lead_create(
+            acting_user=world.users["emergency_officer"],
+            title=f"某公司事故{i}",
+            facts="燃气泄漏",
+            source_kind=SourceKind.ACCIDENT_INVESTIGATION,
+            subjects=[world.cadres["pl-baofeng:township_deputy:0"]],
+            circumstances=["26.5"],
+        )
+    monkeypatch.setattr(SearchWalk, "RARE", 3)  # 12 documents: "common" here
+    walk = case_list(user=world.users[user], q="燃气").walk
+    assert walk is not None and walk._is_rare() == {"document": False, "title": True}
+    queries = walk.branch_queries(2, 3)  # the page of three, after no title hit
+    walked = [q for q in queries if q[2]]
+    assert walked, queries
+    for sql, params, is_walk in queries:
+        nodes = _analyze(sql, params, is_walk)
+        assert not any(n["Node Type"] == "Seq Scan" for n in nodes), nodes
+        if is_walk:
+            scans = [
+                n
+                for n in nodes
+                if n.get("Index Name") in ("case_created_idx", "case_owner_created_idx", "case_source_created_idx")
+            ]
+            assert scans, nodes
+            assert nodes[0]["Node Type"] == "Limit"
+            # rows read off the index: the page's three (the newest cases all match), not all 12
+            assert all(n["Actual Rows"] <= 3 for n in scans), scans
+    assert len(walk.ids(0, 3)) == 3
+    monkeypatch.setattr(SearchWalk, "RARE", 500)
+    rare = case_list(user=world.users[user], q="燃气").walk
+    for sql, params, is_walk in rare.branch_queries(2, 3):
+        assert not is_walk
+        plan = _analyze(sql, params, is_walk)
+        assert any(n.get("Index Name") == "case_search_grams_idx" for n in plan), plan
+        assert not any(n["Node Type"] == "Seq Scan" and n.get("Relation Name") == "cases_case" for n in plan), plan
 
 
 def test_a_department_list_is_read_off_indexes(world):

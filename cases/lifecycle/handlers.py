@@ -23,6 +23,7 @@ from cases.lifecycle.inputs import parse
 from cases.lifecycle.measures import create_execution_tasks, measure_organs
 from cases.lifecycle.spec import Transition
 from cases.models import Appeal, Assessment, Case, CaseSubject, ExecutionTask, MeasureDecision, Referral
+from cases.search import case_search_refresh
 from cases.selectors.assessments import evaluate_subject
 from cases.selectors.deadlines import deadline_after
 from cases.services.common import case_event_record
@@ -224,6 +225,7 @@ def _propose(case: Case, user: Actor, payload: dict[str, Any], row: Transition) 
         rows.append(
             {"id": decision.pk, "subject": subject.pk, "measure": measure, "sanction_kind": kind, "deciding_department": organ.pk}
         )
+    case_search_refresh(case)
     case_event_record(
         case=case,
         kind=row.event,
@@ -266,6 +268,8 @@ def _reject(case: Case, user: Actor, payload: dict[str, Any], row: Transition) -
     for decision in withdrawn:
         decision.state = MeasureDecision.State.WITHDRAWN
         save_with_history(decision, acting_user=user, reason=f"reject: {reason}")
+    if withdrawn:
+        case_search_refresh(case)
     returned = []
     for referral in open_recommendations(case):
         _settle_recommendation(referral, user, "return", reason=reason, note=f"reject: {reason}")

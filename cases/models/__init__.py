@@ -22,6 +22,7 @@ from cases.models.handling import Appeal, DeadlineAlert, ExecutionTask, Referral
 from cases.models.interim import InterimMeasure
 from cases.models.materials import CaseMaterial
 from cases.models.policies import DeadlinePolicy, InfluencePeriod, MeasurePolicy, MeasurePolicyRule
+from cases.models.search import CaseSearch
 
 __all__ = [
     "Accident",
@@ -32,6 +33,7 @@ __all__ = [
     "CaseEvent",
     "CaseMaterial",
     "CaseNumberCounter",
+    "CaseSearch",
     "CaseSubject",
     "DeadlineAlert",
     "DeadlinePolicy",

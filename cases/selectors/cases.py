@@ -15,12 +15,14 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.db.models.sql.compiler import SQLCompiler
 
 from cases.models import (
     Appeal,
     Assessment,
     Case,
+    CaseSearch,
     CaseSubject,
     ExecutionTask,
     InterimMeasure,
@@ -28,6 +30,7 @@ from cases.models import (
     PerformanceFinding,
     Referral,
 )
+from cases.search import is_short_query, matching_case_ids, normalize, query_grams
 from cases.selectors.filters import case_filters_q, has_case_filters
 from core.typing import AnyUser
 from org.access import membership_of
@@ -125,17 +128,201 @@ def _visible_for_counting(department_id: int) -> Q:
     return cast(Q, own | (_InArray(F("pk"), others) if connection.vendor == "postgresql" else Q(pk__in=others)))
 
 
+class SearchWalk:
+    """A page of a one- or two-character search read newest first, tier by tier (issue 16).
+
+    The ranked order (title hits, then the rest; newest first in each) is served without ranking
+    every match: for each tier, and for an officer for each way a case is visible to them (owned;
+    referred and not owned; reached only through referrals, execution tasks or appeals — three
+    disjoint sets), ``ORDER BY created_at DESC, id DESC LIMIT n`` over ``cases_case``, the match
+    tested by the search document (``EXISTS``, its grams) and the tier by the title's grams
+    (``case_grams(title)``, migration 0030). PostgreSQL chooses per query: for a common term it
+    walks the newest-first index and stops after ``n`` matches; for a rare one it reads the few
+    candidates off the GIN indexes and sorts them. Either way a page costs what its position
+    costs, not what the number of matches does. PostgreSQL only; a single run of one or two
+    characters only, where holding the gram is containing the text (no ``LIKE``)."""
+
+    def __init__(self, *, department: int | None, q: str, grams: list[str], extra: list[str], extra_params: list[Any]) -> None:
+        self.department = department  # None: the superuser, every case
+        escaped = q.strip().upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        self.title_pattern = f"%{escaped}%"
+        self.grams = grams
+        self.extra = extra
+        self.extra_params = extra_params
+
+    def _branches(self) -> list[tuple[str, list[Any]]]:
+        d = self.department
+        if d is None:
+            return [("TRUE", [])]
+        links_sql, links_params = _reached_only_through_links(d).as_sql(None, connection)  # type: ignore[arg-type]
+        return [
+            ("c.owner_department_id = %s", [d]),
+            ("c.source_department_id = %s AND c.owner_department_id <> %s", [d, d]),
+            (f"c.id = ANY(ARRAY({links_sql}))", list(links_params)),
+        ]
+
+    RARE = 500  # fewer candidates than this: read them off the GIN index; more: walk newest first
+
+    _rare: dict[str, bool] | None = None
+
+    def _is_rare(self) -> dict[str, bool]:
+        """Whether the documents, and the titles, holding the query are fewer than ``RARE``: two
+        probes of the GIN indexes reading at most ``RARE`` rows each. The planner's estimate
+        cannot decide it: a gram outside its statistics is estimated at 0.5 % of the rows, and
+        a walk newest first for a rare gram would read every case."""
+        if self._rare is None:
+            search, case = CaseSearch._meta.db_table, Case._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
+                    f" LIMIT %s) d), (SELECT count(*) FROM (SELECT 1 FROM {case} WHERE case_grams(title) @> %s::text[]"
+                    " LIMIT %s) t)",
+                    [self.grams, self.RARE, self.grams, self.RARE],
+                )
+                documents, titles = cursor.fetchone()
+            self._rare = {"document": documents < self.RARE, "title": titles < self.RARE}
+        return self._rare
+
+    def _where(self, branch: str, branch_params: list[Any], tier: int | None) -> tuple[str, list[Any]]:
+        search, case = CaseSearch._meta.db_table, Case._meta.db_table
+        rare = self._is_rare()
+        documents = f"SELECT case_id FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
+        if tier == 1 and rare["title"]:  # few titles hold it: their ids, off the title index
+            match = f"c.id = ANY(ARRAY(SELECT id FROM {case} WHERE case_grams(title) @> %s::text[]))"
+        elif rare["document"] or (tier == 2 and not rare["title"]):
+            # Few documents hold it: their ids first (an InitPlan off the GIN index), each case by
+            # its key. Also the rest after many title hits (past the title tier's pages), which may
+            # be few among many matches: a walk could read every case to find them.
+            match = f"c.id = ANY(ARRAY({documents}))"
+        else:  # many: tested row by row on the walk newest first, which stops at the page's end
+            match = f"EXISTS (SELECT 1 FROM {search} s WHERE s.case_id = c.id AND string_to_array(s.grams, ' ') @> %s::text[])"
+        parts = [branch, match, *self.extra]
+        params: list[Any] = [*branch_params, self.grams, *self.extra_params]
+        if tier is not None:
+            # A title hit as the ranked query has it (``_search_rank``: the title contains q).
+            parts.append("UPPER(c.title::text) LIKE %s" if tier == 1 else "NOT (UPPER(c.title::text) LIKE %s)")
+            params.append(self.title_pattern)
+        return " AND ".join(parts), params
+
+    def branch_queries(self, tier: int, n: int) -> list[tuple[str, list[Any], bool]]:
+        """For each branch of visibility: the SQL of its first ``n`` cases of ``tier`` (1: title
+        hits, 2: the rest), newest first, and whether it is a walk (see ``ids``)."""
+        case = Case._meta.db_table
+        queries = []
+        for index, (branch, branch_params) in enumerate(self._branches()):
+            where, where_params = self._where(branch, branch_params, tier)
+            sql = f"SELECT c.id, c.created_at FROM {case} c WHERE {where} ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
+            # The links branch (index 2) lists its few ids itself; the others walk an index.
+            queries.append((sql, [*where_params, n], "EXISTS" in where and index < 2))
+        return queries
+
+    def tier_ids(self, tier: int, n: int) -> list[int]:
+        """The first ``n`` ids of ``tier``, newest first: each branch's, merged."""
+        rows: list[tuple[Any, int]] = []
+        queries = self.branch_queries(tier, n)
+        listed = [(sql, params) for sql, params, walk in queries if not walk]
+        if len(listed) > 1:  # the branches that list their ids: one statement
+            union = " UNION ALL ".join(f"({sql})" for sql, _params in listed)
+            listed = [(f"SELECT * FROM ({union}) w", [p for _sql, params in listed for p in params])]
+        with connection.cursor() as cursor:
+            for sql, params, walk in [
+                *[(sql, params, True) for sql, params, walk in queries if walk],
+                *[(sql, params, False) for sql, params in listed],
+            ]:
+                if walk:
+                    # The walk newest first, as planned: the planner's estimate of a gram's share
+                    # (or of ``LIKE``) cannot be trusted to prefer it, and the share was measured
+                    # (``_is_rare``). Without sort, bitmap or sequential scan, the plan is the
+                    # created-at index (per department for an officer), stopping at ``n`` matches.
+                    cursor.execute("SET enable_sort = off; SET enable_bitmapscan = off; SET enable_seqscan = off")
+                try:
+                    cursor.execute(sql, params)
+                    rows += [(created, pk) for pk, created in cursor.fetchall()]
+                finally:
+                    if walk:
+                        cursor.execute("RESET enable_sort; RESET enable_bitmapscan; RESET enable_seqscan")
+        return [pk for _created, pk in sorted(rows, reverse=True)[:n]]
+
+    def ids(self, start: int, stop: int) -> list[int]:
+        """The ids at ``[start:stop]`` of the ranked list: tier 1, then tier 2 if needed."""
+        found: list[int] = []
+        for tier in (1, 2):
+            want = stop - len(found)
+            if want <= 0:
+                break
+            found += self.tier_ids(tier, want)
+        return found[start:stop]
+
+    def count(self) -> int:
+        """The exact number of matches (asked only of a list expected to be short)."""
+        case = Case._meta.db_table
+        counts, params = [], []
+        for branch, branch_params in self._branches():
+            where, where_params = self._where(branch, branch_params, None)
+            counts.append(f"(SELECT count(*) FROM {case} c WHERE {where})")
+            params += where_params
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + " + ".join(counts), params)
+            return int(cursor.fetchone()[0])
+
+
 class CaseListQuerySet(QuerySet[Case]):
     """A case list that carries how to count it, ``counting = (estimate_qs, exact_qs)``, for
     ``cases.api.pagination.EstimatingPaginator``. Kept through ``prefetch_related``, slicing and
-    the like; a further ``filter()`` is not reflected in it, so filter through ``case_list``."""
+    the like; a further ``filter()`` is not reflected in it, so filter through ``case_list``.
 
-    counting: tuple[QuerySet[Case], QuerySet[Case]] | None = None
+    A short search's list also carries ``walk`` (``SearchWalk``) and ``page_rows`` (the visible
+    cases, without the search): a slice of it — a page — is then read by the walk and its rows
+    fetched by id, in the walk's order (a list). ``order_by`` (the web's ``?sort=``), a further
+    filter, ``values`` and the like drop the walk: the list is then the plain ranked query."""
+
+    counting: tuple[QuerySet[Case], Any] | None = None
+    walk: SearchWalk | None = None
+    page_rows: QuerySet[Case] | None = None
 
     def _clone(self) -> CaseListQuerySet:
         clone: CaseListQuerySet = super()._clone()  # type: ignore[misc]  # Django's private copy, not in the stubs
         clone.counting = self.counting
+        clone.walk, clone.page_rows = self.walk, self.page_rows
         return clone
+
+    def _plain(self) -> CaseListQuerySet:
+        clone = self._clone()
+        clone.walk = clone.page_rows = None
+        return clone
+
+    def order_by(self, *field_names: Any) -> CaseListQuerySet:
+        return QuerySet.order_by(self._plain(), *field_names)
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> CaseListQuerySet:
+        return cast(CaseListQuerySet, super(CaseListQuerySet, self._plain())._filter_or_exclude(negate, args, kwargs))  # type: ignore[misc]
+
+    def annotate(self, *args: Any, **kwargs: Any) -> CaseListQuerySet:
+        return cast(CaseListQuerySet, QuerySet.annotate(self._plain(), *args, **kwargs))
+
+    def distinct(self, *field_names: Any) -> CaseListQuerySet:
+        return QuerySet.distinct(self._plain(), *field_names)
+
+    def __getitem__(self, k: Any) -> Any:
+        walk, rows = self.walk, self.page_rows
+        if (
+            walk is None
+            or rows is None
+            or not isinstance(k, slice)
+            or k.step is not None
+            or self._iterable_class is not ModelIterable
+            or self.query.is_sliced
+        ):
+            return super().__getitem__(k)
+        start, stop = k.start or 0, k.stop
+        if stop is None or start < 0 or stop < 0:
+            return super().__getitem__(k)
+        ids = walk.ids(start, stop)
+        if not ids:
+            return []
+        fetched = rows.filter(pk__in=ids).prefetch_related(*self._prefetch_related_lookups)  # type: ignore[attr-defined]  # Django's, not in the stubs
+        by_id = {case.pk: case for case in fetched}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def cases_handled(user: AnyUser) -> QuerySet[Case]:
@@ -165,6 +352,19 @@ def case_access(case: Case, user: AnyUser) -> str | None:
     return None
 
 
+def _search_rank(number: str, q: str) -> Any:
+    """0 for the case of that number, 1 for a case whose title contains ``q``, 2 for the rest."""
+    from django.db.models import Case as Case_
+    from django.db.models import IntegerField, Value, When
+
+    return Case_(
+        When(number=number, then=Value(0)),
+        When(title__icontains=q, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    ).asc()
+
+
 def case_list(
     *,
     user: AnyUser,
@@ -187,25 +387,52 @@ def case_list(
         filters &= Q(state__in=state.split(","))
     if department:
         filters &= Q(owner_department_id=department)
-    if q:
-        # One set of matching ids: the case's own text, or a subject's name. Each arm is served by
-        # a trigram index on PostgreSQL (migration 0010); an OR with an EXISTS would scan every case.
-        # A whole case number is looked up in its unique index: every number shares the trigrams
-        # of "ZR-2026-", so a trigram search for one reads more of the index as cases accumulate.
-        number = Q(number=q.strip().upper()) if CASE_NUMBER.match(q.strip().upper()) else Q(number__icontains=q)
-        text = _cases().filter(number | Q(title__icontains=q) | Q(facts__icontains=q))
-        names = CaseSubject.objects.filter(cadre__name__icontains=q)
-        filters &= Q(pk__in=text.order_by().values("pk").union(names.order_by().values("case_id")))
+    order: list[Any] = ["-created_at", "-id"]
+    walk: SearchWalk | None = None
+    page_filters = filters
+    if q and q.strip():
+        # One set of matching ids (issue 16): the case's search document (title, facts, subjects'
+        # names, findings, measures), found on PostgreSQL by a GIN index over its character
+        # unigrams and bigrams (``cases.search``), so one- and two-character queries are served
+        # too; or the case number. A whole case number is looked up in its unique index (every
+        # number shares the grams of "ZR-2026-"); a part of one of three or more characters in
+        # its trigram index (migration 0010); shorter ones would match nearly every number.
+        needle = q.strip().upper()
+        ids = matching_case_ids(q)
+        if CASE_NUMBER.match(needle):
+            ids = ids.union(_cases().filter(number=needle).order_by().values("pk"))
+        elif len(normalize(q)) >= 3:
+            ids = ids.union(_cases().filter(number__icontains=q.strip()).order_by().values("pk"))
+        filters &= Q(pk__in=ids)
+        if is_short_query(q) and connection.vendor == "postgresql" and not has_case_filters(**narrowing):
+            walk = SearchWalk(
+                department=membership.department_id if membership else None,
+                q=q,
+                grams=query_grams(q),
+                extra=(["c.state = ANY(%s)"] if state else []) + (["c.owner_department_id = %s"] if department else []),
+                extra_params=([state.split(",")] if state else []) + ([department] if department else []),
+            )
+            if membership is None and not getattr(user, "is_superuser", False):
+                walk = None
+        # Ranked: the case of that number, then title hits, then the rest; newest first in each.
+        order = [
+            _search_rank(needle, q.strip()),
+            *order,
+        ]
     narrowed = has_case_filters(**narrowing)
     if narrowed:
         filters &= case_filters_q(cases_handled(user), **narrowing)
-    rows = base.filter(filters).select_related("owner_department", "source_department").order_by("-created_at", "-id")
+    rows = base.filter(filters).select_related("owner_department", "source_department").order_by(*order)
     result: CaseListQuerySet = CaseListQuerySet(model=Case, query=rows.query, using=rows.db)
     # The planner estimates the count from the indexed form of the rule. An exact count (of a
     # list it expects to be short) runs on that form when nothing narrows the list, and on the
     # rows' own form when a filter does: an index on the filter then finds the few candidates.
     twin = counting_base.filter(filters)
     result.counting = (twin, rows if (state or department or q or narrowed) else twin)
+    if walk is not None:
+        # A one- or two-character search: pages read newest first per tier (``SearchWalk``).
+        result.walk, result.page_rows = walk, base.filter(page_filters).select_related("owner_department", "source_department")
+        result.counting = (twin, walk)
     return result
 
 

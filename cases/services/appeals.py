@@ -16,6 +16,7 @@ from cases.codes import AppealRoute, AppealStage, CaseState, Measure
 from cases.lifecycle.measures import create_execution_tasks, validate_measures
 from cases.models import Appeal, Case, CaseSubject, DeadlinePolicy, ExecutionTask, MeasureDecision
 from cases.rules import appeals as rules
+from cases.search import case_search_refresh
 from cases.selectors.appeals import DECIDED_APPEAL_STATES, AppealContext
 from cases.services.common import case_event_record
 from core.errors import PreconditionFailed, TransitionNotAllowed, field_error
@@ -363,6 +364,7 @@ def appeal_decide(
             save_with_history(row, acting_user=acting_user, reason="appeal revised")
             new_rows.append(row)
         tasks = create_execution_tasks(case, new_rows, acting_user, reason="appeal revised")
+        case_search_refresh(case)
         payload["measures"] = [{"id": r.pk, "measure": r.measure, "sanction_kind": r.sanction_kind} for r in new_rows]
         payload["executions"] = [t.pk for t in tasks]
         appeal.state = Appeal.State.REVISED

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from cases.codes import FINDING_STATES, CaseState, FullPerformance
 from cases.models import Case, CaseMaterial, CaseSubject, Finding
 from cases.rules.engine import AssessmentInputError
+from cases.search import case_search_refresh
 from cases.selectors.assessments import accident_grade_of, cadre_status_for, case_jurisdiction, evaluate
 from cases.services.common import case_event_record
 from cases.services.exemption import performance_check, performance_parse, performance_write
@@ -157,6 +158,7 @@ def finding_put(*, case_id: int, subject_id: int, data: dict[str, Any], acting_u
     finding.updated_by = acting_user
     save_with_history(finding, acting_user=acting_user, reason="findings")
     established = performance_write(finding=finding, parsed=parsed, acting_user=acting_user)
+    case_search_refresh(case)
     # The subject's post is the one held at the time of the conduct (Art. 32 follows the cadre).
     post = subject.cadre.posts.filter(start__lte=conduct).order_by("-start", "-id").first()
     if post is not None and post.pk != subject.post_id:

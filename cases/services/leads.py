@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cases.codes import CaseState
 from cases.models import Accident, Case, CaseNumberCounter, CaseSubject
 from cases.rules.engine import CIRCUMSTANCES
+from cases.search import case_search_refresh
 from cases.services.common import case_event_record
 from core.errors import field_error
 from core.hooks import workflow_event
@@ -92,6 +93,7 @@ def lead_create(
     for cadre in subjects:
         subject = CaseSubject(case=case, cadre=cadre, post=current_post(cadre))
         save_with_history(subject, acting_user=acting_user, reason="lead")
+    case_search_refresh(case)
     case_event_record(
         case=case,
         kind="lead",

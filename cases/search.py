@@ -1,0 +1,169 @@
+"""Case search in Chinese (issue 16): the search document, its character grams, and the query.
+
+PostgreSQL's text search does not segment Chinese, and trigrams (``pg_trgm``) need three
+characters, so 王伟 or 燃气 scanned every case. Each case has a ``CaseSearch`` row: its text
+normalised (NFKC, upper case, runs of whitespace as one space) and the set of its character
+unigrams and bigrams. On PostgreSQL a GIN index over ``string_to_array(grams, ' ')`` finds the
+cases holding every gram of the query (``@>``); the normalised document then confirms the exact
+substring (``LIKE``), so a query of any length matches exactly what a substring search would.
+On SQLite the same document is searched with ``LIKE`` alone (no index). Why bigrams and not
+jieba's segmentation: ``cases/README.md``, "Search".
+
+Grams never span whitespace: ``"王伟 燃气"`` gives 王, 伟, 燃, 气, 王伟, 燃气 — not 伟燃.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import translation
+
+from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
+from cases.models import Case, CaseSearch, CaseSubject, MeasureDecision
+
+WHITESPACE = re.compile(r"\s+")
+FINDING_FIELDS = ("post_duties", "performance", "conditions", "evidence", "circumstances", "aggravating")
+SEPARATOR = "\n"  # between the document's fields: no query (normalised) contains it
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width Ａ１ → A1), upper case, every run of whitespace one space, trimmed."""
+    return WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text or "").upper()).strip()
+
+
+def grams(text: str) -> set[str]:
+    """The character unigrams and bigrams of ``text`` (normalised first), within runs of
+    non-whitespace characters. Punctuation and digits are characters like any other."""
+    found: set[str] = set()
+    for run in normalize(text).split():
+        found.update(run)
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found
+
+
+def query_grams(q: str) -> list[str]:
+    """The grams a document must hold to contain ``q``: the bigrams of each run of two or more
+    characters, the character of a run of one. Sorted, without repeats (a stable SQL text)."""
+    needed: set[str] = set()
+    for run in normalize(q).split():
+        if len(run) == 1:
+            needed.add(run)
+        else:
+            needed.update(run[i : i + 2] for i in range(len(run) - 1))
+    return sorted(needed)
+
+
+_ACTIVE = ~Q(state__in=[MeasureDecision.State.WITHDRAWN, MeasureDecision.State.REVOKED])
+_SUBJECT_COLUMNS = ("case_id", "cadre__name", *(f"finding__{f}" for f in FINDING_FIELDS))
+
+
+def _label_maps() -> dict[str, dict[str, str]]:
+    """The Chinese labels of the codes a document spells out (the zh-hans translations)."""
+    with translation.override("zh-hans"):
+        return {
+            name: {c.value: str(c.label) for c in choices}
+            for name, choices in (
+                ("circumstances", Circumstance),
+                ("aggravating", Aggravating),
+                ("measure", Measure),
+                ("sanction_kind", SanctionKind),
+            )
+        }
+
+
+def document_text(
+    title: str,
+    facts: str,
+    subjects: Iterable[tuple[Any, ...]],
+    measures: Iterable[tuple[str, str]],
+    labels: dict[str, dict[str, str]] | None = None,
+) -> str:
+    """The searchable text of a case, one field per line: title, facts, each subject's name and
+    findings (``_SUBJECT_COLUMNS`` without the case id: name, then ``FINDING_FIELDS``), the
+    measures proposed or decided (their Chinese labels)."""
+    labels = labels or _label_maps()
+    parts = [title, facts]
+    for name, post_duties, performance, conditions, evidence, circumstances, aggravating in subjects:
+        parts += [name, post_duties or "", performance or "", conditions or "", evidence or ""]
+        parts += [labels["circumstances"].get(c, "") for c in circumstances or []]
+        parts += [labels["aggravating"].get(c, "") for c in aggravating or []]
+    for measure, kind in measures:
+        parts += [labels["measure"].get(measure, ""), labels["sanction_kind"].get(kind, "") if kind else ""]
+    return SEPARATOR.join(p for p in (normalize(part) for part in parts) if p)
+
+
+def document_row(case_id: int, text: str) -> CaseSearch:
+    return CaseSearch(case_id=case_id, document=text, grams=" ".join(sorted(grams(text))))
+
+
+def _write(rows: list[CaseSearch]) -> None:
+    CaseSearch.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=["document", "grams"])
+
+
+def case_search_refresh(case: Case) -> None:
+    """Rewrite one case's search document (three queries): called by the services that change
+    its title, facts, subjects, findings or measures, in their transaction."""
+    subjects = [row[1:] for row in CaseSubject.objects.filter(case_id=case.pk).order_by("id").values_list(*_SUBJECT_COLUMNS)]
+    measures = list(
+        MeasureDecision.objects.filter(_ACTIVE, subject__case_id=case.pk).order_by("id").values_list("measure", "sanction_kind")
+    )
+    _write([document_row(case.pk, document_text(case.title, case.facts, subjects, measures))])
+
+
+def case_search_rebuild(*, batch: int = 2000, start: int = 0, log: Callable[[int, int], None] | None = None) -> int:
+    """(Re)write the documents of every case with an id ≥ ``start``, ``batch`` cases at a time
+    (the backfill of migration 0029, the benchmark's seed, ``manage.py case_search_rebuild``).
+    Reads columns only (no model rows), so it runs on the schema of any later migration."""
+    labels = _label_maps()
+    done, last = 0, start - 1
+    while True:
+        cases = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("id", "title", "facts")[:batch])
+        if not cases:
+            return done
+        lo, hi = cases[0][0], cases[-1][0]
+        subjects: dict[int, list[tuple[Any, ...]]] = {}
+        for row in CaseSubject.objects.filter(case_id__gte=lo, case_id__lte=hi).order_by("id").values_list(*_SUBJECT_COLUMNS):
+            subjects.setdefault(row[0], []).append(row[1:])
+        measures: dict[int, list[tuple[str, str]]] = {}
+        for case_id, measure, kind in (
+            MeasureDecision.objects.filter(_ACTIVE, subject__case_id__gte=lo, subject__case_id__lte=hi)
+            .order_by("id")
+            .values_list("subject__case_id", "measure", "sanction_kind")
+        ):
+            measures.setdefault(case_id, []).append((measure, kind))
+        _write(
+            [
+                document_row(pk, document_text(title, facts, subjects.get(pk, []), measures.get(pk, []), labels))
+                for pk, title, facts in cases
+            ]
+        )
+        done += len(cases)
+        last = hi
+        if log:
+            log(done, last)
+
+
+def is_short_query(q: str) -> bool:
+    """One run of one or two characters (normalised): a document holds its gram exactly when it
+    contains it, so the grams alone answer it (no ``LIKE``), and no case number matches it."""
+    needle = normalize(q)
+    return 1 <= len(needle) <= 2 and " " not in needle
+
+
+def matching_case_ids(q: str) -> QuerySet[CaseSearch, Any]:
+    """``case_id`` of the documents containing ``q`` (normalised). On PostgreSQL the GIN index
+    on the grams finds the candidates and ``LIKE`` confirms them — except for a short query
+    (``is_short_query``), where the gram is the answer; elsewhere ``LIKE`` alone."""
+    needle = normalize(q)
+    rows: QuerySet[CaseSearch] = CaseSearch.objects.all()
+    if connection.vendor != "postgresql":
+        return rows.filter(document__contains=needle).values("case_id")
+    rows = rows.extra(where=["string_to_array(grams, ' ') @> %s::text[]"], params=[query_grams(q)])
+    if not is_short_query(q):
+        rows = rows.filter(document__contains=needle)
+    return rows.values("case_id")
