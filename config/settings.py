@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
+        "MaterialKindEnum": "cases.models.materials.CaseMaterial.Kind",
         "ReferralKindEnum": "cases.models.Referral.Kind",
         "ExecutionKindEnum": "cases.models.ExecutionTask.Kind",
         "ReferralStateEnum": "cases.models.Referral.State",

@@ -65,7 +65,7 @@ def sanction_choices(allowed: list[str] | None = None) -> list:
     """The sanction kinds in their two labelled groups, 党纪处分 and 政务处分 (《中国共产党纪律处分
     条例》第八条, 《公职人员政务处分法》第七条), narrowed to what the conclusion allows where it says."""
 
-    def kinds(prefix: str) -> list[tuple[str, str]]:
+    def kinds(prefix: str) -> list[tuple[str, StrOrPromise]]:
         return [(k.value, k.label) for k in SanctionKind if k.value.startswith(prefix) and (not allowed or k.value in allowed)]
 
     groups = [(_("Party discipline (党纪处分)"), kinds("party_")), (_("Government sanctions (政务处分)"), kinds("gov_"))]
