@@ -79,10 +79,7 @@ class BoundedText(forms.CharField):
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        if self.max_length and not widget.is_hidden:
-            attrs["data-maxlength"] = str(self.max_length)
-            attrs["data-over"] = str(_("At most %(limit)s characters; this has {n}.") % {"limit": self.max_length})
+        attrs.pop("maxlength", None)  # the counter comes from ``counted`` (every form is a ServiceForm)
         return attrs
 
 
