@@ -18,6 +18,29 @@ from rest_framework.test import APIClient
 from tests.seeding import reseed
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as pytest-django makes it, with autovacuum off on PostgreSQL.
+
+    Autovacuum analyses a test table once enough rows have come and gone (rolled-back rows
+    count), and from then on the planner sees a table of four rows, where any index or none is
+    as good as another: plan tests (``tests/test_query_plans.py``) passed or failed by when the
+    daemon happened to run (CI of 2026-12-02). With it off, every table keeps the planner's
+    never-analysed estimate for the whole run. Nothing else in the suite depends on vacuuming.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT format('ALTER TABLE %I.%I SET (autovacuum_enabled = false)', schemaname, tablename)"
+                    " FROM pg_tables WHERE schemaname = current_schema()"
+                )
+                for (statement,) in cursor.fetchall():
+                    cursor.execute(statement)
+
+
 @pytest.fixture
 def world(db):
     from demo.world import build_world

@@ -26,17 +26,30 @@ pytestmark = [
 ]
 
 
-def _plan(qs) -> str:
+def _plan(qs, *, predicate: bool = False) -> str:
+    """``EXPLAIN`` of ``qs`` with sequential scans priced out.
+
+    ``predicate=True`` asks whether an index *matches a predicate*: plain and index-only scans
+    are priced out too, so a table can be read only by a bitmap scan, and a bitmap scan needs an
+    index whose condition the SQL satisfies. Without this, once autovacuum has analysed the test
+    tables (a few rows each), a full ``Index Scan`` of a primary key with the predicate as a
+    filter is as cheap as the matching index, and which one the planner takes is a coin toss
+    (the CI run of 2026-12-02 failed on it; the suite now also keeps autovacuum off, see
+    ``conftest.django_db_setup``). A partial index can still be read whole by a bitmap scan when
+    its ``WHERE`` is implied, so the task tests rely on the never-analysed estimates.
+    """
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        if predicate:
+            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_search_by_q_uses_the_grams_and_number_indexes_not_a_scan_of_cases(world):
     new_lead(world)
-    plan = _plan(case_list(user=world.users["discipline_officer"], q="鑫磊铸造"))
+    plan = _plan(case_list(user=world.users["discipline_officer"], q="鑫磊铸造"), predicate=True)
     for index in ("case_search_grams_idx", "case_number_trgm_idx"):
         assert index in plan, plan
     assert "Seq Scan on cases_case" not in plan, plan
@@ -48,7 +61,7 @@ def test_one_and_two_character_searches_use_the_grams_index(world, q):
     new_lead(world)
     for user in ("discipline_officer", "admin"):
         qs = case_list(user=world.users[user], q=q)
-        plan = _plan(qs.order_by(*qs.query.order_by)[:25])  # the plain ranked query (a sort given, a count)
+        plan = _plan(qs.order_by(*qs.query.order_by)[:25], predicate=True)  # the plain ranked query (a sort given, a count)
         assert "case_search_grams_idx" in plan, plan
         assert "Seq Scan on cases_case" not in plan and "Seq Scan on cases_casesearch" not in plan, plan
         assert "trgm" not in plan, plan  # no trigram index read whole for a query it cannot serve
