@@ -97,12 +97,39 @@ def document_text(
     return SEPARATOR.join(p for p in (normalize(part) for part in parts) if p)
 
 
-def document_row(case_id: int, text: str) -> CaseSearch:
-    return CaseSearch(case_id=case_id, document=text, grams=" ".join(sorted(grams(text))))
+def document_row(case_id: int, text: str, owner: int | None = None, source: int | None = None) -> CaseSearch:
+    """A case's search row: its document, grams and (copied) departments (migration 0031)."""
+    return CaseSearch(
+        case_id=case_id,
+        document=text,
+        grams=" ".join(sorted(grams(text))),
+        owner_department_id=owner,
+        source_department_id=source,
+    )
 
 
-def _write(rows: list[CaseSearch]) -> None:
-    CaseSearch.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=["document", "grams"])
+def _write(rows: list[CaseSearch], *, departments: bool = True) -> None:
+    if not departments:  # the schema of migration 0029 (its backfill): no department columns yet
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {CaseSearch._meta.db_table} (case_id, document, grams) VALUES (%s, %s, %s)"
+                " ON CONFLICT (case_id) DO UPDATE SET document = excluded.document, grams = excluded.grams",
+                [(row.case_id, row.document, row.grams) for row in rows],
+            )
+        return
+    CaseSearch.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=["document", "grams", "owner_department", "source_department"],
+    )
+
+
+def case_search_moved(case: Case) -> None:
+    """The case changed hands (a referral accepted): its search row follows (one query)."""
+    CaseSearch.objects.filter(case_id=case.pk).update(
+        owner_department_id=case.owner_department_id, source_department_id=case.source_department_id
+    )
 
 
 def case_search_refresh(case: Case) -> None:
@@ -112,17 +139,29 @@ def case_search_refresh(case: Case) -> None:
     measures = list(
         MeasureDecision.objects.filter(_ACTIVE, subject__case_id=case.pk).order_by("id").values_list("measure", "sanction_kind")
     )
-    _write([document_row(case.pk, document_text(case.title, case.facts, subjects, measures))])
+    text = document_text(case.title, case.facts, subjects, measures)
+    _write([document_row(case.pk, text, case.owner_department_id, case.source_department_id)])
 
 
-def case_search_rebuild(*, batch: int = 2000, start: int = 0, log: Callable[[int, int], None] | None = None) -> int:
+def case_search_rebuild(
+    *,
+    batch: int = 2000,
+    start: int = 0,
+    log: Callable[[int, int], None] | None = None,
+    departments: bool = True,
+) -> int:
     """(Re)write the documents of every case with an id ≥ ``start``, ``batch`` cases at a time
     (the backfill of migration 0029, the benchmark's seed, ``manage.py case_search_rebuild``).
-    Reads columns only (no model rows), so it runs on the schema of any later migration."""
+    Reads columns only (no model rows), so it runs on the schema of any later migration; writes
+    the departments' copies too unless ``departments=False`` (0029's schema, before 0031)."""
     labels = _label_maps()
     done, last = 0, start - 1
     while True:
-        cases = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("id", "title", "facts")[:batch])
+        cases = list(
+            Case.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("id", "title", "facts", "owner_department_id", "source_department_id")[:batch]
+        )
         if not cases:
             return done
         lo, hi = cases[0][0], cases[-1][0]
@@ -138,9 +177,10 @@ def case_search_rebuild(*, batch: int = 2000, start: int = 0, log: Callable[[int
             measures.setdefault(case_id, []).append((measure, kind))
         _write(
             [
-                document_row(pk, document_text(title, facts, subjects.get(pk, []), measures.get(pk, []), labels))
-                for pk, title, facts in cases
-            ]
+                document_row(pk, document_text(title, facts, subjects.get(pk, []), measures.get(pk, []), labels), owner, source)
+                for pk, title, facts, owner, source in cases
+            ],
+            departments=departments,
         )
         done += len(cases)
         last = hi

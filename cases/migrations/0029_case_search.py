@@ -16,7 +16,7 @@ def backfill(apps, schema_editor):
     # search reads is defined once. It reads only columns present since this migration.
     from cases.search import case_search_rebuild
 
-    case_search_rebuild(batch=2000)
+    case_search_rebuild(batch=2000, departments=False)  # 0031 adds and fills the departments
 
 
 def create_index(apps, schema_editor):

@@ -21,6 +21,32 @@ class CaseSearch(models.Model):
     )
     document = models.TextField(_("search document"), blank=True)
     grams = models.TextField(_("character grams"), blank=True)
+    # Copies of the case's two departments (migration 0031), so the GIN index holds them beside
+    # the grams (``btree_gin``) and an officer's search intersects "holds the gram" with "their
+    # department's" inside the index: the work is the matches', not the department's cases'.
+    # Written with the document and when a referral moves the case (``cases.services.referrals``);
+    # every query rechecks visibility on the case's own columns, so a stale copy can only miss a
+    # case, never show one (``manage.py case_search_rebuild`` rewrites them).
+    owner_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("handling department"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    source_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("referring department"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("search document")

@@ -150,54 +150,96 @@ class SearchWalk:
         self.extra = extra
         self.extra_params = extra_params
 
-    def _branches(self) -> list[tuple[str, list[Any]]]:
+    def _branches(self) -> list[tuple[str, list[Any], str | None, list[Any]]]:
+        """Each way a case is visible: its condition on the case (``c``), and the same rule on
+        the department columns that the case and its search row share (migration 0031), which
+        the grams indexes hold beside the grams; ``None`` for the links branch (its few ids are
+        listed by a subquery, not held by the index)."""
+        if self._branch_list is None:
+            self._branch_list = self._make_branches()
+        return self._branch_list
+
+    _branch_list: list[tuple[str, list[Any], str | None, list[Any]]] | None = None
+
+    def _make_branches(self) -> list[tuple[str, list[Any], str | None, list[Any]]]:
         d = self.department
         if d is None:
-            return [("TRUE", [])]
+            return [("TRUE", [], "TRUE", [])]
         links_sql, links_params = _reached_only_through_links(d).as_sql(None, connection)  # type: ignore[arg-type]
         return [
-            ("c.owner_department_id = %s", [d]),
-            ("c.source_department_id = %s AND c.owner_department_id <> %s", [d, d]),
-            (f"c.id = ANY(ARRAY({links_sql}))", list(links_params)),
+            # ``::bigint``: btree_gin's operator classes are of one type; an integer parameter
+            # compared with a bigint column would not be an index condition.
+            ("c.owner_department_id = %s", [d], "owner_department_id = %s::bigint", [d]),
+            (
+                "c.source_department_id = %s AND c.owner_department_id <> %s",
+                [d, d],
+                "source_department_id = %s::bigint AND owner_department_id <> %s::bigint",
+                [d, d],
+            ),
+            (f"c.id = ANY(ARRAY({links_sql}))", list(links_params), None, []),
         ]
 
     RARE = 500  # fewer candidates than this: read them off the GIN index; more: walk newest first
 
-    _rare: dict[str, bool] | None = None
+    _rare: list[dict[str, bool]] | None = None
 
-    def _is_rare(self) -> dict[str, bool]:
-        """Whether the documents, and the titles, holding the query are fewer than ``RARE``: two
-        probes of the GIN indexes reading at most ``RARE`` rows each. The planner's estimate
-        cannot decide it: a gram outside its statistics is estimated at 0.5 % of the rows, and
-        a walk newest first for a rare gram would read every case."""
+    def _is_rare(self, branch: int = 0) -> dict[str, bool]:
+        """Whether the documents, and the titles, holding the query *in a branch* (for an
+        officer: among their department's cases) are fewer than ``RARE``: probes of the GIN
+        indexes, which hold the departments beside the grams, reading at most ``RARE`` rows each
+        (the links branch's are the probes of every case). The planner's estimate cannot decide
+        it: a gram outside its statistics is estimated at 0.5 % of the rows, and a walk newest
+        first for a rare gram would read every case of the department."""
         if self._rare is None:
             search, case = CaseSearch._meta.db_table, Case._meta.db_table
+            conditions = [cond or "TRUE" for _c, _p, cond, _sp in self._branches()]
+            params_of = [sp for _c, _p, _cond, sp in self._branches()]
+            probes, params = [], []
+            for cond, cond_params in zip(conditions, params_of, strict=True):
+                probes += [
+                    f"(SELECT count(*) FROM (SELECT 1 FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
+                    f" AND {cond} LIMIT %s) d)",
+                    f"(SELECT count(*) FROM (SELECT 1 FROM {case} WHERE case_grams(title) @> %s::text[] AND {cond} LIMIT %s) t)",
+                ]
+                params += [self.grams, *cond_params, self.RARE, self.grams, *cond_params, self.RARE]
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
-                    f" LIMIT %s) d), (SELECT count(*) FROM (SELECT 1 FROM {case} WHERE case_grams(title) @> %s::text[]"
-                    " LIMIT %s) t)",
-                    [self.grams, self.RARE, self.grams, self.RARE],
-                )
-                documents, titles = cursor.fetchone()
-            self._rare = {"document": documents < self.RARE, "title": titles < self.RARE}
-        return self._rare
+                cursor.execute("SELECT " + ", ".join(probes), params)
+                found = cursor.fetchone()
+            self._rare = [
+                {"document": found[2 * i] < self.RARE, "title": found[2 * i + 1] < self.RARE} for i in range(len(conditions))
+            ]
+        return self._rare[branch]
 
-    def _where(self, branch: str, branch_params: list[Any], tier: int | None) -> tuple[str, list[Any]]:
+    def _documents(self, cond: str | None, cond_params: list[Any]) -> tuple[str, list[Any]]:
+        """The ids of the documents holding the query under ``cond``, off the GIN index."""
+        search = CaseSearch._meta.db_table
+        return (
+            f"c.id = ANY(ARRAY(SELECT case_id FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
+            f" AND {cond or 'TRUE'}))",
+            [self.grams, *cond_params],
+        )
+
+    def _where(self, branch: int, tier: int | None, *, counting: bool = False) -> tuple[str, list[Any]]:
         search, case = CaseSearch._meta.db_table, Case._meta.db_table
-        rare = self._is_rare()
-        documents = f"SELECT case_id FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
+        case_cond, case_params, cond, cond_params = self._branches()[branch]
+        rare = self._is_rare(branch)
         if tier == 1 and rare["title"]:  # few titles hold it: their ids, off the title index
-            match = f"c.id = ANY(ARRAY(SELECT id FROM {case} WHERE case_grams(title) @> %s::text[]))"
-        elif rare["document"] or (tier == 2 and not rare["title"]):
+            match = f"c.id = ANY(ARRAY(SELECT id FROM {case} WHERE case_grams(title) @> %s::text[] AND {cond or 'TRUE'}))"
+            match_params = [self.grams, *cond_params]
+        elif rare["document"] or (tier == 2 and not rare["title"]) or (counting and cond is not None):
             # Few documents hold it: their ids first (an InitPlan off the GIN index), each case by
             # its key. Also the rest after many title hits (past the title tier's pages), which may
-            # be few among many matches: a walk could read every case to find them.
-            match = f"c.id = ANY(ARRAY({documents}))"
+            # be few among many matches: a walk could read every case to find them. And a count
+            # (asked of a list expected to be short): the index intersects the gram with the
+            # department, so it reads the matches, not the department's cases.
+            match, match_params = self._documents(cond, cond_params)
         else:  # many: tested row by row on the walk newest first, which stops at the page's end
             match = f"EXISTS (SELECT 1 FROM {search} s WHERE s.case_id = c.id AND string_to_array(s.grams, ' ') @> %s::text[])"
-        parts = [branch, match, *self.extra]
-        params: list[Any] = [*branch_params, self.grams, *self.extra_params]
+            match_params = [self.grams]
+        # The case's own columns decide visibility (``case_cond``): a search row's copy of the
+        # departments only narrows the candidates, so a stale copy can hide a case, never show one.
+        parts = [case_cond, match, *self.extra]
+        params: list[Any] = [*case_params, *match_params, *self.extra_params]
         if tier is not None:
             # A title hit as the ranked query has it (``_search_rank``: the title contains q).
             parts.append("UPPER(c.title::text) LIKE %s" if tier == 1 else "NOT (UPPER(c.title::text) LIKE %s)")
@@ -209,8 +251,8 @@ class SearchWalk:
         hits, 2: the rest), newest first, and whether it is a walk (see ``ids``)."""
         case = Case._meta.db_table
         queries = []
-        for index, (branch, branch_params) in enumerate(self._branches()):
-            where, where_params = self._where(branch, branch_params, tier)
+        for index in range(len(self._branches())):
+            where, where_params = self._where(index, tier)
             sql = f"SELECT c.id, c.created_at FROM {case} c WHERE {where} ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
             # The links branch (index 2) lists its few ids itself; the others walk an index.
             queries.append((sql, [*where_params, n], "EXISTS" in where and index < 2))
@@ -254,16 +296,23 @@ class SearchWalk:
         return found[start:stop]
 
     def count(self) -> int:
-        """The exact number of matches (asked only of a list expected to be short)."""
+        """The exact number of matches (asked only of a list expected to be short): per branch,
+        the matches off the grams index, which intersects the gram with the department (the
+        links branch: its few cases, each tested)."""
+        sql, params = self.count_query()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.fetchone()[0])
+
+    def count_query(self) -> tuple[str, list[Any]]:
+        """The SQL of ``count``, one statement: the branches' counts added."""
         case = Case._meta.db_table
         counts, params = [], []
-        for branch, branch_params in self._branches():
-            where, where_params = self._where(branch, branch_params, None)
+        for index in range(len(self._branches())):
+            where, where_params = self._where(index, None, counting=True)
             counts.append(f"(SELECT count(*) FROM {case} c WHERE {where})")
             params += where_params
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + " + ".join(counts), params)
-            return int(cursor.fetchone()[0])
+        return "SELECT " + " + ".join(counts), params
 
 
 class CaseListQuerySet(QuerySet[Case]):

@@ -188,3 +188,65 @@ def test_short_query_pages_are_the_ranked_list_for_officer_and_superuser(world):
         by_title = [c.title for c in case_list(user=user, q="燃气").order_by("title")]
         assert by_title == sorted(by_title)  # a sort given: no rank
     assert [c.pk for c in case_list(user=world.users["admin"], q="ab")[:5]] == [made[-1].pk]
+
+
+@pytest.mark.django_db
+def test_the_search_row_holds_the_case_departments_and_follows_a_transfer(world):
+    """Migration 0031: the row copies the handling and referring departments (the grams index
+    holds them); a referral's acceptance moves the copy with the case; a rebuild rewrites it."""
+    from cases.models import Referral
+    from cases.services.referrals import referral_move
+
+    def copy(case: Case) -> tuple[int | None, int | None]:
+        row = CaseSearch.objects.get(case=case)
+        return row.owner_department_id, row.source_department_id
+
+    case = new_lead(world)
+    assert copy(case) == (case.owner_department_id, case.source_department_id)
+    case_transition(
+        case_id=case.pk,
+        name="transfer",
+        acting_user=world.users["discipline_officer"],
+        payload={"to_department": world.departments["pl-organization"].pk, "reason": "属组织处理事项"},
+    )
+    referral = Referral.objects.get(case=case, kind=Referral.Kind.TRANSFER)
+    referral_move(referral_id=referral.pk, move="accept", acting_user=world.users["organization_officer"])
+    case.refresh_from_db()
+    assert case.owner_department_id == world.departments["pl-organization"].pk
+    assert copy(case) == (case.owner_department_id, case.source_department_id)
+    CaseSearch.objects.filter(case=case).update(owner_department=None, source_department=None)
+    case_search_rebuild()
+    assert copy(case) == (case.owner_department_id, case.source_department_id)
+
+
+@pytest.mark.django_db
+def test_a_stale_department_copy_never_shows_a_case_the_user_may_not_see(world):
+    """Visibility is decided on the case's own columns: a search row claiming the officer's
+    department for another county's case finds nothing for them (every query form)."""
+    officer = world.users["discipline_officer"]
+    city = lead_create(  # the neighbouring county's case
+        acting_user=world.users["huinong_emergency_officer"],
+        title="市级燃气案件",
+        facts="燃气",
+        source_kind=SourceKind.ACCIDENT_INVESTIGATION,
+        subjects=[world.neighbour_cadres["hn-hongguozi:township_head"]],
+        circumstances=["26.5"],
+    )
+    assert city.owner_department_id != world.departments["pl-discipline"].pk
+    CaseSearch.objects.filter(case=city).update(
+        owner_department=world.departments["pl-discipline"], source_department=world.departments["pl-discipline"]
+    )
+    from core.api.pagination import EstimatingPaginator
+
+    new_lead(world)  # a case the officer does see
+    for q in ("燃气", "市级", "燃"):
+        qs = case_list(user=officer, q=q)
+        plain = [c.pk for c in qs.order_by(*qs.query.order_by)]
+        assert city.pk not in plain
+        assert [c.pk for c in qs[:10]] == plain[:10]  # the page (PostgreSQL: SearchWalk)
+        assert EstimatingPaginator(qs, 10).count == len(plain)
+        for rare in (1, 500):  # either way of reading candidates off the index
+            walk = case_list(user=officer, q=q).walk
+            if walk is not None:  # PostgreSQL
+                walk.RARE = rare
+                assert city.pk not in walk.ids(0, 50) and walk.count() == len(plain)
