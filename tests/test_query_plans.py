@@ -129,10 +129,11 @@ def test_a_common_short_query_page_walks_newest_first_and_stops_at_the_page(worl
     assert len(walk.ids(0, 3)) == 3
     monkeypatch.setattr(SearchWalk, "RARE", 500)
     rare = case_list(user=world.users[user], q="燃气").walk
-    for sql, params, is_walk in rare.branch_queries(2, 3):
+    for branch, (sql, params, is_walk) in enumerate(rare.branch_queries(2, 3)):
         assert not is_walk
         plan = _analyze(sql, params, is_walk)
-        assert any(n.get("Index Name") == "case_search_grams_idx" for n in plan), plan
+        if branch < 2:  # the links branch (an officer's third) tests its few listed cases instead
+            assert any(n.get("Index Name") == "case_search_grams_idx" for n in plan), plan
         assert not any(n["Node Type"] == "Seq Scan" and n.get("Relation Name") == "cases_case" for n in plan), plan
 
 
@@ -181,7 +182,7 @@ def test_a_term_common_elsewhere_but_rare_in_the_department_is_read_off_the_inde
     walk = case_list(user=officer, q="燃气").walk
     assert walk is not None
     assert walk._is_rare(0) == {"document": True, "title": True}  # one of them the department's
-    assert walk._is_rare(2)["document"] is False  # the links branch: every case's probe
+    assert walk._is_rare(2) == {"document": False, "title": False}  # the links branch: not probed
     queries = walk.branch_queries(2, 25)
     assert not queries[0][2]  # the owned branch lists its candidates: no walk
     nodes = _analyze(*queries[0][:2], walk=False)

@@ -187,15 +187,17 @@ class SearchWalk:
         """Whether the documents, and the titles, holding the query *in a branch* (for an
         officer: among their department's cases) are fewer than ``RARE``: probes of the GIN
         indexes, which hold the departments beside the grams, reading at most ``RARE`` rows each
-        (the links branch's are the probes of every case). The planner's estimate cannot decide
+        (the links branch is not probed: its few cases are each tested). The planner's estimate cannot decide
         it: a gram outside its statistics is estimated at 0.5 % of the rows, and a walk newest
         first for a rare gram would read every case of the department."""
         if self._rare is None:
             search, case = CaseSearch._meta.db_table, Case._meta.db_table
-            conditions = [cond or "TRUE" for _c, _p, cond, _sp in self._branches()]
+            conditions = [cond or "LINKS" for _c, _p, cond, _sp in self._branches()]
             params_of = [sp for _c, _p, _cond, sp in self._branches()]
             probes, params = [], []
             for cond, cond_params in zip(conditions, params_of, strict=True):
+                if cond == "LINKS":  # not probed: its few cases are each tested (``_where``)
+                    continue
                 probes += [
                     f"(SELECT count(*) FROM (SELECT 1 FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
                     f" AND {cond} LIMIT %s) d)",
@@ -205,8 +207,12 @@ class SearchWalk:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT " + ", ".join(probes), params)
                 found = cursor.fetchone()
+            answers = iter(found)
             self._rare = [
-                {"document": found[2 * i] < self.RARE, "title": found[2 * i + 1] < self.RARE} for i in range(len(conditions))
+                {"document": False, "title": False}
+                if cond == "LINKS"
+                else {"document": next(answers) < self.RARE, "title": next(answers) < self.RARE}
+                for cond in conditions
             ]
         return self._rare[branch]
 
@@ -223,10 +229,13 @@ class SearchWalk:
         search, case = CaseSearch._meta.db_table, Case._meta.db_table
         case_cond, case_params, cond, cond_params = self._branches()[branch]
         rare = self._is_rare(branch)
-        if tier == 1 and rare["title"]:  # few titles hold it: their ids, off the title index
+        if cond is None:  # the links branch: its few cases (an id list), each tested
+            match = f"EXISTS (SELECT 1 FROM {search} s WHERE s.case_id = c.id AND string_to_array(s.grams, ' ') @> %s::text[])"
+            match_params = [self.grams]
+        elif tier == 1 and rare["title"]:  # few titles hold it: their ids, off the title index
             match = f"c.id = ANY(ARRAY(SELECT id FROM {case} WHERE case_grams(title) @> %s::text[] AND {cond or 'TRUE'}))"
             match_params = [self.grams, *cond_params]
-        elif rare["document"] or (tier == 2 and not rare["title"]) or (counting and cond is not None):
+        elif rare["document"] or (tier == 2 and not rare["title"]) or counting:
             # Few documents hold it: their ids first (an InitPlan off the GIN index), each case by
             # its key. Also the rest after many title hits (past the title tier's pages), which may
             # be few among many matches: a walk could read every case to find them. And a count
