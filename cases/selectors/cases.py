@@ -9,6 +9,7 @@ nothing else (PRODUCT §5).
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Any, cast
 
 from django.db import connection
@@ -150,18 +151,12 @@ class SearchWalk:
         self.extra = extra
         self.extra_params = extra_params
 
+    @cached_property
     def _branches(self) -> list[tuple[str, list[Any], str | None, list[Any]]]:
         """Each way a case is visible: its condition on the case (``c``), and the same rule on
         the department columns that the case and its search row share (migration 0031), which
         the grams indexes hold beside the grams; ``None`` for the links branch (its few ids are
         listed by a subquery, not held by the index)."""
-        if self._branch_list is None:
-            self._branch_list = self._make_branches()
-        return self._branch_list
-
-    _branch_list: list[tuple[str, list[Any], str | None, list[Any]]] | None = None
-
-    def _make_branches(self) -> list[tuple[str, list[Any], str | None, list[Any]]]:
         d = self.department
         if d is None:
             return [("TRUE", [], "TRUE", [])]
@@ -192,12 +187,9 @@ class SearchWalk:
         first for a rare gram would read every case of the department."""
         if self._rare is None:
             search, case = CaseSearch._meta.db_table, Case._meta.db_table
-            conditions = [cond or "LINKS" for _c, _p, cond, _sp in self._branches()]
-            params_of = [sp for _c, _p, _cond, sp in self._branches()]
+            probed = [(cond, cond_params) for _c, _p, cond, cond_params in self._branches if cond is not None]
             probes, params = [], []
-            for cond, cond_params in zip(conditions, params_of, strict=True):
-                if cond == "LINKS":  # not probed: its few cases are each tested (``_where``)
-                    continue
+            for cond, cond_params in probed:  # the links branch is not: its few cases are each tested
                 probes += [
                     f"(SELECT count(*) FROM (SELECT 1 FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
                     f" AND {cond} LIMIT %s) d)",
@@ -210,39 +202,30 @@ class SearchWalk:
             answers = iter(found)
             self._rare = [
                 {"document": False, "title": False}
-                if cond == "LINKS"
+                if cond is None
                 else {"document": next(answers) < self.RARE, "title": next(answers) < self.RARE}
-                for cond in conditions
+                for _c, _p, cond, _sp in self._branches
             ]
         return self._rare[branch]
 
-    def _documents(self, cond: str | None, cond_params: list[Any]) -> tuple[str, list[Any]]:
-        """The ids of the documents holding the query under ``cond``, off the GIN index."""
-        search = CaseSearch._meta.db_table
-        return (
-            f"c.id = ANY(ARRAY(SELECT case_id FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[]"
-            f" AND {cond or 'TRUE'}))",
-            [self.grams, *cond_params],
-        )
-
     def _where(self, branch: int, tier: int | None, *, counting: bool = False) -> tuple[str, list[Any]]:
         search, case = CaseSearch._meta.db_table, Case._meta.db_table
-        case_cond, case_params, cond, cond_params = self._branches()[branch]
+        case_cond, case_params, cond, cond_params = self._branches[branch]
         rare = self._is_rare(branch)
-        if cond is None:  # the links branch: its few cases (an id list), each tested
-            match = f"EXISTS (SELECT 1 FROM {search} s WHERE s.case_id = c.id AND string_to_array(s.grams, ' ') @> %s::text[])"
-            match_params = [self.grams]
-        elif tier == 1 and rare["title"]:  # few titles hold it: their ids, off the title index
-            match = f"c.id = ANY(ARRAY(SELECT id FROM {case} WHERE case_grams(title) @> %s::text[] AND {cond or 'TRUE'}))"
+        if cond is not None and tier == 1 and rare["title"]:  # few titles hold it: their ids, off the title index
+            match = f"c.id = ANY(ARRAY(SELECT id FROM {case} WHERE case_grams(title) @> %s::text[] AND {cond}))"
             match_params = [self.grams, *cond_params]
-        elif rare["document"] or (tier == 2 and not rare["title"]) or counting:
+        elif cond is not None and (rare["document"] or (tier == 2 and not rare["title"]) or counting):
             # Few documents hold it: their ids first (an InitPlan off the GIN index), each case by
             # its key. Also the rest after many title hits (past the title tier's pages), which may
             # be few among many matches: a walk could read every case to find them. And a count
             # (asked of a list expected to be short): the index intersects the gram with the
             # department, so it reads the matches, not the department's cases.
-            match, match_params = self._documents(cond, cond_params)
-        else:  # many: tested row by row on the walk newest first, which stops at the page's end
+            match = f"c.id = ANY(ARRAY(SELECT case_id FROM {search} WHERE string_to_array(grams, ' ') @> %s::text[] AND {cond}))"
+            match_params = [self.grams, *cond_params]
+        else:
+            # Many: tested row by row on the walk newest first, which stops at the page's end.
+            # Or the links branch: its few listed cases, each tested.
             match = f"EXISTS (SELECT 1 FROM {search} s WHERE s.case_id = c.id AND string_to_array(s.grams, ' ') @> %s::text[])"
             match_params = [self.grams]
         # The case's own columns decide visibility (``case_cond``): a search row's copy of the
@@ -260,7 +243,7 @@ class SearchWalk:
         hits, 2: the rest), newest first, and whether it is a walk (see ``ids``)."""
         case = Case._meta.db_table
         queries = []
-        for index in range(len(self._branches())):
+        for index in range(len(self._branches)):
             where, where_params = self._where(index, tier)
             sql = f"SELECT c.id, c.created_at FROM {case} c WHERE {where} ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
             # The links branch (index 2) lists its few ids itself; the others walk an index.
@@ -326,7 +309,7 @@ class SearchWalk:
         """The SQL of ``count``, one statement: the branches' counts added."""
         case = Case._meta.db_table
         counts, params = [], []
-        for index in range(len(self._branches())):
+        for index in range(len(self._branches)):
             where, where_params = self._where(index, None, counting=True)
             counts.append(f"(SELECT count(*) FROM {case} c WHERE {where})")
             params += where_params
