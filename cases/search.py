@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from cases.codes import Aggravating, Circumstance, Measure, SanctionKind
-from cases.models import Case, CaseSearch, CaseSubject, MeasureDecision
+from cases.models import Appeal, Case, CaseSearch, CaseSubject, ExecutionTask, MeasureDecision, Referral
 
 WHITESPACE = re.compile(r"\s+")
 FINDING_FIELDS = ("post_duties", "performance", "conditions", "evidence", "circumstances", "aggravating")
@@ -98,7 +98,8 @@ def document_text(
 
 
 def document_row(case_id: int, text: str, owner: int | None = None, source: int | None = None) -> CaseSearch:
-    """A case's search row: its document, grams and (copied) departments (migration 0031)."""
+    """A case's search row: its document, grams and (copied) departments (migration 0031); its
+    ``reach`` is written by ``case_search_departments``, which reads the case's links."""
     return CaseSearch(
         case_id=case_id,
         document=text,
@@ -125,22 +126,67 @@ def _write(rows: list[CaseSearch], *, departments: bool = True) -> None:
     )
 
 
-def case_search_moved(case: Case) -> None:
-    """The case changed hands (a referral accepted): its search row follows (one query)."""
-    CaseSearch.objects.filter(case_id=case.pk).update(
-        owner_department_id=case.owner_department_id, source_department_id=case.source_department_id
+def departments_sql(where: str) -> str:
+    """One ``UPDATE`` that recomputes the department copies of the search rows matching ``where``
+    (SQL on ``cases_casesearch``, its parameters the caller's): the case's handling and referring
+    department, and ``reach`` — the departments that see the case only through its links (a
+    referral to them not returned, an execution or archive task, an appeal they decide, a
+    referral from them), neither handling nor referring it, as space-separated ids. The rule of
+    ``cases.selectors.cases._involved`` and ``_referred`` without the case's own two columns.
+    Raw SQL on table names only, so migration 0032's backfill runs it on its own schema;
+    PostgreSQL and SQLite alike (``string_agg`` / ``group_concat``)."""
+    search, case, referral, execution, appeal = (m._meta.db_table for m in (CaseSearch, Case, Referral, ExecutionTask, Appeal))
+    agg = "string_agg(CAST(r.d AS text), ' ' ORDER BY r.d)" if connection.vendor == "postgresql" else "group_concat(r.d, ' ')"
+    this = f"{search}.case_id"
+    return (
+        f"UPDATE {search} SET"
+        f" owner_department_id = (SELECT owner_department_id FROM {case} WHERE id = {this}),"
+        f" source_department_id = (SELECT source_department_id FROM {case} WHERE id = {this}),"
+        f" reach = COALESCE((SELECT {agg} FROM ("
+        f"SELECT to_department_id AS d FROM {referral} WHERE case_id = {this} AND state <> '{Referral.State.RETURNED.value}'"
+        f" UNION SELECT department_id FROM {execution} WHERE case_id = {this}"
+        f" UNION SELECT deciding_department_id FROM {appeal} WHERE case_id = {this}"
+        f" UNION SELECT from_department_id FROM {referral} WHERE case_id = {this}"
+        f") r, {case} k WHERE k.id = {this} AND r.d IS NOT NULL AND r.d <> k.owner_department_id"
+        f" AND (k.source_department_id IS NULL OR r.d <> k.source_department_id)), '')"
+        f" WHERE {where}"
     )
 
 
+def case_search_departments(case_id: int) -> None:
+    """The case's departments or links changed (a referral sent, moved or accepted, an execution
+    task, an appeal): its search row's copies follow, in the caller's transaction (one query).
+    Called by the signals of ``cases.apps`` and by the referral service after a transfer."""
+    with connection.cursor() as cursor:
+        cursor.execute(departments_sql(f"{CaseSearch._meta.db_table}.case_id = %s"), [case_id])
+
+
+def links_changed(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """``post_save`` of a referral, an execution task or an appeal (``cases.apps``): the case's
+    ``reach`` follows. A task or an appeal changes no department once written; a referral's
+    state does (returned: no longer reached)."""
+    if raw:  # a fixture load: rows arrive in any order; ``manage.py case_search_rebuild`` after it
+        return
+    if created or sender is Referral:
+        case_search_departments(instance.case_id)
+
+
+def case_search_moved(case: Case) -> None:
+    """The case changed hands (a referral accepted): its search row follows (one query)."""
+    case_search_departments(case.pk)
+
+
 def case_search_refresh(case: Case) -> None:
-    """Rewrite one case's search document (three queries): called by the services that change
-    its title, facts, subjects, findings or measures, in their transaction."""
+    """Rewrite one case's search document (four queries): called by the services that change
+    its title, facts, subjects, findings or measures, in their transaction. A new row's ``reach``
+    is computed too: the case may already have links (a referred lead)."""
     subjects = [row[1:] for row in CaseSubject.objects.filter(case_id=case.pk).order_by("id").values_list(*_SUBJECT_COLUMNS)]
     measures = list(
         MeasureDecision.objects.filter(_ACTIVE, subject__case_id=case.pk).order_by("id").values_list("measure", "sanction_kind")
     )
     text = document_text(case.title, case.facts, subjects, measures)
     _write([document_row(case.pk, text, case.owner_department_id, case.source_department_id)])
+    case_search_departments(case.pk)
 
 
 def case_search_rebuild(
@@ -182,6 +228,9 @@ def case_search_rebuild(
             ],
             departments=departments,
         )
+        if departments:  # and their reach, off the batch's links (one statement)
+            with connection.cursor() as cursor:
+                cursor.execute(departments_sql(f"{CaseSearch._meta.db_table}.case_id BETWEEN %s AND %s"), [lo, hi])
         done += len(cases)
         last = hi
         if log:

@@ -48,6 +48,15 @@ class CaseSearch(models.Model):
         related_name="+",
     )
 
+    # The departments that see the case only through its links — a referral to them (not
+    # returned), an execution or archive task, an appeal they decide, a referral from them —
+    # neither handling nor referring it: space-separated ids (migration 0032), in the grams index
+    # beside the grams, so "reached through links and holds the gram" is read off the index
+    # instead of listing every link of the department. Recomputed with the two copies above
+    # (``cases.search.case_search_departments``) by signals on referrals, execution tasks and
+    # appeals; rechecked like them on every read.
+    reach = models.TextField(_("departments reaching through links"), blank=True, default="")
+
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")

@@ -13,6 +13,7 @@ from cases.selectors import case_list
 from cases.services.leads import lead_create
 from cases.services.lifecycle import case_transition
 from cases.tests.scenarios import advance, case_in_state, new_lead
+from core.persistence import local_today
 
 
 @pytest.mark.parametrize(
@@ -250,3 +251,92 @@ def test_a_stale_department_copy_never_shows_a_case_the_user_may_not_see(world):
             if walk is not None:  # PostgreSQL
                 walk.RARE = rare
                 assert city.pk not in walk.ids(0, 50) and walk.count() == len(plain)
+
+
+def _reach(case: Case) -> set[int]:
+    return {int(d) for d in CaseSearch.objects.get(case=case).reach.split()}
+
+
+@pytest.mark.django_db
+def test_reach_holds_the_departments_that_see_a_case_only_through_its_links(world):
+    """Migration 0032: ``reach`` lists who sees the case through a link and neither handles nor
+    referred it — a transfer's receiver while it is open (not once returned), the sender once
+    the receiver has accepted, an execution or archive task's department, an appeal's deciding
+    body — and a rebuild writes the same."""
+    from cases.models import Referral
+    from cases.services.appeals import appeal_file
+    from cases.services.referrals import referral_move
+    from cases.tests._appeal_helpers import PARTY_WARNING, executing
+
+    d = world.departments
+    discipline, organization = d["pl-discipline"].pk, d["pl-organization"].pk
+    case = new_lead(world)
+    assert _reach(case) == set()  # the handling and the referring department are not "reach"
+
+    def transfer() -> Referral:
+        case_transition(
+            case_id=case.pk,
+            name="transfer",
+            acting_user=world.users["discipline_officer"],
+            payload={"to_department": organization, "reason": "属组织处理事项"},
+        )
+        return Referral.objects.get(case=case, kind=Referral.Kind.TRANSFER, state=Referral.State.SENT)
+
+    referral_move(referral_id=transfer().pk, move="return", acting_user=world.users["organization_officer"], reason="不属本部门")
+    assert _reach(case) == set()  # returned: the receiver no longer sees it
+    sent = transfer()
+    assert _reach(case) == {organization}  # sent, not yet accepted
+    referral_move(referral_id=sent.pk, move="accept", acting_user=world.users["organization_officer"])
+    case.refresh_from_db()
+    assert case.owner_department_id == organization
+    assert _reach(case) == {discipline}  # the sender, through its referral
+
+    executed = executing(world, PARTY_WARNING, delivered=None)
+    tasks = set(executed.executions.values_list("department_id", flat=True))
+    assert organization in tasks  # the 人事档案 archive task
+    assert _reach(executed) == tasks - {executed.owner_department_id, executed.source_department_id}
+    city = d["szs-discipline"].pk
+    appeal_file(
+        case_id=executed.pk,
+        subject_id=executed.subjects.order_by("id").first().pk,
+        filed_on=local_today(),
+        grounds="认为处理偏重",
+        acting_user=world.users["discipline_officer"],
+        deciding_department_id=city,
+    )
+    assert city in _reach(executed)
+
+    expected = {c.pk: _reach(c) for c in (case, executed)}
+    CaseSearch.objects.update(reach="", owner_department=None)
+    case_search_rebuild()
+    assert {c.pk: _reach(c) for c in (case, executed)} == expected
+
+
+@pytest.mark.django_db
+def test_a_case_reached_through_links_is_found_and_a_stale_reach_shows_nothing(world):
+    """The organization department sees a discipline case through its archive task: its short
+    search finds the case in every query form (pages, count, either way of reading candidates);
+    a ``reach`` claiming a department for a case it has no link to shows nothing."""
+    from cases.tests._appeal_helpers import PARTY_WARNING, executing
+    from core.api.pagination import EstimatingPaginator
+
+    organization = world.departments["pl-organization"]
+    executed = executing(world, PARTY_WARNING, delivered=None)
+    assert executed.owner_department_id != organization.pk
+    unrelated = new_lead(world)  # the discipline department's, no link to the organization
+    CaseSearch.objects.filter(case=unrelated).update(reach=f"{organization.pk}")
+    user = world.users["organization_officer"]
+    name = executed.subjects.order_by("id").first().cadre.name[:2]
+    for q in (name, name[:1]):
+        assert unrelated.pk in [c.pk for c in case_list(user=world.users["admin"], q=q)[:50]]  # it matches
+        qs = case_list(user=user, q=q)
+        plain = [c.pk for c in qs.order_by(*qs.query.order_by)]
+        assert executed.pk in plain and unrelated.pk not in plain, q
+        assert [c.pk for c in qs[:10]] == plain[:10]
+        assert EstimatingPaginator(qs, 10).count == len(plain)
+        for rare in (1, 500):
+            walk = case_list(user=user, q=q).walk
+            if walk is not None:  # PostgreSQL
+                walk.RARE = rare
+                assert executed.pk in walk.ids(0, 50) and unrelated.pk not in walk.ids(0, 50)
+                assert walk.count() == len(plain)

@@ -57,6 +57,12 @@ class EstimatingPaginator(Paginator):  # type: ignore[type-arg]  # pages of any 
             return super().count
         # A list may say how it is best estimated and counted (cases.selectors.CaseListQuerySet).
         estimate_qs, exact_qs = getattr(qs, "counting", None) or (qs, qs)
+        # A counter that knows its list is short (a rare short search: ``SearchWalk``) counts it
+        # exactly without asking the planner, whose estimate of a rare gram can be thousands.
+        cheap = getattr(exact_qs, "count_if_short", None)
+        known = cheap() if cheap is not None else None
+        if known is not None:
+            return int(known)
         estimate = planner_estimate(estimate_qs)
         if estimate is None or estimate <= EXACT_COUNT_LIMIT:  # SQLite has no estimate: count
             return exact_qs.count()
