@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 # The service-layer ``inquire`` (received → inquiring), by part (bench/profiles/README.md):
 # lock 1, pending transfer 1, case UPDATE + history INSERT 2, chain head + event INSERT 2, the
-# workflow task's lookup, UPDATE, team check, INSERT of the next two, their links 5; plus the
-# membership of the acting user, read once per user object (1).
-SERVICE_INQUIRE = 11
+# workflow task's lookup (with whether the case has a team), UPDATE, INSERT of the next two,
+# their links 4; plus the membership of the acting user, read once per user object (1).
+SERVICE_INQUIRE = 10
 # + the token (with its user), the case and the membership for the view, and the answer: the
 # case read again with its six prefetches (the cut bench/profiles/README.md proposes first).
-API_INQUIRE = 21
+API_INQUIRE = 20
 API_DETAIL = 10  # token, case, membership, the case again with its six prefetches
 
 

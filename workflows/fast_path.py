@@ -83,7 +83,7 @@ def stage_to_stage(task: Task, case: Case, user) -> None:
     switch = Task(flow_task=route, flow_task_type=route.task_type, status=STATUS.DONE, finished=now, data={}, **common)
     rank = "leader" if next_stage.rank == Rank.LEADER else "officer"
     data: dict[str, object] = {"department": case.owner_department_id, "rank": rank, "case": case.pk}
-    if team_work(case, case.owner_department_id, rank):
+    if team_work(case, case.owner_department_id, rank, has_team=getattr(task, "case_has_team", None)):
         data["team"] = True
     following = Task(flow_task=stage, flow_task_type=stage.task_type, status=STATUS.NEW, data=data, **common)
     Task.objects.bulk_create([switch, following])

@@ -10,6 +10,10 @@ from __future__ import annotations
 from cases.models import Case
 
 
-def team_work(case: Case, department_id: int | None, rank: str) -> bool:
-    """Whether a new step of ``case`` in ``department_id`` needing ``rank`` is the team's."""
-    return rank == "officer" and department_id is not None and department_id == case.owner_department_id and case.team.exists()
+def team_work(case: Case, department_id: int | None, rank: str, *, has_team: bool | None = None) -> bool:
+    """Whether a new step of ``case`` in ``department_id`` needing ``rank`` is the team's.
+    ``has_team``: whether the case has a team, when the caller read it already (in the statement
+    that found the open task: ``workflows.sync``); else it is asked here (one query)."""
+    if rank != "officer" or department_id is None or department_id != case.owner_department_id:
+        return False
+    return case.team.exists() if has_team is None else has_team
