@@ -126,29 +126,41 @@ def _write(rows: list[CaseSearch], *, departments: bool = True) -> None:
     )
 
 
+def link_kinds() -> list[tuple[str, str, str]]:
+    """Each way a department reaches a case through a link, as ``(table, department column,
+    condition)`` on that table's rows: a referral to it not returned, an execution or archive
+    task, an appeal it decides, a referral from it. The rule of
+    ``cases.selectors.cases._involved`` and ``_referred`` without the case's own two columns, for
+    the raw SQL that needs it (``departments_sql`` here; the links branch of ``SearchWalk`` and
+    the indexed count in ``cases.selectors.cases``)."""
+    referral, execution, appeal = (m._meta.db_table for m in (Referral, ExecutionTask, Appeal))
+    return [
+        (referral, "to_department_id", f"state <> '{Referral.State.RETURNED.value}'"),
+        (execution, "department_id", "TRUE"),
+        (appeal, "deciding_department_id", "TRUE"),
+        (referral, "from_department_id", "TRUE"),
+    ]
+
+
 def departments_sql(where: str) -> str:
     """One ``UPDATE`` that recomputes the department copies of the search rows matching ``where``
     (SQL on ``cases_casesearch``, its parameters the caller's): the case's handling and referring
-    department, and ``reach`` — the departments that see the case only through its links (a
-    referral to them not returned, an execution or archive task, an appeal they decide, a
-    referral from them), neither handling nor referring it, as space-separated ids. The rule of
-    ``cases.selectors.cases._involved`` and ``_referred`` without the case's own two columns.
-    Raw SQL on table names only, so migration 0032's backfill runs it on its own schema;
-    PostgreSQL and SQLite alike (``string_agg`` / ``group_concat``)."""
-    search, case, referral, execution, appeal = (m._meta.db_table for m in (CaseSearch, Case, Referral, ExecutionTask, Appeal))
+    department, and ``reach`` — the departments that see the case only through its links
+    (``link_kinds``) and neither handle nor referred it, as space-separated ids. Raw SQL on table
+    names only, so migration 0032's backfill runs it on its own schema; PostgreSQL and SQLite
+    alike (``string_agg`` / ``group_concat``)."""
+    search, case = CaseSearch._meta.db_table, Case._meta.db_table
     agg = "string_agg(CAST(r.d AS text), ' ' ORDER BY r.d)" if connection.vendor == "postgresql" else "group_concat(r.d, ' ')"
     this = f"{search}.case_id"
+    links = " UNION ".join(
+        f"SELECT {column} AS d FROM {table} WHERE case_id = {this} AND {condition}" for table, column, condition in link_kinds()
+    )
     return (
         f"UPDATE {search} SET"
         f" owner_department_id = (SELECT owner_department_id FROM {case} WHERE id = {this}),"
         f" source_department_id = (SELECT source_department_id FROM {case} WHERE id = {this}),"
-        f" reach = COALESCE((SELECT {agg} FROM ("
-        f"SELECT to_department_id AS d FROM {referral} WHERE case_id = {this} AND state <> '{Referral.State.RETURNED.value}'"
-        f" UNION SELECT department_id FROM {execution} WHERE case_id = {this}"
-        f" UNION SELECT deciding_department_id FROM {appeal} WHERE case_id = {this}"
-        f" UNION SELECT from_department_id FROM {referral} WHERE case_id = {this}"
-        f") r, {case} k WHERE k.id = {this} AND r.d IS NOT NULL AND r.d <> k.owner_department_id"
-        f" AND (k.source_department_id IS NULL OR r.d <> k.source_department_id)), '')"
+        f" reach = COALESCE((SELECT {agg} FROM ({links}) r, {case} k WHERE k.id = {this} AND r.d IS NOT NULL"
+        f" AND r.d <> k.owner_department_id AND (k.source_department_id IS NULL OR r.d <> k.source_department_id)), '')"
         f" WHERE {where}"
     )
 
@@ -156,7 +168,8 @@ def departments_sql(where: str) -> str:
 def case_search_departments(case_id: int) -> None:
     """The case's departments or links changed (a referral sent, moved or accepted, an execution
     task, an appeal): its search row's copies follow, in the caller's transaction (one query).
-    Called by the signals of ``cases.apps`` and by the referral service after a transfer."""
+    Called by the signals of ``cases.apps`` and by the referral service once a transfer's
+    acceptance has moved the case."""
     with connection.cursor() as cursor:
         cursor.execute(departments_sql(f"{CaseSearch._meta.db_table}.case_id = %s"), [case_id])
 
@@ -169,11 +182,6 @@ def links_changed(sender: type, instance: Any, created: bool, raw: bool = False,
         return
     if created or sender is Referral:
         case_search_departments(instance.case_id)
-
-
-def case_search_moved(case: Case) -> None:
-    """The case changed hands (a referral accepted): its search row follows (one query)."""
-    case_search_departments(case.pk)
 
 
 def case_search_refresh(case: Case) -> None:

@@ -32,7 +32,7 @@ from cases.models import (
     PerformanceFinding,
     Referral,
 )
-from cases.search import is_short_query, matching_case_ids, normalize, query_grams
+from cases.search import is_short_query, link_kinds, matching_case_ids, normalize, query_grams
 from cases.selectors.filters import case_filters_q, has_case_filters
 from core.typing import AnyUser
 from org.access import membership_of
@@ -105,15 +105,14 @@ class _InArray(Func):
 def _reached_only_through_links(department_id: int) -> RawSQL:
     """Ids of the cases a department reaches through referrals, execution tasks or appeals and
     neither owns nor referred: usually few, read from covering indexes, never from the rows."""
-    referral, execution, appeal, case = (m._meta.db_table for m in (Referral, ExecutionTask, Appeal, Case))
+    case = Case._meta.db_table
+    links = " UNION ".join(
+        f"SELECT case_id FROM {table} WHERE {column} = %s AND {condition}" for table, column, condition in link_kinds()
+    )
     return RawSQL(
-        f"SELECT case_id FROM {referral} WHERE to_department_id = %s AND state <> %s"
-        f" UNION SELECT case_id FROM {execution} WHERE department_id = %s"
-        f" UNION SELECT case_id FROM {appeal} WHERE deciding_department_id = %s"
-        f" UNION SELECT case_id FROM {referral} WHERE from_department_id = %s"
-        f" EXCEPT SELECT id FROM {case} WHERE owner_department_id = %s"
+        f"{links} EXCEPT SELECT id FROM {case} WHERE owner_department_id = %s"
         f" EXCEPT SELECT id FROM {case} WHERE source_department_id = %s",
-        [department_id, Referral.State.RETURNED, *[department_id] * 5],
+        [department_id] * (len(link_kinds()) + 2),
         output_field=BigIntegerField(),
     )
 
@@ -131,20 +130,18 @@ def _visible_for_counting(department_id: int) -> Q:
 
 
 def _links_recheck(department_id: int) -> tuple[str, list[Any]]:
-    """On the case ``c``: the department reaches it only through its links (``_involved`` and
-    ``_referred`` without the case's own two columns), tested on the links themselves."""
-    referral, execution, appeal = (m._meta.db_table for m in (Referral, ExecutionTask, Appeal))
-    d = department_id
+    """On the case ``c``: the department reaches it only through its links (``link_kinds``),
+    neither handling nor referring it, tested on the links themselves."""
     # ``OFFSET 0``: an EXISTS is then not rewritten as ``c.id IN (…)``, which PostgreSQL may run
     # as a hashed subplan — every link of the department read and hashed, the very list this
     # branch avoids — instead of a lookup of each candidate's links by its case (few rows).
+    exists = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} l WHERE l.case_id = c.id AND l.{column} = %s AND {condition} OFFSET 0)"
+        for table, column, condition in link_kinds()
+    )
     return (
-        "c.owner_department_id <> %s AND (c.source_department_id IS NULL OR c.source_department_id <> %s) AND ("
-        f"EXISTS (SELECT 1 FROM {referral} r WHERE r.case_id = c.id AND r.to_department_id = %s AND r.state <> %s OFFSET 0)"
-        f" OR EXISTS (SELECT 1 FROM {execution} e WHERE e.case_id = c.id AND e.department_id = %s OFFSET 0)"
-        f" OR EXISTS (SELECT 1 FROM {appeal} a WHERE a.case_id = c.id AND a.deciding_department_id = %s OFFSET 0)"
-        f" OR EXISTS (SELECT 1 FROM {referral} f WHERE f.case_id = c.id AND f.from_department_id = %s OFFSET 0))",
-        [d, d, d, Referral.State.RETURNED, d, d, d],
+        f"c.owner_department_id <> %s AND (c.source_department_id IS NULL OR c.source_department_id <> %s) AND ({exists})",
+        [department_id] * (2 + len(link_kinds())),
     )
 
 

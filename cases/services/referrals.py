@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.codes import CaseState
 from cases.models import Case, CaseSubject, Referral
-from cases.search import case_search_moved
+from cases.search import case_search_departments
 from cases.selectors.deadlines import deadline_after
 from cases.services.common import case_event_record
 from core.errors import NotPermitted, PreconditionFailed, TransitionNotAllowed, field_error
@@ -86,7 +86,7 @@ def referral_move(*, referral_id: int, move: str, acting_user: Actor, reason: st
         case.owner_department = referral.to_department
         case.proposed_by = None
         save_with_history(case, acting_user=acting_user, reason="referral accepted: owner changes (Art. 34)")
-        case_search_moved(case)  # the search row's copy of the department (cases.search)
+        case_search_departments(case.pk)  # the search row's copies of the departments (cases.search)
         payload["owner_to"] = case.owner_department_id
     case_event_record(
         case=case,
