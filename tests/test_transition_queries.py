@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 # their links 4; plus the membership of the acting user, read once per user object (1).
 SERVICE_INQUIRE = 10
 # + the token (with its user), the case and the membership for the view, and the answer: the
-# case read again with its six prefetches (the cut bench/profiles/README.md proposes first).
-API_INQUIRE = 20
-API_DETAIL = 10  # token, case, membership, the case again with its six prefetches
+# case read again with its subjects, and only the relations that hold rows (``case_detail``;
+# a new lead has none of them).
+API_INQUIRE = 15
+API_DETAIL = 4  # token, the case, its subjects, the membership
 
 
 def _statements(ctx: CaptureQueriesContext) -> int:

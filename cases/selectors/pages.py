@@ -53,7 +53,7 @@ def cases_by_id(ids: Iterable[int]) -> dict[int, Case]:
 
 def case_page_related(case: Case) -> dict[str, list[Any]]:
     """Execution tasks, appeals and events of a case: one query each. Its referrals come with
-    the case (``case_detail_qs``), newest first here as before."""
+    the case (``case_detail``), newest first here as before."""
     return {
         "executions": list(
             ExecutionTask.objects.filter(case=case)

@@ -533,11 +533,11 @@ def test_the_openapi_document_describes_the_three_findings_and_the_gap_endpoint(
 
 
 def test_with_the_case_detail_prefetch_the_stored_findings_cost_no_query(world, api, case, django_assert_num_queries):
-    """Pages read a case with ``case_detail_qs``: the previews of many subjects add nothing."""
-    from cases.selectors import case_detail_qs
+    """Pages read a case with ``case_detail``: the previews of many subjects add nothing."""
+    from cases.selectors import case_detail
 
     full_ledger(world)
     assert put(api, case, CLAIM).status_code == 200
-    [subject] = list(case_detail_qs().get(pk=case.pk).subjects.all())
+    [subject] = list(case_detail(case.pk).subjects.all())
     with django_assert_num_queries(0):
         assert full_performance_for(subject, verify_ledger=False) == {"duties": True, "statutory": True, "deployments": True}

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from cases.codes import FILING_STATES, INTERIM_STATES
 from cases.models import Case, CaseSubject, InterimMeasure
-from cases.selectors import FULL, case_access, case_detail_qs
+from cases.selectors import FULL, case_access, case_detail
 from cases.selectors.interim import current_posts
 from org.access import membership_of
 from org.codes import DepartmentKind, Rank
@@ -18,7 +17,9 @@ from web.cases.forms import InterimForm
 def case_for(request, pk: int, *, full: bool = True) -> tuple[Case, str]:
     """The case if the user may see it (404 otherwise, like the API): ``full`` pages need full
     access; a referring agency's ``source`` access sees only the limited page."""
-    case = get_object_or_404(case_detail_qs(), pk=pk)
+    case = case_detail(pk)
+    if case is None:
+        raise Http404
     access = case_access(case, request.user)
     if access is None or (full and access != FULL):
         raise Http404
@@ -44,7 +45,7 @@ def may_record_filing(user, case: Case) -> bool:
 
 def interim_authority(subjects: list[CaseSubject], case: Case, membership: Membership | None) -> None:
     """Set on each subject what the case page shows of its 先期处置: the measures (prefetched by
-    ``case_detail_qs``), whether the user may record one (a leader of the authority managing the
+    ``case_detail``), whether the user may record one (a leader of the authority managing the
     cadre's current post, while the case is in ``INTERIM_STATES``) with the form to do it, and
     whether they may lift or settle one (a leader of the authority that ordered it). The services
     decide; this only shows the forms. Posts are read (one query) only for a leader."""
@@ -66,7 +67,7 @@ def interim_authority(subjects: list[CaseSubject], case: Case, membership: Membe
 
 
 def latest_conclusions(subjects) -> dict:
-    """The conclusion each subject was assessed with (prefetched by ``case_detail_qs``)."""
+    """The conclusion each subject was assessed with (prefetched by ``case_detail``)."""
     result = {}
     for subject in subjects:
         conclusions = list(subject.assessments.all())

@@ -144,7 +144,7 @@ def open_case_tasks(case: Case):
 
 
 def subjects_with_records(case: Case) -> list[CaseSubject]:
-    """The subjects as ``case_detail_qs`` prefetched them (cadre, post, finding, measures,
+    """The subjects as ``case_detail`` prefetched them (cadre, post, finding, measures,
     conclusions), plus the later posts of each cadre for the live preview (one more query)."""
     subjects = list(case.subjects.all())
     moves = later_moves(s.cadre_id for s in subjects)

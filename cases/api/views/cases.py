@@ -25,7 +25,7 @@ from cases.rules.engine import AssessmentInputError
 from cases.selectors import (
     FULL,
     case_access,
-    case_detail_qs,
+    case_detail,
     case_events,
     case_history,
     case_list,
@@ -94,10 +94,14 @@ def case_for(request, pk) -> tuple[Case, str]:
 
 
 def _case_body(request, pk) -> dict:
-    case, access = case_for(request, pk)
+    # The detail is read first and its case checked: one read of the case row, not two.
+    case = case_detail(pk_param(pk))
+    access = case_access(case, request.user) if case is not None else None
+    if case is None or access is None:
+        raise NotFound(NOT_FOUND)
     if access != FULL:
         return s.CaseOutcomeSerializer(case).data
-    return s.CaseDetailSerializer(case_detail_qs().get(pk=pk), context={"request": request}).data
+    return s.CaseDetailSerializer(case, context={"request": request}).data
 
 
 def _case_response(request, pk, http_status=status.HTTP_200_OK) -> Response:
@@ -106,7 +110,10 @@ def _case_response(request, pk, http_status=status.HTTP_200_OK) -> Response:
 
 def _detail_response(request, pk) -> Response:
     """The full detail of a case the user is known to see in full."""
-    body = s.CaseDetailSerializer(case_detail_qs().get(pk=pk), context={"request": request}).data
+    case = case_detail(pk)
+    if case is None:  # not after a transition (cases are never deleted); for the type
+        raise NotFound(NOT_FOUND)
+    body = s.CaseDetailSerializer(case, context={"request": request}).data
     return _with_etag(Response(body))
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import MeasureDecision
-from cases.selectors import case_detail_qs
+from cases.selectors import case_detail
 from cases.selectors.pages import case_open_work
 from cases.selectors.transitions import available_transitions, step_already_done_by
 from cases.services import lifecycle
@@ -46,8 +46,8 @@ def _transition_context(case, name: str, subjects, conclusions) -> dict:
 
 
 def _reload_url(case, name: str, user) -> str:
-    fresh = case_detail_qs().get(pk=case.pk)  # the case as it is now, not as the form saw it
-    if name in available_transitions(fresh, user):
+    fresh = case_detail(case.pk)  # the case as it is now, not as the form saw it
+    if fresh is not None and name in available_transitions(fresh, user):
         return reverse("web:case_transition", args=[case.pk, name])
     return reverse("web:case_detail", args=[case.pk])
 
