@@ -183,6 +183,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the index stays as it is and the warning is silenced on SQLite only; on PostgreSQL every
     # check still runs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_SERVER_SIDE_BINDING", True):
+    # psycopg 3 sends the parameters apart from the statement, so a statement sent five times on
+    # a connection is prepared and PostgreSQL stops planning it again (issue 17).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

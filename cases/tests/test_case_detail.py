@@ -136,3 +136,13 @@ def test_each_relation_that_holds_rows_costs_one_statement(world):
 
 def test_no_such_case_is_none(world):
     assert case_detail(10**9) is None
+
+
+def test_reading_the_empty_relations_sends_nothing(world):
+    case = case_detail(new_lead(world).pk)
+    assert case is not None
+    with CaptureQueriesContext(connection) as ctx:
+        assert list(case.team.all()) == [] and list(case.referrals.all()) == []
+        for subject in case.subjects.all():
+            assert list(subject.measures.all()) == list(subject.assessments.all()) == list(subject.interim_measures.all()) == []
+    assert ctx.captured_queries == []

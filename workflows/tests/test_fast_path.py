@@ -132,12 +132,14 @@ def test_the_fast_path_leaves_the_rows_viewflow_leaves(world, monkeypatch):
     )
 
 
-def test_a_stage_to_stage_transition_writes_the_tasks_in_four_statements(world):
+def test_a_stage_to_stage_transition_writes_the_tasks_in_two_statements_on_postgresql(world):
     case = new_lead(world)
     officer = world.users["discipline_officer"]
     with CaptureQueriesContext(connection) as queries:
         case_transition(case_id=case.pk, name="inquire", payload={}, acting_user=officer)
     task_sql = [q["sql"] for q in queries if "viewflow_" in q["sql"]]
-    assert len(task_sql) == 4, task_sql  # find the stage, finish it, add route + next, link them
+    # find the stage; then finish it, add route + next and link them: one WITH on PostgreSQL,
+    # three statements on SQLite (no data-modifying WITH)
+    assert len(task_sql) == (2 if connection.vendor == "postgresql" else 4), task_sql
     assert [t.flow_task.name for t in open_tasks(process_of(CaseFlow, case))] == ["inquiry"]
     assert Case.objects.get(pk=case.pk).state == CaseState.INQUIRING
