@@ -15,6 +15,7 @@ from cases.selectors.accidents import accident_timeliness
 from cases.selectors.appeals import AppealContext, appeal_routes_for
 from cases.selectors.exemption import performance_findings
 from cases.selectors.transitions import available_transitions
+from core.api.fields_cache import CachedFieldsModelSerializer
 from core.api.schema import ClosedBody
 from core.inputs import CODE_MAX_LENGTH, FACTS_MAX_LENGTH, TEXT_MAX_LENGTH, past_date, past_datetime, plausible_date
 from org.codes import MoveKind, Role
@@ -25,19 +26,19 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-class DepartmentBriefSerializer(serializers.ModelSerializer):
+class DepartmentBriefSerializer(CachedFieldsModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "kind", "name"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(CachedFieldsModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "code", "kind", "name", "level", "parent"]
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(CachedFieldsModelSerializer):
     organization = DepartmentBriefSerializer(read_only=True)
     managing_authority = DepartmentBriefSerializer(read_only=True)
 
@@ -53,7 +54,7 @@ class CurrentPostSerializer(serializers.Serializer):
     since = serializers.DateField(source="start")
 
 
-class CadreSerializer(serializers.ModelSerializer):
+class CadreSerializer(CachedFieldsModelSerializer):
     current_post = serializers.SerializerMethodField()
 
     class Meta:
@@ -153,7 +154,7 @@ class AccidentTimelinessSerializer(serializers.Serializer):
     explanation = serializers.ListField(child=serializers.CharField())
 
 
-class AccidentSerializer(serializers.ModelSerializer):
+class AccidentSerializer(CachedFieldsModelSerializer):
     grade = serializers.CharField(read_only=True)
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
     timeliness = serializers.SerializerMethodField()
@@ -230,7 +231,7 @@ class DepartmentRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(CachedFieldsModelSerializer):
     deciding_department = serializers.SerializerMethodField(
         help_text="The organ that decides the measure (问责条例第十二条, Art. 34); null only on rows older than deciding organs."
     )
@@ -467,7 +468,7 @@ class SubjectSerializer(serializers.Serializer):
         return {"id": last.pk, "output": last.output, "policy_version": last.policy_version, "created_at": last.created_at}
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(CachedFieldsModelSerializer):
     owner_department = DepartmentBriefSerializer()
     source_department = DepartmentBriefSerializer()
     state_display = serializers.CharField(source="get_state_display")
@@ -487,7 +488,7 @@ class CaseListSerializer(serializers.ModelSerializer):
         ]
 
 
-class CaseReferralSerializer(serializers.ModelSerializer):
+class CaseReferralSerializer(CachedFieldsModelSerializer):
     """A referral on the case detail (issue 14): crime and lifelong ones name their subject;
     ``blocks_end`` is true for a crime referral neither accepted nor returned (Art. 27)."""
 
@@ -564,7 +565,7 @@ class CaseDetailSerializer(CaseListSerializer):
         return "full"
 
 
-class CaseOutcomeSerializer(serializers.ModelSerializer):
+class CaseOutcomeSerializer(CachedFieldsModelSerializer):
     """What a referring agency sees of a lead it referred: status and outcome, nothing else."""
 
     owner_department = DepartmentBriefSerializer()
@@ -934,7 +935,7 @@ class EvaluationSerializer(serializers.Serializer):
     engine = serializers.IntegerField()
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(CachedFieldsModelSerializer):
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -942,7 +943,7 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["seq", "kind", "from_state", "to_state", "actor", "reason", "payload", "created_at", "hash"]
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(CachedFieldsModelSerializer):
     from_department = DepartmentBriefSerializer()
     to_department = DepartmentBriefSerializer()
 
@@ -970,7 +971,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
-class ExecutionSerializer(serializers.ModelSerializer):
+class ExecutionSerializer(CachedFieldsModelSerializer):
     department = DepartmentBriefSerializer()
     measure = serializers.SerializerMethodField()
     sanction_kind = serializers.SerializerMethodField()
@@ -1007,7 +1008,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
-class AppealSerializer(serializers.ModelSerializer):
+class AppealSerializer(CachedFieldsModelSerializer):
     deciding_department = DepartmentBriefSerializer(read_only=True)
     measures = serializers.SerializerMethodField(
         help_text="Ids of the measures appealed (empty for appeals filed before routes)."
