@@ -584,11 +584,21 @@ def case_detail(pk: int) -> Case | None:
     its five joins, its subjects with theirs, and then only the relations that hold rows.
 
     Each row carries ``EXISTS`` flags for its relations, read in the same statement, and a
-    relation flagged empty is prefetched from a ``none()`` queryset, which sends no statement.
-    A case early in its life (no measures, assessments, interim measures, team or referrals)
-    is two statements instead of seven, and one that has them pays for what it has (issue 17:
-    the API's answer after a transition was 43 % of the call)."""
-    case = (
+    relation flagged empty is left empty without a statement. A case early in its life (no
+    measures, assessments, interim measures, team or referrals) is two statements instead of
+    seven, and one that has them pays for what it has (issue 17: the API's answer after a
+    transition was 43 % of the call)."""
+    case = case_detail_row(pk)
+    if case is not None:
+        case_detail_relations(case)
+    return case
+
+
+def case_detail_row(pk: int) -> Case | None:
+    """The first half of ``case_detail``: the case row alone (one statement), enough to check
+    access and, for a referring agency's ``source`` access, to answer; ``case_detail_relations``
+    completes it for full access."""
+    return (
         _cases()
         .select_related("owner_department", "source_department", "accident", "proposed_by", "approved_by")
         .annotate(
@@ -598,8 +608,11 @@ def case_detail(pk: int) -> Case | None:
         .filter(pk=pk)
         .first()
     )
-    if case is None:
-        return None
+
+
+def case_detail_relations(case: Case) -> None:
+    """The second half of ``case_detail``: the subjects and the relations that hold rows, onto a
+    case read by ``case_detail_row``."""
     subjects_qs = (
         CaseSubject.objects.select_related("cadre", "post", "post__organization", "finding", "filing", "filing__approved_by")
         .annotate(
@@ -639,7 +652,6 @@ def case_detail(pk: int) -> Case | None:
         "referrals",
         Referral.objects.select_related("from_department", "to_department", "subject__cadre").order_by("id"),
     )
-    return case
 
 
 def _prefetch_where(instances: list[Any], flag: str, lookup: str, queryset: QuerySet[Any] | None) -> None:

@@ -26,6 +26,8 @@ from cases.selectors import (
     FULL,
     case_access,
     case_detail,
+    case_detail_relations,
+    case_detail_row,
     case_events,
     case_history,
     case_list,
@@ -94,13 +96,15 @@ def case_for(request, pk) -> tuple[Case, str]:
 
 
 def _case_body(request, pk) -> dict:
-    # The detail is read first and its case checked: one read of the case row, not two.
-    case = case_detail(pk_param(pk))
+    # The detail's case row is read first and checked: one read of the row, not two; the rest of
+    # the detail only for full access (a referring agency sees the outcome alone).
+    case = case_detail_row(pk_param(pk))
     access = case_access(case, request.user) if case is not None else None
     if case is None or access is None:
         raise NotFound(NOT_FOUND)
     if access != FULL:
         return s.CaseOutcomeSerializer(case).data
+    case_detail_relations(case)
     return s.CaseDetailSerializer(case, context={"request": request}).data
 
 
