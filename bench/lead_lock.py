@@ -12,11 +12,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PG, django_setup
+from bench.common import PG, django_setup, summary
 
 DB = "zeren_bench_leads"
 subprocess.run(["psql", "-q", f"{PG}/postgres", "-c", f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)"], check=True)
@@ -80,15 +81,12 @@ def run(threads, n):
     took = time.perf_counter() - s
     stop.set()
     m.join()
-    times.sort()
     locked = [w for w in waits if w]
-    kinds = {}
-    for w in locked:
-        for r in w:
-            kinds[(r[1], r[2])] = kinds.get((r[1], r[2]), 0) + 1
+    kinds = Counter((r[1], r[2]) for w in locked for r in w)
+    times_ms = summary(times)
     print(
-        f"{threads} threads: {len(times)} leads in {took:.1f}s, p50 {times[len(times) // 2]:.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms; "
-        f"monitor samples with a session waiting on a lock: {len(locked)}/{len(waits)}; by lock and statement: {sorted(kinds.items(), key=lambda kv: -kv[1])[:4]}"
+        f"{threads} threads: {len(times)} leads in {took:.1f}s, p50 {times_ms['p50_ms']:.1f} ms, p95 {times_ms['p95_ms']:.1f} ms; "
+        f"monitor samples with a session waiting on a lock: {len(locked)}/{len(waits)}; by lock and statement: {kinds.most_common(4)}"
     )
 
 

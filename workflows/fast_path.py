@@ -113,10 +113,8 @@ def _in_one_statement(task: Task, done: dict[str, object], switch: Task, followi
     [(insert_sql, insert_params)] = insert.get_compiler(connection.alias).as_sql()
     table, link = Task._meta.db_table, Task.previous.through._meta.db_table
     qn = connection.ops.quote_name
-    route, stage = (
-        Task._meta.get_field("flow_task").get_prep_value(switch.flow_task),
-        Task._meta.get_field("flow_task").get_prep_value(following.flow_task),
-    )
+    node = Task._meta.get_field("flow_task")
+    route, stage = node.get_prep_value(switch.flow_task), node.get_prep_value(following.flow_task)
     sql = (
         f"WITH done AS ({update_sql} RETURNING {qn(table)}.{qn('id')}), "
         f"made AS ({insert_sql} RETURNING {qn('id')}, {qn('flow_task')}) "
