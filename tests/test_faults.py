@@ -121,6 +121,7 @@ def _lifecycle(clients: dict[str, Client], subject_cadre: int, errors: list[str]
     errors.append(f"case {case_id} not closed after 200 steps")
 
 
+@pytest.mark.timeout(900)  # the clients are given 600 s to finish, then the test reports what they left
 def test_killed_database_connections_lose_nothing_and_every_client_recovers(live_server, world):
     import psycopg
     from rest_framework.authtoken.models import Token
