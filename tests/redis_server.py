@@ -7,6 +7,7 @@ forgets every key, the channel layer's group memberships included.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -26,6 +27,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def restartable_port() -> int:
+    """A free port below the kernel's ephemeral range, for a server that is stopped and started
+    again on it. While it is down, clients keep connecting; a connect to a free port inside the
+    ephemeral range can get that very port as its source (a TCP self-connect) and hold it, and the
+    server cannot bind it again."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(100):
+        port = random.randrange(max(1024, low - 12000), low)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    return free_port()
+
+
 def _listening(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
@@ -33,7 +51,7 @@ def _listening(port: int) -> bool:
 
 class RedisServer:
     def __init__(self) -> None:
-        self.port = free_port()
+        self.port = restartable_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -82,7 +100,7 @@ class Daphne:
     """The ASGI app in a ``daphne`` process on the test database; ``env`` adds to the environment."""
 
     def __init__(self, **env: str) -> None:
-        self.port = free_port()
+        self.port = restartable_port()  # stopped and started again by some tests
         self.env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", **env}
         self.log = Path(f"/tmp/zeren-daphne-{self.port}.log")
         self.proc: subprocess.Popen[bytes] | None = None

@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, restartable_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,17 +47,11 @@ def _run(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """``daphne`` in its own process, pointed at the test database and the shared Redis."""
 
     def __init__(self, prefix: str, redis_url: str) -> None:
-        self.port = _free_port()
+        self.port = restartable_port()  # the second server is stopped and started again
         db = connection.settings_dict
         self.env = {
             **os.environ,

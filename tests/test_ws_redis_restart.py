@@ -161,10 +161,14 @@ def live(world, settings):
         for name in names
     ]
     running = Clients(clients).start()
-    yield running, redis
-    running.stop()
-    server.stop()
-    redis.stop()
+    try:
+        yield running, redis
+    finally:  # daphne holds connections to the test database: it is gone before the flush, whatever failed
+        try:
+            running.stop()
+        finally:
+            server.stop()
+            redis.stop()
 
 
 def send_batch(world, tag: str) -> list[int]:
