@@ -73,3 +73,21 @@ def test_bad_scope_missing_task_and_bad_body_are_clear_errors(world, api):
     no_to = leader.post(f"/api/v1/tasks/{task_id}/assign/", {}, format="json")
     assert no_to.status_code == 400 and "to" in no_to.json()["detail"]
     assert api().get("/api/v1/tasks/").status_code == 401
+
+
+def test_case_filter_narrows_each_scope_to_that_case_and_rejects_a_bad_id(world, api):
+    first, second = new_lead(world), new_lead(world)
+    leader = api("discipline_leader")
+    everything = leader.get("/api/v1/tasks/?scope=department").json()["results"]
+    assert {first.pk, second.pk} <= {t["case"] for t in everything}  # both cases have open tasks
+
+    for scope in ("department", "queue"):
+        rows = leader.get(f"/api/v1/tasks/?scope={scope}&case={first.pk}").json()["results"]
+        assert rows and {t["case"] for t in rows} == {first.pk}, scope
+    assert _ids(api("organization_officer").get(f"/api/v1/tasks/?scope=department&case={first.pk}")) == []
+
+    before = len(everything)
+    for bad in ("abc", "0", "-3", ""):
+        refused = leader.get(f"/api/v1/tasks/?scope=department&case={bad}")
+        assert refused.status_code == 400 and "case" in refused.json()["detail"], bad
+    assert len(leader.get("/api/v1/tasks/?scope=department").json()["results"]) == before

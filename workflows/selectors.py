@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import BigIntegerField, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from viewflow.workflow.models import Task
@@ -76,6 +76,12 @@ def department_tasks(user: AnyUser) -> QuerySet[Task]:
         none: QuerySet[Task] = Task.objects.none()
         return none
     return _human(Task.objects.filter(status__in=OPEN, data__department=membership.department_id)).order_by("created", "pk")
+
+
+def of_case(tasks: QuerySet[Task], case_id: int) -> QuerySet[Task]:
+    """These tasks narrowed to one case's: the case is on the task, else on its process
+    (``task_case_id``)."""
+    return tasks.filter(Q(data__case=case_id) | Q(process__data__case=case_id))
 
 
 def case_tasks(case_id: int) -> QuerySet[Task]:

@@ -19,6 +19,7 @@ from workflows.selectors import (
     is_team_task,
     may_claim,
     my_tasks,
+    of_case,
     queue,
     task_by_id,
     task_url,
@@ -93,7 +94,10 @@ class TaskViewSet(viewsets.GenericViewSet):
         scope = self.request.query_params.get("scope", "mine")
         if scope not in SCOPES:
             raise InvalidInput({"scope": [_("Expected one of %(s)s.") % {"s": ", ".join(SCOPES)}]})
-        return SCOPES[scope](self.request.user)
+        tasks = SCOPES[scope](self.request.user)
+        if "case" in self.request.query_params:  # a client asking for one case's tasks must not get all of them
+            tasks = of_case(tasks, _positive_id(self.request.query_params["case"], "case"))
+        return tasks
 
     def _context(self, tasks) -> dict:
         tasks = list(tasks)
@@ -101,7 +105,12 @@ class TaskViewSet(viewsets.GenericViewSet):
         team_cases = team_cases_among(user, (t.data.get("case") for t in tasks if is_team_task(t) and t.status == "NEW"))
         return {"numbers": case_numbers(tasks), "user": user, "team_cases": team_cases}
 
-    @extend_schema(parameters=[OpenApiParameter("scope", str, enum=list(SCOPES), description="default: mine")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("scope", str, enum=list(SCOPES), description="default: mine"),
+            OpenApiParameter("case", int, description="only the tasks of this case (within the scope)"),
+        ]
+    )
     def list(self, request):
         page = self.paginate_queryset(self._scoped())
         return self.get_paginated_response(TaskSerializer(page, many=True, context=self._context(page)).data)
@@ -139,3 +148,13 @@ def _task_id(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise InvalidInput({"id": [_("Expected an integer.")]}) from None
+
+
+def _positive_id(value: str, field: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise InvalidInput({field: [_("Expected a positive integer.")]})
+    return number
