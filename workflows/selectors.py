@@ -79,9 +79,10 @@ def department_tasks(user: AnyUser) -> QuerySet[Task]:
 
 
 def of_case(tasks: QuerySet[Task], case_id: int) -> QuerySet[Task]:
-    """These tasks narrowed to one case's: the case is on the task, else on its process
-    (``task_case_id``)."""
-    return tasks.filter(Q(data__case=case_id) | Q(process__data__case=case_id))
+    """These tasks narrowed to one case's, read as ``task_case_id`` reads it: the case on the
+    task, else (the task names none) the case on its process."""
+    on_process = Q(process__data__case=case_id) & (~Q(data__has_key="case") | Q(data__case=None))
+    return tasks.filter(Q(data__case=case_id) | on_process)
 
 
 def case_tasks(case_id: int) -> QuerySet[Task]:

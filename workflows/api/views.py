@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from viewflow.workflow.models import Task
 
+from core.api.params import id_query, int_param
 from core.errors import InvalidInput
 from core.inputs import CODE_MAX_LENGTH, TEXT_MAX_LENGTH
 from workflows import services
@@ -96,7 +97,7 @@ class TaskViewSet(viewsets.GenericViewSet):
             raise InvalidInput({"scope": [_("Expected one of %(s)s.") % {"s": ", ".join(SCOPES)}]})
         tasks = SCOPES[scope](self.request.user)
         if "case" in self.request.query_params:  # a client asking for one case's tasks must not get all of them
-            tasks = of_case(tasks, _positive_id(self.request.query_params["case"], "case"))
+            tasks = of_case(tasks, int_param("case", self.request.query_params["case"]))
         return tasks
 
     def _context(self, tasks) -> dict:
@@ -108,7 +109,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter("scope", str, enum=list(SCOPES), description="default: mine"),
-            OpenApiParameter("case", int, description="only the tasks of this case (within the scope)"),
+            id_query("case", "only the tasks of this case (within the scope)"),
         ]
     )
     def list(self, request):
@@ -148,13 +149,3 @@ def _task_id(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise InvalidInput({"id": [_("Expected an integer.")]}) from None
-
-
-def _positive_id(value: str, field: str) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1:
-        raise InvalidInput({field: [_("Expected a positive integer.")]})
-    return number
